@@ -1,0 +1,112 @@
+import { t } from '../i18n'
+import { fromBase64Url, toBase64Url } from './encoding'
+
+/**
+ * Production Workers refuse PBKDF2 above 100,000 iterations ("Pbkdf2 failed:
+ * iteration counts above 100000 are not supported"); local workerd does not,
+ * so test/passwords.test.ts holds this constant to the cap. 100k is below
+ * OWASP's 600k for PBKDF2-SHA256, which is why an optional pepper exists.
+ */
+export const PBKDF2_MAX_ITERATIONS = 100_000
+export const PASSWORD_ITERATIONS = 100_000
+export const MIN_PASSWORD_LENGTH = 6 // the help page's rule
+export const MAX_PASSWORD_LENGTH = 256 // room for passphrases, not for megabyte bodies
+
+const ALGORITHM = 'pbkdf2-sha256'
+const SALT_BYTES = 16
+const HASH_BITS = 256
+
+/**
+ * Stored form: `pbkdf2-sha256$<iterations>$<pepper: 0|1>$<salt>$<hash>` (base64url).
+ * Every parameter travels with the hash, so raising the iterations or adding
+ * a pepper later leaves old hashes verifiable, and needsRehash() upgrades
+ * them at the next sign-in.
+ */
+type ParsedHash = { iterations: number; peppered: boolean; salt: Uint8Array; hash: Uint8Array }
+
+export async function hashPassword(password: string, pepper: string | null): Promise<string> {
+  const salt = crypto.getRandomValues(new Uint8Array(SALT_BYTES))
+  const hash = await derive(password, salt, PASSWORD_ITERATIONS, pepper)
+  return [ALGORITHM, PASSWORD_ITERATIONS, pepper ? 1 : 0, toBase64Url(salt), toBase64Url(hash)].join('$')
+}
+
+export async function verifyPassword(password: string, stored: string, pepper: string | null): Promise<boolean> {
+  const parsed = parseHash(stored)
+  if (!parsed) return false
+  // A hash made with a pepper cannot be checked without it: fail closed
+  // (and log, so a lost secret is noticed) rather than accept anything.
+  if (parsed.peppered && !pepper) {
+    console.error(JSON.stringify({ event: 'password.pepper_missing' }))
+    return false
+  }
+  const candidate = await derive(password, parsed.salt, parsed.iterations, parsed.peppered ? pepper : null)
+  return timingSafeEqual(candidate, parsed.hash)
+}
+
+/** True when the stored hash was made with other parameters than today's. */
+export function needsRehash(stored: string, pepper: string | null): boolean {
+  const parsed = parseHash(stored)
+  return !parsed || parsed.iterations !== PASSWORD_ITERATIONS || parsed.peppered !== Boolean(pepper)
+}
+
+/**
+ * Verified against when no account matches the email, so that a wrong
+ * address costs the same PBKDF2 work as a wrong password and response
+ * times do not reveal which addresses have accounts. (A hash of random
+ * bytes: no password verifies against it.)
+ */
+export const DUMMY_HASH =
+  'pbkdf2-sha256$100000$0$4v2Xk8Rb3tM0pWq9ZsY1Lg$8sVfJ1m4x8qQnq0Hj2nZrW1Yt5bqkQ9o3h7c0sV6uAQ'
+
+/** The rules for a new password, in one place: full POSTs and the htmx check both call this. */
+export type NewPasswordErrors = { password?: string; password_confirmation?: string }
+
+export function checkNewPassword(password: string, confirmation: string): NewPasswordErrors {
+  const errors: NewPasswordErrors = {}
+  const length = [...password.normalize('NFKC')].length
+  if (length === 0) errors.password = t.errors.passwordRequired
+  else if (length < MIN_PASSWORD_LENGTH) errors.password = t.errors.passwordTooShort
+  else if (length > MAX_PASSWORD_LENGTH) errors.password = t.errors.passwordTooLong
+  if (confirmation !== password) {
+    errors.password_confirmation = confirmation ? t.errors.passwordMismatch : t.errors.confirmationRequired
+  }
+  return errors
+}
+
+async function derive(password: string, salt: Uint8Array, iterations: number, pepper: string | null) {
+  // NFKC so the same passphrase typed on another keyboard (composed vs.
+  // decomposed accents, full-width digits) still matches.
+  let secret: Uint8Array = new TextEncoder().encode(password.normalize('NFKC'))
+  if (pepper) secret = await hmacSha256(pepper, secret)
+  const key = await crypto.subtle.importKey('raw', secret, 'PBKDF2', false, ['deriveBits'])
+  const bits = await crypto.subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt, iterations }, key, HASH_BITS)
+  return new Uint8Array(bits)
+}
+
+async function hmacSha256(secret: string, data: Uint8Array): Promise<Uint8Array> {
+  const key = await crypto.subtle.importKey(
+    'raw',
+    new TextEncoder().encode(secret),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign'],
+  )
+  return new Uint8Array(await crypto.subtle.sign('HMAC', key, data))
+}
+
+function parseHash(stored: string): ParsedHash | null {
+  const [algorithm, iterations, peppered, salt, hash, ...rest] = stored.split('$')
+  if (algorithm !== ALGORITHM || rest.length || !/^\d+$/.test(iterations ?? '')) return null
+  if (peppered !== '0' && peppered !== '1') return null
+  try {
+    return { iterations: Number(iterations), peppered: peppered === '1', salt: fromBase64Url(salt!), hash: fromBase64Url(hash!) }
+  } catch {
+    return null
+  }
+}
+
+function timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean {
+  // Workers' crypto.subtle.timingSafeEqual throws on unequal lengths; the
+  // lengths are not secret (always 32 bytes for our own hashes).
+  return a.byteLength === b.byteLength && crypto.subtle.timingSafeEqual(a, b)
+}

@@ -1,0 +1,29 @@
+import type { Config } from './config'
+import type { Database } from './db/client'
+import type { Mailer } from './mail/transport'
+import type { Session, User } from './db/schema'
+
+/** Worker bindings, vars and secrets (see wrangler.toml and README "Configuración"). */
+export type Bindings = {
+  DB: D1Database
+  APP_URL?: string
+  APP_NAME?: string
+  EMAIL_FROM?: string
+  POSTMARK_SERVER_TOKEN?: string
+  POSTMARK_MESSAGE_STREAM?: string
+  POSTMARK_API_URL?: string
+  PASSWORD_PEPPER?: string
+  /** "true" only from `npm run dev`: turns the dev mailbox on for a localhost APP_URL. */
+  DEV_MAILBOX?: string
+}
+
+/** Per-request values set by middleware, read as c.var.* in handlers. */
+export type Variables = {
+  config: Config
+  db: Database
+  mailer: Mailer
+  user: User | null
+  session: Session | null
+}
+
+export type AppEnv = { Bindings: Bindings; Variables: Variables }

@@ -1,0 +1,69 @@
+import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { csrf } from 'hono/csrf'
+import { HTTPException } from 'hono/http-exception'
+import type { AppEnv } from './env'
+import { t } from './i18n'
+import { provideContext } from './middleware/context'
+import { noStore, securityHeaders } from './middleware/security'
+import { loadSession, requireAuthentication } from './middleware/session'
+import { assetRoutes } from './routes/assets'
+import { devMailboxRoutes } from './routes/dev-mailbox'
+import { passwordRoutes } from './routes/passwords'
+import { profileRoutes } from './routes/profile'
+import { sessionRoutes } from './routes/sessions'
+import { signupRoutes } from './routes/signup'
+import { validationRoutes } from './routes/validation'
+import { MessagePage } from '../views/message'
+
+/**
+ * Room for a pasted 1 MB password to come back as a field message (422);
+ * anything bigger is refused before it is parsed (413).
+ */
+const MAX_BODY_BYTES = 2 * 1024 * 1024
+
+/** Builds the app. Tests pass their own `fetch` to read what Postmark would receive. */
+export function createApp(options: { fetch?: typeof fetch } = {}) {
+  const app = new Hono<AppEnv>()
+
+  // Order matters: Hono runs handlers in the order they are registered.
+  app.use(securityHeaders)
+  app.route('/', assetRoutes) // static files: no cookie, no D1
+  app.use(noStore)
+  // Cross-site form posts are refused: hono/csrf checks Origin / Sec-Fetch-Site on every unsafe method.
+  app.use(csrf())
+  app.use(bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.html(<TooLarge />, 413) }))
+  app.route('/', validationRoutes) // htmx inline checks: pure, no session lookup
+
+  app.use(provideContext(options))
+  app.use(loadSession)
+  app.get('/', (c) => c.redirect(c.var.user ? '/profile' : '/login', 303))
+  app.route('/', sessionRoutes)
+  app.route('/', signupRoutes)
+  app.route('/', passwordRoutes)
+  app.route('/', devMailboxRoutes)
+
+  // Deny by default: every route registered below this line needs a session.
+  app.use(requireAuthentication)
+  app.route('/', profileRoutes)
+
+  app.notFound((c) => c.html(<MessagePage title={t.errors.notFoundTitle} body={t.errors.notFound} links={home} />, 404))
+  app.onError((error, c) => {
+    if (error instanceof HTTPException && error.status === 403) {
+      return c.html(<MessagePage title={t.errors.forbiddenTitle} body={t.errors.forbidden} links={home} />, 403)
+    }
+    if (error instanceof HTTPException && error.status < 500) return error.getResponse()
+    // Logged for `wrangler tail`; the person gets a plain page, never a stack trace.
+    console.error(JSON.stringify({ event: 'request.error', path: c.req.path, name: error.name, message: error.message }))
+    return c.html(<MessagePage title={t.errors.serverTitle} body={t.errors.server} links={home} />, 500)
+  })
+  return app
+}
+
+const home = [{ href: '/', label: t.errors.goHome }]
+
+function TooLarge() {
+  return <MessagePage title={t.errors.tooLargeTitle} body={t.errors.tooLarge} links={home} />
+}
+
+export default createApp()

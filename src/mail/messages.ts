@@ -1,0 +1,57 @@
+import { appLink, type Config } from '../config'
+import { t } from '../i18n'
+import { renderMail, type MailContent } from '../../views/emails/mail'
+import type { Mailer } from './transport'
+
+type Recipient = { email: string; name: string }
+type Deps = { config: Config; mailer: Mailer }
+
+// One function per mail. Links come only from APP_URL (appLink), never from
+// the request's Host header: a poisoned Host must not end up in a mail.
+
+export function sendVerificationMail({ config, mailer }: Deps, to: Recipient, token: string) {
+  return send({ config, mailer }, to, 'email-verification', {
+    subject: t.mail.verifySubject,
+    greeting: t.mail.greeting(to.name),
+    paragraphs: [t.mail.verifyIntro],
+    action: { label: t.mail.verifyButton, url: appLink(config, `/email/verify/${token}`) },
+    after: [{ text: t.mail.validFor(t.mail.oneDay) }],
+  })
+}
+
+export function sendAccountExistsMail({ config, mailer }: Deps, to: Recipient) {
+  return send({ config, mailer }, to, 'account-exists', {
+    subject: t.mail.existsSubject,
+    greeting: t.mail.greeting(to.name),
+    paragraphs: [t.mail.existsIntro],
+    action: { label: t.login.title, url: appLink(config, '/login') },
+    after: [{ text: t.mail.existsForgot, url: appLink(config, '/password/forgot') }],
+  })
+}
+
+export function sendPasswordResetMail({ config, mailer }: Deps, to: Recipient, token: string) {
+  return send({ config, mailer }, to, 'password-reset', {
+    subject: t.mail.resetSubject,
+    greeting: t.mail.greeting(to.name),
+    paragraphs: [t.mail.resetIntro],
+    action: { label: t.mail.resetButton, url: appLink(config, `/password/reset/${token}`) },
+    after: [{ text: t.mail.validFor(t.mail.oneHour) }],
+  })
+}
+
+export type ChangeOrigin = { at: number; place: string | null; ip: string | null }
+
+export function sendPasswordChangedMail({ config, mailer }: Deps, to: Recipient, origin: ChangeOrigin) {
+  const when = new Intl.DateTimeFormat('es-EC', { dateStyle: 'long', timeStyle: 'short', timeZone: 'America/Guayaquil' })
+  const where = [origin.place ?? t.mail.unknownPlace, origin.ip && `(IP ${origin.ip})`].filter(Boolean).join(' ')
+  return send({ config, mailer }, to, 'password-changed', {
+    subject: t.mail.changedSubject,
+    greeting: t.mail.greeting(to.name),
+    paragraphs: [t.mail.changedIntro(`${when.format(origin.at)} (hora de Ecuador)`, where), t.mail.changedSessions],
+    after: [{ text: t.mail.changedNotYou, url: appLink(config, '/password/forgot') }],
+  })
+}
+
+function send({ config, mailer }: Deps, to: Recipient, tag: string, content: MailContent) {
+  return mailer({ to: to.email, tag, ...renderMail(config.appName, content) })
+}

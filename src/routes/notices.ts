@@ -1,0 +1,24 @@
+import { t } from '../i18n'
+
+/**
+ * Messages shown after a redirect are chosen by a fixed key in the query
+ * string (?aviso=…), never by text from the URL, so a link cannot make our
+ * page say anything we did not write.
+ */
+const notices = {
+  guardado: t.profile.saved,
+  'contrasena-cambiada': t.profile.passwordChanged,
+  'contrasena-restablecida': t.profile.passwordReset,
+  verificado: t.profile.verified,
+  'sesion-cerrada': t.login.signedOut,
+} as const
+
+export type NoticeKey = keyof typeof notices
+
+export function noticeFor(key: string | undefined): string | undefined {
+  return key && Object.hasOwn(notices, key) ? notices[key as NoticeKey] : undefined
+}
+
+export function withNotice(path: string, key: NoticeKey): string {
+  return `${path}?aviso=${key}`
+}

@@ -1,0 +1,81 @@
+import { Hono, type Context } from 'hono'
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
+import { checkEmail, normalizeEmail } from '../auth/emails'
+import { requestPasswordReset, resetPassword } from '../auth/password-reset'
+import { checkNewPassword } from '../auth/passwords'
+import { setSessionCookie } from '../auth/sessions'
+import { findOneTimeToken } from '../auth/tokens'
+import { clock } from '../clock'
+import type { AppEnv } from '../env'
+import { readForm, requestOrigin } from '../http/forms'
+import { t } from '../i18n'
+import { sendPasswordChangedMail, sendPasswordResetMail } from '../mail/messages'
+import { ForgotPasswordPage } from '../../views/forgot'
+import { MessagePage } from '../../views/message'
+import { ResetPasswordPage } from '../../views/reset'
+import { withNotice } from './notices'
+
+export const passwordRoutes = new Hono<AppEnv>()
+
+const RESET_COOKIE = 'password_reset'
+const RESET_COOKIE_PATH = '/password/reset'
+
+passwordRoutes.get('/password/forgot', (c) => c.html(<ForgotPasswordPage />))
+
+passwordRoutes.post('/password/forgot', async (c) => {
+  const form = await readForm(c)
+  const email = normalizeEmail(form.email)
+  const error = checkEmail(email)
+  if (error) return c.html(<ForgotPasswordPage email={email} error={error} />, 422)
+  // Lookup, token and mail all happen after the response: the answer and
+  // its timing are the same whether or not the address has an account.
+  c.executionCtx.waitUntil(
+    requestPasswordReset(c.var.db, email).then((reset) => reset && sendPasswordResetMail(c.var, reset.user, reset.token)),
+  )
+  return c.html(
+    <MessagePage title={t.forgot.sentTitle} body={t.forgot.sent(email)} links={[{ href: '/login', label: t.forgot.back }]} />,
+  )
+})
+
+/**
+ * The mailed link. Like Django's PasswordResetConfirmView, it moves the
+ * token out of the URL (into an HttpOnly cookie scoped to the reset page)
+ * and redirects, so the token does not stay in the address bar, the history
+ * or a Referer. It never spends the token: mail scanners open links too.
+ */
+passwordRoutes.get('/password/reset/:token', async (c) => {
+  const token = c.req.param('token')
+  if (!(await findOneTimeToken(c.var.db, token, 'password_reset'))) return invalidResetLink(c)
+  setCookie(c, RESET_COOKIE, token, { httpOnly: true, secure: true, sameSite: 'Lax', path: RESET_COOKIE_PATH, maxAge: 60 * 60 })
+  return c.redirect('/password/reset', 303)
+})
+
+passwordRoutes.get('/password/reset', async (c) => {
+  if (!(await findOneTimeToken(c.var.db, getCookie(c, RESET_COOKIE), 'password_reset'))) return invalidResetLink(c)
+  return c.html(<ResetPasswordPage />)
+})
+
+passwordRoutes.post('/password/reset', async (c) => {
+  const form = await readForm(c)
+  const password = form.password ?? ''
+  const errors = checkNewPassword(password, form.password_confirmation ?? '')
+  if (errors.password || errors.password_confirmation) return c.html(<ResetPasswordPage errors={errors} />, 422)
+  const reset = await resetPassword(c.var.db, c.var.config.pepper, getCookie(c, RESET_COOKIE), password)
+  if (!reset) return invalidResetLink(c)
+  deleteCookie(c, RESET_COOKIE, { path: RESET_COOKIE_PATH, secure: true })
+  setSessionCookie(c, reset.sessionToken)
+  c.executionCtx.waitUntil(sendPasswordChangedMail(c.var, reset.user, requestOrigin(c, clock.now())))
+  return c.redirect(withNotice('/profile', 'contrasena-restablecida'), 303)
+})
+
+function invalidResetLink(c: Context<AppEnv>) {
+  deleteCookie(c, RESET_COOKIE, { path: RESET_COOKIE_PATH, secure: true })
+  return c.html(
+    <MessagePage
+      title={t.reset.invalidTitle}
+      body={t.reset.invalid}
+      links={[{ href: '/password/forgot', label: t.reset.askAgain }]}
+    />,
+    400,
+  )
+}

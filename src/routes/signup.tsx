@@ -1,0 +1,63 @@
+import { Hono, type Context } from 'hono'
+import { findUserByEmail, MAX_NAME_LENGTH, registerUser, spendLinkAndSignIn } from '../auth/accounts'
+import { checkEmail, normalizeEmail } from '../auth/emails'
+import { checkNewPassword } from '../auth/passwords'
+import { findOneTimeToken } from '../auth/tokens'
+import { setSessionCookie } from '../auth/sessions'
+import type { AppEnv } from '../env'
+import { readForm } from '../http/forms'
+import { t } from '../i18n'
+import { sendAccountExistsMail, sendVerificationMail } from '../mail/messages'
+import { MessagePage } from '../../views/message'
+import { SignupPage } from '../../views/signup'
+import { VerifyEmailPage } from '../../views/verify'
+import { withNotice } from './notices'
+
+export const signupRoutes = new Hono<AppEnv>()
+
+signupRoutes.get('/signup', (c) => c.html(<SignupPage />))
+
+signupRoutes.post('/signup', async (c) => {
+  const form = await readForm(c)
+  const name = (form.name ?? '').trim()
+  const email = normalizeEmail(form.email)
+  const password = form.password ?? ''
+  const errors = {
+    name: !name ? t.errors.nameRequired : name.length > MAX_NAME_LENGTH ? t.errors.nameTooLong : undefined,
+    email: checkEmail(email),
+    ...checkNewPassword(password, form.password_confirmation ?? ''),
+  }
+  if (Object.values(errors).some(Boolean)) return c.html(<SignupPage values={{ name, email }} errors={errors} />, 422)
+
+  const result = await registerUser(c.var.db, c.var.config.pepper, { name, email, password })
+  // The same answer whether or not the address already had an account; the
+  // owner of an existing account gets a note by mail instead.
+  c.executionCtx.waitUntil(
+    result.taken
+      ? findUserByEmail(c.var.db, email).then((owner) => owner && sendAccountExistsMail(c.var, owner))
+      : sendVerificationMail(c.var, result.user, result.token),
+  )
+  return c.html(<MessagePage title={t.signup.sentTitle} body={t.signup.sent(email)} />)
+})
+
+// The mailed link only shows a button (GET changes nothing: mail scanners
+// open links); the button's POST verifies the address and signs in.
+signupRoutes.get('/email/verify/:token', async (c) => {
+  const found = await findOneTimeToken(c.var.db, c.req.param('token'), 'email_verification')
+  if (!found) return invalidVerificationLink(c)
+  return c.html(<VerifyEmailPage token={c.req.param('token')} />)
+})
+
+signupRoutes.post('/email/verify/:token', async (c) => {
+  const verified = await spendLinkAndSignIn(c.var.db, c.req.param('token'), 'email_verification', {}, { revokeSessions: false })
+  if (!verified) return invalidVerificationLink(c)
+  setSessionCookie(c, verified.sessionToken)
+  return c.redirect(withNotice('/profile', 'verificado'), 303)
+})
+
+function invalidVerificationLink(c: Context<AppEnv>) {
+  return c.html(
+    <MessagePage title={t.verify.invalidTitle} body={t.verify.invalid} links={[{ href: '/login', label: t.signup.loginLink }]} />,
+    400,
+  )
+}

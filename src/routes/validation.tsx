@@ -1,0 +1,24 @@
+import { Hono } from 'hono'
+import { checkNewPassword } from '../auth/passwords'
+import type { AppEnv } from '../env'
+import { readForm } from '../http/forms'
+import { PasswordFeedback } from '../../views/partials/password-feedback'
+
+export const validationRoutes = new Hono<AppEnv>()
+
+/**
+ * htmx inline check of the new password and its confirmation, as the person
+ * types. Same rules as the full POST (checkNewPassword), same fragment as
+ * the full page (PasswordFeedback). It stays quiet about a field not typed
+ * yet, and answers 200: the request is fine, the message is the content.
+ * No database, no hashing.
+ */
+validationRoutes.post('/validate/password', async (c) => {
+  const form = await readForm(c)
+  const password = form.password ?? ''
+  const confirmation = form.password_confirmation ?? ''
+  const errors = checkNewPassword(password, confirmation)
+  if (!password) delete errors.password
+  if (!confirmation) delete errors.password_confirmation
+  return c.html(<PasswordFeedback errors={errors} ok={Boolean(password && confirmation)} />)
+})

@@ -1,0 +1,36 @@
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin'
+import { fileURLToPath } from 'node:url'
+import { defineConfig } from 'vitest/config'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+
+export default defineConfig({
+  root,
+  plugins: [
+    // Vite does not read wrangler.toml's [[rules]]: load htmx as text here too.
+    {
+      name: 'htmx-as-text',
+      transform(code, id) {
+        if (id.endsWith('htmx.min.js')) return { code: `export default ${JSON.stringify(code)}`, map: null }
+      },
+    },
+    cloudflareTest(async () => ({
+      wrangler: { configPath: `${root}/wrangler.toml` },
+      miniflare: {
+        bindings: {
+          // Mail goes through the real Postmark client to the fetch that
+          // test/helpers.ts injects; APP_URL differs from the request host
+          // so a test can tell where links come from.
+          APP_URL: 'https://cuentas.ecuabots.test',
+          POSTMARK_SERVER_TOKEN: 'test-server-token',
+          POSTMARK_API_URL: 'https://postmark.test',
+          TEST_MIGRATIONS: await readD1Migrations(`${root}/migrations`),
+        },
+      },
+    })),
+  ],
+  test: {
+    include: ['test/**/*.test.{ts,tsx}'],
+    setupFiles: ['test/setup.ts'],
+  },
+})

@@ -1,0 +1,29 @@
+import { t } from '../src/i18n'
+import { Layout } from './layout'
+
+type DevMail = { id: string; createdAt: number; recipient: string; subject: string; textBody: string; tag: string }
+
+export function DevMailboxPage({ mails, appUrl }: { mails: DevMail[]; appUrl: string }) {
+  return (
+    <Layout title={t.dev.title} wide>
+      <h1>{t.dev.title}</h1>
+      <p class="hint">{t.dev.intro}</p>
+      {mails.length === 0 && <p>{t.dev.empty}</p>}
+      {mails.map((mail) => (
+        <article id={`mail-${mail.id}`}>
+          <h2>{mail.subject}</h2>
+          <p class="hint">
+            {new Date(mail.createdAt).toISOString()} · {mail.tag} · {mail.recipient} ·{' '}
+            <a href={`/dev/mail/${mail.id}/html`}>HTML</a>
+          </p>
+          <pre>{linkify(mail.textBody, appUrl)}</pre>
+        </article>
+      ))}
+    </Layout>
+  )
+}
+
+/** Turns this app's URLs in a text body into links, so a developer can click through a flow. */
+function linkify(text: string, appUrl: string) {
+  return text.split(/(https?:\/\/\S+)/).map((part) => (part.startsWith(appUrl) ? <a href={part}>{part}</a> : part))
+}

@@ -1,0 +1,43 @@
+import type { Child } from 'hono/jsx'
+import { raw } from 'hono/html'
+import { t } from '../src/i18n'
+import { htmxAsset, styleAsset } from './assets'
+import { UserMenu } from './partials/user-menu'
+
+export type LayoutProps = {
+  title: string
+  /** The signed-in person, for the avatar menu; null on signed-out pages. */
+  user?: { name: string } | null
+  wide?: boolean
+  children: Child
+}
+
+export function Layout({ title, user, wide, children }: LayoutProps) {
+  return (
+    <>
+      {raw('<!doctype html>')}
+    <html lang={t.lang}>
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        {/* No inline styles under our CSP, so htmx must not inject its indicator CSS. */}
+        <meta name="htmx-config" content="includeIndicatorCSS:false" />
+        <title>{`${title} · Ecuabots`}</title>
+        <link rel="stylesheet" href={styleAsset.path} />
+        <script src={htmxAsset.path} defer></script>
+      </head>
+      <body>
+        <header>
+          <a class="brand" href={user ? '/profile' : '/login'}>
+            Ecuabots
+          </a>
+          {user && <UserMenu name={user.name} />}
+        </header>
+        <main class={wide ? 'wide' : undefined}>
+          <div class="card">{children}</div>
+        </main>
+      </body>
+    </html>
+    </>
+  )
+}

@@ -1,0 +1,26 @@
+import { t } from '../../src/i18n'
+
+/** The avatar (initials) opens the user menu; <details> works without JavaScript. */
+export function UserMenu({ name }: { name: string }) {
+  return (
+    <details class="menu">
+      <summary aria-label={t.menu.label}>{initials(name)}</summary>
+      <ul>
+        <li>
+          <a href="/profile">{t.menu.profile}</a>
+        </li>
+        <li>
+          <form method="post" action="/logout">
+            <button type="submit">{t.menu.logout}</button>
+          </form>
+        </li>
+      </ul>
+    </details>
+  )
+}
+
+export function initials(name: string): string {
+  const words = name.trim().split(/\s+/).filter(Boolean)
+  const letters = words.length > 1 ? [words[0]!, words.at(-1)!] : words
+  return letters.map((word) => [...word][0]!.toLocaleUpperCase('es')).join('') || '?'
+}

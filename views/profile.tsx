@@ -1,0 +1,59 @@
+import type { NewPasswordErrors } from '../src/auth/passwords'
+import { t } from '../src/i18n'
+import { Layout } from './layout'
+import { Field } from './partials/field'
+import { NewPasswordFields } from './partials/new-password-fields'
+import { FormAlert } from './signup'
+
+export type ProfileErrors = NewPasswordErrors & { name?: string; current_password?: string }
+
+export type ProfilePageProps = {
+  user: { name: string; email: string }
+  name?: string
+  errors?: ProfileErrors
+  notice?: string
+  /** The session is older than the fresh-authentication window. */
+  askCurrentPassword: boolean
+}
+
+export function ProfilePage({ user, name, errors = {}, notice, askCurrentPassword }: ProfilePageProps) {
+  return (
+    <Layout title={t.profile.title} user={user}>
+      <h1>{t.profile.title}</h1>
+      {notice && (
+        <p class="notice" role="status">
+          {notice}
+        </p>
+      )}
+      <FormAlert errors={errors} />
+      <form method="post" action="/profile" novalidate>
+        <Field name="name" label={t.fields.name} value={name ?? user.name} error={errors.name} autocomplete="name" />
+        <dl>
+          <dt>{t.fields.email}</dt>
+          <dd>{user.email}</dd>
+        </dl>
+        <h2>{t.profile.passwordSection}</h2>
+        <NewPasswordFields errors={errors} optional />
+        {askCurrentPassword && (
+          <>
+            <Field
+              name="current_password"
+              type="password"
+              label={t.fields.currentPassword}
+              hint={t.profile.reauth}
+              error={errors.current_password}
+              autocomplete="current-password"
+              required={false}
+            />
+          </>
+        )}
+        <button class="button" type="submit">
+          {t.profile.submit}
+        </button>
+      </form>
+      <p class="reminder">
+        {t.keepSafe} {t.neverAsks}
+      </p>
+    </Layout>
+  )
+}

@@ -1,0 +1,25 @@
+import type { NewPasswordErrors } from '../src/auth/passwords'
+import { t } from '../src/i18n'
+import { Layout } from './layout'
+import { NewPasswordFields } from './partials/new-password-fields'
+import { FormAlert } from './signup'
+
+/** The token is not in this page: it travels in a short-lived HttpOnly cookie (see routes/passwords.ts). */
+export function ResetPasswordPage({ errors = {} }: { errors?: NewPasswordErrors }) {
+  return (
+    <Layout title={t.reset.title}>
+      <h1>{t.reset.title}</h1>
+      <FormAlert errors={errors} />
+      <p>{t.reset.intro}</p>
+      <form method="post" action="/password/reset" novalidate>
+        <NewPasswordFields errors={errors} />
+        <button class="button" type="submit">
+          {t.reset.submit}
+        </button>
+      </form>
+      <p class="reminder">
+        {t.keepSafe} {t.neverAsks}
+      </p>
+    </Layout>
+  )
+}

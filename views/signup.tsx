@@ -1,0 +1,43 @@
+import type { NewPasswordErrors } from '../src/auth/passwords'
+import { t } from '../src/i18n'
+import { Layout } from './layout'
+import { Field } from './partials/field'
+import { NewPasswordFields } from './partials/new-password-fields'
+
+export type SignupPageProps = {
+  values?: { name?: string; email?: string }
+  errors?: NewPasswordErrors & { name?: string; email?: string }
+}
+
+export function SignupPage({ values = {}, errors = {} }: SignupPageProps) {
+  return (
+    <Layout title={t.signup.title}>
+      <h1>{t.signup.title}</h1>
+      <FormAlert errors={errors} />
+      <form method="post" action="/signup" novalidate>
+        <Field name="name" label={t.fields.name} value={values.name} error={errors.name} autocomplete="name" />
+        <Field name="email" type="email" label={t.fields.email} value={values.email} error={errors.email} autocomplete="email" />
+        <NewPasswordFields errors={errors} />
+        <button class="button" type="submit">
+          {t.signup.submit}
+        </button>
+      </form>
+      <div class="links">
+        <span>
+          {t.signup.haveAccount} <a href="/login">{t.signup.loginLink}</a>
+        </span>
+      </div>
+      <p class="reminder">{t.keepSafe}</p>
+    </Layout>
+  )
+}
+
+/** A summary at the top of a form that came back with errors, announced to screen readers. */
+export function FormAlert({ errors }: { errors: Record<string, string | undefined> }) {
+  if (!Object.values(errors).some(Boolean)) return null
+  return (
+    <p class="alert" role="alert">
+      {t.errors.formTitle}
+    </p>
+  )
+}
