@@ -1,4 +1,5 @@
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test'
+import { toBase64Url } from '../src/auth/encoding'
 import { createApp } from '../src/index'
 
 export const ORIGIN = 'https://cuentas.ecuabots.test' // = APP_URL in test/vitest.config.ts
@@ -143,4 +144,12 @@ export function visibleText(html: string): string {
     .replace(/&amp;/g, '&')
     .replace(/\s+/g, ' ')
     .trim()
+}
+
+/** A stored hash as an older release would have made it: fewer iterations, no pepper. */
+export async function legacyHash(password: string, iterations: number) {
+  const salt = crypto.getRandomValues(new Uint8Array(16))
+  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(password.normalize('NFKC')), 'PBKDF2', false, ['deriveBits'])
+  const bits = await crypto.subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt, iterations }, key, 256)
+  return `pbkdf2-sha256$${iterations}$0$${toBase64Url(salt)}$${toBase64Url(new Uint8Array(bits))}`
 }
