@@ -17,10 +17,11 @@ import { validationRoutes } from './routes/validation'
 import { MessagePage } from '../views/message'
 
 /**
- * Room for a pasted 1 MB password to come back as a field message (422);
- * anything bigger is refused before it is parsed (413).
+ * Room for a pasted 1 MB password (and its confirmation) to come back as a
+ * message next to the field (422); anything bigger is refused before it is
+ * parsed (413).
  */
-const MAX_BODY_BYTES = 2 * 1024 * 1024
+const MAX_BODY_BYTES = 3 * 1024 * 1024
 
 /** Builds the app. Tests pass their own `fetch` to read what Postmark would receive. */
 export function createApp(options: { fetch?: typeof fetch } = {}) {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import {
   checkNewPassword,
   hashPassword,
@@ -61,7 +61,10 @@ describe('password hashing', () => {
     expect(peppered.split('$')[2]).toBe('1')
     expect(await verifyPassword('clave-segura', peppered, 'pimienta')).toBe(true)
     expect(await verifyPassword('clave-segura', peppered, 'otra-pimienta')).toBe(false)
-    expect(await verifyPassword('clave-segura', peppered, null)).toBe(false) // fails closed
+    const log = vi.spyOn(console, 'error').mockImplementation(() => {})
+    expect(await verifyPassword('clave-segura', peppered, null)).toBe(false) // fails closed, loudly
+    expect(log).toHaveBeenCalledWith(JSON.stringify({ event: 'password.pepper_missing' }))
+    log.mockRestore()
     const plain = await hashPassword('clave-segura', null)
     expect(await verifyPassword('clave-segura', plain, 'pimienta')).toBe(true) // old hashes keep working
     expect(needsRehash(plain, 'pimienta')).toBe(true)

@@ -23,6 +23,7 @@ export function Layout({ title, user, wide, children }: LayoutProps) {
         {/* No inline styles under our CSP, so htmx must not inject its indicator CSS. */}
         <meta name="htmx-config" content="includeIndicatorCSS:false" />
         <title>{`${title} · Ecuabots`}</title>
+        <link rel="icon" href="data:," />
         <link rel="stylesheet" href={styleAsset.path} />
         <script src={htmxAsset.path} defer></script>
       </head>

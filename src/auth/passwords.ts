@@ -32,7 +32,8 @@ export async function hashPassword(password: string, pepper: string | null): Pro
 
 export async function verifyPassword(password: string, stored: string, pepper: string | null): Promise<boolean> {
   const parsed = parseHash(stored)
-  if (!parsed) return false
+  // No password we accept is longer; refusing here keeps megabyte inputs away from PBKDF2.
+  if (!parsed || password.length > MAX_PASSWORD_LENGTH) return false
   // A hash made with a pepper cannot be checked without it: fail closed
   // (and log, so a lost secret is noticed) rather than accept anything.
   if (parsed.peppered && !pepper) {
@@ -63,10 +64,11 @@ export type NewPasswordErrors = { password?: string; password_confirmation?: str
 
 export function checkNewPassword(password: string, confirmation: string): NewPasswordErrors {
   const errors: NewPasswordErrors = {}
-  const length = [...password.normalize('NFKC')].length
-  if (length === 0) errors.password = t.errors.passwordRequired
-  else if (length < MIN_PASSWORD_LENGTH) errors.password = t.errors.passwordTooShort
-  else if (length > MAX_PASSWORD_LENGTH) errors.password = t.errors.passwordTooLong
+  // The maximum is checked on the raw string first, so a pasted megabyte is
+  // refused without normalising or hashing it; the minimum counts characters.
+  if (!password) errors.password = t.errors.passwordRequired
+  else if (password.length > MAX_PASSWORD_LENGTH) errors.password = t.errors.passwordTooLong
+  else if ([...password.normalize('NFKC')].length < MIN_PASSWORD_LENGTH) errors.password = t.errors.passwordTooShort
   if (confirmation !== password) {
     errors.password_confirmation = confirmation ? t.errors.passwordMismatch : t.errors.confirmationRequired
   }

@@ -1,0 +1,113 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { clock, MINUTE } from '../src/clock'
+import { Browser, lastMailTo, mailsTo, PASSWORD, signedInUser, visibleText } from './helpers'
+
+const NEW_PASSWORD = 'nueva-clave-9'
+
+afterEach(() => vi.restoreAllMocks())
+
+/** Moves the clock past the 10-minute fresh-authentication window. */
+function elevenMinutesLater() {
+  const later = Date.now() + 11 * MINUTE
+  vi.spyOn(clock, 'now').mockReturnValue(later)
+}
+
+describe('profile', () => {
+  it('anonymous visitors are sent to login and come back to the profile', async () => {
+    const page = await new Browser().get('/profile')
+    expect(page.status).toBe(303)
+    expect(page.location).toBe('/login?next=%2Fprofile')
+    const login = await new Browser().get(page.location!)
+    expect(login.text).toContain('name="next" value="/profile"')
+  })
+
+  it('shows name (editable), email, the password fields and the blue "GUARDAR PERFIL" button', async () => {
+    const { browser, email } = await signedInUser({ name: 'Ana Pérez' })
+    const page = await browser.get('/profile')
+    expect(page.status).toBe(200)
+    expect(page.text).toMatch(/<input id="name" name="name" type="text" value="Ana Pérez"/)
+    expect(visibleText(page.text)).toContain(email)
+    expect(page.text).toContain('name="password"')
+    expect(page.text).toContain('name="password_confirmation"')
+    expect(page.text).toMatch(/<button class="button" type="submit">GUARDAR PERFIL<\/button>/)
+    expect(page.headers.get('Cache-Control')).toBe('no-store')
+  })
+
+  it('saves a new name and keeps the password when the password fields are blank', async () => {
+    const { browser, email } = await signedInUser()
+    const saved = await browser.post('/profile', { name: 'Ana María Pérez', password: '', password_confirmation: '' })
+    expect(saved.status).toBe(303)
+    expect(saved.location).toBe('/profile?aviso=guardado')
+    const page = await browser.get(saved.location!)
+    expect(visibleText(page.text)).toContain('Sus cambios fueron guardados.')
+    expect(page.text).toContain('value="Ana María Pérez"')
+    expect((await new Browser().post('/login', { email, password: PASSWORD })).status).toBe(303)
+    expect(mailsTo(email, 'password-changed')).toHaveLength(0)
+  })
+
+  it('changes the password in a fresh session, keeps this session, signs out the others, and mails a notice', async () => {
+    const { browser, email } = await signedInUser()
+    const laptop = new Browser()
+    await laptop.post('/login', { email, password: PASSWORD })
+    const saved = await browser.post('/profile', { name: 'Ana', password: NEW_PASSWORD, password_confirmation: NEW_PASSWORD })
+    expect(saved.status).toBe(303)
+    expect(saved.location).toBe('/profile?aviso=contrasena-cambiada')
+    expect(visibleText((await browser.get(saved.location!)).text)).toContain('Su contraseña fue cambiada.')
+    expect((await laptop.get('/profile')).status).toBe(303)
+    expect((await new Browser().post('/login', { email, password: NEW_PASSWORD })).status).toBe(303)
+    expect(lastMailTo(email, 'password-changed').text).toContain('Ecuabots nunca le pedirá su contraseña.')
+  })
+
+  it('after 10 minutes, asks for the current password before changing it', async () => {
+    const { browser, email } = await signedInUser()
+    elevenMinutesLater()
+    const page = await browser.get('/profile')
+    expect(page.text).toContain('name="current_password"')
+    expect(page.text).toContain('autocomplete="current-password"')
+    const missing = await browser.post('/profile', { name: 'Ana', password: NEW_PASSWORD, password_confirmation: NEW_PASSWORD })
+    expect(missing.status).toBe(422)
+    expect(visibleText(missing.text)).toContain('La contraseña actual no es correcta.')
+    const wrong = await browser.post('/profile', {
+      name: 'Ana',
+      password: NEW_PASSWORD,
+      password_confirmation: NEW_PASSWORD,
+      current_password: 'no-es',
+    })
+    expect(wrong.status).toBe(422)
+    const right = await browser.post('/profile', {
+      name: 'Ana',
+      password: NEW_PASSWORD,
+      password_confirmation: NEW_PASSWORD,
+      current_password: PASSWORD,
+    })
+    expect(right.status).toBe(303)
+    vi.restoreAllMocks()
+    expect((await new Browser().post('/login', { email, password: NEW_PASSWORD })).status).toBe(303)
+  })
+
+  it('an old session may still change the name without the current password', async () => {
+    const { browser } = await signedInUser()
+    elevenMinutesLater()
+    expect((await browser.post('/profile', { name: 'Nombre Nuevo' })).status).toBe(303)
+  })
+
+  it('mismatched confirmation or a short password is shown next to the fields and nothing is saved', async () => {
+    const { browser, email } = await signedInUser()
+    const page = await browser.post('/profile', { name: 'Otro Nombre', password: NEW_PASSWORD, password_confirmation: 'distinta' })
+    expect(page.status).toBe(422)
+    expect(visibleText(page.text)).toContain('Las contraseñas no coinciden.')
+    expect(page.text).toContain('value="Otro Nombre"') // what was typed stays
+    const short = await browser.post('/profile', { name: 'Ana', password: '123', password_confirmation: '123' })
+    expect(visibleText(short.text)).toContain('Debe tener al menos 6 caracteres.')
+    expect((await browser.get('/profile')).text).not.toContain('value="Otro Nombre"')
+    expect((await new Browser().post('/login', { email, password: PASSWORD })).status).toBe(303)
+  })
+
+  it('an empty or overlong name gets a clear message', async () => {
+    const { browser } = await signedInUser()
+    expect(visibleText((await browser.post('/profile', { name: '  ' })).text)).toContain('Ingrese su nombre.')
+    const long = await browser.post('/profile', { name: 'x'.repeat(101) })
+    expect(long.status).toBe(422)
+    expect(visibleText(long.text)).toContain('como máximo 100 caracteres')
+  })
+})
