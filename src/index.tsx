@@ -48,7 +48,9 @@ export function createApp(options: { fetch?: typeof fetch } = {}) {
   app.use(requireAuthentication)
   app.route('/', profileRoutes)
 
-  app.notFound((c) => c.html(<MessagePage title={t.errors.notFoundTitle} body={t.errors.notFound} links={home} />, 404))
+  app.notFound((c) =>
+    c.html(<MessagePage title={t.errors.notFoundTitle} body={t.errors.notFound} links={home} user={c.var.user} />, 404),
+  )
   app.onError((error, c) => {
     if (error instanceof HTTPException && error.status === 403) {
       return c.html(<MessagePage title={t.errors.forbiddenTitle} body={t.errors.forbidden} links={home} />, 403)

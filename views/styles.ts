@@ -29,7 +29,7 @@ a{color:var(--blue)}
 .menu ul{position:absolute;right:0;margin:.5rem 0 0;padding:.25rem;list-style:none;background:var(--card);border:1px solid var(--line);border-radius:8px;min-width:12rem;z-index:1}
 .menu li a,.menu li button{display:block;width:100%;min-height:44px;padding:.6rem .75rem;font:inherit;color:inherit;text-align:left;text-decoration:none;background:none;border:0;cursor:pointer}
 .menu li a:hover,.menu li button:hover{background:var(--bg)}
-dl{margin:0}dt{font-weight:600;margin-top:1rem}dd{margin:0}
+dl{margin:0}dt{font-weight:600;margin-top:1rem}dd{margin:0;overflow-wrap:anywhere}
 table{width:100%;border-collapse:collapse}td,th{padding:.4rem;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
 .wide{max-width:60rem}
 pre{white-space:pre-wrap;word-break:break-word}

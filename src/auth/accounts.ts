@@ -1,8 +1,8 @@
 import { createId } from '@paralleldrive/cuid2'
-import { eq, inArray, sql } from 'drizzle-orm'
+import { and, eq, inArray, lte, sql } from 'drizzle-orm'
 import { clock } from '../clock'
 import type { Database } from '../db/client'
-import { users, type User } from '../db/schema'
+import { sessions, users, type User } from '../db/schema'
 import { DUMMY_HASH, hashPassword, needsRehash, verifyPassword } from './passwords'
 import { deleteUserSessions, newSession } from './sessions'
 import { newOneTimeToken, spendOneTimeToken } from './tokens'
@@ -51,14 +51,16 @@ export async function authenticate(db: Database, pepper: string | null, email: s
   return { user, upgradedHash }
 }
 
-/** Starts a session after a password sign-in; a rehash, if any, rides in the same batch. */
+/**
+ * Starts a session after a password sign-in. In the same batch: the user's
+ * expired sessions are swept (nothing else deletes them), and a rehash, if
+ * any, is saved.
+ */
 export async function signIn(db: Database, user: User, upgradedHash: string | null) {
   const session = await newSession(db, user.id)
-  if (upgradedHash) {
-    await db.batch([session.insert, db.update(users).set({ passwordHash: upgradedHash }).where(eq(users.id, user.id))])
-  } else {
-    await session.insert
-  }
+  const sweep = db.delete(sessions).where(and(eq(sessions.userId, user.id), lte(sessions.expiresAt, clock.now())))
+  const rehash = upgradedHash && db.update(users).set({ passwordHash: upgradedHash }).where(eq(users.id, user.id))
+  await db.batch(rehash ? [session.insert, sweep, rehash] : [session.insert, sweep])
   return session.token
 }
 

@@ -122,6 +122,7 @@ export const es = {
     changedNotYou:
       'Si no fue usted, restablezca su contraseña de inmediato con este enlace y responda a este correo para avisarnos:',
     unknownPlace: 'un lugar desconocido',
+    timeZoneNote: '(hora de Ecuador)',
   },
   dev: {
     title: 'Buzón de desarrollo',

@@ -47,7 +47,7 @@ export function sendPasswordChangedMail({ config, mailer }: Deps, to: Recipient,
   return send({ config, mailer }, to, 'password-changed', {
     subject: t.mail.changedSubject,
     greeting: t.mail.greeting(to.name),
-    paragraphs: [t.mail.changedIntro(`${when.format(origin.at)} (hora de Ecuador)`, where), t.mail.changedSessions],
+    paragraphs: [t.mail.changedIntro(`${when.format(origin.at)} ${t.mail.timeZoneNote}`, where), t.mail.changedSessions],
     after: [{ text: t.mail.changedNotYou, url: appLink(config, '/password/forgot') }],
   })
 }

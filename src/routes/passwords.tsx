@@ -3,10 +3,10 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import { checkEmail, normalizeEmail } from '../auth/emails'
 import { requestPasswordReset, resetPassword } from '../auth/password-reset'
 import { checkNewPassword } from '../auth/passwords'
-import { setSessionCookie } from '../auth/sessions'
 import { findOneTimeToken } from '../auth/tokens'
 import { clock } from '../clock'
 import type { AppEnv } from '../env'
+import { beginSession } from '../middleware/session'
 import { readForm, requestOrigin } from '../http/forms'
 import { t } from '../i18n'
 import { sendPasswordChangedMail, sendPasswordResetMail } from '../mail/messages'
@@ -63,7 +63,7 @@ passwordRoutes.post('/password/reset', async (c) => {
   const reset = await resetPassword(c.var.db, c.var.config.pepper, getCookie(c, RESET_COOKIE), password)
   if (!reset) return invalidResetLink(c)
   deleteCookie(c, RESET_COOKIE, { path: RESET_COOKIE_PATH, secure: true })
-  setSessionCookie(c, reset.sessionToken)
+  await beginSession(c, reset.sessionToken)
   c.executionCtx.waitUntil(sendPasswordChangedMail(c.var, reset.user, requestOrigin(c, clock.now())))
   return c.redirect(withNotice('/profile', 'contrasena-restablecida'), 303)
 })

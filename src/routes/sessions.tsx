@@ -2,9 +2,10 @@ import { Hono } from 'hono'
 import { authenticate, signIn } from '../auth/accounts'
 import { checkEmail, normalizeEmail } from '../auth/emails'
 import { MAX_PASSWORD_LENGTH } from '../auth/passwords'
-import { clearSessionCookie, deleteSession, setSessionCookie } from '../auth/sessions'
+import { clearSessionCookie, deleteSession } from '../auth/sessions'
 import { newOneTimeToken } from '../auth/tokens'
 import type { AppEnv } from '../env'
+import { beginSession } from '../middleware/session'
 import { readForm, safeNext } from '../http/forms'
 import { t } from '../i18n'
 import { sendVerificationMail } from '../mail/messages'
@@ -41,7 +42,7 @@ sessionRoutes.post('/login', async (c) => {
     c.executionCtx.waitUntil(sendVerificationMail(c.var, user, verification.token))
     return c.html(<MessagePage title={t.login.unverifiedTitle} body={t.login.unverified} />, 403)
   }
-  setSessionCookie(c, await signIn(c.var.db, user, upgradedHash))
+  await beginSession(c, await signIn(c.var.db, user, upgradedHash))
   return c.redirect(next, 303)
 })
 

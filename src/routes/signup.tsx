@@ -3,8 +3,8 @@ import { findUserByEmail, MAX_NAME_LENGTH, registerUser, spendLinkAndSignIn } fr
 import { checkEmail, normalizeEmail } from '../auth/emails'
 import { checkNewPassword } from '../auth/passwords'
 import { findOneTimeToken } from '../auth/tokens'
-import { setSessionCookie } from '../auth/sessions'
 import type { AppEnv } from '../env'
+import { beginSession } from '../middleware/session'
 import { readForm } from '../http/forms'
 import { t } from '../i18n'
 import { sendAccountExistsMail, sendVerificationMail } from '../mail/messages'
@@ -51,7 +51,7 @@ signupRoutes.get('/email/verify/:token', async (c) => {
 signupRoutes.post('/email/verify/:token', async (c) => {
   const verified = await spendLinkAndSignIn(c.var.db, c.req.param('token'), 'email_verification', {}, { revokeSessions: false })
   if (!verified) return invalidVerificationLink(c)
-  setSessionCookie(c, verified.sessionToken)
+  await beginSession(c, verified.sessionToken)
   return c.redirect(withNotice('/profile', 'verificado'), 303)
 })
 

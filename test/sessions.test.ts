@@ -1,0 +1,74 @@
+import { env } from 'cloudflare:test'
+import { eq } from 'drizzle-orm'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { clock, DAY } from '../src/clock'
+import { openDatabase } from '../src/db/client'
+import { sessions, users } from '../src/db/schema'
+import { Browser, PASSWORD, signedInUser } from './helpers'
+
+const db = openDatabase(env.DB)
+
+afterEach(() => vi.restoreAllMocks())
+
+async function sessionsOf(email: string) {
+  return db.select({ id: sessions.id, expiresAt: sessions.expiresAt }).from(sessions).innerJoin(users, eq(users.id, sessions.userId)).where(eq(users.email, email))
+}
+
+describe('sessions', () => {
+  it('the cookie holds a secret whose hash alone is stored', async () => {
+    const { browser, email } = await signedInUser()
+    const token = browser.cookie('session')!
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    const rows = await db.select().from(sessions).innerJoin(users, eq(users.id, sessions.userId)).where(eq(users.email, email))
+    expect(JSON.stringify(rows)).not.toContain(token)
+  })
+
+  it('a session unused for 30 days has expired and asks to sign in again', async () => {
+    const { browser } = await signedInUser()
+    vi.spyOn(clock, 'now').mockReturnValue(Date.now() + 30 * DAY + 1000)
+    const page = await browser.get('/profile')
+    expect(page.status).toBe(303)
+    expect(page.location).toBe('/login?next=%2Fprofile')
+    expect(browser.cookie('session')).toBeUndefined() // the dead cookie is cleared
+  })
+
+  it('slides: a session used after 20 days lives 30 more days from then', async () => {
+    const { browser, email } = await signedInUser()
+    const start = Date.now()
+    vi.spyOn(clock, 'now').mockReturnValue(start + 20 * DAY)
+    expect((await browser.get('/profile')).status).toBe(200)
+    const [row] = await sessionsOf(email)
+    expect(row!.expiresAt).toBe(start + 50 * DAY)
+    vi.spyOn(clock, 'now').mockReturnValue(start + 45 * DAY)
+    expect((await browser.get('/profile')).status).toBe(200)
+  })
+
+  it('an ordinary page view writes nothing while the session is far from expiring', async () => {
+    const { browser, email } = await signedInUser()
+    const [before] = await sessionsOf(email)
+    vi.spyOn(clock, 'now').mockReturnValue(Date.now() + 2 * DAY)
+    await browser.get('/profile')
+    const [after] = await sessionsOf(email)
+    expect(after!.expiresAt).toBe(before!.expiresAt)
+  })
+
+  it('signing in as someone else in the same browser ends the previous session on the server', async () => {
+    const first = await signedInUser()
+    const second = await signedInUser()
+    const oldToken = first.browser.cookie('session')!
+    await first.browser.post('/login', { email: second.email, password: PASSWORD })
+    expect(await sessionsOf(first.email)).toHaveLength(0)
+    const replay = await new Browser().get('/profile', { Cookie: `session=${oldToken}` })
+    expect(replay.status).toBe(303)
+  })
+
+  it('a password sign-in sweeps the account\'s expired sessions', async () => {
+    const { email } = await signedInUser()
+    const later = Date.now() + 31 * DAY
+    vi.spyOn(clock, 'now').mockReturnValue(later)
+    await new Browser().post('/login', { email, password: PASSWORD })
+    const rows = await sessionsOf(email)
+    expect(rows).toHaveLength(1)
+    expect(rows[0]!.expiresAt).toBeGreaterThan(later)
+  })
+})
