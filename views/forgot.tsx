@@ -1,7 +1,7 @@
 import { t } from '../src/i18n'
 import { Layout } from './layout'
 import { Field } from './partials/field'
-import { FormAlert } from './signup'
+import { FormAlert, Reminder } from './partials/notices'
 
 export function ForgotPasswordPage({ email, error }: { email?: string; error?: string }) {
   return (
@@ -18,7 +18,7 @@ export function ForgotPasswordPage({ email, error }: { email?: string; error?: s
       <div class="links">
         <a href="/login">{t.forgot.back}</a>
       </div>
-      <p class="reminder">{t.neverAsks}</p>
+      <Reminder keepSafe={false} />
     </Layout>
   )
 }

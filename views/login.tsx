@@ -1,6 +1,7 @@
 import { t } from '../src/i18n'
 import { Layout } from './layout'
 import { Field } from './partials/field'
+import { Notice, Reminder } from './partials/notices'
 
 export type LoginPageProps = { email?: string; next?: string; error?: string; notice?: string }
 
@@ -8,11 +9,7 @@ export function LoginPage({ email, next, error, notice }: LoginPageProps) {
   return (
     <Layout title={t.login.title}>
       <h1>{t.login.title}</h1>
-      {notice && (
-        <p class="notice" role="status">
-          {notice}
-        </p>
-      )}
+      <Notice text={notice} />
       {error && (
         <p class="alert" role="alert" id="login-error">
           {error}
@@ -32,7 +29,7 @@ export function LoginPage({ email, next, error, notice }: LoginPageProps) {
           {t.login.noAccount} <a href="/signup">{t.login.signupLink}</a>
         </span>
       </div>
-      <p class="reminder">{t.neverAsks}</p>
+      <Reminder keepSafe={false} />
     </Layout>
   )
 }

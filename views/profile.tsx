@@ -3,7 +3,7 @@ import { t } from '../src/i18n'
 import { Layout } from './layout'
 import { Field } from './partials/field'
 import { NewPasswordFields } from './partials/new-password-fields'
-import { FormAlert } from './signup'
+import { FormAlert, Notice, Reminder } from './partials/notices'
 
 export type ProfileErrors = NewPasswordErrors & { name?: string; current_password?: string }
 
@@ -20,11 +20,7 @@ export function ProfilePage({ user, name, errors = {}, notice, askCurrentPasswor
   return (
     <Layout title={t.profile.title} user={user}>
       <h1>{t.profile.title}</h1>
-      {notice && (
-        <p class="notice" role="status">
-          {notice}
-        </p>
-      )}
+      <Notice text={notice} />
       <FormAlert errors={errors} />
       <form method="post" action="/profile" novalidate>
         <Field name="name" label={t.fields.name} value={name ?? user.name} error={errors.name} autocomplete="name" />
@@ -51,9 +47,7 @@ export function ProfilePage({ user, name, errors = {}, notice, askCurrentPasswor
           {t.profile.submit}
         </button>
       </form>
-      <p class="reminder">
-        {t.keepSafe} {t.neverAsks}
-      </p>
+      <Reminder />
     </Layout>
   )
 }

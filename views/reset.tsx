@@ -2,7 +2,7 @@ import type { NewPasswordErrors } from '../src/auth/passwords'
 import { t } from '../src/i18n'
 import { Layout } from './layout'
 import { NewPasswordFields } from './partials/new-password-fields'
-import { FormAlert } from './signup'
+import { FormAlert, Reminder } from './partials/notices'
 
 /** The token is not in this page: it travels in a short-lived HttpOnly cookie (see routes/passwords.ts). */
 export function ResetPasswordPage({ errors = {} }: { errors?: NewPasswordErrors }) {
@@ -17,9 +17,7 @@ export function ResetPasswordPage({ errors = {} }: { errors?: NewPasswordErrors 
           {t.reset.submit}
         </button>
       </form>
-      <p class="reminder">
-        {t.keepSafe} {t.neverAsks}
-      </p>
+      <Reminder />
     </Layout>
   )
 }

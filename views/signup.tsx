@@ -3,6 +3,7 @@ import { t } from '../src/i18n'
 import { Layout } from './layout'
 import { Field } from './partials/field'
 import { NewPasswordFields } from './partials/new-password-fields'
+import { FormAlert, Reminder } from './partials/notices'
 
 export type SignupPageProps = {
   values?: { name?: string; email?: string }
@@ -27,17 +28,7 @@ export function SignupPage({ values = {}, errors = {} }: SignupPageProps) {
           {t.signup.haveAccount} <a href="/login">{t.signup.loginLink}</a>
         </span>
       </div>
-      <p class="reminder">{t.keepSafe}</p>
+      <Reminder />
     </Layout>
-  )
-}
-
-/** A summary at the top of a form that came back with errors, announced to screen readers. */
-export function FormAlert({ errors }: { errors: Record<string, string | undefined> }) {
-  if (!Object.values(errors).some(Boolean)) return null
-  return (
-    <p class="alert" role="alert">
-      {t.errors.formTitle}
-    </p>
   )
 }
