@@ -107,6 +107,8 @@ describe('reset link', () => {
     expect(mail.text).toMatch(/fue cambiada el .+ \(hora de Ecuador\) desde .*\(IP 203\.0\.113\.7\)/)
     expect(mail.text).toContain('Si no fue usted, restablezca su contraseña')
     expect(mail.text).toContain('https://cuentas.ecuabots.test/password/forgot')
+    expect(mail.text).toContain('Ecuabots nunca le pedirá su contraseña.')
+    expect(mail.text).not.toContain('ignore este correo') // it already happened: not something to ignore
   })
 
   it('a used reset link shows the expired page', async () => {

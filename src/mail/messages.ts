@@ -49,6 +49,7 @@ export function sendPasswordChangedMail({ config, mailer }: Deps, to: Recipient,
     greeting: t.mail.greeting(to.name),
     paragraphs: [t.mail.changedIntro(`${when.format(origin.at)} ${t.mail.timeZoneNote}`, where), t.mail.changedSessions],
     after: [{ text: t.mail.changedNotYou, url: appLink(config, '/password/forgot') }],
+    ignorable: false,
   })
 }
 

@@ -8,10 +8,12 @@ export type MailContent = {
   action?: { label: string; url: string }
   /** Lines after the button: lifetime, what to do if it was not you. */
   after?: { text: string; url?: string }[]
+  /** "Si no fue usted, ignore este correo" — wrong for a mail about something that already happened. */
+  ignorable?: boolean
 }
 
 export function renderMail(appName: string, content: MailContent): { subject: string; text: string; html: string } {
-  const footer = [t.mail.ignore, t.neverAsks]
+  const footer = content.ignorable === false ? [t.neverAsks] : [t.mail.ignore, t.neverAsks]
   const text = [
     content.greeting,
     '',
