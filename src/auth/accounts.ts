@@ -5,8 +5,8 @@ import type { Database } from '../db/client'
 import { sessions, users, type User } from '../db/schema'
 import { DUMMY_HASH, hashPassword, needsRehash, verifyPassword } from './passwords'
 import { deleteUserSessions, newSession } from './sessions'
-import { newOneTimeToken, spendOneTimeToken } from './tokens'
-import type { TokenPurpose } from '../db/schema'
+import type { BatchItem } from 'drizzle-orm/batch'
+import { newOneTimeToken, spendOneTimeToken, type TokenMatch } from './tokens'
 
 export const MAX_NAME_LENGTH = 100
 
@@ -65,32 +65,39 @@ export async function signIn(db: Database, user: User, upgradedHash: string | nu
 }
 
 /**
- * Spends a mailed link and signs its owner in on a fresh session, in one
- * atomic batch: the user row changes (`changes`), other sessions are
- * revoked when asked, the new session is created, the token and its
- * siblings die. Returns null for a used, expired or forged link.
+ * Spends a mailed link (or a login code) and signs its owner in on a fresh
+ * session, in one atomic batch: the user row changes (`changes`), other
+ * sessions are revoked when asked, the new session is created, the token and
+ * its siblings die. `signedIn` is null for a used, expired or forged link;
+ * `results` are those of the `before` statements (e.g. throttle counts).
  */
 export async function spendLinkAndSignIn(
   db: Database,
-  token: string | undefined,
-  purpose: TokenPurpose,
+  match: TokenMatch | null,
   changes: Partial<typeof users.$inferInsert>,
-  options: { revokeSessions: boolean },
+  options: { revokeSessions: boolean; before?: BatchItem<'sqlite'>[]; after?: BatchItem<'sqlite'>[] },
 ) {
   let sessionToken = ''
-  const spent = await spendOneTimeToken(db, token, purpose, async (owner) => {
-    const session = await newSession(db, owner)
-    sessionToken = session.token
-    const update = db
-      .update(users)
-      .set({ ...changes, emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, ${clock.now()})`, updatedAt: clock.now() })
-      .where(inArray(users.id, owner))
-      .returning()
-    // Both kinds of link prove the mailbox, so both verify the address.
-    return options.revokeSessions ? [update, deleteUserSessions(db, owner), session.insert] : [update, session.insert]
-  })
-  const user = (spent?.results[0] as User[] | undefined)?.[0]
-  return user ? { user, sessionToken } : null
+  const outcome = await spendOneTimeToken(
+    db,
+    match,
+    async (owner) => {
+      const session = await newSession(db, owner)
+      sessionToken = session.token
+      const update = db
+        .update(users)
+        .set({ ...changes, emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, ${clock.now()})`, updatedAt: clock.now() })
+        .where(inArray(users.id, owner))
+        .returning()
+      // Every kind of link proves the mailbox, so every one verifies the address.
+      return options.revokeSessions ? [update, deleteUserSessions(db, owner), session.insert] : [update, session.insert]
+    },
+    options,
+  )
+  const firstEffect = (options.before?.length ?? 0) + 1
+  const user = (outcome?.results[firstEffect] as User[] | undefined)?.[0]
+  const signedIn = user && outcome?.spent ? { user, sessionToken, fromForgot: outcome.spent.fromForgot } : null
+  return { signedIn, results: outcome?.results ?? [] }
 }
 
 function isUniqueEmailViolation(error: unknown): boolean {

@@ -1,7 +1,7 @@
 import type { Database } from '../db/client'
 import { findUserByEmail, spendLinkAndSignIn } from './accounts'
 import { hashPassword } from './passwords'
-import { newOneTimeToken } from './tokens'
+import { matchToken, newOneTimeToken } from './tokens'
 
 /** A reset token for the account with this address, or null when there is none (the caller says the same either way). */
 export async function requestPasswordReset(db: Database, email: string) {
@@ -19,5 +19,6 @@ export async function requestPasswordReset(db: Database, email: string) {
  */
 export async function resetPassword(db: Database, pepper: string | null, token: string | undefined, password: string) {
   const passwordHash = await hashPassword(password, pepper)
-  return spendLinkAndSignIn(db, token, 'password_reset', { passwordHash }, { revokeSessions: true })
+  const { signedIn } = await spendLinkAndSignIn(db, await matchToken(token, 'password_reset'), { passwordHash }, { revokeSessions: true })
+  return signedIn
 }

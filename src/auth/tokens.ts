@@ -1,7 +1,7 @@
 import { createId } from '@paralleldrive/cuid2'
 import { and, eq, gt, inArray, sql, type SQL } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
-import { clock, DAY, HOUR } from '../clock'
+import { clock, DAY, HOUR, MINUTE } from '../clock'
 import type { Database } from '../db/client'
 import { oneTimeTokens, type TokenPurpose } from '../db/schema'
 import { generateSecret, hashSecret, isWellFormedSecret } from './secrets'
@@ -10,6 +10,7 @@ import { generateSecret, hashSecret, isWellFormedSecret } from './secrets'
 export const TOKEN_LIFETIME: Record<TokenPurpose, number> = {
   password_reset: HOUR,
   email_verification: DAY,
+  login: 15 * MINUTE,
 }
 
 /**
@@ -41,44 +42,51 @@ export async function findOneTimeToken(db: Database, token: string | undefined, 
   const row = await db
     .select({ userId: oneTimeTokens.userId })
     .from(oneTimeTokens)
-    .where(isLive(await hashSecret(token), purpose))
+    .where(and(eq(oneTimeTokens.tokenHash, await hashSecret(token)), isLive(purpose)))
     .get()
   return row ?? null
+}
+
+/** Which live token to spend: by the secret in a link, or (login codes) by another condition. */
+export type TokenMatch = { purpose: TokenPurpose; where: SQL }
+
+export async function matchToken(token: string | undefined, purpose: TokenPurpose): Promise<TokenMatch | null> {
+  if (!isWellFormedSecret(token)) return null
+  return { purpose, where: eq(oneTimeTokens.tokenHash, await hashSecret(token)) }
 }
 
 /**
  * Spends a token and applies its effects in one D1 batch (one transaction,
  * one round trip). `effects` receives a subquery that yields the owner's id
- * while the token is live; every effect must be guarded by it. The last
- * statement deletes every token of this purpose for the owner, so the link
- * and its siblings die together. Two simultaneous submissions of one link
- * serialize in D1: the second sees no live token, its effects match no row,
- * and it gets null.
+ * while the token is live; every effect must be guarded by it. The batch
+ * deletes every token of this purpose for the owner, so a link and its
+ * siblings die together. Two simultaneous submissions of one link serialize
+ * in D1: the second sees no live token, its effects match no row, and it
+ * gets null. `before` statements run first (their results are returned),
+ * `after` statements last.
  */
 export async function spendOneTimeToken(
   db: Database,
-  token: string | undefined,
-  purpose: TokenPurpose,
+  match: TokenMatch | null,
   effects: (owner: SQL) => Promise<BatchItem<'sqlite'>[]>,
-): Promise<{ userId: string; results: unknown[] } | null> {
-  if (!isWellFormedSecret(token)) return null
-  const hash = await hashSecret(token)
+  extra: { before?: BatchItem<'sqlite'>[]; after?: BatchItem<'sqlite'>[] } = {},
+) {
+  if (!match) return null
+  const live = and(match.where, isLive(match.purpose))
   // Parenthesised and aliased `id` so it reads as `x IN owner` and `FROM owner`.
   const owner = sql`(${db
     .select({ id: sql<string>`${oneTimeTokens.userId}`.as('id') })
     .from(oneTimeTokens)
-    .where(isLive(hash, purpose))})`
-  const spend = db
-    .delete(oneTimeTokens)
-    .where(and(eq(oneTimeTokens.purpose, purpose), inArray(oneTimeTokens.userId, owner)))
-    .returning({ userId: oneTimeTokens.userId, tokenHash: oneTimeTokens.tokenHash })
-  const statements = [...(await effects(owner)), spend] as unknown as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]]
-  const results = (await db.batch(statements)) as unknown[]
-  const spent = results.at(-1) as { userId: string; tokenHash: string }[]
-  const userId = spent.find((row) => row.tokenHash === hash)?.userId
-  return userId ? { userId, results } : null
+    .where(live)})`
+  const matched = db.select({ userId: oneTimeTokens.userId, fromForgot: oneTimeTokens.fromForgot }).from(oneTimeTokens).where(live)
+  const spend = db.delete(oneTimeTokens).where(and(eq(oneTimeTokens.purpose, match.purpose), inArray(oneTimeTokens.userId, owner)))
+  const before = extra.before ?? []
+  const statements = [...before, matched, ...(await effects(owner)), spend, ...(extra.after ?? [])]
+  const results = (await db.batch(statements as unknown as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]])) as unknown[]
+  const spent = (results[before.length] as { userId: string; fromForgot: boolean }[])[0]
+  return { spent: spent ?? null, results }
 }
 
-function isLive(hash: string, purpose: TokenPurpose) {
-  return and(eq(oneTimeTokens.tokenHash, hash), eq(oneTimeTokens.purpose, purpose), gt(oneTimeTokens.expiresAt, clock.now()))
+function isLive(purpose: TokenPurpose) {
+  return and(eq(oneTimeTokens.purpose, purpose), gt(oneTimeTokens.expiresAt, clock.now()))
 }

@@ -1,6 +1,6 @@
 import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core'
 
-// Mirrors migrations/0001_accounts.sql; the SQL file is what runs.
+// Mirrors migrations/*.sql; the SQL files are what runs.
 export const users = sqliteTable('users', {
   id: text('id').primaryKey(),
   email: text('email').notNull().unique(),
@@ -26,6 +26,16 @@ export const oneTimeTokens = sqliteTable('one_time_tokens', {
   purpose: text('purpose').$type<TokenPurpose>().notNull(),
   createdAt: integer('created_at').notNull(),
   expiresAt: integer('expires_at').notNull(),
+  // Login requests only (migrations/0002_passwordless.sql).
+  browserHash: text('browser_hash'),
+  codeHash: text('code_hash'),
+  fromForgot: integer('from_forgot', { mode: 'boolean' }).notNull().default(false),
+})
+
+export const throttles = sqliteTable('throttles', {
+  key: text('key').primaryKey(),
+  count: integer('count').notNull(),
+  resetAt: integer('reset_at').notNull(),
 })
 
 export const devMail = sqliteTable('dev_mail', {
@@ -38,6 +48,6 @@ export const devMail = sqliteTable('dev_mail', {
   tag: text('tag').notNull(),
 })
 
-export type TokenPurpose = 'password_reset' | 'email_verification'
+export type TokenPurpose = 'password_reset' | 'email_verification' | 'login'
 export type User = typeof users.$inferSelect
 export type Session = typeof sessions.$inferSelect

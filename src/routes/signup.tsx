@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono'
 import { findUserByEmail, MAX_NAME_LENGTH, registerUser, spendLinkAndSignIn } from '../auth/accounts'
 import { checkEmail, normalizeEmail } from '../auth/emails'
 import { checkNewPassword } from '../auth/passwords'
-import { findOneTimeToken } from '../auth/tokens'
+import { findOneTimeToken, matchToken } from '../auth/tokens'
 import type { AppEnv } from '../env'
 import { beginSession } from '../middleware/session'
 import { readForm } from '../http/forms'
@@ -49,7 +49,8 @@ signupRoutes.get('/email/verify/:token', async (c) => {
 })
 
 signupRoutes.post('/email/verify/:token', async (c) => {
-  const verified = await spendLinkAndSignIn(c.var.db, c.req.param('token'), 'email_verification', {}, { revokeSessions: false })
+  const match = await matchToken(c.req.param('token'), 'email_verification')
+  const { signedIn: verified } = await spendLinkAndSignIn(c.var.db, match, {}, { revokeSessions: false })
   if (!verified) return invalidVerificationLink(c)
   await beginSession(c, verified.sessionToken)
   return c.redirect(withNotice('/profile', 'verificado'), 303)

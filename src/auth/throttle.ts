@@ -1,0 +1,40 @@
+import { lte, sql } from 'drizzle-orm'
+import { clock } from '../clock'
+import type { Database } from '../db/client'
+import { throttles } from '../db/schema'
+
+/**
+ * Fixed-window counters in D1: global across edge locations, and cheap to
+ * put in the same batch as the work they guard. `hit` counts one event and
+ * returns the count; `within` is a SQL condition for later statements of the
+ * same batch (a batch is one transaction, so they see the new count).
+ */
+export function hit(db: Database, key: string, windowMs: number) {
+  const now = clock.now()
+  // In ON CONFLICT DO UPDATE both SET expressions read the old row.
+  return db
+    .insert(throttles)
+    .values({ key, count: 1, resetAt: now + windowMs })
+    .onConflictDoUpdate({
+      target: throttles.key,
+      set: {
+        count: sql`CASE WHEN ${throttles.resetAt} <= ${now} THEN 1 ELSE ${throttles.count} + 1 END`,
+        resetAt: sql`CASE WHEN ${throttles.resetAt} <= ${now} THEN ${now + windowMs} ELSE ${throttles.resetAt} END`,
+      },
+    })
+    .returning({ count: throttles.count })
+}
+
+export function within(key: string, limit: number) {
+  return sql`coalesce((SELECT ${throttles.count} FROM ${throttles} WHERE ${throttles.key} = ${key}), 0) <= ${limit}`
+}
+
+/** Windows that have ended carry no information; drop them (indexed, so cheap). */
+export function sweepThrottles(db: Database) {
+  return db.delete(throttles).where(lte(throttles.resetAt, clock.now()))
+}
+
+/** The count a `hit` statement returned, from a batch result. */
+export function countOf(result: unknown): number {
+  return (result as { count: number }[])[0]?.count ?? 0
+}
