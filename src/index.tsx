@@ -9,6 +9,7 @@ import { noStore, securityHeaders } from './middleware/security'
 import { loadSession, requireAuthentication } from './middleware/session'
 import { assetRoutes } from './routes/assets'
 import { devMailboxRoutes } from './routes/dev-mailbox'
+import { emailLoginRoutes } from './routes/email-login'
 import { passwordRoutes } from './routes/passwords'
 import { profileRoutes } from './routes/profile'
 import { sessionRoutes } from './routes/sessions'
@@ -40,6 +41,7 @@ export function createApp(options: { fetch?: typeof fetch } = {}) {
   app.use(loadSession)
   app.get('/', (c) => c.redirect(c.var.user ? '/profile' : '/login', 303))
   app.route('/', sessionRoutes)
+  app.route('/', emailLoginRoutes)
   app.route('/', signupRoutes)
   app.route('/', passwordRoutes)
   app.route('/', devMailboxRoutes)

@@ -82,6 +82,9 @@ export type Page = { status: number; headers: Headers; text: string; location: s
 export class Browser {
   private cookies = new Map<string, { value: string; path: string }>()
 
+  /** Each browser comes from its own address (as Cloudflare reports it), so per-IP limits behave as for real visitors. */
+  readonly ip = `2001:db8::${crypto.randomUUID().slice(0, 4)}:${crypto.randomUUID().slice(0, 4)}`
+
   constructor(private origin = ORIGIN) {}
 
   get(path: string, headers: Record<string, string> = {}) {
@@ -99,7 +102,7 @@ export class Browser {
   async request(path: string, init: RequestInit & { headers?: Record<string, string> }): Promise<Page> {
     const url = new URL(path, this.origin)
     const cookie = [...this.cookies].filter(([, c]) => url.pathname.startsWith(c.path)).map(([name, c]) => `${name}=${c.value}`)
-    const headers = { ...(cookie.length && { Cookie: cookie.join('; ') }), ...init.headers }
+    const headers = { 'CF-Connecting-IP': this.ip, ...(cookie.length && { Cookie: cookie.join('; ') }), ...init.headers }
     const ctx = createExecutionContext()
     const response = await app.fetch(new Request(url, { ...init, headers, redirect: 'manual' }), env, ctx)
     await waitOnExecutionContext(ctx)

@@ -23,6 +23,9 @@ export function LoginPage({ email, next, error, notice }: LoginPageProps) {
           {t.login.submit}
         </button>
       </form>
+      <p class="hint">
+        {t.emailLogin.offerHint} <a href="/login/email">{t.emailLogin.offer}</a>
+      </p>
       <div class="links">
         <a href="/password/forgot">{t.login.forgot}</a>
         <span>

@@ -39,6 +39,17 @@ export function sendPasswordResetMail({ config, mailer }: Deps, to: Recipient, t
   })
 }
 
+export function sendLoginLinkMail({ config, mailer }: Deps, to: Recipient, token: string, code: string) {
+  return send({ config, mailer }, to, 'login-link', {
+    subject: t.mail.loginSubject,
+    greeting: t.mail.greeting(to.name),
+    paragraphs: [t.mail.loginIntro],
+    action: { label: t.mail.loginButton, url: appLink(config, `/login/email/${token}`) },
+    code: { intro: t.mail.loginCode, value: code },
+    after: [{ text: t.mail.loginValidFor }],
+  })
+}
+
 export type ChangeOrigin = { at: number; place: string | null; ip: string | null }
 
 export function sendPasswordChangedMail({ config, mailer }: Deps, to: Recipient, origin: ChangeOrigin) {

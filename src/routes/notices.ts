@@ -10,6 +10,7 @@ const notices = {
   'contrasena-cambiada': t.profile.passwordChanged,
   'contrasena-restablecida': t.profile.passwordReset,
   verificado: t.profile.verified,
+  'elija-contrasena': t.profile.choosePassword,
   'sesion-cerrada': t.login.signedOut,
 } as const
 

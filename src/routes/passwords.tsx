@@ -33,7 +33,14 @@ passwordRoutes.post('/password/forgot', async (c) => {
     requestPasswordReset(c.var.db, email).then((reset) => reset && sendPasswordResetMail(c.var, reset.user, reset.token)),
   )
   return c.html(
-    <MessagePage title={t.forgot.sentTitle} body={t.forgot.sent(email)} links={[{ href: '/login', label: t.forgot.back }]} />,
+    <MessagePage
+      title={t.forgot.sentTitle}
+      body={t.forgot.sent(email)}
+      links={[
+        { href: '/login', label: t.forgot.back },
+        { href: '/login/email?from=forgot', label: t.emailLogin.offer },
+      ]}
+    />,
   )
 })
 

@@ -6,6 +6,8 @@ export type MailContent = {
   greeting: string
   paragraphs: string[]
   action?: { label: string; url: string }
+  /** A one-time code, shown large and on its own so it is easy to read and copy. */
+  code?: { intro: string; value: string }
   /** Lines after the button: lifetime, what to do if it was not you. */
   after?: { text: string; url?: string }[]
   /** "Si no fue usted, ignore este correo" — wrong for a mail about something that already happened. */
@@ -19,6 +21,7 @@ export function renderMail(appName: string, content: MailContent): { subject: st
     '',
     ...content.paragraphs.flatMap((p) => [p, '']),
     ...(content.action ? [content.action.url, ''] : []),
+    ...(content.code ? [content.code.intro, '', `    ${content.code.value}`, ''] : []),
     ...(content.after ?? []).flatMap((line) => [line.url ? `${line.text}\n${line.url}` : line.text, '']),
     '—',
     ...footer,
@@ -47,6 +50,12 @@ export function renderMail(appName: string, content: MailContent): { subject: st
             )}
             {content.action && (
               <p style="font-size:13px;color:#5b6475;word-break:break-all">{content.action.url}</p>
+            )}
+            {content.code && <p>{content.code.intro}</p>}
+            {content.code && (
+              <p style="font-family:Menlo,Consolas,monospace;font-size:32px;font-weight:bold;letter-spacing:8px;margin:8px 0 24px;user-select:all">
+                {content.code.value}
+              </p>
             )}
             {(content.after ?? []).map((line) => (
               <p>

@@ -1,0 +1,114 @@
+import { createId } from '@paralleldrive/cuid2'
+import { and, eq, gt, lte, not, sql } from 'drizzle-orm'
+import { clock, HOUR, MINUTE } from '../clock'
+import type { Database } from '../db/client'
+import { oneTimeTokens, users } from '../db/schema'
+import { spendLinkAndSignIn } from './accounts'
+import { generateSecret, hashSecret, isWellFormedSecret } from './secrets'
+import { countOf, hit, sweepThrottles, within } from './throttle'
+import { TOKEN_LIFETIME } from './tokens'
+
+/**
+ * Passwordless sign-in. One login request is one row of one_time_tokens with
+ * two doors: the mailed link (its secret hashed in token_hash) and a 6-digit
+ * code that works only in the browser that asked (code_hash is keyed by a
+ * secret kept in that browser's HttpOnly cookie, whose hash is browser_hash).
+ * Spending either door deletes the row, so it spends both.
+ */
+export const CODE_ATTEMPTS = 5
+export const MAILS_PER_ADDRESS = { limit: 3, window: 15 * MINUTE }
+export const MAILS_PER_IP = { limit: 10, window: HOUR }
+
+/**
+ * Records a request and says whether to mail it. Every statement runs for
+ * every address (throttle counters, then an INSERT … SELECT that finds the
+ * account itself), in one batch, so known and unknown addresses take the
+ * same path and time; only the returned `mail` differs, and the caller sends
+ * it after the response. Throttled requests insert nothing and mail nothing.
+ */
+export async function requestEmailLogin(db: Database, input: { email: string; ip: string; fromForgot: boolean }) {
+  const browser = await generateSecret()
+  const link = await generateSecret()
+  const code = generateLoginCode()
+  const codeHash = await hashSecret(`${browser.secret}:${code}`)
+  const now = clock.now()
+  const ipKey = `login-mail:ip:${input.ip}`
+  const addressKey = `login-mail:address:${await hashSecret(input.email)}`
+  // Columns in table order: id, token_hash, user_id, purpose, created_at, expires_at, browser_hash, code_hash, from_forgot.
+  const insert = db
+    .insert(oneTimeTokens)
+    .select(
+      sql`SELECT ${createId()}, ${link.hash}, ${users.id}, 'login', ${now}, ${now + TOKEN_LIFETIME.login}, ${browser.hash}, ${codeHash}, ${input.fromForgot ? 1 : 0}
+          FROM ${users} WHERE ${users.email} = ${input.email}
+          AND ${within(ipKey, MAILS_PER_IP.limit)} AND ${within(addressKey, MAILS_PER_ADDRESS.limit)}`,
+    )
+    .returning({ userId: oneTimeTokens.userId })
+  const results = await db.batch([
+    sweepThrottles(db),
+    db.delete(oneTimeTokens).where(lte(oneTimeTokens.expiresAt, now)), // expired links of every kind
+    hit(db, ipKey, MAILS_PER_IP.window),
+    hit(db, addressKey, MAILS_PER_ADDRESS.window),
+    insert,
+  ])
+  const created = (results[4] as { userId: string }[]).length > 0
+  return { browserSecret: browser.secret, mail: created ? { token: link.secret, code } : null }
+}
+
+/** The address a live login link belongs to, for "Continuar como a•••@example.com". Never spends it. */
+export async function findLoginLink(db: Database, token: string | undefined) {
+  if (!isWellFormedSecret(token)) return null
+  const row = await db
+    .select({ email: users.email })
+    .from(oneTimeTokens)
+    .innerJoin(users, eq(users.id, oneTimeTokens.userId))
+    .where(
+      and(eq(oneTimeTokens.tokenHash, await hashSecret(token)), eq(oneTimeTokens.purpose, 'login'), gt(oneTimeTokens.expiresAt, clock.now())),
+    )
+    .get()
+  return row ?? null
+}
+
+/**
+ * Tries a code from the browser holding `browserSecret`. Attempts are counted
+ * per request (per browser secret) whether or not an account is behind it,
+ * so an unknown address answers exactly like a known one; the fifth wrong
+ * attempt deletes the request, after which even the right code fails.
+ */
+export async function signInWithCode(db: Database, browserSecret: string | undefined, code: string) {
+  if (!isWellFormedSecret(browserSecret)) return { signedIn: null, remaining: 0 }
+  const browserHash = await hashSecret(browserSecret)
+  const attemptsKey = `login-code:${browserHash}`
+  const { signedIn, results } = await spendLinkAndSignIn(
+    db,
+    {
+      purpose: 'login',
+      where: and(
+        eq(oneTimeTokens.browserHash, browserHash),
+        eq(oneTimeTokens.codeHash, await hashSecret(`${browserSecret}:${code}`)),
+        within(attemptsKey, CODE_ATTEMPTS),
+      )!,
+    },
+    {},
+    {
+      revokeSessions: false,
+      before: [hit(db, attemptsKey, TOKEN_LIFETIME.login)],
+      after: [db.delete(oneTimeTokens).where(and(eq(oneTimeTokens.browserHash, browserHash), not(within(attemptsKey, CODE_ATTEMPTS - 1))))],
+    },
+  )
+  return { signedIn, remaining: signedIn ? CODE_ATTEMPTS : Math.max(0, CODE_ATTEMPTS - countOf(results[0])) }
+}
+
+/** Six uniform random digits (rejection sampling, so no digit is likelier than another). */
+export function generateLoginCode(): string {
+  const limit = Math.floor(0x1_0000_0000 / 1_000_000) * 1_000_000
+  for (;;) {
+    const [value] = crypto.getRandomValues(new Uint32Array(1))
+    if (value! < limit) return String(value! % 1_000_000).padStart(6, '0')
+  }
+}
+
+/** "ana@example.com" → "a•••@example.com": enough to recognise, not to harvest. */
+export function maskEmail(email: string): string {
+  const at = email.lastIndexOf('@')
+  return `${email.slice(0, 1)}•••${email.slice(at)}`
+}

@@ -1,0 +1,108 @@
+import { Hono, type Context } from 'hono'
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
+import { findUserByEmail, spendLinkAndSignIn } from '../auth/accounts'
+import { checkEmail, normalizeEmail } from '../auth/emails'
+import { findLoginLink, maskEmail, requestEmailLogin, signInWithCode } from '../auth/email-login'
+import { matchToken, TOKEN_LIFETIME } from '../auth/tokens'
+import type { AppEnv } from '../env'
+import { readForm } from '../http/forms'
+import { t } from '../i18n'
+import { sendLoginLinkMail } from '../mail/messages'
+import { beginSession } from '../middleware/session'
+import { CodeFeedback, ContinueAsPage, EmailLoginPage, EmailLoginSentPage } from '../../views/email-login'
+import { MessagePage } from '../../views/message'
+import { withNotice } from './notices'
+
+export const emailLoginRoutes = new Hono<AppEnv>()
+
+/** Holds the secret that binds a login request's code to the browser that asked. */
+const REQUEST_COOKIE = 'login_request'
+const REQUEST_COOKIE_PATH = '/login'
+
+emailLoginRoutes.get('/login/email', (c) => c.html(<EmailLoginPage fromForgot={c.req.query('from') === 'forgot'} />))
+
+emailLoginRoutes.post('/login/email', async (c) => {
+  const form = await readForm(c)
+  const email = normalizeEmail(form.email)
+  const fromForgot = form.from === 'forgot'
+  const error = checkEmail(email)
+  if (error) return c.html(<EmailLoginPage email={email} error={error} fromForgot={fromForgot} />, 422)
+  const ip = c.req.header('cf-connecting-ip') ?? 'unknown'
+  const request = await requestEmailLogin(c.var.db, { email, ip, fromForgot })
+  setCookie(c, REQUEST_COOKIE, request.browserSecret, {
+    httpOnly: true,
+    secure: true,
+    sameSite: 'Lax',
+    path: REQUEST_COOKIE_PATH,
+    maxAge: TOKEN_LIFETIME.login / 1000,
+  })
+  const mail = request.mail
+  if (mail) {
+    c.executionCtx.waitUntil(
+      findUserByEmail(c.var.db, email).then((user) => user && sendLoginLinkMail(c.var, user, mail.token, mail.code)),
+    )
+  }
+  return c.html(<EmailLoginSentPage email={email} />)
+})
+
+emailLoginRoutes.post('/login/code', async (c) => {
+  const form = await readForm(c)
+  const code = (form.code ?? '').replace(/\s+/g, '')
+  const htmx = c.req.header('HX-Request') === 'true'
+  if (!/^\d{6}$/.test(code)) return codeProblem(c, htmx, t.emailLogin.codeFormat)
+  const outcome = await signInWithCode(c.var.db, getCookie(c, REQUEST_COOKIE), code)
+  if (outcome.signedIn) {
+    deleteCookie(c, REQUEST_COOKIE, { path: REQUEST_COOKIE_PATH, secure: true })
+    await beginSession(c, outcome.signedIn.sessionToken)
+    const next = afterSignIn(outcome.signedIn.fromForgot)
+    // htmx follows a 303 inside fetch and would swap the whole profile into
+    // the feedback box; HX-Redirect makes it load the page instead.
+    if (htmx) return c.body(null, 200, { 'HX-Redirect': next })
+    return c.redirect(next, 303)
+  }
+  if (outcome.remaining === 0) {
+    deleteCookie(c, REQUEST_COOKIE, { path: REQUEST_COOKIE_PATH, secure: true })
+    if (htmx) return c.body(null, 200, { 'HX-Redirect': '/login/code/vencido' })
+    return codeDead(c)
+  }
+  return codeProblem(c, htmx, t.emailLogin.codeWrong(outcome.remaining))
+})
+
+emailLoginRoutes.get('/login/code/vencido', (c) => codeDead(c))
+
+// The mailed link only shows a button (GET changes nothing: mail scanners
+// open links); the button's POST spends the request and signs in.
+emailLoginRoutes.get('/login/email/:token', async (c) => {
+  const link = await findLoginLink(c.var.db, c.req.param('token'))
+  if (!link) return invalidLoginLink(c)
+  return c.html(<ContinueAsPage maskedEmail={maskEmail(link.email)} token={c.req.param('token')} />)
+})
+
+emailLoginRoutes.post('/login/email/:token', async (c) => {
+  const match = await matchToken(c.req.param('token'), 'login')
+  const { signedIn } = await spendLinkAndSignIn(c.var.db, match, {}, { revokeSessions: false })
+  if (!signedIn) return invalidLoginLink(c)
+  await beginSession(c, signedIn.sessionToken)
+  return c.redirect(afterSignIn(signedIn.fromForgot), 303)
+})
+
+/** Someone who came from "Olvidé mi contraseña" lands on the profile with a prompt to choose a new one. */
+function afterSignIn(fromForgot: boolean) {
+  return fromForgot ? withNotice('/profile', 'elija-contrasena') : '/profile'
+}
+
+function codeProblem(c: Context<AppEnv>, htmx: boolean, error: string) {
+  if (htmx) return c.html(<CodeFeedback error={error} />, 422)
+  // Without JavaScript the whole answer page comes back, with the message by the field.
+  return c.html(<EmailLoginSentPage feedback={{ error }} />, 422)
+}
+
+function codeDead(c: Context<AppEnv>) {
+  const links = [{ href: '/login/email', label: t.emailLogin.askAgain }]
+  return c.html(<MessagePage title={t.emailLogin.codeDeadTitle} body={t.emailLogin.codeDead} links={links} />, 400)
+}
+
+function invalidLoginLink(c: Context<AppEnv>) {
+  const links = [{ href: '/login/email', label: t.emailLogin.askAgain }]
+  return c.html(<MessagePage title={t.emailLogin.invalidTitle} body={t.emailLogin.invalid} links={links} />, 400)
+}

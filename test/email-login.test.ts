@@ -1,0 +1,321 @@
+import { env } from 'cloudflare:test'
+import { eq } from 'drizzle-orm'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { generateLoginCode, maskEmail } from '../src/auth/email-login'
+import { clock, MINUTE } from '../src/clock'
+import { openDatabase } from '../src/db/client'
+import { oneTimeTokens } from '../src/db/schema'
+import { Browser, lastMailTo, linkIn, mailsTo, PASSWORD, signedInUser, uniqueEmail, visibleText, type SentMail } from './helpers'
+
+afterEach(() => vi.restoreAllMocks())
+
+/** Asks for a link and code from `browser`; returns the mail's link path and code. */
+async function askForLink(email: string, browser = new Browser(), extra: Record<string, string> = {}) {
+  const page = await browser.post('/login/email', { email, ...extra })
+  const mail = mailsTo(email, 'login-link').at(-1)
+  return { page, mail, link: mail && linkIn(mail, '/login/email/'), code: mail && codeIn(mail) }
+}
+
+function codeIn(mail: SentMail): string {
+  return mail.text.match(/^\s{4}(\d{6})$/m)![1]!
+}
+
+const wrongCodeFor = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0')
+
+describe('asking for a sign-in link and code', () => {
+  it('the login window offers "Recibir un enlace de acceso", and so do the forgot-password page and its answer', async () => {
+    expect((await new Browser().get('/login')).text).toContain('<a href="/login/email">Recibir un enlace de acceso</a>')
+    expect((await new Browser().get('/password/forgot')).text).toContain('href="/login/email?from=forgot"')
+    const answer = await new Browser().post('/password/forgot', { email: uniqueEmail() })
+    expect(answer.text).toContain('href="/login/email?from=forgot"')
+    const form = await new Browser().get('/login/email')
+    expect(form.status).toBe(200)
+    expect(form.text).toContain('name="email"')
+  })
+
+  it('known and unknown addresses get identical answers, and only the known one gets mail', async () => {
+    const { email } = await signedInUser()
+    const nobody = uniqueEmail('nadie')
+    const known = await new Browser().post('/login/email', { email })
+    const unknown = await new Browser().post('/login/email', { email: nobody })
+    expect(known.status).toBe(200)
+    expect(unknown.status).toBe(200)
+    expect(visibleText(known.text).replace(email, 'X')).toBe(visibleText(unknown.text).replace(nobody, 'X'))
+    expect(visibleText(known.text)).toContain('le enviamos un enlace y un código')
+    expect(known.headers.getSetCookie().some((line) => line.startsWith('login_request='))).toBe(true)
+    expect(unknown.headers.getSetCookie().some((line) => line.startsWith('login_request='))).toBe(true)
+    expect(mailsTo(email, 'login-link')).toHaveLength(1)
+    expect(mailsTo(nobody)).toHaveLength(0)
+  })
+
+  it('the answer page has the code field for this device', async () => {
+    const { email } = await signedInUser()
+    const { page } = await askForLink(email)
+    const input = page.text.match(/<input id="code"[^>]*>/)![0]
+    expect(input).toContain('name="code"')
+    expect(input).toContain('autocomplete="one-time-code"')
+    expect(input).toContain('inputmode="numeric"')
+  })
+
+  it('the mail has the link, a large code, the lifetime, "si no fue usted" and "nunca le pedirá su contraseña"', async () => {
+    const { email } = await signedInUser({ name: 'Rosa Vera' })
+    const { mail, code } = await askForLink(email)
+    expect(mail!.subject).toContain('Su enlace y código para iniciar sesión')
+    expect(code).toMatch(/^\d{6}$/)
+    for (const body of [mail!.text, mail!.html]) {
+      expect(body).toContain(code!)
+      expect(body).toContain('vencen en 15 minutos')
+      expect(body).toContain('Si no fue usted, ignore este correo')
+      expect(body).toContain('Ecuabots nunca le pedirá su contraseña.')
+      expect(body).toMatch(/https:\/\/cuentas\.ecuabots\.test\/login\/email\/[A-Za-z0-9_-]{43}/)
+    }
+    expect(mail!.html).toMatch(/font-size:32px[^>]*>\s*\d{6}/)
+  })
+
+  it('throttles mails per address: past 3 in 15 minutes the page is unchanged and no mail is sent', async () => {
+    const { email } = await signedInUser()
+    const pages = []
+    for (let i = 0; i < 5; i++) pages.push(await new Browser().post('/login/email', { email }))
+    expect(new Set(pages.map((p) => p.status))).toEqual(new Set([200]))
+    expect(new Set(pages.map((p) => visibleText(p.text))).size).toBe(1)
+    expect(mailsTo(email, 'login-link')).toHaveLength(3)
+    vi.spyOn(clock, 'now').mockReturnValue(Date.now() + 16 * MINUTE)
+    await new Browser().post('/login/email', { email })
+    expect(mailsTo(email, 'login-link')).toHaveLength(4) // a new window
+  })
+
+  it('throttles mails per IP: past 10 in an hour no mail is sent, whichever addresses are asked', async () => {
+    const people = await Promise.all(Array.from({ length: 12 }, () => signedInUser()))
+    const attacker = new Browser()
+    for (const { email } of people) expect((await attacker.post('/login/email', { email })).status).toBe(200)
+    const mailed = people.filter(({ email }) => mailsTo(email, 'login-link').length > 0)
+    expect(mailed).toHaveLength(10)
+  })
+
+  it('a malformed address gets a clear message', async () => {
+    const page = await new Browser().post('/login/email', { email: 'ana@' })
+    expect(page.status).toBe(422)
+    expect(visibleText(page.text)).toContain('Ingrese un correo electrónico válido')
+  })
+})
+
+describe('the link (opened on another device)', () => {
+  it('opening it changes nothing: it shows "Continuar como a•••@…" and one button', async () => {
+    const { email } = await signedInUser()
+    const { link } = await askForLink(email)
+    const phone = new Browser()
+    const page = await phone.get(link!)
+    expect(page.status).toBe(200)
+    expect(visibleText(page.text)).toContain(`Continuar como ${maskEmail(email)}`)
+    expect(phone.cookie('session')).toBeUndefined()
+    await phone.get(link!) // a scanner, twice
+    const signedIn = await phone.post(link!)
+    expect(signedIn.status).toBe(303)
+    expect(signedIn.location).toBe('/profile')
+    expect((await phone.get('/profile')).status).toBe(200)
+  })
+
+  it('signs in on a fresh session that counts as fresh authentication', async () => {
+    const { email } = await signedInUser()
+    const { link } = await askForLink(email)
+    const phone = new Browser()
+    await phone.post(link!)
+    const profile = await phone.get('/profile')
+    expect(profile.text).not.toContain('name="current_password"')
+  })
+
+  it('verifies the address', async () => {
+    const email = uniqueEmail()
+    await new Browser().post('/signup', { name: 'Sin Verificar', email, password: PASSWORD, password_confirmation: PASSWORD })
+    const { link } = await askForLink(email)
+    await new Browser().post(link!)
+    // Now a password sign-in works without the "confirm your address" step.
+    expect((await new Browser().post('/login', { email, password: PASSWORD })).status).toBe(303)
+  })
+
+  it('a used link shows a clear page with a way to ask for a new one', async () => {
+    const { email } = await signedInUser()
+    const { link } = await askForLink(email)
+    await new Browser().post(link!)
+    for (const page of [await new Browser().get(link!), await new Browser().post(link!)]) {
+      expect(page.status).toBe(400)
+      expect(visibleText(page.text)).toContain('Este enlace ya no es válido')
+      expect(page.text).toContain('href="/login/email"')
+    }
+  })
+
+  it('an expired link (after 15 minutes) shows the same clear page', async () => {
+    const { email } = await signedInUser()
+    const { link } = await askForLink(email)
+    vi.spyOn(clock, 'now').mockReturnValue(Date.now() + 15 * MINUTE + 1000)
+    expect((await new Browser().get(link!)).status).toBe(400)
+    expect((await new Browser().post(link!)).status).toBe(400)
+  })
+
+  it('concurrent POSTs of one link sign in at most once', async () => {
+    const { email } = await signedInUser()
+    const { link } = await askForLink(email)
+    const results = await Promise.all([new Browser().post(link!), new Browser().post(link!), new Browser().post(link!)])
+    expect(results.map((r) => r.status).sort()).toEqual([303, 400, 400])
+  })
+
+  it('using the link spends the code too', async () => {
+    const { email } = await signedInUser()
+    const asking = new Browser()
+    const { link, code } = await askForLink(email, asking)
+    await new Browser().post(link!)
+    const page = await asking.post('/login/code', { code: code! })
+    expect(asking.cookie('session')).toBeUndefined()
+    expect(page.status).not.toBe(303)
+  })
+
+  it('a forged link gives the invalid-link page', async () => {
+    expect((await new Browser().get(`/login/email/${'Z'.repeat(43)}`)).status).toBe(400)
+    expect((await new Browser().post(`/login/email/${'Z'.repeat(43)}`)).status).toBe(400)
+  })
+})
+
+describe('the code (typed on the asking device)', () => {
+  it('signs in the browser that asked', async () => {
+    const { email } = await signedInUser()
+    const asking = new Browser()
+    const { code } = await askForLink(email, asking)
+    const page = await asking.post('/login/code', { code: code! })
+    expect(page.status).toBe(303)
+    expect(page.location).toBe('/profile')
+    expect(asking.cookie('login_request')).toBeUndefined()
+    expect((await asking.get('/profile')).status).toBe(200)
+  })
+
+  it('does not work in another browser', async () => {
+    const { email } = await signedInUser()
+    const { code } = await askForLink(email)
+    const other = new Browser()
+    await other.post('/login/email', { email: uniqueEmail() }) // has a cookie of its own
+    const page = await other.post('/login/code', { code: code! })
+    expect(page.status).toBe(422)
+    expect(other.cookie('session')).toBeUndefined()
+  })
+
+  it('a wrong code says how many attempts are left; 5 wrong codes kill the request, even for the right code', async () => {
+    const { email } = await signedInUser()
+    const asking = new Browser()
+    const { code, link } = await askForLink(email, asking)
+    for (const left of [4, 3, 2, 1]) {
+      const page = await asking.post('/login/code', { code: wrongCodeFor(code!) })
+      expect(page.status).toBe(422)
+      expect(visibleText(page.text)).toContain(left === 1 ? 'Le queda 1 intento.' : `Le quedan ${left} intentos.`)
+    }
+    const fifth = await asking.post('/login/code', { code: wrongCodeFor(code!) })
+    expect(fifth.status).toBe(400)
+    expect(visibleText(fifth.text)).toContain('Este código ya no es válido')
+    const right = await asking.post('/login/code', { code: code! })
+    expect(right.status).toBe(400)
+    expect(asking.cookie('session')).toBeUndefined()
+    expect((await new Browser().get(link!)).status).toBe(400) // the whole request is dead
+  })
+
+  it('a code for an unknown address answers exactly like one for a known address', async () => {
+    const { email } = await signedInUser()
+    const knownBrowser = new Browser()
+    const unknownBrowser = new Browser()
+    await knownBrowser.post('/login/email', { email })
+    await unknownBrowser.post('/login/email', { email: uniqueEmail('nadie') })
+    const wrong = wrongCodeFor(codeIn(lastMailTo(email, 'login-link')))
+    for (let i = 0; i < 5; i++) {
+      const known = await knownBrowser.post('/login/code', { code: wrong })
+      const unknown = await unknownBrowser.post('/login/code', { code: wrong })
+      expect(unknown.status).toBe(known.status)
+      expect(visibleText(unknown.text)).toBe(visibleText(known.text))
+    }
+  })
+
+  it('is single use: after signing in, the same code fails', async () => {
+    const { email } = await signedInUser()
+    const asking = new Browser()
+    const { code, link } = await askForLink(email, asking)
+    const cookie = asking.cookie('login_request')!
+    expect((await asking.post('/login/code', { code: code! })).status).toBe(303)
+    const replay = await new Browser().post('/login/code', { code: code! }, { Cookie: `login_request=${cookie}` })
+    expect(replay.status).not.toBe(303)
+    expect((await new Browser().get(link!)).status).toBe(400) // and the link is spent too
+  })
+
+  it('expires with the link after 15 minutes', async () => {
+    const { email } = await signedInUser()
+    const asking = new Browser()
+    const { code } = await askForLink(email, asking)
+    vi.spyOn(clock, 'now').mockReturnValue(Date.now() + 15 * MINUTE + 1000)
+    const page = await asking.post('/login/code', { code: code! })
+    expect(page.status).toBe(422)
+    expect(asking.cookie('session')).toBeUndefined()
+  })
+
+  it('with htmx, a wrong code swaps only the message and the right one redirects the page', async () => {
+    const { email } = await signedInUser()
+    const asking = new Browser()
+    const { code } = await askForLink(email, asking)
+    const wrong = await asking.post('/login/code', { code: wrongCodeFor(code!) }, { 'HX-Request': 'true' })
+    expect(wrong.status).toBe(422)
+    expect(wrong.text).toMatch(/^<div id="code-feedback" aria-live="polite"><p class="error">Código incorrecto o vencido\. Le quedan 4 intentos\.<\/p><\/div>$/)
+    const right = await asking.post('/login/code', { code: code! }, { 'HX-Request': 'true' })
+    expect(right.status).toBe(200)
+    expect(right.headers.get('HX-Redirect')).toBe('/profile')
+    expect((await asking.get('/profile')).status).toBe(200)
+  })
+
+  it('a code that is not 6 digits is refused without counting an attempt', async () => {
+    const { email } = await signedInUser()
+    const asking = new Browser()
+    const { code } = await askForLink(email, asking)
+    for (const bad of ['', '12345', 'abcdef', '1234567']) {
+      const page = await asking.post('/login/code', { code: bad })
+      expect(page.status).toBe(422)
+      expect(visibleText(page.text)).toContain('Ingrese los 6 dígitos del código.')
+    }
+    expect((await asking.post('/login/code', { code: code! })).status).toBe(303)
+  })
+
+  it('without the request cookie, a code gets the expired page', async () => {
+    const page = await new Browser().post('/login/code', { code: '123456' })
+    expect(page.status).toBe(400)
+    expect(visibleText(page.text)).toContain('Pedir un enlace y un código nuevos')
+  })
+})
+
+describe('coming from "Olvidé mi contraseña"', () => {
+  it('signing in by link shows the profile with a prompt to set a new password', async () => {
+    const { email } = await signedInUser()
+    const { link } = await askForLink(email, new Browser(), { from: 'forgot' })
+    const phone = new Browser()
+    const page = await phone.post(link!)
+    expect(page.location).toBe('/profile?aviso=elija-contrasena')
+    const profile = await phone.get(page.location!)
+    expect(visibleText(profile.text)).toContain('elija una nueva aquí abajo')
+    const saved = await phone.post('/profile', { name: 'Ana', password: 'nueva-clave-1', password_confirmation: 'nueva-clave-1' })
+    expect(saved.status).toBe(303)
+  })
+})
+
+describe('login request storage', () => {
+  it('stores only hashes: no link secret, no code, no browser secret', async () => {
+    const { email } = await signedInUser()
+    const asking = new Browser()
+    const { link, code } = await askForLink(email, asking)
+    const rows = await openDatabase(env.DB).select().from(oneTimeTokens).where(eq(oneTimeTokens.purpose, 'login'))
+    const dump = JSON.stringify(rows)
+    expect(dump).not.toContain(link!.split('/').at(-1)!)
+    expect(dump).not.toContain(asking.cookie('login_request')!)
+    expect(rows.every((row) => row.codeHash !== code)).toBe(true)
+  })
+
+  it('codes are six digits, uniformly spread', () => {
+    const counts = new Array(10).fill(0)
+    for (let i = 0; i < 2000; i++) {
+      const code = generateLoginCode()
+      expect(code).toMatch(/^\d{6}$/)
+      counts[Number(code[0])]++
+    }
+    for (const count of counts) expect(count).toBeGreaterThan(120) // ~200 expected each
+  })
+})

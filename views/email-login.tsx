@@ -1,0 +1,107 @@
+import { t } from '../src/i18n'
+import { Layout } from './layout'
+import { Field } from './partials/field'
+import { FormAlert, Reminder } from './partials/notices'
+
+/** Step 1: ask for a sign-in link and code by mail. */
+export function EmailLoginPage({ email, error, fromForgot }: { email?: string; error?: string; fromForgot?: boolean }) {
+  return (
+    <Layout title={t.emailLogin.title}>
+      <h1>{t.emailLogin.title}</h1>
+      <FormAlert errors={{ email: error }} />
+      <p>{t.emailLogin.intro}</p>
+      <form method="post" action="/login/email" novalidate>
+        {fromForgot && <input type="hidden" name="from" value="forgot" />}
+        <Field name="email" type="email" label={t.fields.email} value={email} error={error} autocomplete="email" />
+        <button class="button" type="submit">
+          {t.emailLogin.submit}
+        </button>
+      </form>
+      <div class="links">
+        <a href="/login">{t.forgot.back}</a>
+      </div>
+      <Reminder keepSafe={false} />
+    </Layout>
+  )
+}
+
+/**
+ * Step 2: the same answer for every address, with the code form for this
+ * browser. Without `email` it is the code form alone (after a wrong code).
+ */
+export function EmailLoginSentPage({ email, feedback }: { email?: string; feedback?: CodeFeedbackProps }) {
+  const title = email ? t.emailLogin.sentTitle : t.emailLogin.codeTitle
+  return (
+    <Layout title={title}>
+      <h1>{title}</h1>
+      {email && <p>{t.emailLogin.sent(email)}</p>}
+      <CodeForm feedback={feedback} />
+    </Layout>
+  )
+}
+
+export type CodeFeedbackProps = { error?: string }
+
+export const CODE_FEEDBACK_ID = 'code-feedback'
+
+/**
+ * Where the outcome of a code attempt is said. The full page renders it;
+ * htmx swaps the same component in place (outerHTML) after a wrong code.
+ */
+export function CodeFeedback({ error }: CodeFeedbackProps) {
+  return (
+    <div id={CODE_FEEDBACK_ID} aria-live="polite">
+      {error && <p class="error">{error}</p>}
+    </div>
+  )
+}
+
+// With htmx the form posts in place: a wrong code swaps only the feedback
+// (a 422, which htmx 4 swaps), the right one answers HX-Redirect. Without
+// JavaScript it is an ordinary form post.
+export function CodeForm({ feedback = {} }: { feedback?: CodeFeedbackProps }) {
+  return (
+    <form
+      method="post"
+      action="/login/code"
+      hx-post="/login/code"
+      hx-target={`#${CODE_FEEDBACK_ID}`}
+      hx-swap="outerHTML"
+      novalidate
+    >
+      <p>{t.emailLogin.codeIntro}</p>
+      <label for="code">{t.emailLogin.codeLabel}</label>
+      <input
+        id="code"
+        name="code"
+        type="text"
+        inputmode="numeric"
+        autocomplete="one-time-code"
+        pattern="[0-9]*"
+        maxlength={6}
+        required
+        aria-invalid={feedback.error ? 'true' : undefined}
+        aria-describedby={CODE_FEEDBACK_ID}
+      />
+      <CodeFeedback {...feedback} />
+      <button class="button" type="submit">
+        {t.emailLogin.codeSubmit}
+      </button>
+    </form>
+  )
+}
+
+/** The mailed link: one button, so a mail scanner's GET signs nobody in. */
+export function ContinueAsPage({ maskedEmail, token }: { maskedEmail: string; token: string }) {
+  return (
+    <Layout title={t.emailLogin.continueTitle}>
+      <h1>{t.emailLogin.continueTitle}</h1>
+      <p>{t.emailLogin.continueIntro}</p>
+      <form method="post" action={`/login/email/${token}`}>
+        <button class="button" type="submit">
+          {t.emailLogin.continueAs(maskedEmail)}
+        </button>
+      </form>
+    </Layout>
+  )
+}
