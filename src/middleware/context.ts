@@ -1,17 +1,30 @@
 import { createMiddleware } from 'hono/factory'
 import { readConfig } from '../config'
 import { openDatabase } from '../db/client'
-import type { AppEnv } from '../env'
+import type { AppEnv, Bindings, Variables } from '../env'
 import { createMailer } from '../mail/transport'
 
-/** Puts config, database and mailer on c.var. Nothing here touches D1: anonymous pages stay query-free. */
+type Services = Pick<Variables, 'config' | 'db' | 'mailer'>
+
+/**
+ * Puts config, database and mailer on c.var. They depend only on the env,
+ * which is stable for the life of an isolate, so they are built once per env
+ * (Hono's rule: resolve options outside the per-request closure). Nothing
+ * here touches D1: anonymous pages stay query-free.
+ */
 export function provideContext(options: { fetch?: typeof fetch } = {}) {
+  const built = new WeakMap<Bindings, Services>()
   return createMiddleware<AppEnv>(async (c, next) => {
-    const config = readConfig(c.env)
-    const db = openDatabase(c.env.DB)
-    c.set('config', config)
-    c.set('db', db)
-    c.set('mailer', createMailer(config, db, options.fetch))
+    let services = built.get(c.env)
+    if (!services) {
+      const config = readConfig(c.env)
+      const db = openDatabase(c.env.DB)
+      services = { config, db, mailer: createMailer(config, db, options.fetch) }
+      built.set(c.env, services)
+    }
+    c.set('config', services.config)
+    c.set('db', services.db)
+    c.set('mailer', services.mailer)
     await next()
   })
 }
