@@ -15,10 +15,14 @@ export type Bindings = {
   PASSWORD_PEPPER?: string
   /** "true" only from `npm run dev`: turns the dev mailbox on for a localhost APP_URL. */
   DEV_MAILBOX?: string
+  /** Per-IP request rates (wrangler.toml [[ratelimits]]): the forms, and the htmx inline check. */
+  AUTH_LIMITER?: RateLimit
+  INLINE_LIMITER?: RateLimit
 }
 
 /** Per-request values set by middleware, read as c.var.* in handlers. */
 export type Variables = {
+  requestId: string
   config: Config
   db: Database
   mailer: Mailer

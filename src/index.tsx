@@ -1,11 +1,13 @@
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
+import { requestId } from 'hono/request-id'
 import { csrf } from 'hono/csrf'
 import { HTTPException } from 'hono/http-exception'
 import type { AppEnv } from './env'
 import { t } from './i18n'
 import { provideContext } from './middleware/context'
 import { noStore, securityHeaders } from './middleware/security'
+import { limitPerIp } from './middleware/rate-limit'
 import { loadSession, requireAuthentication } from './middleware/session'
 import { assetRoutes } from './routes/assets'
 import { devMailboxRoutes } from './routes/dev-mailbox'
@@ -29,12 +31,16 @@ export function createApp(options: { fetch?: typeof fetch } = {}) {
   const app = new Hono<AppEnv>()
 
   // Order matters: Hono runs handlers in the order they are registered.
+  app.use(requestId())
   app.use(securityHeaders)
   app.route('/', assetRoutes) // static files: no cookie, no D1
   app.use(noStore)
   // Cross-site form posts are refused: hono/csrf checks Origin / Sec-Fetch-Site on every unsafe method.
   app.use(csrf())
   app.use(bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.html(<TooLarge />, 413) }))
+  // Per-IP rates on every form that checks a secret or sends a mail.
+  app.on('POST', ['/login', '/login/*', '/signup', '/password/*', '/email/verify/*'], limitPerIp('AUTH_LIMITER'))
+  app.on('POST', '/validate/password', limitPerIp('INLINE_LIMITER'))
   app.route('/', validationRoutes) // htmx inline checks: pure, no session lookup
 
   app.use(provideContext(options))

@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest'
 import {
   checkNewPassword,
   hashPassword,
+  isCommonPassword,
   needsRehash,
   PASSWORD_ITERATIONS,
   PBKDF2_MAX_ITERATIONS,
@@ -80,13 +81,35 @@ describe('password hashing', () => {
 
 describe('new password rules (shared by the forms and the inline check)', () => {
   it('requires at least 6 characters, as the help page says', () => {
-    expect(checkNewPassword('12345', '12345').password).toBe('Debe tener al menos 6 caracteres.')
-    expect(checkNewPassword('123456', '123456')).toEqual({})
+    expect(checkNewPassword('k7#p2', 'k7#p2').password).toBe('Debe tener al menos 6 caracteres.')
+    expect(checkNewPassword('k7#p2x', 'k7#p2x')).toEqual({})
   })
 
   it('requires the confirmation to match', () => {
-    expect(checkNewPassword('123456', '1234567').password_confirmation).toBe('Las contraseñas no coinciden.')
-    expect(checkNewPassword('123456', '').password_confirmation).toBe('Vuelva a escribir la contraseña para confirmarla.')
+    expect(checkNewPassword('k7#p2x', 'k7#p2y').password_confirmation).toBe('Las contraseñas no coinciden.')
+    expect(checkNewPassword('k7#p2x', '').password_confirmation).toBe('Vuelva a escribir la contraseña para confirmarla.')
+  })
+
+  it('refuses the most common passwords, case-insensitively, Spanish ones included', () => {
+    for (const common of ['123456', 'password', 'PassWord', 'qwerty123', 'iloveyou', 'Contraseña', 'teamo123', 'ecuador123']) {
+      expect(checkNewPassword(common, common).password, common).toBe('Esta contraseña es demasiado común. Elija otra más difícil de adivinar.')
+    }
+    expect(checkNewPassword('río-tranquilo-42', 'río-tranquilo-42')).toEqual({})
+  })
+
+  it('checks against the list in constant time: a Set, built once', () => {
+    expect(isCommonPassword('password')).toBe(true)
+    const start = performance.now()
+    for (let i = 0; i < 10_000; i++) isCommonPassword(`no-comun-${i}`)
+    expect(performance.now() - start).toBeLessThan(500)
+  })
+
+  it('refuses the person\'s own name or address', () => {
+    const owner = { name: 'Mariana Torres', email: 'mariana.torres@empresa.ec' }
+    for (const personal of ['mariana.torres@empresa.ec', 'Mariana.Torres', 'marianatorres', 'mariana.torres2026']) {
+      expect(checkNewPassword(personal, personal, owner).password, personal).toBe('No use su nombre ni su correo electrónico como contraseña.')
+    }
+    expect(checkNewPassword('café-del-valle-9', 'café-del-valle-9', owner)).toEqual({})
   })
 
   it('refuses absurdly long passwords before any hashing', () => {

@@ -7,11 +7,13 @@ const root = fileURLToPath(new URL('..', import.meta.url))
 export default defineConfig({
   root,
   plugins: [
-    // Vite does not read wrangler.toml's [[rules]]: load htmx as text here too.
+    // Vite does not read wrangler.toml's [[rules]]: load the same files as text here too.
     {
-      name: 'htmx-as-text',
+      name: 'text-modules',
       transform(code, id) {
-        if (id.endsWith('htmx.min.js')) return { code: `export default ${JSON.stringify(code)}`, map: null }
+        if (id.endsWith('htmx.min.js') || id.endsWith('common-passwords.txt')) {
+          return { code: `export default ${JSON.stringify(code)}`, map: null }
+        }
       },
     },
     cloudflareTest(async () => ({

@@ -4,6 +4,7 @@ import { Layout } from './layout'
 import { Field } from './partials/field'
 import { NewPasswordFields } from './partials/new-password-fields'
 import { FormAlert, Notice, Reminder } from './partials/notices'
+import { ActivityList, SessionsList, type EventRow, type SessionRow } from './partials/security'
 
 export type ProfileErrors = NewPasswordErrors & { name?: string; current_password?: string }
 
@@ -14,9 +15,13 @@ export type ProfilePageProps = {
   notice?: string
   /** The session is older than the fresh-authentication window. */
   askCurrentPassword: boolean
+  sessions: SessionRow[]
+  currentSessionId: string
+  events: EventRow[]
 }
 
-export function ProfilePage({ user, name, errors = {}, notice, askCurrentPassword }: ProfilePageProps) {
+export function ProfilePage(props: ProfilePageProps) {
+  const { user, name, errors = {}, notice, askCurrentPassword } = props
   return (
     <Layout title={t.profile.title} user={user}>
       <h1>{t.profile.title}</h1>
@@ -28,6 +33,8 @@ export function ProfilePage({ user, name, errors = {}, notice, askCurrentPasswor
           <dt>{t.fields.email}</dt>
           <dd>{user.email}</dd>
         </dl>
+        {/* For the inline password check (not your own address) and for password managers. */}
+        <input type="hidden" name="email" value={user.email} autocomplete="username" />
         <h2>{t.profile.passwordSection}</h2>
         <NewPasswordFields errors={errors} optional />
         {askCurrentPassword && (
@@ -48,6 +55,8 @@ export function ProfilePage({ user, name, errors = {}, notice, askCurrentPasswor
         </button>
       </form>
       <Reminder />
+      <SessionsList sessions={props.sessions} currentId={props.currentSessionId} />
+      <ActivityList events={props.events} />
     </Layout>
   )
 }

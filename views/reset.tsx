@@ -5,13 +5,16 @@ import { NewPasswordFields } from './partials/new-password-fields'
 import { FormAlert, Reminder } from './partials/notices'
 
 /** The token is not in this page: it travels in a short-lived HttpOnly cookie (see routes/passwords.ts). */
-export function ResetPasswordPage({ errors = {} }: { errors?: NewPasswordErrors }) {
+export function ResetPasswordPage({ owner, errors = {} }: { owner: { name: string; email: string }; errors?: NewPasswordErrors }) {
   return (
     <Layout title={t.reset.title}>
       <h1>{t.reset.title}</h1>
       <FormAlert errors={errors} />
       <p>{t.reset.intro}</p>
       <form method="post" action="/password/reset" novalidate>
+        {/* For the inline check (not your own name or address) and for password managers. */}
+        <input type="hidden" name="email" value={owner.email} autocomplete="username" />
+        <input type="hidden" name="name" value={owner.name} />
         <NewPasswordFields errors={errors} />
         <button class="button" type="submit">
           {t.reset.submit}

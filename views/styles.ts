@@ -32,6 +32,11 @@ a{color:var(--blue)}
 dl{margin:0}dt{font-weight:600;margin-top:1rem}dd{margin:0;overflow-wrap:anywhere}
 table{width:100%;border-collapse:collapse}td,th{padding:.4rem;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
 .wide{max-width:60rem}
+h2{font-size:1.15rem;margin:2rem 0 .5rem}
+.rows{list-style:none;margin:0;padding:0}.rows li{padding:.75rem 0;border-bottom:1px solid var(--line)}
+form.inline{display:inline}
+.secondary{min-height:44px;margin-top:.5rem;padding:.5rem .9rem;font:inherit;color:var(--blue);background:transparent;border:1px solid var(--blue);border-radius:8px;cursor:pointer}
+.badge{color:var(--ok);font-weight:600}
 pre{white-space:pre-wrap;word-break:break-word}
 @media (prefers-reduced-motion:reduce){*{transition:none!important;animation:none!important}}
 `

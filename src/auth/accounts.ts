@@ -1,12 +1,18 @@
 import { createId } from '@paralleldrive/cuid2'
 import { and, eq, inArray, lte, sql } from 'drizzle-orm'
+import type { BatchItem } from 'drizzle-orm/batch'
 import { clock } from '../clock'
 import type { Database } from '../db/client'
-import { sessions, users, type User } from '../db/schema'
+import { sessions, throttles, users, type SecurityEventType, type User } from '../db/schema'
+import type { Client } from '../http/client'
+import { recordEvent } from './activity'
+import { LOGIN_FAILURES } from './limits'
 import { DUMMY_HASH, hashPassword, needsRehash, verifyPassword } from './passwords'
-import { deleteUserSessions, newSession } from './sessions'
-import type { BatchItem } from 'drizzle-orm/batch'
-import { newOneTimeToken, spendOneTimeToken, type TokenMatch } from './tokens'
+import { hashSecret } from './secrets'
+import { deleteUserSessions } from './sessions'
+import { prepareSignIn, type SignInContext } from './sign-in'
+import { hit, type MailBudget } from './throttle'
+import { newOneTimeToken, spendOneTimeToken, wasIssued, type TokenMatch } from './tokens'
 
 export const MAX_NAME_LENGTH = 100
 
@@ -16,104 +22,156 @@ export function findUserByEmail(db: Database, email: string) {
 
 /**
  * Creates an unverified account and its verification token in one batch.
- * The password is hashed before we know whether the address is taken, so
- * both answers cost the same time. The UNIQUE constraint is the check (no
- * read-then-write race): a taken address rolls the batch back and returns
- * { taken: true }, and the caller mails the owner instead.
+ * The password is hashed before we know whether the address is taken, and
+ * the same statements run either way, so both answers cost the same time.
+ * The UNIQUE constraint is the check (no read-then-write race): a taken
+ * address inserts nothing, and the caller mails the owner instead. Mails
+ * are sent only within the address's and IP's mail budget.
  */
-export async function registerUser(db: Database, pepper: string | null, input: { name: string; email: string; password: string }) {
+export async function registerUser(
+  db: Database,
+  pepper: string | null,
+  input: { name: string; email: string; password: string },
+  budget: MailBudget,
+) {
   const passwordHash = await hashPassword(input.password, pepper)
   const now = clock.now()
   const id = createId()
-  const verification = await newOneTimeToken(db, id, 'email_verification')
-  try {
-    await db.batch([
-      db.insert(users).values({ id, email: input.email, name: input.name, passwordHash, createdAt: now, updatedAt: now }),
-      verification.insert,
-    ])
-  } catch (error) {
-    if (isUniqueEmailViolation(error)) return { taken: true as const }
-    throw error
+  const verification = await newOneTimeToken(db, { userId: id }, 'email_verification', { when: budget.allows })
+  const results = await db.batch([
+    ...budget.statements,
+    db
+      .insert(users)
+      .values({ id, email: input.email, name: input.name, passwordHash, createdAt: now, updatedAt: now })
+      .onConflictDoNothing()
+      .returning({ id: users.id }),
+    verification.insert,
+  ])
+  const n = budget.statements.length
+  return {
+    taken: !wasIssued(results[n]),
+    mailAllowed: budget.allowed(results),
+    user: { id, name: input.name, email: input.email },
+    token: wasIssued(results[n + 1]) ? verification.token : null,
   }
-  return { taken: false as const, user: { id, name: input.name, email: input.email }, token: verification.token }
+}
+
+/** A new verification link for an unverified account, within its mail budget; null when over it. */
+export async function renewVerification(db: Database, user: User, budget: MailBudget) {
+  const verification = await newOneTimeToken(db, { userId: user.id }, 'email_verification', { when: budget.allows })
+  const results = await db.batch([...budget.statements, verification.insert])
+  return wasIssued(results.at(-1)) ? verification.token : null
 }
 
 /**
- * Checks an email and password. Unknown addresses are verified against a
- * dummy hash so they take as long as a wrong password. On success, also
- * returns the upgraded hash when the stored one uses old parameters.
+ * Checks an email and password. Failures are counted per account (known or
+ * not, so both are throttled alike) in D1, globally; past the limit the
+ * answer is `throttled`, whatever the password. Unknown addresses are
+ * verified against a dummy hash so they take as long as a wrong password.
+ * On success, also returns the upgraded hash when the stored one uses old
+ * parameters.
  */
-export async function authenticate(db: Database, pepper: string | null, email: string, password: string) {
-  const user = await findUserByEmail(db, email)
+export async function authenticate(db: Database, pepper: string | null, email: string, password: string, client: Client) {
+  const failuresKey = `login-failures:${await hashSecret(email)}`
+  const now = clock.now()
+  const [found, counter] = await db.batch([
+    db.select().from(users).where(eq(users.email, email)),
+    db.select().from(throttles).where(eq(throttles.key, failuresKey)),
+  ])
+  const user = found[0]
+  const failures = counter[0]
+  if (failures && failures.resetAt > now && failures.count >= LOGIN_FAILURES.limit) {
+    return { outcome: 'throttled' as const, retryAfterSeconds: Math.ceil((failures.resetAt - now) / 1000) }
+  }
   const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH, pepper)
-  if (!user || !ok) return null
+  if (!user || !ok) {
+    const count = hit(db, failuresKey, LOGIN_FAILURES.window)
+    await (user ? db.batch([count, recordEvent(db, user.id, 'sign_in_failed', client, 'password')]) : count)
+    return { outcome: 'failed' as const }
+  }
   const upgradedHash = needsRehash(user.passwordHash, pepper) ? await hashPassword(password, pepper) : null
-  return { user, upgradedHash }
+  return { outcome: 'ok' as const, user, upgradedHash }
 }
 
 /**
- * Starts a session after a password sign-in. In the same batch: the user's
- * expired sessions are swept (nothing else deletes them), and a rehash, if
- * any, is saved.
+ * Starts a session after a password sign-in. In the same batch: the device
+ * and the event, the user's expired sessions swept (nothing else deletes
+ * them), and a rehash, if any.
  */
-export async function signIn(db: Database, user: User, upgradedHash: string | null) {
-  const session = await newSession(db, user.id)
+export async function signIn(db: Database, user: User, upgradedHash: string | null, who: SignInContext) {
+  const signingIn = await prepareSignIn(db, user.id, who)
   const sweep = db.delete(sessions).where(and(eq(sessions.userId, user.id), lte(sessions.expiresAt, clock.now())))
   const rehash = upgradedHash && db.update(users).set({ passwordHash: upgradedHash }).where(eq(users.id, user.id))
-  await db.batch(rehash ? [session.insert, sweep, rehash] : [session.insert, sweep])
-  return session.token
+  const results = await db.batch([...signingIn.statements, sweep, ...(rehash ? [rehash] : [])] as [BatchItem<'sqlite'>])
+  return { token: signingIn.token, newDevice: signingIn.isNewDevice(results, 0) }
 }
 
 /**
  * Spends a mailed link (or a login code) and signs its owner in on a fresh
  * session, in one atomic batch: the user row changes (`changes`), other
- * sessions are revoked when asked, the new session is created, the token and
- * its siblings die. `signedIn` is null for a used, expired or forged link;
- * `results` are those of the `before` statements (e.g. throttle counts).
+ * sessions are revoked when asked, the new session, device and events are
+ * written, the token and its siblings die. `signedIn` is null for a used,
+ * expired or forged link; `results` are those of the `before` statements.
  */
 export async function spendLinkAndSignIn(
   db: Database,
   match: TokenMatch | null,
   changes: Partial<typeof users.$inferInsert>,
-  options: { revokeSessions: boolean; before?: BatchItem<'sqlite'>[]; after?: BatchItem<'sqlite'>[] },
+  options: {
+    who: SignInContext
+    revokeSessions?: boolean
+    events?: SecurityEventType[]
+    before?: BatchItem<'sqlite'>[]
+    after?: BatchItem<'sqlite'>[]
+  },
 ) {
-  let sessionToken = ''
+  let signingIn: Awaited<ReturnType<typeof prepareSignIn>> | undefined
   const outcome = await spendOneTimeToken(
     db,
     match,
     async (owner) => {
-      const session = await newSession(db, owner)
-      sessionToken = session.token
+      signingIn = await prepareSignIn(db, owner, options.who)
       const update = db
         .update(users)
         .set({ ...changes, emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, ${clock.now()})`, updatedAt: clock.now() })
         .where(inArray(users.id, owner))
         .returning()
       // Every kind of link proves the mailbox, so every one verifies the address.
-      return options.revokeSessions ? [update, deleteUserSessions(db, owner), session.insert] : [update, session.insert]
+      const revoke = options.revokeSessions ? [deleteUserSessions(db, owner)] : []
+      const events = (options.events ?? []).map((type) => recordEvent(db, owner, type, options.who.client))
+      return [update, ...revoke, ...signingIn.statements, ...events]
     },
     options,
   )
   const firstEffect = (options.before?.length ?? 0) + 1
   const user = (outcome?.results[firstEffect] as User[] | undefined)?.[0]
-  const signedIn = user && outcome?.spent ? { user, sessionToken, fromForgot: outcome.spent.fromForgot } : null
+  const signedIn =
+    user && outcome?.spent && signingIn
+      ? {
+          user,
+          sessionToken: signingIn.token,
+          fromForgot: outcome.spent.fromForgot,
+          newDevice: signingIn.isNewDevice(outcome.results, firstEffect + 1 + (options.revokeSessions ? 1 : 0)),
+        }
+      : null
   return { signedIn, results: outcome?.results ?? [] }
-}
-
-function isUniqueEmailViolation(error: unknown): boolean {
-  const message = String((error as { cause?: unknown })?.cause ?? error)
-  return /UNIQUE constraint failed: users\.email/.test(message)
 }
 
 /**
  * Saves the profile. A new password revokes every other session of the
- * user (this one stays) in the same batch.
+ * user (this one stays) and is recorded, in the same batch.
  */
-export async function updateProfile(db: Database, user: User, keepSessionId: string, changes: { name: string; passwordHash?: string }) {
+export async function updateProfile(
+  db: Database,
+  user: User,
+  keepSessionId: string,
+  changes: { name: string; passwordHash?: string },
+  client: Client,
+) {
   const update = db
     .update(users)
     .set({ ...changes, updatedAt: clock.now() })
     .where(eq(users.id, user.id))
-  if (changes.passwordHash) await db.batch([update, deleteUserSessions(db, user.id, keepSessionId)])
-  else await update
+  if (!changes.passwordHash) return void (await update)
+  await db.batch([update, deleteUserSessions(db, user.id, keepSessionId), recordEvent(db, user.id, 'password_changed', client)])
 }

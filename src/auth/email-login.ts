@@ -1,12 +1,13 @@
-import { createId } from '@paralleldrive/cuid2'
-import { and, eq, gt, lte, not, sql } from 'drizzle-orm'
-import { clock, HOUR, MINUTE } from '../clock'
+import { and, eq, gt, not } from 'drizzle-orm'
+import { clock } from '../clock'
 import type { Database } from '../db/client'
 import { oneTimeTokens, users } from '../db/schema'
 import { spendLinkAndSignIn } from './accounts'
+import { CODE_ATTEMPTS } from './limits'
 import { generateSecret, hashSecret, isWellFormedSecret } from './secrets'
-import { countOf, hit, sweepThrottles, within } from './throttle'
-import { TOKEN_LIFETIME } from './tokens'
+import type { SignInContext } from './sign-in'
+import { countOf, hit, within, type MailBudget } from './throttle'
+import { newOneTimeToken, sweepExpiredTokens, TOKEN_LIFETIME, wasIssued } from './tokens'
 
 /**
  * Passwordless sign-in. One login request is one row of one_time_tokens with
@@ -15,43 +16,24 @@ import { TOKEN_LIFETIME } from './tokens'
  * secret kept in that browser's HttpOnly cookie, whose hash is browser_hash).
  * Spending either door deletes the row, so it spends both.
  */
-export const CODE_ATTEMPTS = 5
-export const MAILS_PER_ADDRESS = { limit: 3, window: 15 * MINUTE }
-export const MAILS_PER_IP = { limit: 10, window: HOUR }
-
 /**
  * Records a request and says whether to mail it. Every statement runs for
- * every address (throttle counters, then an INSERT … SELECT that finds the
+ * every address (mail budget counters, then an INSERT … SELECT that finds the
  * account itself), in one batch, so known and unknown addresses take the
  * same path and time; only the returned `mail` differs, and the caller sends
- * it after the response. Throttled requests insert nothing and mail nothing.
+ * it after the response. Over budget, nothing is inserted or mailed.
  */
-export async function requestEmailLogin(db: Database, input: { email: string; ip: string; fromForgot: boolean }) {
+export async function requestEmailLogin(db: Database, input: { email: string; fromForgot: boolean }, budget: MailBudget) {
   const browser = await generateSecret()
-  const link = await generateSecret()
   const code = generateLoginCode()
-  const codeHash = await hashSecret(`${browser.secret}:${code}`)
-  const now = clock.now()
-  const ipKey = `login-mail:ip:${input.ip}`
-  const addressKey = `login-mail:address:${await hashSecret(input.email)}`
-  // Columns in table order: id, token_hash, user_id, purpose, created_at, expires_at, browser_hash, code_hash, from_forgot.
-  const insert = db
-    .insert(oneTimeTokens)
-    .select(
-      sql`SELECT ${createId()}, ${link.hash}, ${users.id}, 'login', ${now}, ${now + TOKEN_LIFETIME.login}, ${browser.hash}, ${codeHash}, ${input.fromForgot ? 1 : 0}
-          FROM ${users} WHERE ${users.email} = ${input.email}
-          AND ${within(ipKey, MAILS_PER_IP.limit)} AND ${within(addressKey, MAILS_PER_ADDRESS.limit)}`,
-    )
-    .returning({ userId: oneTimeTokens.userId })
-  const results = await db.batch([
-    sweepThrottles(db),
-    db.delete(oneTimeTokens).where(lte(oneTimeTokens.expiresAt, now)), // expired links of every kind
-    hit(db, ipKey, MAILS_PER_IP.window),
-    hit(db, addressKey, MAILS_PER_ADDRESS.window),
-    insert,
-  ])
-  const created = (results[4] as { userId: string }[]).length > 0
-  return { browserSecret: browser.secret, mail: created ? { token: link.secret, code } : null }
+  const request = await newOneTimeToken(db, { email: input.email }, 'login', {
+    when: budget.allows,
+    browserHash: browser.hash,
+    codeHash: await hashSecret(`${browser.secret}:${code}`),
+    fromForgot: input.fromForgot,
+  })
+  const results = await db.batch([...budget.statements, sweepExpiredTokens(db), request.insert])
+  return { browserSecret: browser.secret, mail: wasIssued(results.at(-1)) ? { token: request.token, code } : null }
 }
 
 /** The address a live login link belongs to, for "Continuar como a•••@example.com". Never spends it. */
@@ -74,7 +56,7 @@ export async function findLoginLink(db: Database, token: string | undefined) {
  * so an unknown address answers exactly like a known one; the fifth wrong
  * attempt deletes the request, after which even the right code fails.
  */
-export async function signInWithCode(db: Database, browserSecret: string | undefined, code: string) {
+export async function signInWithCode(db: Database, browserSecret: string | undefined, code: string, who: SignInContext) {
   if (!isWellFormedSecret(browserSecret)) return { signedIn: null, remaining: 0 }
   const browserHash = await hashSecret(browserSecret)
   const attemptsKey = `login-code:${browserHash}`
@@ -90,7 +72,7 @@ export async function signInWithCode(db: Database, browserSecret: string | undef
     },
     {},
     {
-      revokeSessions: false,
+      who,
       before: [hit(db, attemptsKey, TOKEN_LIFETIME.login)],
       after: [db.delete(oneTimeTokens).where(and(eq(oneTimeTokens.browserHash, browserHash), not(within(attemptsKey, CODE_ATTEMPTS - 1))))],
     },

@@ -1,4 +1,5 @@
 import { t } from '../i18n'
+import commonPasswords from './common-passwords.txt'
 import { fromBase64Url, toBase64Url } from './encoding'
 
 /**
@@ -62,17 +63,51 @@ export const DUMMY_HASH =
 /** The rules for a new password, in one place: full POSTs and the htmx check both call this. */
 export type NewPasswordErrors = { password?: string; password_confirmation?: string }
 
-export function checkNewPassword(password: string, confirmation: string): NewPasswordErrors {
+/** The person choosing the password, when known: their own name or address is no password. */
+export type PasswordOwner = { name?: string; email?: string }
+
+export function checkNewPassword(password: string, confirmation: string, owner: PasswordOwner = {}): NewPasswordErrors {
   const errors: NewPasswordErrors = {}
   // The maximum is checked on the raw string first, so a pasted megabyte is
   // refused without normalising or hashing it; the minimum counts characters.
   if (!password) errors.password = t.errors.passwordRequired
   else if (password.length > MAX_PASSWORD_LENGTH) errors.password = t.errors.passwordTooLong
   else if ([...password.normalize('NFKC')].length < MIN_PASSWORD_LENGTH) errors.password = t.errors.passwordTooShort
+  else if (isCommonPassword(password)) errors.password = t.errors.passwordCommon
+  else if (isPersonal(password, owner)) errors.password = t.errors.passwordPersonal
   if (confirmation !== password) {
     errors.password_confirmation = confirmation ? t.errors.passwordMismatch : t.errors.confirmationRequired
   }
   return errors
+}
+
+let common: Set<string> | undefined
+
+/**
+ * The 10,000 most common passwords plus Spanish ones (common-passwords.txt,
+ * bundled as text), as a Set: O(1) per check, built once per isolate on
+ * first use so pages without a password form never pay for it.
+ */
+export function isCommonPassword(password: string): boolean {
+  common ??= new Set(
+    commonPasswords
+      .split('\n')
+      .filter((line) => line && !line.startsWith('#'))
+      .map(normalizeForComparison),
+  )
+  return common.has(normalizeForComparison(password))
+}
+
+function isPersonal(password: string, owner: PasswordOwner): boolean {
+  const candidate = normalizeForComparison(password).replace(/\s+/g, '')
+  const email = normalizeForComparison(owner.email ?? '')
+  const personal = [email, email.split('@')[0] ?? '', normalizeForComparison(owner.name ?? '').replace(/\s+/g, '')]
+  // Equal to any of them, or containing one long enough not to match by chance.
+  return personal.some((word) => word.length >= 3 && (candidate === word || (word.length >= 4 && candidate.includes(word))))
+}
+
+function normalizeForComparison(text: string): string {
+  return text.normalize('NFKC').toLocaleLowerCase('es').trim()
 }
 
 async function derive(password: string, salt: Uint8Array, iterations: number, pepper: string | null) {

@@ -1,36 +1,47 @@
 import { createId } from '@paralleldrive/cuid2'
-import { and, eq, gt, inArray, ne, sql, type SQL } from 'drizzle-orm'
+import { and, desc, eq, gt, inArray, ne, sql, type SQL } from 'drizzle-orm'
 import type { Context } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import { clock, DAY, MINUTE } from '../clock'
 import type { Database } from '../db/client'
-import { sessions, users } from '../db/schema'
+import { sessions, users, type SignInMethod } from '../db/schema'
+import type { Client } from '../http/client'
+import { ownerQuery } from './owner'
 import { generateSecret, hashSecret, isWellFormedSecret } from './secrets'
 
 export const SESSION_COOKIE = 'session'
 export const SESSION_LIFETIME = 30 * DAY
 /** Sliding expiry is renewed only when less than this remains: at most one write a fortnight, not one per page. */
 const RENEW_WHEN_LEFT = 15 * DAY
+/** "Last seen" is refreshed at most this often, so page views do not each cost a write. */
+const LAST_SEEN_EVERY = 5 * MINUTE
 /** A session younger than this may change the password without the current one. */
 export const FRESH_AUTH_WINDOW = 10 * MINUTE
 
 /**
  * Builds the insert for a new session owned by `owner` (a user id, or a
- * parenthesised subquery yielding `id`, for batches that spend a token). A new secret every
- * time: a sign-in never reuses a cookie value, which rules out fixation.
+ * subquery yielding it, for batches that spend a token), remembering how it
+ * started and from where. A new secret every time: a sign-in never reuses a
+ * cookie value, which rules out fixation.
  */
-export async function newSession(db: Database, owner: string | SQL) {
+export async function newSession(db: Database, owner: string | SQL, client: Client, method: SignInMethod) {
   const { secret, hash } = await generateSecret()
   const now = clock.now()
-  const ownerQuery = typeof owner === 'string' ? sql`(SELECT ${owner} AS id)` : owner
-  // Columns in the order of the sessions table: id, token_hash, user_id, created_at, expires_at.
+  // Columns in table order: id, token_hash, user_id, created_at, expires_at, method, user_agent, city, country, last_seen_at.
   const insert = db
     .insert(sessions)
-    .select(sql`SELECT ${createId()}, ${hash}, owner.id, ${now}, ${now + SESSION_LIFETIME} FROM ${ownerQuery} AS owner`)
+    .select(
+      sql`SELECT ${createId()}, ${hash}, owner.id, ${now}, ${now + SESSION_LIFETIME}, ${method}, ${client.userAgent}, ${client.city}, ${client.country}, ${now}
+          FROM ${ownerQuery(owner)} AS owner`,
+    )
   return { token: secret, insert }
 }
 
-/** Resolves a cookie value to its session and user in one read; renews the expiry when it runs low. */
+/**
+ * Resolves a cookie value to its session and user in one read. An ordinary
+ * page view writes nothing, except "last seen" at most every few minutes
+ * and the sliding expiry when it runs low (together, one update).
+ */
 export async function validateSessionToken(db: Database, token: string | undefined) {
   if (!isWellFormedSecret(token)) return null
   const now = clock.now()
@@ -41,11 +52,27 @@ export async function validateSessionToken(db: Database, token: string | undefin
     .where(and(eq(sessions.tokenHash, await hashSecret(token)), gt(sessions.expiresAt, now)))
     .get()
   if (!row) return null
-  if (row.session.expiresAt - now < RENEW_WHEN_LEFT) {
-    row.session.expiresAt = now + SESSION_LIFETIME
-    await db.update(sessions).set({ expiresAt: row.session.expiresAt }).where(eq(sessions.id, row.session.id))
+  const renew = row.session.expiresAt - now < RENEW_WHEN_LEFT
+  if (renew || now - row.session.lastSeenAt > LAST_SEEN_EVERY) {
+    row.session.lastSeenAt = now
+    if (renew) row.session.expiresAt = now + SESSION_LIFETIME
+    await db.update(sessions).set({ lastSeenAt: now, expiresAt: row.session.expiresAt }).where(eq(sessions.id, row.session.id))
   }
   return row
+}
+
+/** This account's live sessions, newest first, for "Sesiones activas". */
+export function listUserSessions(db: Database, userId: string) {
+  return db
+    .select({ id: sessions.id, createdAt: sessions.createdAt, lastSeenAt: sessions.lastSeenAt, method: sessions.method, userAgent: sessions.userAgent, city: sessions.city, country: sessions.country })
+    .from(sessions)
+    .where(and(eq(sessions.userId, userId), gt(sessions.expiresAt, clock.now())))
+    .orderBy(desc(sessions.lastSeenAt))
+}
+
+/** Ends one session of this user (never someone else's: the user id is part of the match). */
+export function deleteUserSession(db: Database, userId: string, sessionId: string) {
+  return db.delete(sessions).where(and(eq(sessions.userId, userId), eq(sessions.id, sessionId))).returning({ id: sessions.id })
 }
 
 export function isFreshSession(session: { createdAt: number }): boolean {

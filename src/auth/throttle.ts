@@ -1,7 +1,9 @@
-import { lte, sql } from 'drizzle-orm'
+import { and, lte, sql } from 'drizzle-orm'
 import { clock } from '../clock'
 import type { Database } from '../db/client'
 import { throttles } from '../db/schema'
+import { MAILS_PER_ADDRESS, MAILS_PER_IP } from './limits'
+import { hashSecret } from './secrets'
 
 /**
  * Fixed-window counters in D1: global across edge locations, and cheap to
@@ -38,3 +40,24 @@ export function sweepThrottles(db: Database) {
 export function countOf(result: unknown): number {
   return (result as { count: number }[])[0]?.count ?? 0
 }
+
+/**
+ * The mail budget of one request: counted per address (hashed: the table
+ * holds no addresses) and per IP, for every address, known or not, so a
+ * throttled request looks like any other. `statements` go first in the
+ * batch; `allows` guards the statement that would cause a mail;
+ * `allowed(results)` reads the verdict back.
+ */
+export async function mailBudget(db: Database, email: string, ip: string | null) {
+  const ipKey = `mail:ip:${ip ?? 'unknown'}`
+  const addressKey = `mail:address:${await hashSecret(email)}`
+  return {
+    statements: [sweepThrottles(db), hit(db, ipKey, MAILS_PER_IP.window), hit(db, addressKey, MAILS_PER_ADDRESS.window)] as const,
+    allows: and(within(ipKey, MAILS_PER_IP.limit), within(addressKey, MAILS_PER_ADDRESS.limit))!,
+    allowed(results: unknown[]) {
+      return countOf(results[1]) <= MAILS_PER_IP.limit && countOf(results[2]) <= MAILS_PER_ADDRESS.limit
+    },
+  }
+}
+
+export type MailBudget = Awaited<ReturnType<typeof mailBudget>>

@@ -1,9 +1,9 @@
 import { createId } from '@paralleldrive/cuid2'
-import { and, eq, gt, inArray, sql, type SQL } from 'drizzle-orm'
+import { and, eq, gt, inArray, lte, sql, type SQL } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import { clock, DAY, HOUR, MINUTE } from '../clock'
 import type { Database } from '../db/client'
-import { oneTimeTokens, type TokenPurpose } from '../db/schema'
+import { oneTimeTokens, users, type TokenPurpose } from '../db/schema'
 import { generateSecret, hashSecret, isWellFormedSecret } from './secrets'
 
 /** How long a link in a mail stays good. */
@@ -14,22 +14,40 @@ export const TOKEN_LIFETIME: Record<TokenPurpose, number> = {
 }
 
 /**
- * Makes a one-time token for a mail link. Returns the secret (for the mail
- * only) and the insert, so callers can put it in the same D1 batch as the
- * state that caused it.
+ * Makes a one-time token for a mail link, for the account with this id or
+ * email, and only `when` a condition holds (a mail budget, say). Returns the
+ * secret (for the mail only) and the insert, which yields the owner's id if
+ * a row was written, so callers can batch it with the state that caused it.
  */
-export async function newOneTimeToken(db: Database, userId: string, purpose: TokenPurpose) {
+export async function newOneTimeToken(
+  db: Database,
+  owner: { userId: string } | { email: string },
+  purpose: TokenPurpose,
+  options: { when?: SQL; browserHash?: string; codeHash?: string; fromForgot?: boolean } = {},
+) {
   const { secret, hash } = await generateSecret()
   const now = clock.now()
-  const insert = db.insert(oneTimeTokens).values({
-    id: createId(),
-    tokenHash: hash,
-    userId,
-    purpose,
-    createdAt: now,
-    expiresAt: now + TOKEN_LIFETIME[purpose],
-  })
+  const account = 'userId' in owner ? eq(users.id, owner.userId) : eq(users.email, owner.email)
+  // Columns in table order: id, token_hash, user_id, purpose, created_at, expires_at, browser_hash, code_hash, from_forgot.
+  const insert = db
+    .insert(oneTimeTokens)
+    .select(
+      sql`SELECT ${createId()}, ${hash}, ${users.id}, ${purpose}, ${now}, ${now + TOKEN_LIFETIME[purpose]},
+                 ${options.browserHash ?? null}, ${options.codeHash ?? null}, ${options.fromForgot ? 1 : 0}
+          FROM ${users} WHERE ${and(account, options.when ?? sql`true`)}`,
+    )
+    .returning({ userId: oneTimeTokens.userId })
   return { token: secret, insert }
+}
+
+/** Whether a newOneTimeToken insert wrote its row, from batch results. */
+export function wasIssued(result: unknown): boolean {
+  return (result as unknown[]).length > 0
+}
+
+/** Expired links of every kind carry nothing; indexed, so cheap to drop in passing. */
+export function sweepExpiredTokens(db: Database) {
+  return db.delete(oneTimeTokens).where(lte(oneTimeTokens.expiresAt, clock.now()))
 }
 
 /**
@@ -40,8 +58,9 @@ export async function newOneTimeToken(db: Database, userId: string, purpose: Tok
 export async function findOneTimeToken(db: Database, token: string | undefined, purpose: TokenPurpose) {
   if (!isWellFormedSecret(token)) return null
   const row = await db
-    .select({ userId: oneTimeTokens.userId })
+    .select({ userId: oneTimeTokens.userId, name: users.name, email: users.email })
     .from(oneTimeTokens)
+    .innerJoin(users, eq(users.id, oneTimeTokens.userId))
     .where(and(eq(oneTimeTokens.tokenHash, await hashSecret(token)), isLive(purpose)))
     .get()
   return row ?? null

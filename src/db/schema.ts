@@ -1,4 +1,4 @@
-import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core'
+import { integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core'
 
 // Mirrors migrations/*.sql; the SQL files are what runs.
 export const users = sqliteTable('users', {
@@ -17,6 +17,34 @@ export const sessions = sqliteTable('sessions', {
   userId: text('user_id').notNull(),
   createdAt: integer('created_at').notNull(),
   expiresAt: integer('expires_at').notNull(),
+  // migrations/0003_account_safety.sql
+  method: text('method').$type<SignInMethod>().notNull().default('password'),
+  userAgent: text('user_agent'),
+  city: text('city'),
+  country: text('country'),
+  lastSeenAt: integer('last_seen_at').notNull().default(0),
+})
+
+export const knownDevices = sqliteTable(
+  'known_devices',
+  {
+    userId: text('user_id').notNull(),
+    deviceHash: text('device_hash').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.userId, table.deviceHash] })],
+)
+
+export const securityEvents = sqliteTable('security_events', {
+  id: text('id').primaryKey(),
+  userId: text('user_id').notNull(),
+  type: text('type').$type<SecurityEventType>().notNull(),
+  method: text('method').$type<SignInMethod>(),
+  createdAt: integer('created_at').notNull(),
+  ip: text('ip'),
+  userAgent: text('user_agent'),
+  city: text('city'),
+  country: text('country'),
 })
 
 export const oneTimeTokens = sqliteTable('one_time_tokens', {
@@ -48,6 +76,15 @@ export const devMail = sqliteTable('dev_mail', {
   tag: text('tag').notNull(),
 })
 
+export type SignInMethod = 'password' | 'link' | 'code' | 'verification' | 'reset'
+export type SecurityEventType =
+  | 'sign_in'
+  | 'sign_in_failed'
+  | 'reset_requested'
+  | 'password_changed'
+  | 'sessions_revoked'
+  | 'email_verified'
+export type SecurityEvent = typeof securityEvents.$inferSelect
 export type TokenPurpose = 'password_reset' | 'email_verification' | 'login'
 export type User = typeof users.$inferSelect
 export type Session = typeof sessions.$inferSelect

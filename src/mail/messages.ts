@@ -1,6 +1,8 @@
 import { appLink, type Config } from '../config'
 import { t } from '../i18n'
 import { renderMail, type MailContent } from '../../views/emails/mail'
+import type { SignInMethod } from '../db/schema'
+import { describeDevice, describePlace, type Client } from '../http/client'
 import type { Mailer } from './transport'
 
 type Recipient = { email: string; name: string }
@@ -47,6 +49,18 @@ export function sendLoginLinkMail({ config, mailer }: Deps, to: Recipient, token
     action: { label: t.mail.loginButton, url: appLink(config, `/login/email/${token}`) },
     code: { intro: t.mail.loginCode, value: code },
     after: [{ text: t.mail.loginValidFor }],
+  })
+}
+
+export function sendNewSignInMail({ config, mailer }: Deps, to: Recipient, client: Client, method: SignInMethod) {
+  const where = [describeDevice(client.userAgent), describePlace(client), client.ip && `IP ${client.ip}`].filter(Boolean).join(' · ')
+  return send({ config, mailer }, to, 'new-sign-in', {
+    subject: t.mail.newSignInSubject,
+    greeting: t.mail.greeting(to.name),
+    paragraphs: [t.mail.newSignInIntro(t.activity.methods[method]), where],
+    action: { label: t.mail.newSignInButton, url: appLink(config, '/profile#sesiones') },
+    after: [{ text: t.mail.newSignInNotYou, url: appLink(config, '/password/forgot') }],
+    ignorable: false,
   })
 }
 

@@ -1,6 +1,5 @@
 import { createMiddleware } from 'hono/factory'
-import type { Context } from 'hono'
-import { clearSessionCookie, deleteSession, readSessionCookie, setSessionCookie, validateSessionToken } from '../auth/sessions'
+import { clearSessionCookie, readSessionCookie, validateSessionToken } from '../auth/sessions'
 import type { AppEnv } from '../env'
 
 /**
@@ -29,12 +28,3 @@ export const requireAuthentication = createMiddleware<AppEnv>(async (c, next) =>
   await next()
 })
 
-/**
- * Hands this browser a newly created session. A session the browser already
- * held (someone else signed in here before) is ended on the server too, so
- * replacing the cookie never leaves a live session behind.
- */
-export async function beginSession(c: Context<AppEnv>, token: string) {
-  if (c.var.session) await deleteSession(c.var.db, c.var.session.id)
-  setSessionCookie(c, token)
-}

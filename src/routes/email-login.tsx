@@ -8,7 +8,10 @@ import type { AppEnv } from '../env'
 import { readForm } from '../http/forms'
 import { t } from '../i18n'
 import { sendLoginLinkMail } from '../mail/messages'
-import { beginSession } from '../middleware/session'
+import { mailBudget } from '../auth/throttle'
+import { clientOf } from '../http/client'
+import { securityLog } from '../http/log'
+import { beginSession, signInContext } from '../http/sign-in'
 import { CodeFeedback, ContinueAsPage, EmailLoginPage, EmailLoginSentPage } from '../../views/email-login'
 import { MessagePage } from '../../views/message'
 import { withNotice } from './notices'
@@ -27,8 +30,9 @@ emailLoginRoutes.post('/login/email', async (c) => {
   const fromForgot = form.from === 'forgot'
   const error = checkEmail(email)
   if (error) return c.html(<EmailLoginPage email={email} error={error} fromForgot={fromForgot} />, 422)
-  const ip = c.req.header('cf-connecting-ip') ?? 'unknown'
-  const request = await requestEmailLogin(c.var.db, { email, ip, fromForgot })
+  const budget = await mailBudget(c.var.db, email, clientOf(c).ip)
+  const request = await requestEmailLogin(c.var.db, { email, fromForgot }, budget)
+  securityLog(c, 'login_link_request', 'answered')
   setCookie(c, REQUEST_COOKIE, request.browserSecret, {
     httpOnly: true,
     secure: true,
@@ -50,16 +54,17 @@ emailLoginRoutes.post('/login/code', async (c) => {
   const code = (form.code ?? '').replace(/\s+/g, '')
   const htmx = c.req.header('HX-Request') === 'true'
   if (!/^\d{6}$/.test(code)) return codeProblem(c, htmx, t.emailLogin.codeFormat)
-  const outcome = await signInWithCode(c.var.db, getCookie(c, REQUEST_COOKIE), code)
+  const outcome = await signInWithCode(c.var.db, getCookie(c, REQUEST_COOKIE), code, await signInContext(c, 'code'))
   if (outcome.signedIn) {
     deleteCookie(c, REQUEST_COOKIE, { path: REQUEST_COOKIE_PATH, secure: true })
-    await beginSession(c, outcome.signedIn.sessionToken)
+    await beginSession(c, outcome.signedIn, 'code')
     const next = afterSignIn(outcome.signedIn.fromForgot)
     // htmx follows a 303 inside fetch and would swap the whole profile into
     // the feedback box; HX-Redirect makes it load the page instead.
     if (htmx) return c.body(null, 200, { 'HX-Redirect': next })
     return c.redirect(next, 303)
   }
+  securityLog(c, 'sign_in', outcome.remaining === 0 ? 'code_exhausted' : 'failed', { method: 'code' })
   if (outcome.remaining === 0) {
     deleteCookie(c, REQUEST_COOKIE, { path: REQUEST_COOKIE_PATH, secure: true })
     if (htmx) return c.body(null, 200, { 'HX-Redirect': '/login/code/vencido' })
@@ -80,9 +85,9 @@ emailLoginRoutes.get('/login/email/:token', async (c) => {
 
 emailLoginRoutes.post('/login/email/:token', async (c) => {
   const match = await matchToken(c.req.param('token'), 'login')
-  const { signedIn } = await spendLinkAndSignIn(c.var.db, match, {}, { revokeSessions: false })
+  const { signedIn } = await spendLinkAndSignIn(c.var.db, match, {}, { who: await signInContext(c, 'link') })
   if (!signedIn) return invalidLoginLink(c)
-  await beginSession(c, signedIn.sessionToken)
+  await beginSession(c, signedIn, 'link')
   return c.redirect(afterSignIn(signedIn.fromForgot), 303)
 })
 

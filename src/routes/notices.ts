@@ -12,6 +12,8 @@ const notices = {
   verificado: t.profile.verified,
   'elija-contrasena': t.profile.choosePassword,
   'sesion-cerrada': t.login.signedOut,
+  'sesion-revocada': t.sessions.revoked,
+  'otras-sesiones-cerradas': t.sessions.othersRevoked,
 } as const
 
 export type NoticeKey = keyof typeof notices

@@ -1,12 +1,15 @@
 import { Hono, type Context } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import { checkEmail, normalizeEmail } from '../auth/emails'
-import { requestPasswordReset, resetPassword } from '../auth/password-reset'
+import { findResetOwner, requestPasswordReset, resetPassword } from '../auth/password-reset'
+import { mailBudget } from '../auth/throttle'
+import { clientOf } from '../http/client'
+import { securityLog } from '../http/log'
 import { checkNewPassword } from '../auth/passwords'
 import { findOneTimeToken } from '../auth/tokens'
 import { clock } from '../clock'
 import type { AppEnv } from '../env'
-import { beginSession } from '../middleware/session'
+import { beginSession, signInContext } from '../http/sign-in'
 import { readForm, requestOrigin } from '../http/forms'
 import { t } from '../i18n'
 import { sendPasswordChangedMail, sendPasswordResetMail } from '../mail/messages'
@@ -29,9 +32,13 @@ passwordRoutes.post('/password/forgot', async (c) => {
   if (error) return c.html(<ForgotPasswordPage email={email} error={error} />, 422)
   // Lookup, token and mail all happen after the response: the answer and
   // its timing are the same whether or not the address has an account.
+  const client = clientOf(c)
   c.executionCtx.waitUntil(
-    requestPasswordReset(c.var.db, email).then((reset) => reset && sendPasswordResetMail(c.var, reset.user, reset.token)),
+    mailBudget(c.var.db, email, client.ip)
+      .then((budget) => requestPasswordReset(c.var.db, email, budget, client))
+      .then((reset) => reset && sendPasswordResetMail(c.var, reset.user, reset.token)),
   )
+  securityLog(c, 'reset_request', 'answered')
   return c.html(
     <MessagePage
       title={t.forgot.sentTitle}
@@ -58,19 +65,25 @@ passwordRoutes.get('/password/reset/:token', async (c) => {
 })
 
 passwordRoutes.get('/password/reset', async (c) => {
-  if (!(await findOneTimeToken(c.var.db, getCookie(c, RESET_COOKIE), 'password_reset'))) return invalidResetLink(c)
-  return c.html(<ResetPasswordPage />)
+  const owner = await findResetOwner(c.var.db, getCookie(c, RESET_COOKIE))
+  if (!owner) return invalidResetLink(c)
+  return c.html(<ResetPasswordPage owner={owner} />)
 })
 
 passwordRoutes.post('/password/reset', async (c) => {
   const form = await readForm(c)
   const password = form.password ?? ''
-  const errors = checkNewPassword(password, form.password_confirmation ?? '')
-  if (errors.password || errors.password_confirmation) return c.html(<ResetPasswordPage errors={errors} />, 422)
-  const reset = await resetPassword(c.var.db, c.var.config.pepper, getCookie(c, RESET_COOKIE), password)
+  // The owner is read first so the password can be checked against their
+  // own name and address before anything is hashed or spent.
+  const owner = await findResetOwner(c.var.db, getCookie(c, RESET_COOKIE))
+  if (!owner) return invalidResetLink(c)
+  const errors = checkNewPassword(password, form.password_confirmation ?? '', owner)
+  if (errors.password || errors.password_confirmation) return c.html(<ResetPasswordPage owner={owner} errors={errors} />, 422)
+  const who = await signInContext(c, 'reset')
+  const reset = await resetPassword(c.var.db, c.var.config.pepper, getCookie(c, RESET_COOKIE), password, who)
   if (!reset) return invalidResetLink(c)
   deleteCookie(c, RESET_COOKIE, { path: RESET_COOKIE_PATH, secure: true })
-  await beginSession(c, reset.sessionToken)
+  await beginSession(c, reset, 'reset')
   c.executionCtx.waitUntil(sendPasswordChangedMail(c.var, reset.user, requestOrigin(c, clock.now())))
   return c.redirect(withNotice('/profile', 'contrasena-restablecida'), 303)
 })

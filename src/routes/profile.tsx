@@ -1,24 +1,22 @@
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
 import { MAX_NAME_LENGTH, updateProfile } from '../auth/accounts'
+import { listRecentEvents, recordEvent } from '../auth/activity'
 import { checkNewPassword, hashPassword, verifyPassword } from '../auth/passwords'
-import { isFreshSession } from '../auth/sessions'
+import { clearSessionCookie, deleteUserSession, deleteUserSessions, isFreshSession, listUserSessions } from '../auth/sessions'
 import { clock } from '../clock'
 import type { AppEnv } from '../env'
+import { clientOf } from '../http/client'
 import { readForm, requestOrigin } from '../http/forms'
+import { securityLog } from '../http/log'
 import { t } from '../i18n'
 import { sendPasswordChangedMail } from '../mail/messages'
-import { ProfilePage, type ProfileErrors } from '../../views/profile'
+import { ProfilePage, type ProfilePageProps } from '../../views/profile'
 import { noticeFor, withNotice } from './notices'
 
 /** Mounted behind requireAuthentication: c.var.user and c.var.session are set. */
 export const profileRoutes = new Hono<AppEnv>()
 
-profileRoutes.get('/profile', (c) => {
-  const user = c.var.user!
-  return c.html(
-    <ProfilePage user={user} notice={noticeFor(c.req.query('aviso'))} askCurrentPassword={!isFreshSession(c.var.session!)} />,
-  )
-})
+profileRoutes.get('/profile', async (c) => c.html(await profilePage(c, { notice: noticeFor(c.req.query('aviso')) })))
 
 profileRoutes.post('/profile', async (c) => {
   const user = c.var.user!
@@ -28,27 +26,68 @@ profileRoutes.post('/profile', async (c) => {
   const password = form.password ?? ''
   const confirmation = form.password_confirmation ?? ''
   const changingPassword = Boolean(password || confirmation) // both blank = keep the current one
-  const askCurrentPassword = !isFreshSession(session)
 
-  const errors: ProfileErrors = {
+  const errors: ProfilePageProps['errors'] = {
     name: !name ? t.errors.nameRequired : name.length > MAX_NAME_LENGTH ? t.errors.nameTooLong : undefined,
-    ...(changingPassword ? checkNewPassword(password, confirmation) : {}),
+    ...(changingPassword ? checkNewPassword(password, confirmation, { name, email: user.email }) : {}),
   }
   // Re-authentication: an old session must prove it still knows the password
   // before replacing it (a borrowed, unlocked laptop is not enough).
-  if (changingPassword && askCurrentPassword && !Object.values(errors).some(Boolean)) {
+  if (changingPassword && !isFreshSession(session) && !Object.values(errors).some(Boolean)) {
     const current = form.current_password ?? ''
     if (!current || !(await verifyPassword(current, user.passwordHash, c.var.config.pepper))) {
       errors.current_password = t.errors.currentPasswordWrong
     }
   }
-  if (Object.values(errors).some(Boolean)) {
-    return c.html(<ProfilePage user={user} name={name} errors={errors} askCurrentPassword={askCurrentPassword} />, 422)
-  }
+  if (Object.values(errors).some(Boolean)) return c.html(await profilePage(c, { name, errors }), 422)
 
   const passwordHash = changingPassword ? await hashPassword(password, c.var.config.pepper) : undefined
-  await updateProfile(c.var.db, user, session.id, { name, passwordHash })
+  await updateProfile(c.var.db, user, session.id, { name, passwordHash }, clientOf(c))
   if (!changingPassword) return c.redirect(withNotice('/profile', 'guardado'), 303)
+  securityLog(c, 'password_change', 'ok')
   c.executionCtx.waitUntil(sendPasswordChangedMail(c.var, { ...user, name }, requestOrigin(c, clock.now())))
   return c.redirect(withNotice('/profile', 'contrasena-cambiada'), 303)
 })
+
+// Revoking takes effect on the session's next request: the row is gone, so
+// its cookie no longer resolves (see loadSession).
+profileRoutes.post('/profile/sessions/:id/revoke', async (c) => {
+  const user = c.var.user!
+  const [revoked] = await c.var.db.batch([
+    deleteUserSession(c.var.db, user.id, c.req.param('id')),
+    recordEvent(c.var.db, user.id, 'sessions_revoked', clientOf(c)),
+  ])
+  securityLog(c, 'session_revoke', revoked.length ? 'ok' : 'not_found')
+  if (c.req.param('id') === c.var.session!.id) {
+    clearSessionCookie(c)
+    return c.redirect(withNotice('/login', 'sesion-cerrada'), 303)
+  }
+  return c.redirect(`${withNotice('/profile', 'sesion-revocada')}#sesiones`, 303)
+})
+
+profileRoutes.post('/profile/sessions/revoke-others', async (c) => {
+  const user = c.var.user!
+  await c.var.db.batch([
+    deleteUserSessions(c.var.db, user.id, c.var.session!.id),
+    recordEvent(c.var.db, user.id, 'sessions_revoked', clientOf(c)),
+  ])
+  securityLog(c, 'session_revoke', 'others')
+  return c.redirect(`${withNotice('/profile', 'otras-sesiones-cerradas')}#sesiones`, 303)
+})
+
+/** The profile with its sessions and activity, read together in one D1 round trip. */
+async function profilePage(c: Context<AppEnv>, props: Pick<ProfilePageProps, 'name' | 'errors' | 'notice'>) {
+  const user = c.var.user!
+  const session = c.var.session!
+  const [sessions, events] = await c.var.db.batch([listUserSessions(c.var.db, user.id), listRecentEvents(c.var.db, user.id)])
+  return (
+    <ProfilePage
+      {...props}
+      user={user}
+      askCurrentPassword={!isFreshSession(session)}
+      sessions={sessions}
+      currentSessionId={session.id}
+      events={events}
+    />
+  )
+}

@@ -1,16 +1,19 @@
 import { Hono } from 'hono'
-import { authenticate, signIn } from '../auth/accounts'
+import { authenticate, renewVerification, signIn } from '../auth/accounts'
 import { checkEmail, normalizeEmail } from '../auth/emails'
 import { MAX_PASSWORD_LENGTH } from '../auth/passwords'
 import { clearSessionCookie, deleteSession } from '../auth/sessions'
-import { newOneTimeToken } from '../auth/tokens'
+import { mailBudget } from '../auth/throttle'
 import type { AppEnv } from '../env'
-import { beginSession } from '../middleware/session'
+import { clientOf } from '../http/client'
+import { securityLog } from '../http/log'
+import { beginSession, signInContext } from '../http/sign-in'
 import { readForm, safeNext } from '../http/forms'
 import { t } from '../i18n'
 import { sendVerificationMail } from '../mail/messages'
 import { LoginPage } from '../../views/login'
 import { MessagePage } from '../../views/message'
+import { ThrottledPage } from '../../views/throttled'
 import { noticeFor, withNotice } from './notices'
 
 export const sessionRoutes = new Hono<AppEnv>()
@@ -30,19 +33,27 @@ sessionRoutes.post('/login', async (c) => {
     // Shape errors only: they say nothing about whether an account exists.
     return c.html(<LoginPage email={email} next={form.next} error={emailError ?? t.login.invalid} />, 422)
   }
-  const result = await authenticate(c.var.db, c.var.config.pepper, email, password)
-  if (!result) {
+  const result = await authenticate(c.var.db, c.var.config.pepper, email, password, clientOf(c))
+  if (result.outcome === 'throttled') {
+    // Unknown addresses are counted and refused the same way. The owner is not
+    // locked out: the mailed link and code do not go through this counter.
+    securityLog(c, 'sign_in', 'throttled')
+    c.header('Retry-After', String(result.retryAfterSeconds))
+    return c.html(<ThrottledPage minutes={Math.ceil(result.retryAfterSeconds / 60)} />, 429)
+  }
+  if (result.outcome === 'failed') {
     // Same page and status for an unknown address and a wrong password.
+    securityLog(c, 'sign_in', 'failed', { method: 'password' })
     return c.html(<LoginPage email={email} next={form.next} error={t.login.invalid} />, 401)
   }
   const { user, upgradedHash } = result
   if (!user.emailVerifiedAt) {
-    const verification = await newOneTimeToken(c.var.db, user.id, 'email_verification')
-    await verification.insert
-    c.executionCtx.waitUntil(sendVerificationMail(c.var, user, verification.token))
+    const token = await renewVerification(c.var.db, user, await mailBudget(c.var.db, email, clientOf(c).ip))
+    if (token) c.executionCtx.waitUntil(sendVerificationMail(c.var, user, token))
     return c.html(<MessagePage title={t.login.unverifiedTitle} body={t.login.unverified} />, 403)
   }
-  await beginSession(c, await signIn(c.var.db, user, upgradedHash))
+  const signedIn = await signIn(c.var.db, user, upgradedHash, await signInContext(c, 'password'))
+  await beginSession(c, { sessionToken: signedIn.token, newDevice: signedIn.newDevice, user }, 'password')
   return c.redirect(next, 303)
 })
 

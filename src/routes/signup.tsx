@@ -4,7 +4,10 @@ import { checkEmail, normalizeEmail } from '../auth/emails'
 import { checkNewPassword } from '../auth/passwords'
 import { findOneTimeToken, matchToken } from '../auth/tokens'
 import type { AppEnv } from '../env'
-import { beginSession } from '../middleware/session'
+import { mailBudget } from '../auth/throttle'
+import { clientOf } from '../http/client'
+import { securityLog } from '../http/log'
+import { beginSession, signInContext } from '../http/sign-in'
 import { readForm } from '../http/forms'
 import { t } from '../i18n'
 import { sendAccountExistsMail, sendVerificationMail } from '../mail/messages'
@@ -25,18 +28,21 @@ signupRoutes.post('/signup', async (c) => {
   const errors = {
     name: !name ? t.errors.nameRequired : name.length > MAX_NAME_LENGTH ? t.errors.nameTooLong : undefined,
     email: checkEmail(email),
-    ...checkNewPassword(password, form.password_confirmation ?? ''),
+    ...checkNewPassword(password, form.password_confirmation ?? '', { name, email }),
   }
   if (Object.values(errors).some(Boolean)) return c.html(<SignupPage values={{ name, email }} errors={errors} />, 422)
 
-  const result = await registerUser(c.var.db, c.var.config.pepper, { name, email, password })
+  const budget = await mailBudget(c.var.db, email, clientOf(c).ip)
+  const result = await registerUser(c.var.db, c.var.config.pepper, { name, email, password }, budget)
   // The same answer whether or not the address already had an account; the
-  // owner of an existing account gets a note by mail instead.
-  c.executionCtx.waitUntil(
-    result.taken
-      ? findUserByEmail(c.var.db, email).then((owner) => owner && sendAccountExistsMail(c.var, owner))
-      : sendVerificationMail(c.var, result.user, result.token),
-  )
+  // owner of an existing account gets a note by mail instead. Over the mail
+  // budget, no mail at all, and still the same answer.
+  if (result.taken && result.mailAllowed) {
+    c.executionCtx.waitUntil(findUserByEmail(c.var.db, email).then((owner) => owner && sendAccountExistsMail(c.var, owner)))
+  } else if (result.token) {
+    c.executionCtx.waitUntil(sendVerificationMail(c.var, result.user, result.token))
+  }
+  securityLog(c, 'sign_up', 'answered')
   return c.html(<MessagePage title={t.signup.sentTitle} body={t.signup.sent(email)} />)
 })
 
@@ -50,9 +56,10 @@ signupRoutes.get('/email/verify/:token', async (c) => {
 
 signupRoutes.post('/email/verify/:token', async (c) => {
   const match = await matchToken(c.req.param('token'), 'email_verification')
-  const { signedIn: verified } = await spendLinkAndSignIn(c.var.db, match, {}, { revokeSessions: false })
+  const who = await signInContext(c, 'verification')
+  const { signedIn: verified } = await spendLinkAndSignIn(c.var.db, match, {}, { who, events: ['email_verified'] })
   if (!verified) return invalidVerificationLink(c)
-  await beginSession(c, verified.sessionToken)
+  await beginSession(c, verified, 'verification')
   return c.redirect(withNotice('/profile', 'verificado'), 303)
 })
 

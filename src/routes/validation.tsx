@@ -17,7 +17,9 @@ validationRoutes.post('/validate/password', async (c) => {
   const form = await readForm(c)
   const password = form.password ?? ''
   const confirmation = form.password_confirmation ?? ''
-  const errors = checkNewPassword(password, confirmation)
+  // name/email come from the same form (sign-up fields, or the hidden ones
+  // on reset and profile): only to say "not your own name", never trusted.
+  const errors = checkNewPassword(password, confirmation, { name: form.name, email: form.email })
   if (!password) delete errors.password
   if (!confirmation) delete errors.password_confirmation
   return c.html(<PasswordFeedback errors={errors} ok={Boolean(password && confirmation)} />)

@@ -1,0 +1,42 @@
+import { createId } from '@paralleldrive/cuid2'
+import { and, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm'
+import { clock, DAY } from '../clock'
+import type { Database } from '../db/client'
+import { securityEvents, type SecurityEventType, type SignInMethod } from '../db/schema'
+import type { Client } from '../http/client'
+import { ownerQuery } from './owner'
+
+/** How long "Actividad de seguridad" remembers. */
+export const ACTIVITY_RETENTION = 90 * DAY
+export const ACTIVITY_SHOWN = 20
+
+/**
+ * One security event, as a statement to put in the batch of the action it
+ * records (so the action and its record commit together). Stores who/where
+ * only: never a password, token or code.
+ */
+export function recordEvent(db: Database, owner: string | SQL, type: SecurityEventType, client: Client, method?: SignInMethod) {
+  // Columns in table order: id, user_id, type, method, created_at, ip, user_agent, city, country.
+  return db
+    .insert(securityEvents)
+    .select(
+      sql`SELECT ${createId()}, owner.id, ${type}, ${method ?? null}, ${clock.now()}, ${client.ip}, ${client.userAgent}, ${client.city}, ${client.country}
+          FROM ${ownerQuery(owner)} AS owner`,
+    )
+}
+
+/** Drops the owner's events past the retention limit; rides in the same batch as a new event. */
+export function sweepEvents(db: Database, owner: string | SQL) {
+  return db
+    .delete(securityEvents)
+    .where(and(inArray(securityEvents.userId, ownerQuery(owner)), lt(securityEvents.createdAt, clock.now() - ACTIVITY_RETENTION)))
+}
+
+export function listRecentEvents(db: Database, userId: string) {
+  return db
+    .select()
+    .from(securityEvents)
+    .where(eq(securityEvents.userId, userId))
+    .orderBy(desc(securityEvents.createdAt))
+    .limit(ACTIVITY_SHOWN)
+}

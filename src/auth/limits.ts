@@ -1,0 +1,23 @@
+import { HOUR, MINUTE } from '../clock'
+
+/**
+ * Every limit of the account system, in one place (README "Security" lists
+ * them). Per-account and per-address counters live in D1 (global, not per
+ * edge location); per-IP request rates use the Workers Rate Limiting
+ * bindings declared in wrangler.toml.
+ */
+
+/** Failed password sign-ins per account (known or not) before 429 — far below NIST's 100. */
+export const LOGIN_FAILURES = { limit: 10, window: 15 * MINUTE }
+
+/** Mails that a request can cause (verification, reset, sign-in link, "account exists"), per address. */
+export const MAILS_PER_ADDRESS = { limit: 5, window: 15 * MINUTE }
+
+/** Mail-causing requests per IP. */
+export const MAILS_PER_IP = { limit: 10, window: HOUR }
+
+/** Code attempts per login request. */
+export const CODE_ATTEMPTS = 5
+
+/** wrangler.toml [[ratelimits]]: requests per IP per 60 s on each form (AUTH_LIMITER) and the inline check (INLINE_LIMITER). */
+export const IP_RATE = { forms: 30, inline: 120, periodSeconds: 60 }

@@ -1,0 +1,46 @@
+import { count, inArray, sql, type SQL } from 'drizzle-orm'
+import type { BatchItem } from 'drizzle-orm/batch'
+import { clock } from '../clock'
+import type { Database } from '../db/client'
+import { knownDevices, type SignInMethod } from '../db/schema'
+import type { Client } from '../http/client'
+import { recordEvent, sweepEvents } from './activity'
+import { ownerQuery } from './owner'
+import { newSession } from './sessions'
+
+/** Who is signing in: the request's client data, its device id hash, and how. */
+export type SignInContext = { client: Client; deviceHash: string; method: SignInMethod }
+
+/**
+ * Everything a sign-in writes, as statements for the caller's batch: the
+ * new session, the device (remembered, and whether it is new to an account
+ * that already had devices), the "sign_in" event and the activity sweep.
+ * `isNewDevice(results)` reads the answer back from the batch results.
+ */
+export async function prepareSignIn(db: Database, owner: string | SQL, who: SignInContext) {
+  const session = await newSession(db, owner, who.client, who.method)
+  const accountOwner = ownerQuery(owner)
+  const devicesBefore = db.select({ n: count() }).from(knownDevices).where(inArray(knownDevices.userId, accountOwner))
+  // `WHERE true` lets SQLite parse ON CONFLICT after INSERT … SELECT.
+  const rememberDevice = db
+    .insert(knownDevices)
+    .select(sql`SELECT owner.id, ${who.deviceHash}, ${clock.now()} FROM ${accountOwner} AS owner WHERE true`)
+    .onConflictDoNothing()
+    .returning({ userId: knownDevices.userId })
+  const statements: BatchItem<'sqlite'>[] = [
+    session.insert,
+    devicesBefore,
+    rememberDevice,
+    recordEvent(db, owner, 'sign_in', who.client, who.method),
+    sweepEvents(db, owner),
+  ]
+  return {
+    token: session.token,
+    statements,
+    /** A device never seen for an account that had signed in before: worth a notice mail. */
+    isNewDevice(results: unknown[], offset: number) {
+      const before = (results[offset + 1] as { n: number }[])[0]?.n ?? 0
+      return before > 0 && (results[offset + 2] as unknown[]).length > 0
+    },
+  }
+}

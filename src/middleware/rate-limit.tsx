@@ -1,0 +1,29 @@
+import { createMiddleware } from 'hono/factory'
+import type { AppEnv } from '../env'
+import { securityLog } from '../http/log'
+import { t } from '../i18n'
+import { MessagePage } from '../../views/message'
+import { PasswordFeedback } from '../../views/partials/password-feedback'
+
+/**
+ * Per-IP request rate on a form (Workers Rate Limiting binding: cheap, no
+ * D1 write). Over the rate: 429 with Retry-After and a Spanish message that
+ * says nothing about any account. A missing binding (a deployment without
+ * [[ratelimits]]) fails open, loudly, rather than taking the forms down.
+ */
+export function limitPerIp(binding: 'AUTH_LIMITER' | 'INLINE_LIMITER') {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const limiter = c.env[binding]
+    if (!limiter) {
+      console.error(JSON.stringify({ event: 'rate_limit.not_configured', binding }))
+      return next()
+    }
+    const ip = c.req.header('cf-connecting-ip') ?? 'unknown'
+    const { success } = await limiter.limit({ key: `${c.req.path}:${ip}` })
+    if (success) return next()
+    securityLog(c, 'rate_limit', 'refused', { binding })
+    c.header('Retry-After', '60')
+    if (binding === 'INLINE_LIMITER') return c.html(<PasswordFeedback errors={{ password: t.throttled.tooFast }} />, 429)
+    return c.html(<MessagePage title={t.throttled.title} body={t.throttled.tooFast} links={[{ href: '/login', label: t.login.title }]} />, 429)
+  })
+}

@@ -1,0 +1,18 @@
+import { t } from '../src/i18n'
+import { Layout } from './layout'
+
+/** Too many failed password sign-ins for one address: the way in by mail stays open. */
+export function ThrottledPage({ minutes }: { minutes: number }) {
+  return (
+    <Layout title={t.throttled.title}>
+      <h1>{t.throttled.title}</h1>
+      <p role="alert">{t.throttled.body(minutes)}</p>
+      <a class="button" href="/login/email">
+        {t.emailLogin.offer}
+      </a>
+      <div class="links">
+        <a href="/password/forgot">{t.login.forgot}</a>
+      </div>
+    </Layout>
+  )
+}
