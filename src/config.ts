@@ -7,6 +7,7 @@ export type Config = {
   postmark: { serverToken: string; messageStream: string; apiUrl: URL | null } | null
   pepper: string | null
   devMailbox: boolean
+  securityContact: string
 }
 
 export class ConfigError extends Error {}
@@ -40,6 +41,7 @@ function parseConfig(env: Bindings): Config {
       ? { serverToken: token, messageStream: env.POSTMARK_MESSAGE_STREAM?.trim() || 'outbound', apiUrl }
       : null,
     pepper: env.PASSWORD_PEPPER || null,
+    securityContact: env.SECURITY_CONTACT?.trim() || 'mailto:seguridad@ecuabots.com',
     // The dev mailbox shows every mail, links included, to anyone who can
     // open /dev/mail. It needs both the explicit flag (set by `npm run dev`)
     // and an APP_URL on this machine, so no production setting can turn it on.

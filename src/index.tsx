@@ -17,6 +17,7 @@ import { profileRoutes } from './routes/profile'
 import { sessionRoutes } from './routes/sessions'
 import { signupRoutes } from './routes/signup'
 import { validationRoutes } from './routes/validation'
+import { wellKnownRoutes } from './routes/well-known'
 import { MessagePage } from '../views/message'
 
 /**
@@ -39,11 +40,14 @@ export function createApp(options: { fetch?: typeof fetch } = {}) {
   app.use(csrf())
   app.use(bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.html(<TooLarge />, 413) }))
   // Per-IP rates on every form that checks a secret or sends a mail.
-  app.on('POST', ['/login', '/login/*', '/signup', '/password/*', '/email/verify/*'], limitPerIp('AUTH_LIMITER'))
+  // (Listed one by one: "/login/*" would also match "/login" and count it twice.)
+  const forms = ['/login', '/login/email', '/login/email/:token', '/login/code', '/signup', '/password/forgot', '/password/reset', '/email/verify/:token']
+  app.on('POST', forms, limitPerIp('AUTH_LIMITER'))
   app.on('POST', '/validate/password', limitPerIp('INLINE_LIMITER'))
   app.route('/', validationRoutes) // htmx inline checks: pure, no session lookup
 
   app.use(provideContext(options))
+  app.route('/', wellKnownRoutes) // needs config, not a session
   app.use(loadSession)
   app.get('/', (c) => c.redirect(c.var.user ? '/profile' : '/login', 303))
   app.route('/', sessionRoutes)
