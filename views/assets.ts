@@ -1,5 +1,6 @@
 import htmxSource from 'htmx.org/dist/htmx.min.js'
 import htmxPackage from 'htmx.org/package.json'
+import { script } from './scripts'
 import { stylesheet } from './styles'
 
 /**
@@ -20,7 +21,13 @@ export const styleAsset: Asset = {
   type: 'text/css; charset=utf-8',
 }
 
-export const assets = [htmxAsset, styleAsset]
+export const scriptAsset: Asset = {
+  path: `/assets/app-${fnv1a(script)}.js`,
+  body: script,
+  type: 'text/javascript; charset=utf-8',
+}
+
+export const assets = [htmxAsset, styleAsset, scriptAsset]
 
 /** A short content hash, computed once per isolate (sync, microseconds for a few KB). */
 function fnv1a(text: string): string {

@@ -1,7 +1,7 @@
 import type { Child } from 'hono/jsx'
 import { raw } from 'hono/html'
 import { t } from '../src/i18n'
-import { htmxAsset, styleAsset } from './assets'
+import { htmxAsset, scriptAsset, styleAsset } from './assets'
 import { UserMenu } from './partials/user-menu'
 
 export type LayoutProps = {
@@ -26,6 +26,7 @@ export function Layout({ title, user, wide, children }: LayoutProps) {
         <link rel="icon" href="data:," />
         <link rel="stylesheet" href={styleAsset.path} />
         <script src={htmxAsset.path} defer></script>
+        <script src={scriptAsset.path} defer></script>
       </head>
       <body>
         <header>

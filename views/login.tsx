@@ -18,16 +18,14 @@ export function LoginPage({ email, next, error, notice }: LoginPageProps) {
       <form method="post" action="/login" novalidate>
         {next && <input type="hidden" name="next" value={next} />}
         <Field name="email" type="email" label={t.fields.email} value={email} autocomplete="email" />
-        <Field name="password" type="password" label={t.fields.password} autocomplete="current-password" />
+        <Field name="password" type="password" label={t.fields.password} autocomplete="current-password" focus={Boolean(error && email)} />
         <button class="button" type="submit">
           {t.login.submit}
         </button>
       </form>
-      <p class="hint">
-        {t.emailLogin.offerHint} <a href="/login/email">{t.emailLogin.offer}</a>
-      </p>
       <div class="links">
         <a href="/password/forgot">{t.login.forgot}</a>
+        <a href="/login/email">{t.emailLogin.offer}</a>
         <span>
           {t.login.noAccount} <a href="/signup">{t.login.signupLink}</a>
         </span>

@@ -1,7 +1,7 @@
 // One small hand-written stylesheet: mobile first, the help page's blue buttons.
 export const stylesheet = `
-:root{color-scheme:light dark;--blue:#1a6fe0;--blue-dark:#1256b3;--text:#1d2433;--muted:#5b6475;--bg:#f3f5f9;--card:#fff;--line:#d5dae3;--error:#b3261e;--ok:#1e7a3c}
-@media (prefers-color-scheme:dark){:root{--text:#e8ebf1;--muted:#a9b1c0;--bg:#12151b;--card:#1c2029;--line:#353b48;--blue:#5b9bff;--blue-dark:#8ab6ff;--error:#ff8a80;--ok:#7ddc97}}
+:root{color-scheme:light dark;--blue:#1a6fe0;--blue-dark:#1256b3;--button:#1a6fe0;--button-hover:#1256b3;--text:#1d2433;--muted:#5b6475;--bg:#f3f5f9;--card:#fff;--line:#d5dae3;--error:#b3261e;--ok:#1e7a3c}
+@media (prefers-color-scheme:dark){:root{--text:#e8ebf1;--muted:#a9b1c0;--bg:#12151b;--card:#1c2029;--line:#353b48;--blue:#8ab4ff;--blue-dark:#b3ceff;--button:#2563eb;--button-hover:#1d4ed8;--error:#ff8a80;--ok:#7ddc97}}
 *{box-sizing:border-box}
 body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--text);background:var(--bg)}
 header{display:flex;justify-content:space-between;align-items:center;padding:.75rem 1rem;background:var(--card);border-bottom:1px solid var(--line)}
@@ -16,15 +16,18 @@ input[aria-invalid=true]{border-color:var(--error)}
 .hint{color:var(--muted);font-size:.9rem;margin:.25rem 0 0}
 .error{color:var(--error);font-size:.95rem;margin:.25rem 0 0}
 .ok{color:var(--ok);font-size:.95rem;margin:.25rem 0 0}
-.button{display:block;width:100%;min-height:44px;margin-top:1.5rem;padding:.7rem 1rem;font:inherit;font-weight:700;letter-spacing:.02em;color:#fff;background:var(--blue);border:0;border-radius:8px;cursor:pointer;text-align:center;text-decoration:none}
-.button:hover{background:var(--blue-dark)}
-.links{display:flex;justify-content:space-between;gap:1rem;flex-wrap:wrap;margin-top:1rem}
+.button{display:block;width:100%;min-height:44px;margin-top:1.5rem;padding:.7rem 1rem;font:inherit;font-weight:700;letter-spacing:.02em;color:#fff;background:var(--button);border:0;border-radius:8px;cursor:pointer;text-align:center;text-decoration:none}
+.button:hover{background:var(--button-hover)}
+.links{display:flex;justify-content:space-between;gap:0 1rem;flex-wrap:wrap;margin-top:.5rem}
+.links a{display:inline-flex;align-items:center;min-height:44px}
+.password{position:relative}.password input{padding-right:6.5rem}
+.reveal{position:absolute;top:0;right:0;min-width:44px;height:100%;padding:0 .9rem;font:inherit;font-size:.9rem;color:var(--blue);background:none;border:0;border-radius:0 8px 8px 0;cursor:pointer}
 a{color:var(--blue)}
 .notice{background:color-mix(in srgb,var(--ok) 12%,transparent);border-left:4px solid var(--ok);padding:.75rem 1rem;border-radius:6px;margin-bottom:1rem}
 .alert{background:color-mix(in srgb,var(--error) 10%,transparent);border-left:4px solid var(--error);padding:.75rem 1rem;border-radius:6px;margin-bottom:1rem}
 .reminder{color:var(--muted);font-size:.9rem;margin-top:1.5rem}
 .menu{position:relative}
-.menu summary{list-style:none;cursor:pointer;display:grid;place-items:center;width:44px;height:44px;border-radius:50%;background:var(--blue);color:#fff;font-weight:700}
+.menu summary{list-style:none;cursor:pointer;display:grid;place-items:center;width:44px;height:44px;border-radius:50%;background:var(--button);color:#fff;font-weight:700}
 .menu summary::-webkit-details-marker{display:none}
 .menu ul{position:absolute;right:0;margin:.5rem 0 0;padding:.25rem;list-style:none;background:var(--card);border:1px solid var(--line);border-radius:8px;min-width:12rem;z-index:1}
 .menu li a,.menu li button{display:block;width:100%;min-height:44px;padding:.6rem .75rem;font:inherit;color:inherit;text-align:left;text-decoration:none;background:none;border:0;cursor:pointer}

@@ -12,6 +12,8 @@ export const es = {
     currentPassword: 'Contraseña actual',
     passwordHint: 'Al menos 6 caracteres.',
     keepBlank: 'Déjela en blanco para mantener la actual.',
+    show: 'Mostrar',
+    hide: 'Ocultar',
   },
   login: {
     title: 'Iniciar sesión',
@@ -28,7 +30,6 @@ export const es = {
   },
   emailLogin: {
     offer: 'Recibir un enlace de acceso',
-    offerHint: '¿Sin contraseña a mano? Le enviamos un enlace y un código por correo.',
     title: 'Iniciar sesión con un enlace',
     intro: 'Ingrese su correo electrónico. Le enviaremos un enlace para iniciar sesión y un código de 6 dígitos.',
     submit: 'ENVIAR ENLACE Y CÓDIGO',
