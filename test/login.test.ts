@@ -123,7 +123,7 @@ describe('user menu', () => {
   it('every signed-in page has the avatar with initials that opens "Perfil" and "Cerrar sesión"', async () => {
     const { browser } = await signedInUser({ name: 'maría josé ortiz' })
     const page = await browser.get('/profile')
-    expect(page.text).toMatch(/<summary[^>]*>MO<\/summary>/)
+    expect(page.text).toMatch(/<summary>MO<span class="visually-hidden">: Menú del usuario<\/span><\/summary>/)
     expect(page.text).toContain('<a href="/profile">Perfil</a>')
     expect(page.text).toMatch(/<form method="post" action="\/logout"><button type="submit">Cerrar sesión<\/button>/)
   })

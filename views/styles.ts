@@ -39,6 +39,7 @@ h2{font-size:1.15rem;margin:2rem 0 .5rem}
 .rows{list-style:none;margin:0;padding:0}.rows li{padding:.75rem 0;border-bottom:1px solid var(--line)}
 form.inline{display:inline}
 .secondary{min-height:44px;margin-top:.5rem;padding:.5rem .9rem;font:inherit;color:var(--blue);background:transparent;border:1px solid var(--blue);border-radius:8px;cursor:pointer}
+.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .badge{color:var(--ok);font-weight:600}
 pre{white-space:pre-wrap;word-break:break-word}
 @media (prefers-reduced-motion:reduce){*{transition:none!important;animation:none!important}}

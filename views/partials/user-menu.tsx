@@ -4,7 +4,11 @@ import { t } from '../../src/i18n'
 export function UserMenu({ name }: { name: string }) {
   return (
     <details class="menu">
-      <summary aria-label={t.menu.label}>{initials(name)}</summary>
+      {/* The accessible name starts with what is visible (WCAG 2.5.3, label in name). */}
+      <summary>
+        {initials(name)}
+        <span class="visually-hidden">: {t.menu.label}</span>
+      </summary>
       <ul>
         <li>
           <a href="/profile">{t.menu.profile}</a>

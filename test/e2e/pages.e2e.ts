@@ -1,0 +1,242 @@
+import { mkdirSync } from 'node:fs'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  baseUrl,
+  codeIn,
+  DESKTOP,
+  launchChromium,
+  linkIn,
+  mailTo,
+  newVisitor,
+  PHONE,
+  seriousViolations,
+  signUp,
+  uniqueEmail,
+  type Browser,
+  type Page,
+} from './support'
+
+// Every page, empty and with errors: axe-core finds no serious or critical
+// violation, and each main page is saved as a phone and a desktop screenshot
+// in docs/screenshots/ (the README shows them).
+const SCREENSHOTS = new URL('../../docs/screenshots/', import.meta.url)
+
+let browser: Browser
+beforeAll(async () => {
+  browser = await launchChromium()
+  mkdirSync(SCREENSHOTS, { recursive: true })
+})
+afterAll(async () => {
+  await browser?.close()
+})
+
+type State = { name: string; screenshot?: boolean; open: (page: Page) => Promise<void> }
+
+const PASSWORD = 'faro-del-sur-12'
+
+async function signedUp(page: Page, label: string) {
+  const email = uniqueEmail(label)
+  await signUp(page, { name: 'Valeria Ponce', email, password: PASSWORD })
+  return email
+}
+
+const states: State[] = [
+  { name: 'login', screenshot: true, open: (page) => goto(page, '/login') },
+  {
+    name: 'login-error',
+    screenshot: true,
+    open: async (page) => {
+      await goto(page, '/login')
+      await page.fill('#email', uniqueEmail('nadie'))
+      await page.fill('#password', 'no-es-esta')
+      await page.click('button.button')
+    },
+  },
+  { name: 'signup', screenshot: true, open: (page) => goto(page, '/signup') },
+  {
+    name: 'signup-errors',
+    screenshot: true,
+    open: async (page) => {
+      await goto(page, '/signup')
+      await page.fill('#email', 'sin-arroba')
+      await page.fill('#password', '123')
+      await page.fill('#password_confirmation', '321')
+      await page.click('button.button')
+    },
+  },
+  { name: 'forgot', screenshot: true, open: (page) => goto(page, '/password/forgot') },
+  {
+    name: 'forgot-error',
+    open: async (page) => {
+      await goto(page, '/password/forgot')
+      await page.click('button.button')
+    },
+  },
+  {
+    name: 'forgot-sent',
+    screenshot: true,
+    open: async (page) => {
+      await goto(page, '/password/forgot')
+      await page.fill('#email', uniqueEmail('alguien'))
+      await page.click('button.button')
+    },
+  },
+  {
+    name: 'reset',
+    screenshot: true,
+    open: async (page) => {
+      const email = await signedUp(page, 'reset')
+      await page.context().clearCookies()
+      await goto(page, '/password/forgot')
+      await page.fill('#email', email)
+      await page.click('button.button')
+      await page.goto(linkIn(await mailTo(email, 'password-reset'), '/password/reset/'))
+    },
+  },
+  {
+    name: 'reset-errors',
+    screenshot: true,
+    open: async (page) => {
+      const email = await signedUp(page, 'reset-err')
+      await page.context().clearCookies()
+      await goto(page, '/password/forgot')
+      await page.fill('#email', email)
+      await page.click('button.button')
+      await page.goto(linkIn(await mailTo(email, 'password-reset'), '/password/reset/'))
+      await page.fill('#password', 'password')
+      await page.fill('#password_confirmation', 'otra')
+      await page.click('button.button')
+    },
+  },
+  {
+    name: 'verify',
+    open: async (page) => {
+      const email = uniqueEmail('verifica')
+      await goto(page, '/signup')
+      await page.fill('#name', 'Tomás Ruiz')
+      await page.fill('#email', email)
+      await page.fill('#password', PASSWORD)
+      await page.fill('#password_confirmation', PASSWORD)
+      await page.click('button.button')
+      await page.goto(linkIn(await mailTo(email, 'email-verification'), '/email/verify/'))
+    },
+  },
+  { name: 'invalid-link', open: (page) => goto(page, `/password/reset/${'x'.repeat(43)}`) },
+  {
+    name: 'profile',
+    screenshot: true,
+    open: async (page) => {
+      await signedUp(page, 'perfil')
+      await page.click('summary') // the avatar menu, open
+    },
+  },
+  {
+    name: 'profile-errors',
+    screenshot: true,
+    open: async (page) => {
+      await signedUp(page, 'perfil-err')
+      await page.fill('#name', '')
+      await page.fill('#password', 'abc')
+      await page.fill('#password_confirmation', 'abd')
+      await page.click('text=GUARDAR PERFIL')
+    },
+  },
+  { name: 'email-login', screenshot: true, open: (page) => goto(page, '/login/email') },
+  {
+    name: 'email-login-sent',
+    screenshot: true,
+    open: async (page) => {
+      await goto(page, '/login/email')
+      await page.fill('#email', uniqueEmail('enlace'))
+      await page.click('button.button')
+    },
+  },
+  {
+    name: 'code-error',
+    open: async (page) => {
+      await goto(page, '/login/email')
+      await page.fill('#email', uniqueEmail('codigo'))
+      await page.click('button.button')
+      await page.fill('#code', '12')
+      await page.click('button.button')
+      await page.waitForSelector('#code-feedback .error')
+    },
+  },
+  {
+    name: 'continue-as',
+    screenshot: true,
+    open: async (page) => {
+      const email = await signedUp(page, 'continuar')
+      await page.context().clearCookies()
+      await goto(page, '/login/email')
+      await page.fill('#email', email)
+      await page.click('button.button')
+      const mail = await mailTo(email, 'login-link')
+      expect(codeIn(mail)).toMatch(/^\d{6}$/)
+      await page.goto(linkIn(mail, '/login/email/'))
+    },
+  },
+]
+
+function goto(page: Page, path: string) {
+  return page.goto(`${baseUrl}${path}`).then(() => undefined)
+}
+
+describe('every page, empty and with errors', () => {
+  for (const state of states) {
+    it(`${state.name}: no serious or critical accessibility violations`, async () => {
+      const visitor = await newVisitor(browser, { viewport: PHONE })
+      const page = await visitor.newPage()
+      await state.open(page)
+      await page.waitForLoadState('load')
+      expect(await seriousViolations(page)).toEqual([])
+      if (state.screenshot) {
+        await page.screenshot({ path: new URL(`${state.name}-phone.png`, SCREENSHOTS).pathname, fullPage: true })
+        await page.setViewportSize(DESKTOP)
+        await page.screenshot({ path: new URL(`${state.name}-desktop.png`, SCREENSHOTS).pathname, fullPage: true })
+      }
+      await visitor.close()
+    })
+  }
+})
+
+describe('the page a person sees after a failed submit', () => {
+  it('puts the focus on the first problem', async () => {
+    const visitor = await newVisitor(browser, { javaScript: false })
+    const page = await visitor.newPage()
+    await goto(page, '/signup')
+    await page.fill('#name', 'Ana')
+    await page.fill('#email', 'sin-arroba')
+    await page.click('button.button')
+    // autofocus is applied once the page has loaded, so wait for it.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('email')
+    await visitor.close()
+  })
+
+  it('offers a show/hide password button that is a real, labelled button', async () => {
+    const visitor = await newVisitor(browser)
+    const page = await visitor.newPage()
+    await goto(page, '/login')
+    await page.fill('#password', 'secreto-visible')
+    const toggle = page.locator('button[data-reveal="password"]')
+    expect(await toggle.isVisible()).toBe(true)
+    await toggle.click()
+    expect(await page.getAttribute('#password', 'type')).toBe('text')
+    expect(await toggle.getAttribute('aria-pressed')).toBe('true')
+    await toggle.press('Enter')
+    expect(await page.getAttribute('#password', 'type')).toBe('password')
+    await visitor.close()
+  })
+
+  it('buttons and standalone links are at least 44 px tall', async () => {
+    const visitor = await newVisitor(browser)
+    const page = await visitor.newPage()
+    await goto(page, '/login')
+    const heights = await page.$$eval('button:not([hidden]), .links a, a.button', (elements) =>
+      elements.filter((element) => (element as HTMLElement).offsetParent).map((element) => element.getBoundingClientRect().height),
+    )
+    expect(heights.length).toBeGreaterThan(2)
+    for (const height of heights) expect(height).toBeGreaterThanOrEqual(44)
+    await visitor.close()
+  })
+})

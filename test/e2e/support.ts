@@ -1,0 +1,99 @@
+import { readFileSync } from 'node:fs'
+import { randomUUID } from 'node:crypto'
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { inject } from 'vitest'
+
+export const baseUrl = inject('baseUrl')
+const sinkUrl = inject('sinkUrl')
+
+/**
+ * Debian's Chromium, headless, with the flags this machine needs (no
+ * sandbox as root, no background networking on a closed network).
+ */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'],
+  })
+}
+
+export const PHONE = { width: 390, height: 844 }
+export const DESKTOP = { width: 1280, height: 800 }
+
+/**
+ * A fresh browser profile, as one visitor: its own cookies and its own
+ * client address (CF-Connecting-IP, which wrangler dev passes through), so
+ * per-IP limits see many visitors, not one machine.
+ */
+export function newVisitor(browser: Browser, options: { javaScript?: boolean; viewport?: { width: number; height: number } } = {}) {
+  return browser.newContext({
+    javaScriptEnabled: options.javaScript ?? true,
+    viewport: options.viewport ?? PHONE,
+    extraHTTPHeaders: { 'CF-Connecting-IP': `2001:db8::${randomUUID().slice(0, 4)}` },
+  })
+}
+
+export function uniqueEmail(label: string) {
+  return `${label}-${randomUUID().slice(0, 8)}@example.com`
+}
+
+type SinkMail = { To: string; Tag: string; Subject: string; TextBody: string; HtmlBody: string; serverToken: string }
+
+/** The newest mail of this kind to this address that the Postmark sink received (waits a little for waitUntil). */
+export async function mailTo(email: string, tag: string): Promise<SinkMail> {
+  for (let i = 0; i < 40; i++) {
+    const mails = (await (await fetch(`${sinkUrl}/messages`)).json()) as SinkMail[]
+    const mail = mails.filter((m) => m.To === email && m.Tag === tag).at(-1)
+    if (mail) return mail
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  throw new Error(`no ${tag} mail to ${email}`)
+}
+
+export async function countMails(email: string, tag: string): Promise<number> {
+  const mails = (await (await fetch(`${sinkUrl}/messages`)).json()) as SinkMail[]
+  return mails.filter((m) => m.To === email && m.Tag === tag).length
+}
+
+export function linkIn(mail: SinkMail, path: string): string {
+  const match = mail.TextBody.match(new RegExp(`${baseUrl}${path}\\S+`))
+  if (!match) throw new Error(`no ${path} link in ${mail.Subject}`)
+  return match[0]
+}
+
+export function codeIn(mail: SinkMail): string {
+  return mail.TextBody.match(/^\s{4}(\d{6})$/m)![1]!
+}
+
+/** Signs up and confirms through the mail, as a person would; leaves the page on the profile. */
+export async function signUp(page: Page, person: { name: string; email: string; password: string }) {
+  await page.goto(`${baseUrl}/signup`)
+  await page.fill('#name', person.name)
+  await page.fill('#email', person.email)
+  await page.fill('#password', person.password)
+  await page.fill('#password_confirmation', person.password)
+  await page.click('button.button')
+  await page.goto(linkIn(await mailTo(person.email, 'email-verification'), '/email/verify/'))
+  await page.click('button.button')
+  await page.waitForURL(/\/profile/)
+}
+
+const axeSource = readFileSync(new URL('../../node_modules/axe-core/axe.min.js', import.meta.url), 'utf8')
+
+/**
+ * Runs axe-core in the page (evaluated through the DevTools protocol, which
+ * the page's CSP does not govern, so the app's CSP stays as strict as in
+ * production) and returns the serious and critical violations.
+ */
+export async function seriousViolations(page: Page) {
+  await page.evaluate(axeSource)
+  const result = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe
+    return axe.run(document, { resultTypes: ['violations'] })
+  })
+  return result.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`)
+}
+
+export type { Browser, BrowserContext, Page }

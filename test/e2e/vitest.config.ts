@@ -1,0 +1,17 @@
+import { fileURLToPath } from 'node:url'
+import { defineConfig } from 'vitest/config'
+
+// End-to-end tests: Node drives Debian's Chromium (playwright-core) against
+// `wrangler dev`, which global-setup starts with a Postmark-compatible sink.
+// Kept apart from `npm test` (workerd, seconds) because they take longer.
+export default defineConfig({
+  root: fileURLToPath(new URL('../..', import.meta.url)),
+  test: {
+    include: ['test/e2e/**/*.e2e.ts'],
+    globalSetup: ['test/e2e/global-setup.ts'],
+    environment: 'node',
+    fileParallelism: false, // one wrangler dev, one Chromium at a time on 2 cores
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+  },
+})
