@@ -28,8 +28,13 @@ export type Variables = {
   config: Config
   db: Database
   mailer: Mailer
-  user: User | null
-  session: Session | null
+  /** Set by requireAuthentication, so present on every route behind it. */
+  user: User
+  session: Session
+  /** The results of the page's declared reads, in order (see requireAuthentication). */
+  pageData: unknown[]
+  /** The lazily resolved session (see currentSession). */
+  resolvedSession: Promise<{ user: User; session: Session; pageData: unknown[] } | null>
 }
 
 export type AppEnv = { Bindings: Bindings; Variables: Variables }

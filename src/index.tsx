@@ -8,12 +8,12 @@ import { t } from './i18n'
 import { provideContext } from './middleware/context'
 import { noStore, securityHeaders } from './middleware/security'
 import { limitPerIp } from './middleware/rate-limit'
-import { loadSession, requireAuthentication } from './middleware/session'
+import { currentSession, requireAuthentication } from './middleware/session'
 import { assetRoutes } from './routes/assets'
 import { devMailboxRoutes } from './routes/dev-mailbox'
 import { emailLoginRoutes } from './routes/email-login'
 import { passwordRoutes } from './routes/passwords'
-import { profileRoutes } from './routes/profile'
+import { profileReads, profileRoutes } from './routes/profile'
 import { sessionRoutes } from './routes/sessions'
 import { signupRoutes } from './routes/signup'
 import { validationRoutes } from './routes/validation'
@@ -47,9 +47,8 @@ export function createApp(options: { fetch?: typeof fetch } = {}) {
   app.route('/', validationRoutes) // htmx inline checks: pure, no session lookup
 
   app.use(provideContext(options))
-  app.route('/', wellKnownRoutes) // needs config, not a session
-  app.use(loadSession)
-  app.get('/', (c) => c.redirect(c.var.user ? '/profile' : '/login', 303))
+  app.route('/', wellKnownRoutes)
+  app.get('/', async (c) => c.redirect((await currentSession(c)) ? '/profile' : '/login', 303))
   app.route('/', sessionRoutes)
   app.route('/', emailLoginRoutes)
   app.route('/', signupRoutes)
@@ -57,12 +56,13 @@ export function createApp(options: { fetch?: typeof fetch } = {}) {
   app.route('/', devMailboxRoutes)
 
   // Deny by default: every route registered below this line needs a session.
-  app.use(requireAuthentication)
+  app.use(requireAuthentication({ reads: { 'GET /profile': profileReads, 'POST /profile': profileReads } }))
   app.route('/', profileRoutes)
 
-  app.notFound((c) =>
-    c.html(<MessagePage title={t.errors.notFoundTitle} body={t.errors.notFound} links={home} user={c.var.user} />, 404),
-  )
+  app.notFound(async (c) => {
+    const signedIn = c.var.db ? await currentSession(c) : null
+    return c.html(<MessagePage title={t.errors.notFoundTitle} body={t.errors.notFound} links={home} user={signedIn?.user} />, 404)
+  })
   app.onError((error, c) => {
     if (error instanceof HTTPException && error.status === 403) {
       return c.html(<MessagePage title={t.errors.forbiddenTitle} body={t.errors.forbidden} links={home} />, 403)

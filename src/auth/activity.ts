@@ -1,5 +1,5 @@
 import { createId } from '@paralleldrive/cuid2'
-import { and, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm'
+import { and, desc, inArray, lt, sql, type SQL } from 'drizzle-orm'
 import { clock, DAY } from '../clock'
 import type { Database } from '../db/client'
 import { securityEvents, type SecurityEventType, type SignInMethod } from '../db/schema'
@@ -32,11 +32,11 @@ export function sweepEvents(db: Database, owner: string | SQL) {
     .where(and(inArray(securityEvents.userId, ownerQuery(owner)), lt(securityEvents.createdAt, clock.now() - ACTIVITY_RETENTION)))
 }
 
-export function listRecentEvents(db: Database, userId: string) {
+export function listRecentEvents(db: Database, owner: string | SQL) {
   return db
     .select()
     .from(securityEvents)
-    .where(eq(securityEvents.userId, userId))
+    .where(inArray(securityEvents.userId, ownerQuery(owner)))
     .orderBy(desc(securityEvents.createdAt))
     .limit(ACTIVITY_SHOWN)
 }

@@ -1,10 +1,11 @@
 import { createId } from '@paralleldrive/cuid2'
 import { and, desc, eq, gt, inArray, ne, sql, type SQL } from 'drizzle-orm'
+import type { BatchItem } from 'drizzle-orm/batch'
 import type { Context } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import { clock, DAY, MINUTE } from '../clock'
 import type { Database } from '../db/client'
-import { sessions, users, type SignInMethod } from '../db/schema'
+import { sessions, users, type Session, type SignInMethod, type User } from '../db/schema'
 import type { Client } from '../http/client'
 import { ownerQuery } from './owner'
 import { generateSecret, hashSecret, isWellFormedSecret } from './secrets'
@@ -38,35 +39,44 @@ export async function newSession(db: Database, owner: string | SQL, client: Clie
 }
 
 /**
- * Resolves a cookie value to its session and user in one read. An ordinary
- * page view writes nothing, except "last seen" at most every few minutes
- * and the sliding expiry when it runs low (together, one update).
+ * Resolves a cookie value to its session and user in one read, together with
+ * whatever the page reads about the same account (`reads` gets the owner as
+ * a subquery), in one D1 batch. An ordinary page view writes nothing, except
+ * "last seen" at most every few minutes and the sliding expiry when it runs
+ * low (together, one update).
  */
-export async function validateSessionToken(db: Database, token: string | undefined) {
+export async function validateSessionToken(db: Database, token: string | undefined, reads?: (owner: SQL) => BatchItem<'sqlite'>[]) {
   if (!isWellFormedSecret(token)) return null
   const now = clock.now()
-  const row = await db
-    .select({ session: sessions, user: users })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.tokenHash, await hashSecret(token)), gt(sessions.expiresAt, now)))
-    .get()
-  if (!row) return null
+  const live = and(eq(sessions.tokenHash, await hashSecret(token)), gt(sessions.expiresAt, now))
+  const owner = sql`(${db.select({ id: sql<string>`${sessions.userId}`.as('id') }).from(sessions).where(live)})`
+  // Two single-table selects rather than a join: in a D1 batch rows come back
+  // as objects, and the two tables' same-named columns (id, created_at)
+  // would overwrite each other.
+  const [sessionRows, userRows, ...pageData] = (await db.batch([
+    db.select().from(sessions).where(live),
+    db.select().from(users).where(inArray(users.id, owner)),
+    ...(reads ? reads(owner) : []),
+  ] as unknown as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]])) as [Session[], User[], ...unknown[]]
+  const session = sessionRows[0]
+  const user = userRows[0]
+  if (!session || !user) return null
+  const row = { session, user }
   const renew = row.session.expiresAt - now < RENEW_WHEN_LEFT
   if (renew || now - row.session.lastSeenAt > LAST_SEEN_EVERY) {
     row.session.lastSeenAt = now
     if (renew) row.session.expiresAt = now + SESSION_LIFETIME
     await db.update(sessions).set({ lastSeenAt: now, expiresAt: row.session.expiresAt }).where(eq(sessions.id, row.session.id))
   }
-  return row
+  return { ...row, pageData }
 }
 
-/** This account's live sessions, newest first, for "Sesiones activas". */
-export function listUserSessions(db: Database, userId: string) {
+/** This account's live sessions, most recently used first, for "Sesiones activas". */
+export function listUserSessions(db: Database, owner: string | SQL) {
   return db
     .select({ id: sessions.id, createdAt: sessions.createdAt, lastSeenAt: sessions.lastSeenAt, method: sessions.method, userAgent: sessions.userAgent, city: sessions.city, country: sessions.country })
     .from(sessions)
-    .where(and(eq(sessions.userId, userId), gt(sessions.expiresAt, clock.now())))
+    .where(and(inArray(sessions.userId, ownerQuery(owner)), gt(sessions.expiresAt, clock.now())))
     .orderBy(desc(sessions.lastSeenAt))
 }
 
@@ -79,8 +89,8 @@ export function isFreshSession(session: { createdAt: number }): boolean {
   return clock.now() - session.createdAt < FRESH_AUTH_WINDOW
 }
 
-export function deleteSession(db: Database, sessionId: string) {
-  return db.delete(sessions).where(eq(sessions.id, sessionId))
+export async function deleteSessionByToken(db: Database, token: string | undefined) {
+  if (isWellFormedSecret(token)) await db.delete(sessions).where(eq(sessions.tokenHash, await hashSecret(token)))
 }
 
 /** Every session of the user but `keep` (all of them when keep is omitted). */

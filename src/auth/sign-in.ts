@@ -1,15 +1,20 @@
-import { count, inArray, sql, type SQL } from 'drizzle-orm'
+import { count, eq, inArray, sql, type SQL } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import { clock } from '../clock'
 import type { Database } from '../db/client'
-import { knownDevices, type SignInMethod } from '../db/schema'
+import { knownDevices, sessions, type SignInMethod } from '../db/schema'
 import type { Client } from '../http/client'
 import { recordEvent, sweepEvents } from './activity'
 import { ownerQuery } from './owner'
 import { newSession } from './sessions'
 
-/** Who is signing in: the request's client data, its device id hash, and how. */
-export type SignInContext = { client: Client; deviceHash: string; method: SignInMethod }
+/**
+ * Who is signing in: the request's client data, its device id hash, how,
+ * and the hash of the session cookie this browser already holds, if any
+ * (that session ends in the same batch: replacing a cookie never leaves a
+ * live session behind).
+ */
+export type SignInContext = { client: Client; deviceHash: string; method: SignInMethod; replaces: string | null }
 
 /**
  * Everything a sign-in writes, as statements for the caller's batch: the
@@ -33,6 +38,7 @@ export async function prepareSignIn(db: Database, owner: string | SQL, who: Sign
     rememberDevice,
     recordEvent(db, owner, 'sign_in', who.client, who.method),
     sweepEvents(db, owner),
+    ...(who.replaces ? [db.delete(sessions).where(eq(sessions.tokenHash, who.replaces))] : []),
   ]
   return {
     token: session.token,

@@ -12,15 +12,19 @@ import { t } from '../i18n'
 import { sendPasswordChangedMail } from '../mail/messages'
 import { ProfilePage, type ProfilePageProps } from '../../views/profile'
 import { noticeFor, withNotice } from './notices'
+import type { PageReads } from '../middleware/session'
 
 /** Mounted behind requireAuthentication: c.var.user and c.var.session are set. */
 export const profileRoutes = new Hono<AppEnv>()
 
-profileRoutes.get('/profile', async (c) => c.html(await profilePage(c, { notice: noticeFor(c.req.query('aviso')) })))
+/** Read with the session, in the same D1 batch (see requireAuthentication): the lists the profile shows. */
+export const profileReads: PageReads = (db, owner) => [listUserSessions(db, owner), listRecentEvents(db, owner)]
+
+profileRoutes.get('/profile', (c) => c.html(profilePage(c, { notice: noticeFor(c.req.query('aviso')) })))
 
 profileRoutes.post('/profile', async (c) => {
-  const user = c.var.user!
-  const session = c.var.session!
+  const user = c.var.user
+  const session = c.var.session
   const form = await readForm(c)
   const name = (form.name ?? '').trim()
   const password = form.password ?? ''
@@ -39,7 +43,7 @@ profileRoutes.post('/profile', async (c) => {
       errors.current_password = t.errors.currentPasswordWrong
     }
   }
-  if (Object.values(errors).some(Boolean)) return c.html(await profilePage(c, { name, errors }), 422)
+  if (Object.values(errors).some(Boolean)) return c.html(profilePage(c, { name, errors }), 422)
 
   const passwordHash = changingPassword ? await hashPassword(password, c.var.config.pepper) : undefined
   await updateProfile(c.var.db, user, session.id, { name, passwordHash }, clientOf(c))
@@ -52,13 +56,13 @@ profileRoutes.post('/profile', async (c) => {
 // Revoking takes effect on the session's next request: the row is gone, so
 // its cookie no longer resolves (see loadSession).
 profileRoutes.post('/profile/sessions/:id/revoke', async (c) => {
-  const user = c.var.user!
+  const user = c.var.user
   const [revoked] = await c.var.db.batch([
     deleteUserSession(c.var.db, user.id, c.req.param('id')),
     recordEvent(c.var.db, user.id, 'sessions_revoked', clientOf(c)),
   ])
   securityLog(c, 'session_revoke', revoked.length ? 'ok' : 'not_found')
-  if (c.req.param('id') === c.var.session!.id) {
+  if (c.req.param('id') === c.var.session.id) {
     clearSessionCookie(c)
     return c.redirect(withNotice('/login', 'sesion-cerrada'), 303)
   }
@@ -66,27 +70,25 @@ profileRoutes.post('/profile/sessions/:id/revoke', async (c) => {
 })
 
 profileRoutes.post('/profile/sessions/revoke-others', async (c) => {
-  const user = c.var.user!
+  const user = c.var.user
   await c.var.db.batch([
-    deleteUserSessions(c.var.db, user.id, c.var.session!.id),
+    deleteUserSessions(c.var.db, user.id, c.var.session.id),
     recordEvent(c.var.db, user.id, 'sessions_revoked', clientOf(c)),
   ])
   securityLog(c, 'session_revoke', 'others')
   return c.redirect(`${withNotice('/profile', 'otras-sesiones-cerradas')}#sesiones`, 303)
 })
 
-/** The profile with its sessions and activity, read together in one D1 round trip. */
-async function profilePage(c: Context<AppEnv>, props: Pick<ProfilePageProps, 'name' | 'errors' | 'notice'>) {
-  const user = c.var.user!
-  const session = c.var.session!
-  const [sessions, events] = await c.var.db.batch([listUserSessions(c.var.db, user.id), listRecentEvents(c.var.db, user.id)])
+/** The profile with its sessions and activity, which requireAuthentication read with the session. */
+function profilePage(c: Context<AppEnv>, props: Pick<ProfilePageProps, 'name' | 'errors' | 'notice'>) {
+  const [sessions, events] = c.var.pageData as [ProfilePageProps['sessions'], ProfilePageProps['events']]
   return (
     <ProfilePage
       {...props}
-      user={user}
-      askCurrentPassword={!isFreshSession(session)}
+      user={c.var.user}
+      askCurrentPassword={!isFreshSession(c.var.session)}
       sessions={sessions}
-      currentSessionId={session.id}
+      currentSessionId={c.var.session.id}
       events={events}
     />
   )

@@ -2,7 +2,8 @@ import { Hono } from 'hono'
 import { authenticate, renewVerification, signIn } from '../auth/accounts'
 import { checkEmail, normalizeEmail } from '../auth/emails'
 import { MAX_PASSWORD_LENGTH } from '../auth/passwords'
-import { clearSessionCookie, deleteSession } from '../auth/sessions'
+import { clearSessionCookie, deleteSessionByToken, readSessionCookie } from '../auth/sessions'
+import { currentSession } from '../middleware/session'
 import { mailBudget } from '../auth/throttle'
 import type { AppEnv } from '../env'
 import { clientOf } from '../http/client'
@@ -18,8 +19,8 @@ import { noticeFor, withNotice } from './notices'
 
 export const sessionRoutes = new Hono<AppEnv>()
 
-sessionRoutes.get('/login', (c) => {
-  if (c.var.user) return c.redirect(safeNext(c.req.query('next')), 303)
+sessionRoutes.get('/login', async (c) => {
+  if (await currentSession(c)) return c.redirect(safeNext(c.req.query('next')), 303)
   return c.html(<LoginPage next={c.req.query('next')} notice={noticeFor(c.req.query('aviso'))} />)
 })
 
@@ -58,7 +59,8 @@ sessionRoutes.post('/login', async (c) => {
 })
 
 sessionRoutes.post('/logout', async (c) => {
-  if (c.var.session) await deleteSession(c.var.db, c.var.session.id)
+  // Ends the session on the server by its cookie, without reading it first.
+  await deleteSessionByToken(c.var.db, readSessionCookie(c))
   clearSessionCookie(c)
   return c.redirect(withNotice('/login', 'sesion-cerrada'), 303)
 })

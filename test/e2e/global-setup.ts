@@ -18,7 +18,7 @@ export default async function setup(project: TestProject) {
   const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true' }
   const wrangler = join('node_modules', '.bin', 'wrangler')
 
-  const sink = start('node', ['test/support/postmark-sink.mjs', String(sinkPort)], env)
+  const sink = start('node', ['test/support/postmark-sink.mjs', String(sinkPort)], env, 'ignore') // its JSON lines would drown the report
   await run(wrangler, ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', state], env)
   const app = start(
     wrangler,
@@ -49,8 +49,8 @@ declare module 'vitest' {
   }
 }
 
-function start(command: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(command, args, { env, detached: true, stdio: ['ignore', 'inherit', 'inherit'] })
+function start(command: string, args: string[], env: NodeJS.ProcessEnv, stdout: 'inherit' | 'ignore' = 'inherit'): ChildProcess {
+  const child = spawn(command, args, { env, detached: true, stdio: ['ignore', stdout, 'inherit'] })
   child.unref()
   return child
 }
