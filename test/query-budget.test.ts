@@ -1,0 +1,95 @@
+import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test'
+import { describe, expect, it } from 'vitest'
+import { Browser, PASSWORD, signedInUser, app } from './helpers'
+
+/**
+ * Counts D1 round trips: every prepare(...).first/all/run/raw and every
+ * batch is one trip to the database, however many statements it carries.
+ */
+function countingDatabase(db: D1Database) {
+  const counter = { trips: 0 }
+  const wrapStatement = (statement: D1PreparedStatement): D1PreparedStatement =>
+    new Proxy(statement, {
+      get(target, key) {
+        const value = Reflect.get(target, key, target)
+        if (key === 'bind') return (...args: unknown[]) => wrapStatement(value.apply(target, args))
+        if (['first', 'all', 'run', 'raw'].includes(String(key))) {
+          return (...args: unknown[]) => {
+            counter.trips++
+            return value.apply(target, args)
+          }
+        }
+        return typeof value === 'function' ? value.bind(target) : value
+      },
+    })
+  const wrapped = new Proxy(db, {
+    get(target, key) {
+      const value = Reflect.get(target, key, target)
+      if (key === 'prepare') return (sql: string) => wrapStatement(value.call(target, sql))
+      if (key === 'batch') {
+        return (statements: D1PreparedStatement[]) => {
+          counter.trips++
+          return value.call(target, statements)
+        }
+      }
+      return typeof value === 'function' ? value.bind(target) : value
+    },
+  })
+  return { db: wrapped, counter }
+}
+
+/** One request through the app with a D1 binding that counts, as a browser holding `cookie`. */
+async function tripsFor(path: string, init: { method?: string; form?: Record<string, string>; cookie?: string } = {}) {
+  const { db, counter } = countingDatabase(env.DB)
+  const headers = new Headers({ 'CF-Connecting-IP': `2001:db8::${crypto.randomUUID().slice(0, 4)}` })
+  if (init.cookie) headers.set('Cookie', init.cookie)
+  let body: URLSearchParams | undefined
+  if (init.form) {
+    body = new URLSearchParams(init.form)
+    headers.set('Origin', 'https://cuentas.ecuabots.test')
+    headers.set('Content-Type', 'application/x-www-form-urlencoded')
+  }
+  const ctx = createExecutionContext()
+  const response = await app.fetch(
+    new Request(`https://cuentas.ecuabots.test${path}`, { method: init.method ?? (body ? 'POST' : 'GET'), headers, body, redirect: 'manual' }),
+    { ...env, DB: db },
+    ctx,
+  )
+  const status = response.status
+  await response.arrayBuffer()
+  const before = counter.trips
+  await waitOnExecutionContext(ctx) // mail work after the response is not the page's cost
+  return { status, trips: before }
+}
+
+describe('D1 round trips per request (the performance budgets)', () => {
+  it('anonymous pages touch no database', async () => {
+    for (const path of ['/login', '/signup', '/password/forgot', '/login/email']) {
+      expect(await tripsFor(path), path).toEqual({ status: 200, trips: 0 })
+    }
+  })
+
+  it('the inline password check touches no database', async () => {
+    const result = await tripsFor('/validate/password', { form: { password: 'faro-del-sur-12', password_confirmation: 'faro-del-sur-1' } })
+    expect(result).toEqual({ status: 200, trips: 0 })
+  })
+
+  it('the signed-in profile is one round trip: session, user, sessions and activity together', async () => {
+    const { browser } = await signedInUser()
+    const cookie = `session=${browser.cookie('session')}`
+    await tripsFor('/profile', { cookie }) // the first view may refresh "last seen"
+    expect(await tripsFor('/profile', { cookie })).toEqual({ status: 200, trips: 1 })
+  })
+
+  it('a right password sign-in is two round trips: the reads before the hash, the writes after', async () => {
+    const { email } = await signedInUser()
+    expect(await tripsFor('/login', { form: { email, password: PASSWORD } })).toEqual({ status: 303, trips: 2 })
+  })
+
+  it('signing in over an existing session still takes two round trips (the old one ends in the same batch)', async () => {
+    const { browser, email } = await signedInUser()
+    const cookie = `session=${browser.cookie('session')}`
+    expect(await tripsFor('/login', { form: { email, password: PASSWORD }, cookie })).toEqual({ status: 303, trips: 2 })
+    expect((await new Browser().get('/profile', { Cookie: cookie })).status).toBe(303)
+  })
+})
