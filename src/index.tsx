@@ -3,7 +3,9 @@ import { bodyLimit } from 'hono/body-limit'
 import { requestId } from 'hono/request-id'
 import { csrf } from 'hono/csrf'
 import { HTTPException } from 'hono/http-exception'
-import type { AppEnv } from './env'
+import type { AppEnv, Bindings } from './env'
+import { openDatabase } from './db/client'
+import { sweepExpired } from './maintenance'
 import { t } from './i18n'
 import { provideContext } from './middleware/context'
 import { noStore, securityHeaders } from './middleware/security'
@@ -81,4 +83,10 @@ function TooLarge() {
   return <MessagePage title={t.errors.tooLargeTitle} body={t.errors.tooLarge} links={home} />
 }
 
-export default createApp()
+/** The Worker: pages, and the hourly sweep of expired rows. */
+export default {
+  fetch: createApp().fetch,
+  async scheduled(_controller: ScheduledController, env: Bindings) {
+    await sweepExpired(openDatabase(env.DB))
+  },
+} satisfies ExportedHandler<Bindings>

@@ -1,4 +1,5 @@
-import { env } from 'cloudflare:test'
+import { createScheduledController, env } from 'cloudflare:test'
+import worker from '../src/index'
 import { eq } from 'drizzle-orm'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { LOGIN_FAILURES, MAILS_PER_ADDRESS } from '../src/auth/limits'
@@ -193,10 +194,11 @@ describe('security activity', () => {
     expect(JSON.stringify(rows)).not.toContain(code)
   })
 
-  it('forgets events older than 90 days', async () => {
+  it('forgets events older than 90 days (the hourly sweep)', async () => {
     const { email } = await signedInUser()
     vi.spyOn(clock, 'now').mockReturnValue(Date.now() + 91 * DAY)
     await new Browser().post('/login', { email, password: PASSWORD })
+    await worker.scheduled(createScheduledController(), env)
     const [user] = await db.select().from(users).where(eq(users.email, email))
     const rows = await db.select().from(securityEvents).where(eq(securityEvents.userId, user!.id))
     expect(rows.map((row) => row.type)).toEqual(['sign_in'])

@@ -1,4 +1,5 @@
-import { env } from 'cloudflare:test'
+import { createScheduledController, env } from 'cloudflare:test'
+import worker from '../src/index'
 import { eq } from 'drizzle-orm'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { clock, DAY } from '../src/clock'
@@ -62,11 +63,13 @@ describe('sessions', () => {
     expect(replay.status).toBe(303)
   })
 
-  it('a password sign-in sweeps the account\'s expired sessions', async () => {
+  it('the hourly sweep (Cron Trigger) drops expired sessions and keeps live ones', async () => {
     const { email } = await signedInUser()
     const later = Date.now() + 31 * DAY
     vi.spyOn(clock, 'now').mockReturnValue(later)
     await new Browser().post('/login', { email, password: PASSWORD })
+    expect(await sessionsOf(email)).toHaveLength(2)
+    await worker.scheduled(createScheduledController({ cron: '17 * * * *' }), env)
     const rows = await sessionsOf(email)
     expect(rows).toHaveLength(1)
     expect(rows[0]!.expiresAt).toBeGreaterThan(later)

@@ -1,9 +1,9 @@
 import { createId } from '@paralleldrive/cuid2'
-import { and, eq, inArray, lte, sql } from 'drizzle-orm'
+import { eq, inArray, sql } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import { clock } from '../clock'
 import type { Database } from '../db/client'
-import { sessions, throttles, users, type SecurityEventType, type User } from '../db/schema'
+import { throttles, users, type SecurityEventType, type User } from '../db/schema'
 import type { Client } from '../http/client'
 import { recordEvent } from './activity'
 import { LOGIN_FAILURES } from './limits'
@@ -94,15 +94,13 @@ export async function authenticate(db: Database, pepper: string | null, email: s
 }
 
 /**
- * Starts a session after a password sign-in. In the same batch: the device
- * and the event, the user's expired sessions swept (nothing else deletes
- * them), and a rehash, if any.
+ * Starts a session after a password sign-in. In the same batch: the device,
+ * the event, and a rehash, if any.
  */
 export async function signIn(db: Database, user: User, upgradedHash: string | null, who: SignInContext) {
   const signingIn = await prepareSignIn(db, user.id, who)
-  const sweep = db.delete(sessions).where(and(eq(sessions.userId, user.id), lte(sessions.expiresAt, clock.now())))
   const rehash = upgradedHash && db.update(users).set({ passwordHash: upgradedHash }).where(eq(users.id, user.id))
-  const results = await db.batch([...signingIn.statements, sweep, ...(rehash ? [rehash] : [])] as [BatchItem<'sqlite'>])
+  const results = await db.batch([...signingIn.statements, ...(rehash ? [rehash] : [])] as [BatchItem<'sqlite'>])
   return { token: signingIn.token, newDevice: signingIn.isNewDevice(results, 0) }
 }
 

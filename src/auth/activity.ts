@@ -1,5 +1,5 @@
 import { createId } from '@paralleldrive/cuid2'
-import { and, desc, inArray, lt, sql, type SQL } from 'drizzle-orm'
+import { desc, inArray, lt, sql, type SQL } from 'drizzle-orm'
 import { clock, DAY } from '../clock'
 import type { Database } from '../db/client'
 import { securityEvents, type SecurityEventType, type SignInMethod } from '../db/schema'
@@ -25,11 +25,9 @@ export function recordEvent(db: Database, owner: string | SQL, type: SecurityEve
     )
 }
 
-/** Drops the owner's events past the retention limit; rides in the same batch as a new event. */
-export function sweepEvents(db: Database, owner: string | SQL) {
-  return db
-    .delete(securityEvents)
-    .where(and(inArray(securityEvents.userId, ownerQuery(owner)), lt(securityEvents.createdAt, clock.now() - ACTIVITY_RETENTION)))
+/** Drops events past the retention limit (the hourly sweep, src/maintenance.ts). */
+export function sweepEvents(db: Database) {
+  return db.delete(securityEvents).where(lt(securityEvents.createdAt, clock.now() - ACTIVITY_RETENTION))
 }
 
 export function listRecentEvents(db: Database, owner: string | SQL) {

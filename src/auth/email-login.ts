@@ -7,7 +7,7 @@ import { CODE_ATTEMPTS } from './limits'
 import { generateSecret, hashSecret, isWellFormedSecret } from './secrets'
 import type { SignInContext } from './sign-in'
 import { countOf, hit, within, type MailBudget } from './throttle'
-import { newOneTimeToken, sweepExpiredTokens, TOKEN_LIFETIME, wasIssued } from './tokens'
+import { newOneTimeToken, TOKEN_LIFETIME, wasIssued } from './tokens'
 
 /**
  * Passwordless sign-in. One login request is one row of one_time_tokens with
@@ -32,7 +32,7 @@ export async function requestEmailLogin(db: Database, input: { email: string; fr
     codeHash: await hashSecret(`${browser.secret}:${code}`),
     fromForgot: input.fromForgot,
   })
-  const results = await db.batch([...budget.statements, sweepExpiredTokens(db), request.insert])
+  const results = await db.batch([...budget.statements, request.insert])
   return { browserSecret: browser.secret, mail: wasIssued(results.at(-1)) ? { token: request.token, code } : null }
 }
 

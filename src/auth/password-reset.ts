@@ -7,7 +7,7 @@ import { recordEvent } from './activity'
 import { hashPassword } from './passwords'
 import type { SignInContext } from './sign-in'
 import type { MailBudget } from './throttle'
-import { findOneTimeToken, matchToken, newOneTimeToken, sweepExpiredTokens, wasIssued } from './tokens'
+import { findOneTimeToken, matchToken, newOneTimeToken, wasIssued } from './tokens'
 
 /**
  * A reset link for the account with this address, within the mail budget.
@@ -19,11 +19,10 @@ export async function requestPasswordReset(db: Database, email: string, budget: 
   const owner = sql`(${db.select({ id: users.id }).from(users).where(and(eq(users.email, email), budget.allows))})`
   const results = await db.batch([
     ...budget.statements,
-    sweepExpiredTokens(db),
     reset.insert,
     recordEvent(db, owner, 'reset_requested', client),
   ])
-  if (!wasIssued(results[budget.statements.length + 1])) return null
+  if (!wasIssued(results[budget.statements.length])) return null
   const user = await findUserByEmail(db, email)
   return user ? { user, token: reset.token } : null
 }

@@ -1,5 +1,5 @@
 import { createId } from '@paralleldrive/cuid2'
-import { and, desc, eq, gt, inArray, ne, sql, type SQL } from 'drizzle-orm'
+import { and, desc, eq, gt, inArray, lte, ne, sql, type SQL } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import type { Context } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
@@ -87,6 +87,11 @@ export function deleteUserSession(db: Database, userId: string, sessionId: strin
 
 export function isFreshSession(session: { createdAt: number }): boolean {
   return clock.now() - session.createdAt < FRESH_AUTH_WINDOW
+}
+
+/** Sessions past their expiry never resolve; the hourly sweep drops them (src/maintenance.ts). */
+export function sweepExpiredSessions(db: Database) {
+  return db.delete(sessions).where(lte(sessions.expiresAt, clock.now()))
 }
 
 export async function deleteSessionByToken(db: Database, token: string | undefined) {

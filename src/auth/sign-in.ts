@@ -4,7 +4,7 @@ import { clock } from '../clock'
 import type { Database } from '../db/client'
 import { knownDevices, sessions, type SignInMethod } from '../db/schema'
 import type { Client } from '../http/client'
-import { recordEvent, sweepEvents } from './activity'
+import { recordEvent } from './activity'
 import { ownerQuery } from './owner'
 import { newSession } from './sessions'
 
@@ -19,7 +19,7 @@ export type SignInContext = { client: Client; deviceHash: string; method: SignIn
 /**
  * Everything a sign-in writes, as statements for the caller's batch: the
  * new session, the device (remembered, and whether it is new to an account
- * that already had devices), the "sign_in" event and the activity sweep.
+ * that already had devices) and the "sign_in" event.
  * `isNewDevice(results)` reads the answer back from the batch results.
  */
 export async function prepareSignIn(db: Database, owner: string | SQL, who: SignInContext) {
@@ -37,7 +37,6 @@ export async function prepareSignIn(db: Database, owner: string | SQL, who: Sign
     devicesBefore,
     rememberDevice,
     recordEvent(db, owner, 'sign_in', who.client, who.method),
-    sweepEvents(db, owner),
     ...(who.replaces ? [db.delete(sessions).where(eq(sessions.tokenHash, who.replaces))] : []),
   ]
   return {

@@ -52,10 +52,10 @@ export async function mailBudget(db: Database, email: string, ip: string | null)
   const ipKey = `mail:ip:${ip ?? 'unknown'}`
   const addressKey = `mail:address:${await hashSecret(email)}`
   return {
-    statements: [sweepThrottles(db), hit(db, ipKey, MAILS_PER_IP.window), hit(db, addressKey, MAILS_PER_ADDRESS.window)] as const,
+    statements: [hit(db, ipKey, MAILS_PER_IP.window), hit(db, addressKey, MAILS_PER_ADDRESS.window)] as const,
     allows: and(within(ipKey, MAILS_PER_IP.limit), within(addressKey, MAILS_PER_ADDRESS.limit))!,
     allowed(results: unknown[]) {
-      return countOf(results[1]) <= MAILS_PER_IP.limit && countOf(results[2]) <= MAILS_PER_ADDRESS.limit
+      return countOf(results[0]) <= MAILS_PER_IP.limit && countOf(results[1]) <= MAILS_PER_ADDRESS.limit
     },
   }
 }

@@ -14,6 +14,7 @@ import { securityLog } from '../http/log'
 import { beginSession, signInContext } from '../http/sign-in'
 import { CodeFeedback, ContinueAsPage, EmailLoginPage, EmailLoginSentPage } from '../../views/email-login'
 import { MessagePage } from '../../views/message'
+import { renderOnce } from '../../views/render-once'
 import { withNotice } from './notices'
 
 export const emailLoginRoutes = new Hono<AppEnv>()
@@ -22,7 +23,10 @@ export const emailLoginRoutes = new Hono<AppEnv>()
 const REQUEST_COOKIE = 'login_request'
 const REQUEST_COOKIE_PATH = '/login'
 
-emailLoginRoutes.get('/login/email', (c) => c.html(<EmailLoginPage fromForgot={c.req.query('from') === 'forgot'} />))
+emailLoginRoutes.get('/login/email', async (c) => {
+  const fromForgot = c.req.query('from') === 'forgot'
+  return c.html(await renderOnce(`email-login:${fromForgot}`, () => <EmailLoginPage fromForgot={fromForgot} />))
+})
 
 emailLoginRoutes.post('/login/email', async (c) => {
   const form = await readForm(c)

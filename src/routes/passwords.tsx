@@ -15,6 +15,7 @@ import { t } from '../i18n'
 import { sendPasswordChangedMail, sendPasswordResetMail } from '../mail/messages'
 import { ForgotPasswordPage } from '../../views/forgot'
 import { MessagePage } from '../../views/message'
+import { renderOnce } from '../../views/render-once'
 import { ResetPasswordPage } from '../../views/reset'
 import { withNotice } from './notices'
 
@@ -23,7 +24,7 @@ export const passwordRoutes = new Hono<AppEnv>()
 const RESET_COOKIE = 'password_reset'
 const RESET_COOKIE_PATH = '/password/reset'
 
-passwordRoutes.get('/password/forgot', (c) => c.html(<ForgotPasswordPage />))
+passwordRoutes.get('/password/forgot', async (c) => c.html(await renderOnce('forgot', () => <ForgotPasswordPage />)))
 
 passwordRoutes.post('/password/forgot', async (c) => {
   const form = await readForm(c)

@@ -14,6 +14,7 @@ import { t } from '../i18n'
 import { sendVerificationMail } from '../mail/messages'
 import { LoginPage } from '../../views/login'
 import { MessagePage } from '../../views/message'
+import { renderOnce } from '../../views/render-once'
 import { ThrottledPage } from '../../views/throttled'
 import { noticeFor, withNotice } from './notices'
 
@@ -21,7 +22,11 @@ export const sessionRoutes = new Hono<AppEnv>()
 
 sessionRoutes.get('/login', async (c) => {
   if (await currentSession(c)) return c.redirect(safeNext(c.req.query('next')), 303)
-  return c.html(<LoginPage next={c.req.query('next')} notice={noticeFor(c.req.query('aviso'))} />)
+  const next = c.req.query('next')
+  const aviso = c.req.query('aviso')
+  // The plain login window, the most visited page, is the same for everyone.
+  if (!next && !aviso) return c.html(await renderOnce('login', () => <LoginPage />))
+  return c.html(<LoginPage next={next} notice={noticeFor(aviso)} />)
 })
 
 sessionRoutes.post('/login', async (c) => {

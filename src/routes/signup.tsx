@@ -12,13 +12,14 @@ import { readForm } from '../http/forms'
 import { t } from '../i18n'
 import { sendAccountExistsMail, sendVerificationMail } from '../mail/messages'
 import { MessagePage } from '../../views/message'
+import { renderOnce } from '../../views/render-once'
 import { SignupPage } from '../../views/signup'
 import { VerifyEmailPage } from '../../views/verify'
 import { withNotice } from './notices'
 
 export const signupRoutes = new Hono<AppEnv>()
 
-signupRoutes.get('/signup', (c) => c.html(<SignupPage />))
+signupRoutes.get('/signup', async (c) => c.html(await renderOnce('signup', () => <SignupPage />)))
 
 signupRoutes.post('/signup', async (c) => {
   const form = await readForm(c)

@@ -1,0 +1,16 @@
+import { sweepEvents } from './auth/activity'
+import { sweepExpiredSessions } from './auth/sessions'
+import { sweepThrottles } from './auth/throttle'
+import { sweepExpiredTokens } from './auth/tokens'
+import type { Database } from './db/client'
+
+/**
+ * The hourly sweep (Cron Trigger, wrangler.toml [triggers]): expired
+ * sessions, spent-by-time links, ended throttle windows and activity past
+ * its 90 days. None of these rows can be used any more (every read checks
+ * expiry), so this is tidiness and retention, kept off the request path so
+ * sign-ins and page views do not pay for it. One batch, one round trip.
+ */
+export async function sweepExpired(db: Database) {
+  await db.batch([sweepExpiredSessions(db), sweepExpiredTokens(db), sweepThrottles(db), sweepEvents(db)])
+}
