@@ -21,6 +21,12 @@ export const securityHeaders = secureHeaders({
   referrerPolicy: 'no-referrer',
   xFrameOptions: 'DENY',
   strictTransportSecurity: 'max-age=63072000; includeSubDomains',
+  // Headers for browsers and plug-ins long gone (IE, Flash); the CSP covers
+  // what they did, and every byte of header is paid on every response.
+  xXssProtection: false,
+  xDownloadOptions: false,
+  xDnsPrefetchControl: false,
+  xPermittedCrossDomainPolicies: false,
 })
 
 /** Account pages must not sit in shared or browser caches; assets set their own long cache. */
