@@ -1,6 +1,6 @@
 import type { Config } from './config'
 import type { Database } from './db/client'
-import type { Mailer } from './mail/transport'
+import type { Outbox } from './mail/outbox'
 import type { Session, User } from './db/schema'
 
 /** Worker bindings, vars and secrets (see wrangler.toml and README "Configuración"). */
@@ -27,7 +27,7 @@ export type Variables = {
   requestId: string
   config: Config
   db: Database
-  mailer: Mailer
+  outbox: Outbox
   /** Set by requireAuthentication, so present on every route behind it. */
   user: User
   session: Session

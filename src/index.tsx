@@ -5,7 +5,9 @@ import { csrf } from 'hono/csrf'
 import { HTTPException } from 'hono/http-exception'
 import type { AppEnv, Bindings } from './env'
 import { openDatabase } from './db/client'
-import { sweepExpired } from './maintenance'
+import { runScheduled } from './maintenance'
+import { readConfig } from './config'
+import { outboxFor } from './mail/outbox'
 import { t } from './i18n'
 import { provideContext } from './middleware/context'
 import { noStore, securityHeaders } from './middleware/security'
@@ -83,10 +85,20 @@ function TooLarge() {
   return <MessagePage title={t.errors.tooLargeTitle} body={t.errors.tooLarge} links={home} />
 }
 
-/** The Worker: pages, and the hourly sweep of expired rows. */
-export default {
-  fetch: createApp().fetch,
-  async scheduled(_controller: ScheduledController, env: Bindings) {
-    await sweepExpired(openDatabase(env.DB))
-  },
-} satisfies ExportedHandler<Bindings>
+/**
+ * The Worker: pages, and the Cron Triggers — every minute the outbox sends
+ * what is due, every hour the sweep drops expired rows. `options.fetch` as
+ * for createApp.
+ */
+export function createWorker(options: { fetch?: typeof fetch } = {}) {
+  const app = createApp(options)
+  return {
+    fetch: app.fetch,
+    async scheduled(controller: ScheduledController, env: Bindings) {
+      const db = openDatabase(env.DB)
+      await runScheduled(controller.cron, db, outboxFor(readConfig(env), db, options.fetch))
+    },
+  } satisfies ExportedHandler<Bindings>
+}
+
+export default createWorker()

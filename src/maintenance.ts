@@ -3,6 +3,8 @@ import { sweepExpiredSessions } from './auth/sessions'
 import { sweepThrottles } from './auth/throttle'
 import { sweepExpiredTokens } from './auth/tokens'
 import type { Database } from './db/client'
+import type { Outbox } from './mail/outbox'
+import { sweepOutbox } from './mail/outbox'
 
 /**
  * The hourly sweep (Cron Trigger, wrangler.toml [triggers]): expired
@@ -12,5 +14,13 @@ import type { Database } from './db/client'
  * sign-ins and page views do not pay for it. One batch, one round trip.
  */
 export async function sweepExpired(db: Database) {
-  await db.batch([sweepExpiredSessions(db), sweepExpiredTokens(db), sweepThrottles(db), sweepEvents(db)])
+  await db.batch([sweepExpiredSessions(db), sweepExpiredTokens(db), sweepThrottles(db), sweepEvents(db), ...sweepOutbox(db)])
 }
+
+/** The Cron Triggers (wrangler.toml): the outbox every minute, the sweep every hour. */
+export async function runScheduled(cron: string, db: Database, outbox: Outbox) {
+  if (cron === HOURLY) await sweepExpired(db)
+  else await outbox.sendDue()
+}
+
+export const HOURLY = '17 * * * *'

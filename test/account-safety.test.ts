@@ -1,5 +1,6 @@
 import { createScheduledController, env } from 'cloudflare:test'
 import worker from '../src/index'
+import { HOURLY } from '../src/maintenance'
 import { eq } from 'drizzle-orm'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { LOGIN_FAILURES, MAILS_PER_ADDRESS } from '../src/auth/limits'
@@ -198,7 +199,7 @@ describe('security activity', () => {
     const { email } = await signedInUser()
     vi.spyOn(clock, 'now').mockReturnValue(Date.now() + 91 * DAY)
     await new Browser().post('/login', { email, password: PASSWORD })
-    await worker.scheduled(createScheduledController(), env)
+    await worker.scheduled(createScheduledController({ cron: HOURLY }), env)
     const [user] = await db.select().from(users).where(eq(users.email, email))
     const rows = await db.select().from(securityEvents).where(eq(securityEvents.userId, user!.id))
     expect(rows.map((row) => row.type)).toEqual(['sign_in'])

@@ -1,9 +1,9 @@
+import type { OutboxRow } from '../src/db/schema'
 import { t } from '../src/i18n'
+import { formatWhen } from './format'
 import { Layout } from './layout'
 
-type DevMail = { id: string; createdAt: number; recipient: string; subject: string; textBody: string; tag: string }
-
-export function DevMailboxPage({ mails, appUrl }: { mails: DevMail[]; appUrl: string }) {
+export function DevMailboxPage({ mails, appUrl }: { mails: OutboxRow[]; appUrl: string }) {
   return (
     <Layout title={t.dev.title} wide>
       <h1>{t.dev.title}</h1>
@@ -13,8 +13,9 @@ export function DevMailboxPage({ mails, appUrl }: { mails: DevMail[]; appUrl: st
         <article id={`mail-${mail.id}`}>
           <h2>{mail.subject}</h2>
           <p class="hint">
-            {new Date(mail.createdAt).toISOString()} · {mail.tag} · {mail.recipient} ·{' '}
-            <a href={`/dev/mail/${mail.id}/html`}>HTML</a>
+            {formatWhen(mail.createdAt)} · {mail.kind} · {mail.recipient} · <strong>{mail.status}</strong> · {t.dev.attempts}{' '}
+            {mail.attempts}
+            {mail.lastError && ` · ${mail.lastError}`} · <a href={`/dev/mail/${mail.id}/html`}>HTML</a>
           </p>
           <pre>{linkify(mail.textBody, appUrl)}</pre>
         </article>

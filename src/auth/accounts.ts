@@ -1,10 +1,13 @@
 import { createId } from '@paralleldrive/cuid2'
-import { eq, inArray, sql } from 'drizzle-orm'
+import { and, eq, inArray, not, sql, type SQL } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import { clock } from '../clock'
 import type { Database } from '../db/client'
 import { throttles, users, type SecurityEventType, type User } from '../db/schema'
+import type { Config } from '../config'
 import type { Client } from '../http/client'
+import { accountExistsMail, queueMail, verificationMail } from '../mail/messages'
+import { queuedIds } from '../mail/outbox'
 import { recordEvent } from './activity'
 import { LOGIN_FAILURES } from './limits'
 import { DUMMY_HASH, hashPassword, needsRehash, verifyPassword } from './passwords'
@@ -12,7 +15,7 @@ import { hashSecret } from './secrets'
 import { deleteUserSessions } from './sessions'
 import { prepareSignIn, type SignInContext } from './sign-in'
 import { hit, type MailBudget } from './throttle'
-import { newOneTimeToken, spendOneTimeToken, wasIssued, type TokenMatch } from './tokens'
+import { newOneTimeToken, spendOneTimeToken, type TokenMatch } from './tokens'
 
 export const MAX_NAME_LENGTH = 100
 
@@ -21,46 +24,53 @@ export function findUserByEmail(db: Database, email: string) {
 }
 
 /**
- * Creates an unverified account and its verification token in one batch.
- * The password is hashed before we know whether the address is taken, and
- * the same statements run either way, so both answers cost the same time.
- * The UNIQUE constraint is the check (no read-then-write race): a taken
- * address inserts nothing, and the caller mails the owner instead. Mails
- * are sent only within the address's and IP's mail budget.
+ * Creates an unverified account, its verification token and its mail in one
+ * batch; for an address that already has an account, it queues a note to
+ * the owner instead. The password is hashed before anything else and the
+ * same statements run either way, so both answers cost the same time. The
+ * UNIQUE constraint is the check (no read-then-write race). Mails are
+ * queued only within the address's and IP's mail budget. Returns the
+ * outbox ids to send.
  */
 export async function registerUser(
   db: Database,
+  config: Config,
   pepper: string | null,
   input: { name: string; email: string; password: string },
   budget: MailBudget,
 ) {
   const passwordHash = await hashPassword(input.password, pepper)
+  const owner = await findUserByEmail(db, input.email)
   const now = clock.now()
   const id = createId()
   const verification = await newOneTimeToken(db, { userId: id }, 'email_verification', { when: budget.allows })
+  const created = sql`EXISTS (SELECT 1 FROM ${users} WHERE ${users.id} = ${id})`
+  const verificationMailRow = queueMail(db, config, verificationMail(config, input, verification.token), {
+    holdsSecret: true,
+    expiresAt: verification.expiresAt,
+    when: and(created, budget.allows),
+  })
+  const noteToOwner = owner && queueMail(db, config, accountExistsMail(config, owner), { when: and(not(created), budget.allows) })
   const results = await db.batch([
     ...budget.statements,
-    db
-      .insert(users)
-      .values({ id, email: input.email, name: input.name, passwordHash, createdAt: now, updatedAt: now })
-      .onConflictDoNothing()
-      .returning({ id: users.id }),
+    db.insert(users).values({ id, email: input.email, name: input.name, passwordHash, createdAt: now, updatedAt: now }).onConflictDoNothing(),
     verification.insert,
+    verificationMailRow.insert,
+    ...(noteToOwner ? [noteToOwner.insert] : []),
   ])
-  const n = budget.statements.length
-  return {
-    taken: !wasIssued(results[n]),
-    mailAllowed: budget.allowed(results),
-    user: { id, name: input.name, email: input.email },
-    token: wasIssued(results[n + 1]) ? verification.token : null,
-  }
+  return queuedIds(...results.slice(budget.statements.length + 2))
 }
 
-/** A new verification link for an unverified account, within its mail budget; null when over it. */
-export async function renewVerification(db: Database, user: User, budget: MailBudget) {
+/** A new verification link and its mail for an unverified account, within its mail budget. Returns the outbox ids. */
+export async function renewVerification(db: Database, config: Config, user: User, budget: MailBudget) {
   const verification = await newOneTimeToken(db, { userId: user.id }, 'email_verification', { when: budget.allows })
-  const results = await db.batch([...budget.statements, verification.insert])
-  return wasIssued(results.at(-1)) ? verification.token : null
+  const mail = queueMail(db, config, verificationMail(config, user, verification.token), {
+    holdsSecret: true,
+    expiresAt: verification.expiresAt,
+    when: budget.allows,
+  })
+  const results = await db.batch([...budget.statements, verification.insert, mail.insert])
+  return queuedIds(results.at(-1))
 }
 
 /**
@@ -101,7 +111,7 @@ export async function signIn(db: Database, user: User, upgradedHash: string | nu
   const signingIn = await prepareSignIn(db, user.id, who)
   const rehash = upgradedHash && db.update(users).set({ passwordHash: upgradedHash }).where(eq(users.id, user.id))
   const results = await db.batch([...signingIn.statements, ...(rehash ? [rehash] : [])] as [BatchItem<'sqlite'>])
-  return { token: signingIn.token, newDevice: signingIn.isNewDevice(results, 0) }
+  return { token: signingIn.token, newDevice: signingIn.isNewDevice(results, 0), queued: signingIn.queued(results, 0) }
 }
 
 /**
@@ -119,6 +129,8 @@ export async function spendLinkAndSignIn(
     who: SignInContext
     revokeSessions?: boolean
     events?: SecurityEventType[]
+    /** More effects guarded by the owner subquery (a mail to queue, say). */
+    effects?: (owner: SQL) => BatchItem<'sqlite'>[]
     before?: BatchItem<'sqlite'>[]
     after?: BatchItem<'sqlite'>[]
   },
@@ -137,19 +149,21 @@ export async function spendLinkAndSignIn(
       // Every kind of link proves the mailbox, so every one verifies the address.
       const revoke = options.revokeSessions ? [deleteUserSessions(db, owner)] : []
       const events = (options.events ?? []).map((type) => recordEvent(db, owner, type, options.who.client))
-      return [update, ...revoke, ...signingIn.statements, ...events]
+      return [update, ...revoke, ...signingIn.statements, ...events, ...(options.effects?.(owner) ?? [])]
     },
     options,
   )
   const firstEffect = (options.before?.length ?? 0) + 1
   const user = (outcome?.results[firstEffect] as User[] | undefined)?.[0]
+  const signInAt = firstEffect + 1 + (options.revokeSessions ? 1 : 0)
   const signedIn =
     user && outcome?.spent && signingIn
       ? {
           user,
           sessionToken: signingIn.token,
           fromForgot: outcome.spent.fromForgot,
-          newDevice: signingIn.isNewDevice(outcome.results, firstEffect + 1 + (options.revokeSessions ? 1 : 0)),
+          newDevice: signingIn.isNewDevice(outcome.results, signInAt),
+          queued: signingIn.queued(outcome.results, signInAt),
         }
       : null
   return { signedIn, results: outcome?.results ?? [] }
@@ -157,19 +171,26 @@ export async function spendLinkAndSignIn(
 
 /**
  * Saves the profile. A new password revokes every other session of the
- * user (this one stays) and is recorded, in the same batch.
+ * user (this one stays), is recorded, and queues the "password changed"
+ * notice, in the same batch. Returns the outbox ids to send.
  */
 export async function updateProfile(
   db: Database,
   user: User,
   keepSessionId: string,
   changes: { name: string; passwordHash?: string },
-  client: Client,
+  notice: { client: Client; mail: BatchItem<'sqlite'> },
 ) {
   const update = db
     .update(users)
     .set({ ...changes, updatedAt: clock.now() })
     .where(eq(users.id, user.id))
   if (!changes.passwordHash) return void (await update)
-  await db.batch([update, deleteUserSessions(db, user.id, keepSessionId), recordEvent(db, user.id, 'password_changed', client)])
+  const results = await db.batch([
+    update,
+    deleteUserSessions(db, user.id, keepSessionId),
+    recordEvent(db, user.id, 'password_changed', notice.client),
+    notice.mail,
+  ])
+  return queuedIds(results.at(-1))
 }

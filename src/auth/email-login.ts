@@ -2,12 +2,15 @@ import { and, eq, gt, not } from 'drizzle-orm'
 import { clock } from '../clock'
 import type { Database } from '../db/client'
 import { oneTimeTokens, users } from '../db/schema'
-import { spendLinkAndSignIn } from './accounts'
+import type { Config } from '../config'
+import { loginLinkMail, queueMail } from '../mail/messages'
+import { queuedIds } from '../mail/outbox'
+import { findUserByEmail, spendLinkAndSignIn } from './accounts'
 import { CODE_ATTEMPTS } from './limits'
 import { generateSecret, hashSecret, isWellFormedSecret } from './secrets'
 import type { SignInContext } from './sign-in'
 import { countOf, hit, within, type MailBudget } from './throttle'
-import { newOneTimeToken, TOKEN_LIFETIME, wasIssued } from './tokens'
+import { newOneTimeToken, TOKEN_LIFETIME } from './tokens'
 
 /**
  * Passwordless sign-in. One login request is one row of one_time_tokens with
@@ -23,17 +26,26 @@ import { newOneTimeToken, TOKEN_LIFETIME, wasIssued } from './tokens'
  * same path and time; only the returned `mail` differs, and the caller sends
  * it after the response. Over budget, nothing is inserted or mailed.
  */
-export async function requestEmailLogin(db: Database, input: { email: string; fromForgot: boolean }, budget: MailBudget) {
+export async function requestEmailLogin(db: Database, config: Config, input: { email: string; fromForgot: boolean }, budget: MailBudget) {
   const browser = await generateSecret()
   const code = generateLoginCode()
+  const user = await findUserByEmail(db, input.email)
   const request = await newOneTimeToken(db, { email: input.email }, 'login', {
     when: budget.allows,
     browserHash: browser.hash,
     codeHash: await hashSecret(`${browser.secret}:${code}`),
     fromForgot: input.fromForgot,
   })
-  const results = await db.batch([...budget.statements, request.insert])
-  return { browserSecret: browser.secret, mail: wasIssued(results.at(-1)) ? { token: request.token, code } : null }
+  // The mail rides in the same batch as its request, under the same guard.
+  const mail =
+    user &&
+    queueMail(db, config, loginLinkMail(config, user, request.token, code), {
+      holdsSecret: true,
+      expiresAt: request.expiresAt,
+      when: budget.allows,
+    })
+  const results = await db.batch([...budget.statements, request.insert, ...(mail ? [mail.insert] : [])])
+  return { browserSecret: browser.secret, queued: mail ? queuedIds(results.at(-1)) : [] }
 }
 
 /** The address a live login link belongs to, for "Continuar como a•••@example.com". Never spends it. */

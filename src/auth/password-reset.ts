@@ -1,4 +1,8 @@
-import { and, eq, sql } from 'drizzle-orm'
+import { and, eq, sql, type SQL } from 'drizzle-orm'
+import type { BatchItem } from 'drizzle-orm/batch'
+import type { Config } from '../config'
+import { passwordResetMail, queueMail } from '../mail/messages'
+import { queuedIds } from '../mail/outbox'
 import type { Database } from '../db/client'
 import { users } from '../db/schema'
 import type { Client } from '../http/client'
@@ -7,24 +11,29 @@ import { recordEvent } from './activity'
 import { hashPassword } from './passwords'
 import type { SignInContext } from './sign-in'
 import type { MailBudget } from './throttle'
-import { findOneTimeToken, matchToken, newOneTimeToken, wasIssued } from './tokens'
+import { findOneTimeToken, matchToken, newOneTimeToken } from './tokens'
 
 /**
- * A reset link for the account with this address, within the mail budget.
- * The same batch runs for every address; null when there is no account or
- * the budget is spent (the caller says the same either way).
+ * A reset link and its mail for the account with this address, within the
+ * mail budget, in one batch (the link and its mail commit together). The
+ * caller runs this after the response and says the same for every address.
+ * Returns the outbox ids to send (none for an unknown address or over budget).
  */
-export async function requestPasswordReset(db: Database, email: string, budget: MailBudget, client: Client) {
-  const reset = await newOneTimeToken(db, { email }, 'password_reset', { when: budget.allows })
-  const owner = sql`(${db.select({ id: users.id }).from(users).where(and(eq(users.email, email), budget.allows))})`
-  const results = await db.batch([
-    ...budget.statements,
-    reset.insert,
-    recordEvent(db, owner, 'reset_requested', client),
-  ])
-  if (!wasIssued(results[budget.statements.length])) return null
+export async function requestPasswordReset(db: Database, config: Config, email: string, budget: MailBudget, client: Client) {
   const user = await findUserByEmail(db, email)
-  return user ? { user, token: reset.token } : null
+  if (!user) {
+    await db.batch([...budget.statements]) // unknown addresses spend budget too
+    return []
+  }
+  const reset = await newOneTimeToken(db, { userId: user.id }, 'password_reset', { when: budget.allows })
+  const mail = queueMail(db, config, passwordResetMail(config, user, reset.token), {
+    holdsSecret: true,
+    expiresAt: reset.expiresAt,
+    when: budget.allows,
+  })
+  const owner = sql`(${db.select({ id: users.id }).from(users).where(and(eq(users.id, user.id), budget.allows))})`
+  const results = await db.batch([...budget.statements, reset.insert, mail.insert, recordEvent(db, owner, 'reset_requested', client)])
+  return queuedIds(results[budget.statements.length + 1])
 }
 
 /** The name and address behind a live reset link (for the password rules), without spending it. */
@@ -38,12 +47,21 @@ export function findResetOwner(db: Database, token: string | undefined) {
  * session for this browser, the link and every other reset link spent, the
  * change recorded.
  */
-export async function resetPassword(db: Database, pepper: string | null, token: string | undefined, password: string, who: SignInContext) {
+export async function resetPassword(
+  db: Database,
+  pepper: string | null,
+  token: string | undefined,
+  password: string,
+  who: SignInContext,
+  notice: (owner: SQL) => BatchItem<'sqlite'>,
+) {
   const passwordHash = await hashPassword(password, pepper)
-  const { signedIn } = await spendLinkAndSignIn(db, await matchToken(token, 'password_reset'), { passwordHash }, {
+  const { signedIn, results } = await spendLinkAndSignIn(db, await matchToken(token, 'password_reset'), { passwordHash }, {
     who,
     revokeSessions: true,
     events: ['password_changed'],
+    effects: (owner) => [notice(owner)],
   })
-  return signedIn
+  // The notice is the last effect, just before the spend.
+  return signedIn ? { ...signedIn, queued: queuedIds(results.at(-2)) } : null
 }

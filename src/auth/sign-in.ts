@@ -4,6 +4,8 @@ import { clock } from '../clock'
 import type { Database } from '../db/client'
 import { knownDevices, sessions, type SignInMethod } from '../db/schema'
 import type { Client } from '../http/client'
+import { enqueueMailToOwner, queuedIds } from '../mail/outbox'
+import type { OutgoingMail } from '../mail/transport'
 import { recordEvent } from './activity'
 import { ownerQuery } from './owner'
 import { newSession } from './sessions'
@@ -14,7 +16,14 @@ import { newSession } from './sessions'
  * (that session ends in the same batch: replacing a cookie never leaves a
  * live session behind).
  */
-export type SignInContext = { client: Client; deviceHash: string; method: SignInMethod; replaces: string | null }
+export type SignInContext = {
+  client: Client
+  deviceHash: string
+  method: SignInMethod
+  replaces: string | null
+  /** The "nuevo inicio de sesión" mail, queued in the batch only if this device is new to an account that has others. */
+  newDeviceNotice: { mail: Omit<OutgoingMail, 'to'>; stream: string }
+}
 
 /**
  * Everything a sign-in writes, as statements for the caller's batch: the
@@ -26,6 +35,12 @@ export async function prepareSignIn(db: Database, owner: string | SQL, who: Sign
   const session = await newSession(db, owner, who.client, who.method)
   const accountOwner = ownerQuery(owner)
   const devicesBefore = db.select({ n: count() }).from(knownDevices).where(inArray(knownDevices.userId, accountOwner))
+  // Evaluated before the device is remembered: new here, and not the account's first.
+  const notice = enqueueMailToOwner(db, who.newDeviceNotice.mail, accountOwner, {
+    stream: who.newDeviceNotice.stream,
+    when: sql`NOT EXISTS (SELECT 1 FROM ${knownDevices} WHERE ${knownDevices.userId} IN ${accountOwner} AND ${knownDevices.deviceHash} = ${who.deviceHash})
+              AND EXISTS (SELECT 1 FROM ${knownDevices} WHERE ${knownDevices.userId} IN ${accountOwner})`,
+  })
   // `WHERE true` lets SQLite parse ON CONFLICT after INSERT … SELECT.
   const rememberDevice = db
     .insert(knownDevices)
@@ -35,6 +50,7 @@ export async function prepareSignIn(db: Database, owner: string | SQL, who: Sign
   const statements: BatchItem<'sqlite'>[] = [
     session.insert,
     devicesBefore,
+    notice.insert,
     rememberDevice,
     recordEvent(db, owner, 'sign_in', who.client, who.method),
     ...(who.replaces ? [db.delete(sessions).where(eq(sessions.tokenHash, who.replaces))] : []),
@@ -42,10 +58,14 @@ export async function prepareSignIn(db: Database, owner: string | SQL, who: Sign
   return {
     token: session.token,
     statements,
-    /** A device never seen for an account that had signed in before: worth a notice mail. */
+    /** A device never seen for an account that had signed in before: the notice was queued. */
     isNewDevice(results: unknown[], offset: number) {
       const before = (results[offset + 1] as { n: number }[])[0]?.n ?? 0
-      return before > 0 && (results[offset + 2] as unknown[]).length > 0
+      return before > 0 && (results[offset + 3] as unknown[]).length > 0
+    },
+    /** The outbox ids to send after the batch (the notice, when queued). */
+    queued(results: unknown[], offset: number) {
+      return queuedIds(results[offset + 2])
     },
   }
 }

@@ -37,7 +37,7 @@ export async function newOneTimeToken(
           FROM ${users} WHERE ${and(account, options.when ?? sql`true`)}`,
     )
     .returning({ userId: oneTimeTokens.userId })
-  return { token: secret, insert }
+  return { token: secret, insert, expiresAt: now + TOKEN_LIFETIME[purpose] }
 }
 
 /** Whether a newOneTimeToken insert wrote its row, from batch results. */

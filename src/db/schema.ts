@@ -66,15 +66,28 @@ export const throttles = sqliteTable('throttles', {
   resetAt: integer('reset_at').notNull(),
 })
 
-export const devMail = sqliteTable('dev_mail', {
+export const outbox = sqliteTable('outbox', {
   id: text('id').primaryKey(),
-  createdAt: integer('created_at').notNull(),
+  kind: text('kind').notNull(),
   recipient: text('recipient').notNull(),
   subject: text('subject').notNull(),
   textBody: text('text_body').notNull(),
   htmlBody: text('html_body').notNull(),
-  tag: text('tag').notNull(),
+  stream: text('stream').notNull(),
+  holdsSecret: integer('holds_secret', { mode: 'boolean' }).notNull().default(false),
+  status: text('status').$type<OutboxStatus>().notNull().default('pending'),
+  attempts: integer('attempts').notNull().default(0),
+  nextAttemptAt: integer('next_attempt_at').notNull(),
+  claimedUntil: integer('claimed_until'),
+  lastError: text('last_error'),
+  messageId: text('message_id'),
+  expiresAt: integer('expires_at'),
+  createdAt: integer('created_at').notNull(),
+  sentAt: integer('sent_at'),
 })
+
+export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'expired'
+export type OutboxRow = typeof outbox.$inferSelect
 
 export type SignInMethod = 'password' | 'link' | 'code' | 'verification' | 'reset'
 export type SecurityEventType =

@@ -135,6 +135,7 @@ export const es = {
     oneHour: '1 hora',
     oneDay: '24 horas',
     greeting: (name: string) => `Hola ${name}:`,
+    greetingPlain: 'Hola:',
     verifySubject: 'Confirme su correo electrónico',
     verifyIntro: 'Gracias por crear su cuenta. Para confirmar su correo electrónico, abra este enlace y presione el botón:',
     verifyButton: 'Confirmar mi correo',
@@ -200,7 +201,8 @@ export const es = {
   },
   dev: {
     title: 'Buzón de desarrollo',
-    intro: 'Correos capturados en desarrollo local. Nada de esto sale a Internet.',
+    intro: 'La bandeja de salida (outbox) en desarrollo local: cada correo con su estado. Nada de esto sale a Internet.',
     empty: 'Aún no hay correos.',
+    attempts: 'intentos:',
   },
 }

@@ -3,16 +3,19 @@ import { t } from '../i18n'
 import { renderMail, type MailContent } from '../../views/emails/mail'
 import type { SignInMethod } from '../db/schema'
 import { describeDevice, describePlace, type Client } from '../http/client'
-import type { Mailer } from './transport'
+import type { Database } from '../db/client'
+import type { SQL } from 'drizzle-orm'
+import { enqueueMail } from './outbox'
+import type { OutgoingMail } from './transport'
 
 type Recipient = { email: string; name: string }
-type Deps = { config: Config; mailer: Mailer }
 
-// One function per mail. Links come only from APP_URL (appLink), never from
+// One function per mail, each returning the rendered mail (text and HTML
+// from the same content). Links come only from APP_URL (appLink), never from
 // the request's Host header: a poisoned Host must not end up in a mail.
 
-export function sendVerificationMail({ config, mailer }: Deps, to: Recipient, token: string) {
-  return send({ config, mailer }, to, 'email-verification', {
+export function verificationMail(config: Config, to: Recipient, token: string) {
+  return render(config, to, 'email-verification', {
     subject: t.mail.verifySubject,
     greeting: t.mail.greeting(to.name),
     paragraphs: [t.mail.verifyIntro],
@@ -21,8 +24,8 @@ export function sendVerificationMail({ config, mailer }: Deps, to: Recipient, to
   })
 }
 
-export function sendAccountExistsMail({ config, mailer }: Deps, to: Recipient) {
-  return send({ config, mailer }, to, 'account-exists', {
+export function accountExistsMail(config: Config, to: Recipient) {
+  return render(config, to, 'account-exists', {
     subject: t.mail.existsSubject,
     greeting: t.mail.greeting(to.name),
     paragraphs: [t.mail.existsIntro],
@@ -31,8 +34,8 @@ export function sendAccountExistsMail({ config, mailer }: Deps, to: Recipient) {
   })
 }
 
-export function sendPasswordResetMail({ config, mailer }: Deps, to: Recipient, token: string) {
-  return send({ config, mailer }, to, 'password-reset', {
+export function passwordResetMail(config: Config, to: Recipient, token: string) {
+  return render(config, to, 'password-reset', {
     subject: t.mail.resetSubject,
     greeting: t.mail.greeting(to.name),
     paragraphs: [t.mail.resetIntro],
@@ -41,8 +44,8 @@ export function sendPasswordResetMail({ config, mailer }: Deps, to: Recipient, t
   })
 }
 
-export function sendLoginLinkMail({ config, mailer }: Deps, to: Recipient, token: string, code: string) {
-  return send({ config, mailer }, to, 'login-link', {
+export function loginLinkMail(config: Config, to: Recipient, token: string, code: string) {
+  return render(config, to, 'login-link', {
     subject: t.mail.loginSubject,
     greeting: t.mail.greeting(to.name),
     paragraphs: [t.mail.loginIntro],
@@ -52,24 +55,26 @@ export function sendLoginLinkMail({ config, mailer }: Deps, to: Recipient, token
   })
 }
 
-export function sendNewSignInMail({ config, mailer }: Deps, to: Recipient, client: Client, method: SignInMethod) {
+/** Addressed inside the sign-in batch, to whoever's account it turns out to be: hence no name in the greeting. */
+export function newSignInMail(config: Config, client: Client, method: SignInMethod): Omit<OutgoingMail, 'to'> {
   const where = [describeDevice(client.userAgent), describePlace(client), client.ip && `IP ${client.ip}`].filter(Boolean).join(' · ')
-  return send({ config, mailer }, to, 'new-sign-in', {
+  const { to: _, ...mail } = render(config, { email: '', name: '' }, 'new-sign-in', {
     subject: t.mail.newSignInSubject,
-    greeting: t.mail.greeting(to.name),
+    greeting: t.mail.greetingPlain,
     paragraphs: [t.mail.newSignInIntro(t.activity.methods[method]), where],
     action: { label: t.mail.newSignInButton, url: appLink(config, '/profile#sesiones') },
     after: [{ text: t.mail.newSignInNotYou, url: appLink(config, '/password/forgot') }],
     ignorable: false,
   })
+  return mail
 }
 
 export type ChangeOrigin = { at: number; place: string | null; ip: string | null }
 
-export function sendPasswordChangedMail({ config, mailer }: Deps, to: Recipient, origin: ChangeOrigin) {
+export function passwordChangedMail(config: Config, to: Recipient, origin: ChangeOrigin) {
   const when = new Intl.DateTimeFormat('es-EC', { dateStyle: 'long', timeStyle: 'short', timeZone: 'America/Guayaquil' })
   const where = [origin.place ?? t.mail.unknownPlace, origin.ip && `(IP ${origin.ip})`].filter(Boolean).join(' ')
-  return send({ config, mailer }, to, 'password-changed', {
+  return render(config, to, 'password-changed', {
     subject: t.mail.changedSubject,
     greeting: t.mail.greeting(to.name),
     paragraphs: [t.mail.changedIntro(`${when.format(origin.at)} ${t.mail.timeZoneNote}`, where), t.mail.changedSessions],
@@ -78,6 +83,15 @@ export function sendPasswordChangedMail({ config, mailer }: Deps, to: Recipient,
   })
 }
 
-function send({ config, mailer }: Deps, to: Recipient, tag: string, content: MailContent) {
-  return mailer({ to: to.email, tag, ...renderMail(config.appName, content) })
+function render(config: Config, to: Recipient, tag: string, content: MailContent): OutgoingMail {
+  return { to: to.email, tag, ...renderMail(config.appName, content) }
+}
+
+/**
+ * A rendered mail as an outbox row, for the caller's batch (see
+ * src/mail/outbox.ts). `expiresAt` and `holdsSecret` for mails that carry a
+ * link or code; `when` guards it exactly like the token it goes with.
+ */
+export function queueMail(db: Database, config: Config, mail: OutgoingMail, options: { holdsSecret?: boolean; expiresAt?: number; when?: SQL } = {}) {
+  return enqueueMail(db, mail, { stream: config.postmark?.messageStream ?? 'outbound', holdsSecret: options.holdsSecret ?? false, ...options })
 }

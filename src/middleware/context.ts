@@ -2,12 +2,12 @@ import { createMiddleware } from 'hono/factory'
 import { readConfig } from '../config'
 import { openDatabase } from '../db/client'
 import type { AppEnv, Bindings, Variables } from '../env'
-import { createMailer } from '../mail/transport'
+import { outboxFor } from '../mail/outbox'
 
-type Services = Pick<Variables, 'config' | 'db' | 'mailer'>
+type Services = Pick<Variables, 'config' | 'db' | 'outbox'>
 
 /**
- * Puts config, database and mailer on c.var. They depend only on the env,
+ * Puts config, database and outbox on c.var. They depend only on the env,
  * which is stable for the life of an isolate, so they are built once per env
  * (Hono's rule: resolve options outside the per-request closure). Nothing
  * here touches D1: anonymous pages stay query-free.
@@ -19,12 +19,12 @@ export function provideContext(options: { fetch?: typeof fetch } = {}) {
     if (!services) {
       const config = readConfig(c.env)
       const db = openDatabase(c.env.DB)
-      services = { config, db, mailer: createMailer(config, db, options.fetch) }
+      services = { config, db, outbox: outboxFor(config, db, options.fetch) }
       built.set(c.env, services)
     }
     c.set('config', services.config)
     c.set('db', services.db)
-    c.set('mailer', services.mailer)
+    c.set('outbox', services.outbox)
     await next()
   })
 }

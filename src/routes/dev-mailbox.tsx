@@ -1,12 +1,13 @@
 import { desc, eq } from 'drizzle-orm'
 import { Hono } from 'hono'
-import { devMail } from '../db/schema'
+import { outbox } from '../db/schema'
 import type { AppEnv } from '../env'
 import { DevMailboxPage } from '../../views/dev-mailbox'
 
 /**
- * Local development only (config.devMailbox): lists the mails the app would
- * have sent, with clickable links. Everywhere else these paths are 404.
+ * Local development only (config.devMailbox): the outbox itself, with each
+ * mail's status, attempts and last error, its text (links clickable) and its
+ * HTML. Everywhere else these paths are 404.
  */
 export const devMailboxRoutes = new Hono<AppEnv>()
 
@@ -16,12 +17,12 @@ devMailboxRoutes.use('/dev/*', async (c, next) => {
 })
 
 devMailboxRoutes.get('/dev/mail', async (c) => {
-  const mails = await c.var.db.select().from(devMail).orderBy(desc(devMail.createdAt)).limit(50)
+  const mails = await c.var.db.select().from(outbox).orderBy(desc(outbox.createdAt)).limit(50)
   return c.html(<DevMailboxPage mails={mails} appUrl={c.var.config.appUrl.origin} />)
 })
 
 devMailboxRoutes.get('/dev/mail/:id/html', async (c) => {
-  const mail = await c.var.db.select().from(devMail).where(eq(devMail.id, c.req.param('id'))).get()
+  const mail = await c.var.db.select().from(outbox).where(eq(outbox.id, c.req.param('id'))).get()
   if (!mail) return c.notFound()
   // The mail's own inline styles, in a sandbox: no scripts, no forms.
   c.header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; sandbox allow-popups allow-top-navigation-by-user-activation")

@@ -1,13 +1,12 @@
 import { Hono, type Context } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
-import { findUserByEmail, spendLinkAndSignIn } from '../auth/accounts'
+import { spendLinkAndSignIn } from '../auth/accounts'
 import { checkEmail, normalizeEmail } from '../auth/emails'
 import { findLoginLink, maskEmail, requestEmailLogin, signInWithCode } from '../auth/email-login'
 import { matchToken, TOKEN_LIFETIME } from '../auth/tokens'
 import type { AppEnv } from '../env'
 import { readForm } from '../http/forms'
 import { t } from '../i18n'
-import { sendLoginLinkMail } from '../mail/messages'
 import { mailBudget } from '../auth/throttle'
 import { clientOf } from '../http/client'
 import { securityLog } from '../http/log'
@@ -35,7 +34,7 @@ emailLoginRoutes.post('/login/email', async (c) => {
   const error = checkEmail(email)
   if (error) return c.html(<EmailLoginPage email={email} error={error} fromForgot={fromForgot} />, 422)
   const budget = await mailBudget(c.var.db, email, clientOf(c).ip)
-  const request = await requestEmailLogin(c.var.db, { email, fromForgot }, budget)
+  const request = await requestEmailLogin(c.var.db, c.var.config, { email, fromForgot }, budget)
   securityLog(c, 'login_link_request', 'answered')
   setCookie(c, REQUEST_COOKIE, request.browserSecret, {
     httpOnly: true,
@@ -44,12 +43,7 @@ emailLoginRoutes.post('/login/email', async (c) => {
     path: REQUEST_COOKIE_PATH,
     maxAge: TOKEN_LIFETIME.login / 1000,
   })
-  const mail = request.mail
-  if (mail) {
-    c.executionCtx.waitUntil(
-      findUserByEmail(c.var.db, email).then((user) => user && sendLoginLinkMail(c.var, user, mail.token, mail.code)),
-    )
-  }
+  c.executionCtx.waitUntil(c.var.outbox.send(...request.queued))
   return c.html(<EmailLoginSentPage email={email} />)
 })
 

@@ -12,7 +12,9 @@ import type { AppEnv } from '../env'
 import { beginSession, signInContext } from '../http/sign-in'
 import { readForm, requestOrigin } from '../http/forms'
 import { t } from '../i18n'
-import { sendPasswordChangedMail, sendPasswordResetMail } from '../mail/messages'
+import { sql } from 'drizzle-orm'
+import { users } from '../db/schema'
+import { passwordChangedMail, queueMail } from '../mail/messages'
 import { ForgotPasswordPage } from '../../views/forgot'
 import { MessagePage } from '../../views/message'
 import { renderOnce } from '../../views/render-once'
@@ -36,8 +38,8 @@ passwordRoutes.post('/password/forgot', async (c) => {
   const client = clientOf(c)
   c.executionCtx.waitUntil(
     mailBudget(c.var.db, email, client.ip)
-      .then((budget) => requestPasswordReset(c.var.db, email, budget, client))
-      .then((reset) => reset && sendPasswordResetMail(c.var, reset.user, reset.token)),
+      .then((budget) => requestPasswordReset(c.var.db, c.var.config, email, budget, client))
+      .then((queued) => c.var.outbox.send(...queued)),
   )
   securityLog(c, 'reset_request', 'answered')
   return c.html(
@@ -81,11 +83,14 @@ passwordRoutes.post('/password/reset', async (c) => {
   const errors = checkNewPassword(password, form.password_confirmation ?? '', owner)
   if (errors.password || errors.password_confirmation) return c.html(<ResetPasswordPage owner={owner} errors={errors} />, 422)
   const who = await signInContext(c, 'reset')
-  const reset = await resetPassword(c.var.db, c.var.config.pepper, getCookie(c, RESET_COOKIE), password, who)
+  const notice = passwordChangedMail(c.var.config, owner, requestOrigin(c, clock.now()))
+  const reset = await resetPassword(c.var.db, c.var.config.pepper, getCookie(c, RESET_COOKIE), password, who, (account) =>
+    queueMail(c.var.db, c.var.config, notice, { when: sql`EXISTS (SELECT 1 FROM ${users} WHERE ${users.id} IN ${account})` }).insert,
+  )
   if (!reset) return invalidResetLink(c)
   deleteCookie(c, RESET_COOKIE, { path: RESET_COOKIE_PATH, secure: true })
   await beginSession(c, reset, 'reset')
-  c.executionCtx.waitUntil(sendPasswordChangedMail(c.var, reset.user, requestOrigin(c, clock.now())))
+  c.executionCtx.waitUntil(c.var.outbox.send(...reset.queued))
   return c.redirect(withNotice('/profile', 'contrasena-restablecida'), 303)
 })
 

@@ -9,7 +9,7 @@ import { clientOf } from '../http/client'
 import { readForm, requestOrigin } from '../http/forms'
 import { securityLog } from '../http/log'
 import { t } from '../i18n'
-import { sendPasswordChangedMail } from '../mail/messages'
+import { passwordChangedMail, queueMail } from '../mail/messages'
 import { ProfilePage, type ProfilePageProps } from '../../views/profile'
 import { noticeFor, withNotice } from './notices'
 import type { PageReads } from '../middleware/session'
@@ -46,10 +46,11 @@ profileRoutes.post('/profile', async (c) => {
   if (Object.values(errors).some(Boolean)) return c.html(profilePage(c, { name, errors }), 422)
 
   const passwordHash = changingPassword ? await hashPassword(password, c.var.config.pepper) : undefined
-  await updateProfile(c.var.db, user, session.id, { name, passwordHash }, clientOf(c))
+  const notice = queueMail(c.var.db, c.var.config, passwordChangedMail(c.var.config, { ...user, name }, requestOrigin(c, clock.now())))
+  const queued = await updateProfile(c.var.db, user, session.id, { name, passwordHash }, { client: clientOf(c), mail: notice.insert })
   if (!changingPassword) return c.redirect(withNotice('/profile', 'guardado'), 303)
   securityLog(c, 'password_change', 'ok')
-  c.executionCtx.waitUntil(sendPasswordChangedMail(c.var, { ...user, name }, requestOrigin(c, clock.now())))
+  c.executionCtx.waitUntil(c.var.outbox.send(...(queued ?? [])))
   return c.redirect(withNotice('/profile', 'contrasena-cambiada'), 303)
 })
 

@@ -11,7 +11,6 @@ import { securityLog } from '../http/log'
 import { beginSession, signInContext } from '../http/sign-in'
 import { readForm, safeNext } from '../http/forms'
 import { t } from '../i18n'
-import { sendVerificationMail } from '../mail/messages'
 import { LoginPage } from '../../views/login'
 import { MessagePage } from '../../views/message'
 import { renderOnce } from '../../views/render-once'
@@ -54,12 +53,12 @@ sessionRoutes.post('/login', async (c) => {
   }
   const { user, upgradedHash } = result
   if (!user.emailVerifiedAt) {
-    const token = await renewVerification(c.var.db, user, await mailBudget(c.var.db, email, clientOf(c).ip))
-    if (token) c.executionCtx.waitUntil(sendVerificationMail(c.var, user, token))
+    const queued = await renewVerification(c.var.db, c.var.config, user, await mailBudget(c.var.db, email, clientOf(c).ip))
+    c.executionCtx.waitUntil(c.var.outbox.send(...queued))
     return c.html(<MessagePage title={t.login.unverifiedTitle} body={t.login.unverified} />, 403)
   }
   const signedIn = await signIn(c.var.db, user, upgradedHash, await signInContext(c, 'password'))
-  await beginSession(c, { sessionToken: signedIn.token, newDevice: signedIn.newDevice, user }, 'password')
+  beginSession(c, { sessionToken: signedIn.token, newDevice: signedIn.newDevice, queued: signedIn.queued }, 'password')
   return c.redirect(next, 303)
 })
 

@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono'
-import { findUserByEmail, MAX_NAME_LENGTH, registerUser, spendLinkAndSignIn } from '../auth/accounts'
+import { MAX_NAME_LENGTH, registerUser, spendLinkAndSignIn } from '../auth/accounts'
 import { checkEmail, normalizeEmail } from '../auth/emails'
 import { checkNewPassword } from '../auth/passwords'
 import { findOneTimeToken, matchToken } from '../auth/tokens'
@@ -10,7 +10,6 @@ import { securityLog } from '../http/log'
 import { beginSession, signInContext } from '../http/sign-in'
 import { readForm } from '../http/forms'
 import { t } from '../i18n'
-import { sendAccountExistsMail, sendVerificationMail } from '../mail/messages'
 import { MessagePage } from '../../views/message'
 import { renderOnce } from '../../views/render-once'
 import { SignupPage } from '../../views/signup'
@@ -34,15 +33,11 @@ signupRoutes.post('/signup', async (c) => {
   if (Object.values(errors).some(Boolean)) return c.html(<SignupPage values={{ name, email }} errors={errors} />, 422)
 
   const budget = await mailBudget(c.var.db, email, clientOf(c).ip)
-  const result = await registerUser(c.var.db, c.var.config.pepper, { name, email, password }, budget)
   // The same answer whether or not the address already had an account; the
   // owner of an existing account gets a note by mail instead. Over the mail
   // budget, no mail at all, and still the same answer.
-  if (result.taken && result.mailAllowed) {
-    c.executionCtx.waitUntil(findUserByEmail(c.var.db, email).then((owner) => owner && sendAccountExistsMail(c.var, owner)))
-  } else if (result.token) {
-    c.executionCtx.waitUntil(sendVerificationMail(c.var, result.user, result.token))
-  }
+  const queued = await registerUser(c.var.db, c.var.config, c.var.config.pepper, { name, email, password }, budget)
+  c.executionCtx.waitUntil(c.var.outbox.send(...queued))
   securityLog(c, 'sign_up', 'answered')
   return c.html(<MessagePage title={t.signup.sentTitle} body={t.signup.sent(email)} />)
 })

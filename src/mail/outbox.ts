@@ -1,0 +1,185 @@
+import { createId } from '@paralleldrive/cuid2'
+import { and, asc, eq, inArray, lte, ne, or, sql, type SQL } from 'drizzle-orm'
+import { clock, HOUR, MINUTE } from '../clock'
+import type { Database } from '../db/client'
+import { outbox, users, type OutboxRow } from '../db/schema'
+import type { Config } from '../config'
+import { createTransport, type OutgoingMail, type Transport } from './transport'
+
+/** Retry schedule: 30 s, 1 min, 2 min, … doubling, at most an hour apart; a mail without expiry gives up after a day. */
+export const RETRY = { first: 30_000, max: HOUR, giveUpAfter: 24 * HOUR }
+/** How long a sender may hold a claimed row before another may take it (a crashed send). */
+const CLAIM_LEASE = 2 * MINUTE
+const REDACTED = '[redactado: contenía un enlace o código de un solo uso]'
+
+/**
+ * Writes a mail as an outbox row — a statement for the caller's batch, so the
+ * mail commits together with the state that caused it (a token and its mail,
+ * or neither). `when` guards it like the statement it belongs with;
+ * `expiresAt` is the link's expiry (never sent late); `holdsSecret` marks
+ * bodies to redact once sent or expired.
+ */
+export function enqueueMail(
+  db: Database,
+  mail: OutgoingMail,
+  options: { stream: string; holdsSecret: boolean; expiresAt?: number; when?: SQL },
+) {
+  const id = createId()
+  const now = clock.now()
+  // Columns in table order (see src/db/schema.ts).
+  const insert = db.insert(outbox).select(
+    sql`SELECT ${id}, ${mail.tag}, ${mail.to}, ${mail.subject}, ${mail.text}, ${mail.html}, ${options.stream}, ${options.holdsSecret ? 1 : 0},
+               'pending', 0, ${now}, NULL, NULL, NULL, ${options.expiresAt ?? null}, ${now}, NULL
+        WHERE ${options.when ?? sql`true`}`,
+  ).returning({ id: outbox.id })
+  return { id, insert }
+}
+
+/**
+ * Sends outbox rows. Each row is first claimed with one conditional UPDATE
+ * (pending and due, or a lapsed claim): D1 runs it atomically, so when a
+ * request's waitUntil and the cron race for a row, one of them gets it and
+ * the other moves on. A row is handed to Postmark at most once unless a
+ * sender dies between Postmark's answer and our write (then once more).
+ */
+export function createOutbox(db: Database, transport: Transport, options: { redactAfterSend: boolean }) {
+  async function claim(id: string): Promise<OutboxRow | null> {
+    const now = clock.now()
+    const [row] = await db
+      .update(outbox)
+      .set({ status: 'sending', claimedUntil: now + CLAIM_LEASE, attempts: sql`${outbox.attempts} + 1` })
+      .where(
+        and(
+          eq(outbox.id, id),
+          or(
+            and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now)),
+            and(eq(outbox.status, 'sending'), lte(outbox.claimedUntil, now)),
+          ),
+        ),
+      )
+      .returning()
+    return row ?? null
+  }
+
+  async function send(id: string) {
+    const row = await claim(id)
+    if (!row) return
+    const now = clock.now()
+    const redact = row.holdsSecret ? { textBody: REDACTED, htmlBody: '' } : {}
+    if (row.expiresAt !== null && row.expiresAt <= now) {
+      await db.update(outbox).set({ status: 'expired', claimedUntil: null, ...redact }).where(eq(outbox.id, id))
+      log('mail.expired', row)
+      return
+    }
+    const delivery = await transport({ to: row.recipient, subject: row.subject, text: row.textBody, html: row.htmlBody, tag: row.kind }, row.stream)
+    if (delivery.outcome === 'sent') {
+      await db
+        .update(outbox)
+        .set({ status: 'sent', sentAt: now, messageId: delivery.messageId, claimedUntil: null, lastError: null, ...(options.redactAfterSend ? redact : {}) })
+        .where(eq(outbox.id, id))
+      return
+    }
+    if (delivery.outcome === 'permanent') {
+      const lastError = `${delivery.errorCode ?? ''} ${delivery.error}`.trim()
+      await db.update(outbox).set({ status: 'failed', lastError, claimedUntil: null, ...redact }).where(eq(outbox.id, id))
+      log('mail.failed', row, { errorCode: delivery.errorCode, status: delivery.status, permanent: true, message: delivery.error })
+      return
+    }
+    const next = now + Math.min(RETRY.first * 2 ** (row.attempts - 1), RETRY.max)
+    const givesUp = row.expiresAt === null ? now - row.createdAt > RETRY.giveUpAfter : false
+    await db
+      .update(outbox)
+      .set({ status: givesUp ? 'failed' : 'pending', nextAttemptAt: next, lastError: delivery.error, claimedUntil: null, ...(givesUp ? redact : {}) })
+      .where(eq(outbox.id, id))
+    log('mail.failed', row, { status: delivery.status, permanent: givesUp, message: delivery.error, nextAttemptAt: next })
+  }
+
+  return {
+    /** Sends these rows now (after the response, in waitUntil). Never throws. */
+    async send(...ids: string[]) {
+      if (ids.length === 0) return
+      // Yield a macrotask first: the response goes out before any mail I/O starts.
+      await new Promise((resolve) => setTimeout(resolve, 0))
+      for (const id of ids) {
+        try {
+          await send(id)
+        } catch (error) {
+          console.error(JSON.stringify({ event: 'mail.error', outbox: id, message: String((error as Error)?.message ?? error) }))
+        }
+      }
+    },
+    /** The cron's work: every row that is due (or whose sender died), oldest first. */
+    async sendDue(limit = 50) {
+      const now = clock.now()
+      const due = await db
+        .select({ id: outbox.id })
+        .from(outbox)
+        .where(
+          or(
+            and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now)),
+            and(eq(outbox.status, 'sending'), lte(outbox.claimedUntil, now)),
+          ),
+        )
+        .orderBy(asc(outbox.nextAttemptAt))
+        .limit(limit)
+      await this.send(...due.map((row) => row.id))
+      return due.length
+    },
+  }
+}
+
+export type Outbox = ReturnType<typeof createOutbox>
+
+/** The outbox for this configuration. Locally it is the dev mailbox, so sent bodies stay readable there. */
+export function outboxFor(config: Config, db: Database, fetchImpl?: typeof fetch) {
+  return createOutbox(db, createTransport(config, fetchImpl), { redactAfterSend: !config.devMailbox })
+}
+
+/**
+ * For the hourly sweep: bodies holding a link or code are redacted once the
+ * link has expired, whatever the row's status (locally, sent mails keep
+ * theirs until then); finished rows are kept 30 days, for the operator.
+ */
+export function sweepOutbox(db: Database) {
+  const now = clock.now()
+  return [
+    db
+      .update(outbox)
+      .set({ textBody: REDACTED, htmlBody: '' })
+      .where(and(eq(outbox.holdsSecret, true), lte(outbox.expiresAt, now), ne(outbox.textBody, REDACTED))),
+    db.delete(outbox).where(and(inArray(outbox.status, ['sent', 'failed', 'expired']), lte(outbox.createdAt, now - 30 * 24 * HOUR))),
+  ] as const
+}
+
+/**
+ * Like enqueueMail, for a mail to the owner of a token being spent in the
+ * same batch (their address is read from the users table there).
+ */
+export function enqueueMailToOwner(
+  db: Database,
+  mail: Omit<OutgoingMail, 'to'>,
+  owner: SQL,
+  options: { stream: string; when?: SQL },
+) {
+  const id = createId()
+  const now = clock.now()
+  const insert = db
+    .insert(outbox)
+    .select(
+      sql`SELECT ${id}, ${mail.tag}, ${users.email}, ${mail.subject}, ${mail.text}, ${mail.html}, ${options.stream}, 0,
+                 'pending', 0, ${now}, NULL, NULL, NULL, NULL, ${now}, NULL
+          FROM ${users} WHERE ${users.id} IN ${owner} AND ${options.when ?? sql`true`}`,
+    )
+    .returning({ id: outbox.id })
+  return { id, insert }
+}
+
+/** The ids of the enqueueMail inserts that wrote a row, from their batch results. */
+export function queuedIds(...results: unknown[]): string[] {
+  return results.flatMap((result) => (result as { id: string }[] | undefined) ?? []).map((row) => row.id)
+}
+
+/** One JSON line per failure or expiry: the row and kind, Postmark's verdict; never the recipient or the body. */
+function log(event: string, row: OutboxRow, extra: Record<string, unknown> = {}) {
+  console.error(JSON.stringify({ event, outbox: row.id, tag: row.kind, attempts: row.attempts, ...extra }))
+}
