@@ -25,8 +25,12 @@ export type SentMail = {
 export const postmark = {
   sent: [] as SentMail[],
   failNext: null as null | { status: number; body: unknown } | 'network',
+  /** Decides each call's fate (by call number) while set: a failure, or null to accept. */
+  failWhen: null as null | ((call: number) => { status: number; body: unknown } | 'network' | null),
+  calls: 0,
   async fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
-    const failure = postmark.failNext
+    const failure = postmark.failNext ?? postmark.failWhen?.(postmark.calls) ?? null
+    postmark.calls++
     postmark.failNext = null
     if (failure === 'network') throw new TypeError('Network connection lost.')
     if (failure) return Response.json(failure.body, { status: failure.status })

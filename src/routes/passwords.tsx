@@ -39,7 +39,9 @@ passwordRoutes.post('/password/forgot', async (c) => {
   c.executionCtx.waitUntil(
     mailBudget(c.var.db, email, client.ip)
       .then((budget) => requestPasswordReset(c.var.db, c.var.config, email, budget, client))
-      .then((queued) => c.var.outbox.send(...queued)),
+      .then((queued) => c.var.outbox.send(...queued))
+      // After the response nobody is waiting for an error page: log it.
+      .catch((error) => console.error(JSON.stringify({ event: 'reset_request.error', message: String(error?.message ?? error) }))),
   )
   securityLog(c, 'reset_request', 'answered')
   return c.html(
