@@ -11,13 +11,12 @@
 // connection keeps its cookies like a browser. Any answer other than 2xx/3xx
 // makes the row invalid. Writes test/bench/results.json (git-ignored).
 import autocannon from 'autocannon'
-import { spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { cpus, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
+import { freePort, runToEnd, startGroup, waitFor } from '../support/processes.mjs'
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8)
 const DURATION = Number(process.env.BENCH_SECONDS ?? 5)
@@ -27,51 +26,18 @@ const BUDGET = 0.85
 
 const wrangler = join('node_modules', '.bin', 'wrangler')
 const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true' }
-const groups = []
+const stops = []
 const dirs = []
 
-function start(args, stdout = 'ignore') {
-  const child = spawn(args[0], args.slice(1), { env, detached: true, stdio: ['ignore', stdout, 'inherit'] })
-  child.unref()
-  groups.push(child.pid)
-  return child
-}
-
-function run(args) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(args[0], args.slice(1), { env, stdio: ['ignore', 'ignore', 'inherit'] })
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${args.join(' ')} exited ${code}`))))
-  })
-}
+const start = (command, stdout = 'ignore') => stops.push(startGroup(command, env, stdout))
+const run = (command) => runToEnd(command, env)
 
 function stopAll() {
-  for (const pid of groups) try { process.kill(-pid, 'SIGTERM') } catch {}
+  for (const stop of stops) stop()
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
 }
 process.on('exit', stopAll)
 process.on('SIGINT', () => process.exit(130))
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address()
-      server.close(() => resolve(port))
-    })
-    server.on('error', reject)
-  })
-}
-
-async function waitFor(url, timeoutMs) {
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(url)).ok) return
-    } catch {}
-    await new Promise((resolve) => setTimeout(resolve, 250))
-  }
-  throw new Error(`${url} did not answer within ${timeoutMs} ms`)
-}
 
 const randomIp = () => `2001:db8::${randomUUID().slice(0, 4)}:${randomUUID().slice(0, 4)}`
 

@@ -1,0 +1,61 @@
+// Helpers for the scripts that run servers on this machine (browser tests,
+// benchmark): free loopback ports, readiness, and child processes that each
+// get their own process group, stopped by group id (never by name).
+import { spawn } from 'node:child_process'
+import { createServer } from 'node:net'
+
+/** @returns {Promise<number>} a port that was free on 127.0.0.1 a moment ago */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.listen(0, '127.0.0.1', () => {
+      const address = /** @type {import('node:net').AddressInfo} */ (server.address())
+      server.close(() => resolve(address.port))
+    })
+    server.on('error', reject)
+  })
+}
+
+/** Resolves once `url` answers 2xx; rejects after `timeoutMs`. */
+export async function waitFor(/** @type {string} */ url, /** @type {number} */ timeoutMs) {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url)).ok) return
+    } catch {}
+    await new Promise((resolve) => setTimeout(resolve, 250))
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms`)
+}
+
+/**
+ * Starts a long-running command in its own process group (setsid) and
+ * returns a function that stops the whole group.
+ * @param {string[]} command
+ * @param {NodeJS.ProcessEnv} env
+ * @param {'inherit' | 'ignore'} [stdout]
+ */
+export function startGroup(command, env, stdout = 'inherit') {
+  const child = spawn(command[0], command.slice(1), { env, detached: true, stdio: ['ignore', stdout, 'inherit'] })
+  child.unref()
+  return () => {
+    if (child.pid) {
+      try {
+        process.kill(-child.pid, 'SIGTERM')
+      } catch {}
+    }
+  }
+}
+
+/**
+ * Runs a command to completion; rejects on a non-zero exit.
+ * @param {string[]} command
+ * @param {NodeJS.ProcessEnv} env
+ * @returns {Promise<void>}
+ */
+export function runToEnd(command, env) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command[0], command.slice(1), { env, stdio: ['ignore', 'ignore', 'inherit'] })
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${command.join(' ')} exited ${code}`))))
+  })
+}
