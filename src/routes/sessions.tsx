@@ -1,5 +1,6 @@
 import { Hono } from 'hono'
-import { authenticate, renewVerification, signIn } from '../auth/accounts'
+import { authenticate, signIn } from '../auth/accounts'
+import { renewVerification } from '../auth/registration'
 import { checkEmail, normalizeEmail } from '../auth/emails'
 import { MAX_PASSWORD_LENGTH } from '../auth/passwords'
 import { clearSessionCookie, deleteSessionByToken, readSessionCookie } from '../auth/sessions'

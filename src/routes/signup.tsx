@@ -1,5 +1,6 @@
 import { Hono, type Context } from 'hono'
-import { MAX_NAME_LENGTH, registerUser, spendLinkAndSignIn } from '../auth/accounts'
+import { MAX_NAME_LENGTH, spendLinkAndSignIn } from '../auth/accounts'
+import { registerUser } from '../auth/registration'
 import { checkEmail, normalizeEmail } from '../auth/emails'
 import { checkNewPassword } from '../auth/passwords'
 import { findOneTimeToken, matchToken } from '../auth/tokens'
