@@ -8,6 +8,7 @@ export type Config = {
   pepper: string | null
   devMailbox: boolean
   securityContact: string
+  postmarkWebhookSecret: string | null
 }
 
 export class ConfigError extends Error {}
@@ -42,6 +43,7 @@ function parseConfig(env: Bindings): Config {
       : null,
     pepper: env.PASSWORD_PEPPER || null,
     securityContact: env.SECURITY_CONTACT?.trim() || 'mailto:seguridad@ecuabots.com',
+    postmarkWebhookSecret: env.POSTMARK_WEBHOOK_SECRET || null,
     // The dev mailbox shows every mail, links included, to anyone who can
     // open /dev/mail. It needs both the explicit flag (set by `npm run dev`)
     // and an APP_URL on this machine, so no production setting can turn it on.

@@ -13,6 +13,8 @@ export type Bindings = {
   POSTMARK_MESSAGE_STREAM?: string
   POSTMARK_API_URL?: string
   PASSWORD_PEPPER?: string
+  /** Password of the Postmark bounce webhook's basic auth (user "postmark"); no webhook without it. */
+  POSTMARK_WEBHOOK_SECRET?: string
   /** security.txt Contact (default mailto:seguridad@ecuabots.com). */
   SECURITY_CONTACT?: string
   /** "true" only from `npm run dev`: turns the dev mailbox on for a localhost APP_URL. */

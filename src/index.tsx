@@ -21,6 +21,7 @@ import { profileReads, profileRoutes } from './routes/profile'
 import { sessionRoutes } from './routes/sessions'
 import { signupRoutes } from './routes/signup'
 import { validationRoutes } from './routes/validation'
+import { webhookRoutes } from './routes/webhooks'
 import { wellKnownRoutes } from './routes/well-known'
 import { MessagePage } from '../views/message'
 
@@ -52,6 +53,7 @@ export function createApp(options: { fetch?: typeof fetch } = {}) {
 
   app.use(provideContext(options))
   app.route('/', wellKnownRoutes)
+  app.route('/', webhookRoutes) // authenticated by Postmark's basic auth, not a session
   app.get('/', async (c) => c.redirect((await currentSession(c)) ? '/profile' : '/login', 303))
   app.route('/', sessionRoutes)
   app.route('/', emailLoginRoutes)

@@ -9,7 +9,7 @@ import { ActivityList, SessionsList, type EventRow, type SessionRow } from './pa
 export type ProfileErrors = NewPasswordErrors & { name?: string; current_password?: string }
 
 export type ProfilePageProps = {
-  user: { name: string; email: string }
+  user: { name: string; email: string; mailBouncedAt?: number | null }
   name?: string
   errors?: ProfileErrors
   notice?: string
@@ -26,6 +26,11 @@ export function ProfilePage(props: ProfilePageProps) {
     <Layout title={t.profile.title} user={user}>
       <h1>{t.profile.title}</h1>
       <Notice text={notice} />
+      {user.mailBouncedAt && (
+        <p class="alert" role="alert">
+          {t.profile.bouncing}
+        </p>
+      )}
       <FormAlert errors={errors} />
       <form method="post" action="/profile" novalidate>
         <Field name="name" label={t.fields.name} value={name ?? user.name} error={errors.name} autocomplete="name" />

@@ -90,7 +90,14 @@ export async function spendLinkAndSignIn(
       signingIn = await prepareSignIn(db, owner, options.who)
       const update = db
         .update(users)
-        .set({ ...changes, emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, ${clock.now()})`, updatedAt: clock.now() })
+        // A used link also proves mail reaches the address again: clear a bounce mark.
+        .set({
+          ...changes,
+          emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, ${clock.now()})`,
+          mailBouncedAt: null,
+          mailBounceType: null,
+          updatedAt: clock.now(),
+        })
         .where(inArray(users.id, owner))
         .returning()
       // Every kind of link proves the mailbox, so every one verifies the address.

@@ -9,6 +9,9 @@ export const users = sqliteTable('users', {
   emailVerifiedAt: integer('email_verified_at'),
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),
+  // migrations/0006_bounces.sql
+  mailBouncedAt: integer('mail_bounced_at'),
+  mailBounceType: text('mail_bounce_type'),
 })
 
 export const sessions = sqliteTable('sessions', {

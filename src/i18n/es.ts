@@ -95,6 +95,8 @@ export const es = {
     passwordChanged: 'Su contraseña fue cambiada. Cerramos las sesiones abiertas en otros dispositivos.',
     passwordReset: 'Su contraseña fue restablecida y ya inició sesión.',
     verified: 'Su correo electrónico fue confirmado. ¡Bienvenido!',
+    bouncing:
+      'Los correos a su dirección están rebotando: no le llegarán enlaces de restablecimiento ni avisos de seguridad. Revise que la dirección exista y acepte correo, o escríbanos a soporte.',
     choosePassword: 'Inició sesión con el enlace de su correo. Si olvidó su contraseña, elija una nueva aquí abajo y presione GUARDAR PERFIL.',
   },
   menu: {
