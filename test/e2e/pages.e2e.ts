@@ -123,6 +123,49 @@ const states: State[] = [
   },
   { name: 'invalid-link', open: (page) => goto(page, `/password/reset/${'x'.repeat(43)}`) },
   {
+    name: 'not-found',
+    open: async (page) => {
+      await signedUp(page, 'no-existe')
+      await goto(page, '/no-existe')
+    },
+  },
+  {
+    name: 'unverified',
+    open: async (page) => {
+      const email = uniqueEmail('sin-confirmar')
+      await goto(page, '/signup')
+      await page.fill('#name', 'Sara Vélez')
+      await page.fill('#email', email)
+      await page.fill('#password', PASSWORD)
+      await page.fill('#password_confirmation', PASSWORD)
+      await page.click('button.button')
+      await goto(page, '/login')
+      await page.fill('#email', email)
+      await page.fill('#password', PASSWORD)
+      await page.click('button.button')
+    },
+  },
+  {
+    name: 'throttled',
+    screenshot: true,
+    open: async (page) => {
+      const email = uniqueEmail('bloqueo')
+      // Ten wrong passwords from ten addresses, then this browser tries.
+      for (let i = 0; i < 10; i++) {
+        await fetch(`${baseUrl}/login`, {
+          method: 'POST',
+          headers: { Origin: baseUrl, 'Content-Type': 'application/x-www-form-urlencoded', 'CF-Connecting-IP': `2001:db8::bad:${i}` },
+          body: new URLSearchParams({ email, password: `mal-${i}` }),
+        })
+      }
+      await goto(page, '/login')
+      await page.fill('#email', email)
+      await page.fill('#password', 'otra-vez')
+      await page.click('button.button')
+      expect(await page.textContent('h1')).toBe('Demasiados intentos')
+    },
+  },
+  {
     name: 'profile',
     screenshot: true,
     open: async (page) => {
