@@ -25,10 +25,3 @@ export function safeNext(next: string | undefined, fallback = '/profile'): strin
   if (/[\u0000-\u001f\\]/.test(next)) return fallback
   return next
 }
-
-/** For the "your password was changed" mail: approximate place from Cloudflare's request data, and the IP. */
-export function requestOrigin(c: Context, at: number) {
-  const cf = (c.req.raw as { cf?: { city?: string; country?: string } }).cf
-  const place = [cf?.city, cf?.country].filter(Boolean).join(', ') || null
-  return { at, place, ip: c.req.header('cf-connecting-ip') ?? null }
-}

@@ -69,15 +69,14 @@ export function newSignInMail(config: Config, client: Client, method: SignInMeth
   return mail
 }
 
-export type ChangeOrigin = { at: number; place: string | null; ip: string | null }
-
-export function passwordChangedMail(config: Config, to: Recipient, origin: ChangeOrigin) {
+/** "When, from where, what to do if it was not you": the change was made at `at` by `client`. */
+export function passwordChangedMail(config: Config, to: Recipient, client: Client, at: number) {
   const when = new Intl.DateTimeFormat('es-EC', { dateStyle: 'long', timeStyle: 'short', timeZone: 'America/Guayaquil' })
-  const where = [origin.place ?? t.mail.unknownPlace, origin.ip && `(IP ${origin.ip})`].filter(Boolean).join(' ')
+  const where = [describePlace(client) ?? t.mail.unknownPlace, client.ip && `(IP ${client.ip})`].filter(Boolean).join(' ')
   return render(config, to, 'password-changed', {
     subject: t.mail.changedSubject,
     greeting: t.mail.greeting(to.name),
-    paragraphs: [t.mail.changedIntro(`${when.format(origin.at)} ${t.mail.timeZoneNote}`, where), t.mail.changedSessions],
+    paragraphs: [t.mail.changedIntro(`${when.format(at)} ${t.mail.timeZoneNote}`, where), t.mail.changedSessions],
     after: [{ text: t.mail.changedNotYou, url: appLink(config, '/password/forgot') }],
     ignorable: false,
   })

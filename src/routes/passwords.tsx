@@ -10,7 +10,7 @@ import { findOneTimeToken } from '../auth/tokens'
 import { clock } from '../clock'
 import type { AppEnv } from '../env'
 import { beginSession, signInContext } from '../http/sign-in'
-import { readForm, requestOrigin } from '../http/forms'
+import { readForm } from '../http/forms'
 import { t } from '../i18n'
 import { sql } from 'drizzle-orm'
 import { users } from '../db/schema'
@@ -85,7 +85,7 @@ passwordRoutes.post('/password/reset', async (c) => {
   const errors = checkNewPassword(password, form.password_confirmation ?? '', owner)
   if (errors.password || errors.password_confirmation) return c.html(<ResetPasswordPage owner={owner} errors={errors} />, 422)
   const who = await signInContext(c, 'reset')
-  const notice = passwordChangedMail(c.var.config, owner, requestOrigin(c, clock.now()))
+  const notice = passwordChangedMail(c.var.config, owner, clientOf(c), clock.now())
   const reset = await resetPassword(c.var.db, c.var.config.pepper, getCookie(c, RESET_COOKIE), password, who, (account) =>
     queueMail(c.var.db, c.var.config, notice, { when: sql`EXISTS (SELECT 1 FROM ${users} WHERE ${users.id} IN ${account})` }).insert,
   )

@@ -6,7 +6,7 @@ import { clearSessionCookie, deleteUserSession, deleteUserSessions, isFreshSessi
 import { clock } from '../clock'
 import type { AppEnv } from '../env'
 import { clientOf } from '../http/client'
-import { readForm, requestOrigin } from '../http/forms'
+import { readForm } from '../http/forms'
 import { securityLog } from '../http/log'
 import { t } from '../i18n'
 import { passwordChangedMail, queueMail } from '../mail/messages'
@@ -46,7 +46,7 @@ profileRoutes.post('/profile', async (c) => {
   if (Object.values(errors).some(Boolean)) return c.html(profilePage(c, { name, errors }), 422)
 
   const passwordHash = changingPassword ? await hashPassword(password, c.var.config.pepper) : undefined
-  const notice = queueMail(c.var.db, c.var.config, passwordChangedMail(c.var.config, { ...user, name }, requestOrigin(c, clock.now())))
+  const notice = queueMail(c.var.db, c.var.config, passwordChangedMail(c.var.config, { ...user, name }, clientOf(c), clock.now()))
   const queued = await updateProfile(c.var.db, user, session.id, { name, passwordHash }, { client: clientOf(c), mail: notice.insert })
   if (!changingPassword) return c.redirect(withNotice('/profile', 'guardado'), 303)
   securityLog(c, 'password_change', 'ok')
