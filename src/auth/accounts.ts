@@ -58,7 +58,7 @@ export async function signIn(db: Database, user: User, upgradedHash: string | nu
   const signingIn = await prepareSignIn(db, user.id, who)
   const rehash = upgradedHash && db.update(users).set({ passwordHash: upgradedHash }).where(eq(users.id, user.id))
   const results = await db.batch([...signingIn.statements, ...(rehash ? [rehash] : [])] as [BatchItem<'sqlite'>])
-  return { token: signingIn.token, newDevice: signingIn.isNewDevice(results, 0), queued: signingIn.queued(results, 0) }
+  return { token: signingIn.token, ...newDeviceNotice(signingIn.queued(results, 0)) }
 }
 
 /**
@@ -116,8 +116,7 @@ export async function spendLinkAndSignIn(
           user,
           sessionToken: signingIn.token,
           fromForgot: outcome.spent.fromForgot,
-          newDevice: signingIn.isNewDevice(outcome.results, signInAt),
-          queued: signingIn.queued(outcome.results, signInAt),
+          ...newDeviceNotice(signingIn.queued(outcome.results, signInAt)),
         }
       : null
   return { signedIn, results: outcome?.results ?? [] }
@@ -147,4 +146,9 @@ export async function updateProfile(
     notice.mail,
   ])
   return queuedIds(results.at(-1))
+}
+
+/** The sign-in batch queued a notice exactly when the device was new to the account. */
+function newDeviceNotice(queued: string[]) {
+  return { newDevice: queued.length > 0, queued }
 }

@@ -1,4 +1,4 @@
-import { count, eq, inArray, sql, type SQL } from 'drizzle-orm'
+import { eq, sql, type SQL } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import { clock } from '../clock'
 import type { Database } from '../db/client'
@@ -27,14 +27,13 @@ export type SignInContext = {
 
 /**
  * Everything a sign-in writes, as statements for the caller's batch: the
- * new session, the device (remembered, and whether it is new to an account
- * that already had devices) and the "sign_in" event.
- * `isNewDevice(results)` reads the answer back from the batch results.
+ * new session, the "nuevo inicio de sesión" notice (queued only for a device
+ * new to an account that already had devices), the device remembered, and
+ * the "sign_in" event. `queued(results)` reads the notice back.
  */
 export async function prepareSignIn(db: Database, owner: string | SQL, who: SignInContext) {
   const session = await newSession(db, owner, who.client, who.method)
   const accountOwner = ownerQuery(owner)
-  const devicesBefore = db.select({ n: count() }).from(knownDevices).where(inArray(knownDevices.userId, accountOwner))
   // Evaluated before the device is remembered: new here, and not the account's first.
   const notice = enqueueMailToOwner(db, who.newDeviceNotice.mail, accountOwner, {
     stream: who.newDeviceNotice.stream,
@@ -49,7 +48,6 @@ export async function prepareSignIn(db: Database, owner: string | SQL, who: Sign
     .returning({ userId: knownDevices.userId })
   const statements: BatchItem<'sqlite'>[] = [
     session.insert,
-    devicesBefore,
     notice.insert,
     rememberDevice,
     recordEvent(db, owner, 'sign_in', who.client, who.method),
@@ -58,14 +56,9 @@ export async function prepareSignIn(db: Database, owner: string | SQL, who: Sign
   return {
     token: session.token,
     statements,
-    /** A device never seen for an account that had signed in before: the notice was queued. */
-    isNewDevice(results: unknown[], offset: number) {
-      const before = (results[offset + 1] as { n: number }[])[0]?.n ?? 0
-      return before > 0 && (results[offset + 3] as unknown[]).length > 0
-    },
-    /** The outbox ids to send after the batch (the notice, when queued). */
+    /** The outbox ids to send after the batch: the notice, when this was a new device. */
     queued(results: unknown[], offset: number) {
-      return queuedIds(results[offset + 2])
+      return queuedIds(results[offset + 1])
     },
   }
 }
