@@ -1,7 +1,6 @@
-import { and, eq, gt, not } from 'drizzle-orm'
-import { clock } from '../clock'
+import { and, eq, not } from 'drizzle-orm'
 import type { Database } from '../db/client'
-import { oneTimeTokens, users } from '../db/schema'
+import { oneTimeTokens } from '../db/schema'
 import type { Config } from '../config'
 import { loginLinkMail, queueMail } from '../mail/messages'
 import { queuedIds } from '../mail/outbox'
@@ -12,19 +11,20 @@ import type { SignInContext } from './sign-in'
 import { countOf, hit, within, type MailBudget } from './throttle'
 import { newOneTimeToken, TOKEN_LIFETIME } from './tokens'
 
+// Passwordless sign-in. One login request is one row of one_time_tokens with
+// two doors: the mailed link (its secret hashed in token_hash) and a 6-digit
+// code that works only in the browser that asked (code_hash is keyed by a
+// secret kept in that browser's HttpOnly cookie, whose hash is browser_hash).
+// Spending either door deletes the row, so it spends both. The link's GET
+// page looks it up with findOneTimeToken(…, 'login').
+
 /**
- * Passwordless sign-in. One login request is one row of one_time_tokens with
- * two doors: the mailed link (its secret hashed in token_hash) and a 6-digit
- * code that works only in the browser that asked (code_hash is keyed by a
- * secret kept in that browser's HttpOnly cookie, whose hash is browser_hash).
- * Spending either door deletes the row, so it spends both.
- */
-/**
- * Records a request and says whether to mail it. Every statement runs for
- * every address (mail budget counters, then an INSERT … SELECT that finds the
- * account itself), in one batch, so known and unknown addresses take the
- * same path and time; only the returned `mail` differs, and the caller sends
- * it after the response. Over budget, nothing is inserted or mailed.
+ * Records a request and queues its mail, in one batch: the mail budget
+ * counters (counted for every address, known or not), the request row
+ * (an INSERT … SELECT that finds the account itself) and, for an account,
+ * its mail under the same guard. Unknown and known addresses answer alike;
+ * only the returned outbox ids differ, and the caller sends them after the
+ * response. Over budget, nothing is inserted or mailed.
  */
 export async function requestEmailLogin(db: Database, config: Config, input: { email: string; fromForgot: boolean }, budget: MailBudget) {
   const browser = await generateSecret()
@@ -46,20 +46,6 @@ export async function requestEmailLogin(db: Database, config: Config, input: { e
     })
   const results = await db.batch([...budget.statements, request.insert, ...(mail ? [mail.insert] : [])])
   return { browserSecret: browser.secret, queued: mail ? queuedIds(results.at(-1)) : [] }
-}
-
-/** The address a live login link belongs to, for "Continuar como a•••@example.com". Never spends it. */
-export async function findLoginLink(db: Database, token: string | undefined) {
-  if (!isWellFormedSecret(token)) return null
-  const row = await db
-    .select({ email: users.email })
-    .from(oneTimeTokens)
-    .innerJoin(users, eq(users.id, oneTimeTokens.userId))
-    .where(
-      and(eq(oneTimeTokens.tokenHash, await hashSecret(token)), eq(oneTimeTokens.purpose, 'login'), gt(oneTimeTokens.expiresAt, clock.now())),
-    )
-    .get()
-  return row ?? null
 }
 
 /**

@@ -19,5 +19,5 @@ export const MAILS_PER_IP = { limit: 10, window: HOUR }
 /** Code attempts per login request. */
 export const CODE_ATTEMPTS = 5
 
-/** wrangler.toml [[ratelimits]]: requests per IP per 60 s on each form (AUTH_LIMITER) and the inline check (INLINE_LIMITER). */
-export const IP_RATE = { forms: 30, inline: 120, periodSeconds: 60 }
+// Per-IP request rates (30 POSTs a minute on each form, 120 inline checks a
+// minute) are set where the bindings are declared: wrangler.toml [[ratelimits]].

@@ -45,8 +45,7 @@ export function countOf(result: unknown): number {
  * The mail budget of one request: counted per address (hashed: the table
  * holds no addresses) and per IP, for every address, known or not, so a
  * throttled request looks like any other. `statements` go first in the
- * batch; `allows` guards the statement that would cause a mail;
- * `allowed(results)` reads the verdict back.
+ * batch; `allows` guards the statement that would cause a mail.
  */
 export async function mailBudget(db: Database, email: string, ip: string | null) {
   const ipKey = `mail:ip:${ip ?? 'unknown'}`
@@ -54,9 +53,6 @@ export async function mailBudget(db: Database, email: string, ip: string | null)
   return {
     statements: [hit(db, ipKey, MAILS_PER_IP.window), hit(db, addressKey, MAILS_PER_ADDRESS.window)] as const,
     allows: and(within(ipKey, MAILS_PER_IP.limit), within(addressKey, MAILS_PER_ADDRESS.limit))!,
-    allowed(results: unknown[]) {
-      return countOf(results[0]) <= MAILS_PER_IP.limit && countOf(results[1]) <= MAILS_PER_ADDRESS.limit
-    },
   }
 }
 

@@ -40,11 +40,6 @@ export async function newOneTimeToken(
   return { token: secret, insert, expiresAt: now + TOKEN_LIFETIME[purpose] }
 }
 
-/** Whether a newOneTimeToken insert wrote its row, from batch results. */
-export function wasIssued(result: unknown): boolean {
-  return (result as unknown[]).length > 0
-}
-
 /** Expired links of every kind carry nothing; indexed, so cheap to drop in passing. */
 export function sweepExpiredTokens(db: Database) {
   return db.delete(oneTimeTokens).where(lte(oneTimeTokens.expiresAt, clock.now()))

@@ -48,15 +48,7 @@ export function createOutbox(db: Database, transport: Transport, options: { reda
     const [row] = await db
       .update(outbox)
       .set({ status: 'sending', claimedUntil: now + CLAIM_LEASE, attempts: sql`${outbox.attempts} + 1` })
-      .where(
-        and(
-          eq(outbox.id, id),
-          or(
-            and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now)),
-            and(eq(outbox.status, 'sending'), lte(outbox.claimedUntil, now)),
-          ),
-        ),
-      )
+      .where(and(eq(outbox.id, id), isDue(now)))
       .returning()
     return row ?? null
   }
@@ -114,12 +106,7 @@ export function createOutbox(db: Database, transport: Transport, options: { reda
       const due = await db
         .select({ id: outbox.id })
         .from(outbox)
-        .where(
-          or(
-            and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now)),
-            and(eq(outbox.status, 'sending'), lte(outbox.claimedUntil, now)),
-          ),
-        )
+        .where(isDue(now))
         .orderBy(asc(outbox.nextAttemptAt))
         .limit(limit)
       await this.send(...due.map((row) => row.id))
@@ -129,6 +116,14 @@ export function createOutbox(db: Database, transport: Transport, options: { reda
 }
 
 export type Outbox = ReturnType<typeof createOutbox>
+
+/** A row may be (re)claimed when it is pending and due, or its sender's lease has lapsed. */
+function isDue(now: number) {
+  return or(
+    and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now)),
+    and(eq(outbox.status, 'sending'), lte(outbox.claimedUntil, now)),
+  )
+}
 
 /** The outbox for this configuration. Locally it is the dev mailbox, so sent bodies stay readable there. */
 export function outboxFor(config: Config, db: Database, fetchImpl?: typeof fetch) {

@@ -2,8 +2,8 @@ import { Hono, type Context } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import { spendLinkAndSignIn } from '../auth/accounts'
 import { checkEmail, normalizeEmail } from '../auth/emails'
-import { findLoginLink, maskEmail, requestEmailLogin, signInWithCode } from '../auth/email-login'
-import { matchToken, TOKEN_LIFETIME } from '../auth/tokens'
+import { maskEmail, requestEmailLogin, signInWithCode } from '../auth/email-login'
+import { findOneTimeToken, matchToken, TOKEN_LIFETIME } from '../auth/tokens'
 import type { AppEnv } from '../env'
 import { readForm } from '../http/forms'
 import { t } from '../i18n'
@@ -76,7 +76,7 @@ emailLoginRoutes.get('/login/code/vencido', (c) => codeDead(c))
 // The mailed link only shows a button (GET changes nothing: mail scanners
 // open links); the button's POST spends the request and signs in.
 emailLoginRoutes.get('/login/email/:token', async (c) => {
-  const link = await findLoginLink(c.var.db, c.req.param('token'))
+  const link = await findOneTimeToken(c.var.db, c.req.param('token'), 'login')
   if (!link) return invalidLoginLink(c)
   return c.html(<ContinueAsPage maskedEmail={maskEmail(link.email)} token={c.req.param('token')} />)
 })
