@@ -111,6 +111,16 @@ describe('reset link', () => {
     expect(mail.text).not.toContain('ignore este correo') // it already happened: not something to ignore
   })
 
+  it('resetting from a new device sends both the change notice and the new-device notice at once', async () => {
+    const { email } = await signedInUser() // the sign-up device
+    const phone = new Browser()
+    await phone.get(await requestReset(email, phone))
+    await phone.post('/password/reset', { password: NEW_PASSWORD, password_confirmation: NEW_PASSWORD })
+    // No cron has run: both went out right after the response.
+    expect(mailsTo(email, 'password-changed')).toHaveLength(1)
+    expect(mailsTo(email, 'new-sign-in')).toHaveLength(1)
+  })
+
   it('a used reset link shows the expired page', async () => {
     const { email } = await signedInUser()
     const link = await requestReset(email)

@@ -62,6 +62,7 @@ export async function resetPassword(
     events: ['password_changed'],
     effects: (owner) => [notice(owner)],
   })
-  // The notice is the last effect, just before the spend.
-  return signedIn ? { ...signedIn, queued: queuedIds(results.at(-2)) } : null
+  // The notice is the last effect, just before the spend; it joins the
+  // sign-in's own queued mail (a new device's notice), not replaces it.
+  return signedIn ? { ...signedIn, queued: [...signedIn.queued, ...queuedIds(results.at(-2))] } : null
 }

@@ -55,7 +55,7 @@ emailLoginRoutes.post('/login/code', async (c) => {
   const outcome = await signInWithCode(c.var.db, getCookie(c, REQUEST_COOKIE), code, await signInContext(c, 'code'))
   if (outcome.signedIn) {
     deleteCookie(c, REQUEST_COOKIE, { path: REQUEST_COOKIE_PATH, secure: true })
-    await beginSession(c, outcome.signedIn, 'code')
+    beginSession(c, outcome.signedIn, 'code')
     const next = afterSignIn(outcome.signedIn.fromForgot)
     // htmx follows a 303 inside fetch and would swap the whole profile into
     // the feedback box; HX-Redirect makes it load the page instead.
@@ -85,7 +85,7 @@ emailLoginRoutes.post('/login/email/:token', async (c) => {
   const match = await matchToken(c.req.param('token'), 'login')
   const { signedIn } = await spendLinkAndSignIn(c.var.db, match, {}, { who: await signInContext(c, 'link') })
   if (!signedIn) return invalidLoginLink(c)
-  await beginSession(c, signedIn, 'link')
+  beginSession(c, signedIn, 'link')
   return c.redirect(afterSignIn(signedIn.fromForgot), 303)
 })
 

@@ -91,8 +91,7 @@ passwordRoutes.post('/password/reset', async (c) => {
   )
   if (!reset) return invalidResetLink(c)
   deleteCookie(c, RESET_COOKIE, { path: RESET_COOKIE_PATH, secure: true })
-  await beginSession(c, reset, 'reset')
-  c.executionCtx.waitUntil(c.var.outbox.send(...reset.queued))
+  beginSession(c, reset, 'reset') // also sends the queued mails
   return c.redirect(withNotice('/profile', 'contrasena-restablecida'), 303)
 })
 

@@ -56,7 +56,7 @@ signupRoutes.post('/email/verify/:token', async (c) => {
   const who = await signInContext(c, 'verification')
   const { signedIn: verified } = await spendLinkAndSignIn(c.var.db, match, {}, { who, events: ['email_verified'] })
   if (!verified) return invalidVerificationLink(c)
-  await beginSession(c, verified, 'verification')
+  beginSession(c, verified, 'verification')
   return c.redirect(withNotice('/profile', 'verificado'), 303)
 })
 
