@@ -43,8 +43,8 @@ describe('asking for a sign-in link and code', () => {
     expect(unknown.status).toBe(200)
     expect(visibleText(known.text).replace(email, 'X')).toBe(visibleText(unknown.text).replace(nobody, 'X'))
     expect(visibleText(known.text)).toContain('le enviamos un enlace y un código')
-    expect(known.headers.getSetCookie().some((line) => line.startsWith('login_request='))).toBe(true)
-    expect(unknown.headers.getSetCookie().some((line) => line.startsWith('login_request='))).toBe(true)
+    expect(known.headers.getSetCookie().some((line) => line.startsWith('__Host-login_request='))).toBe(true)
+    expect(unknown.headers.getSetCookie().some((line) => line.startsWith('__Host-login_request='))).toBe(true)
     expect(mailsTo(email, 'login-link')).toHaveLength(1)
     expect(mailsTo(nobody)).toHaveLength(0)
   })
@@ -110,7 +110,7 @@ describe('the link (opened on another device)', () => {
     const page = await phone.get(link!)
     expect(page.status).toBe(200)
     expect(visibleText(page.text)).toContain(`Continuar como ${maskEmail(email)}`)
-    expect(phone.cookie('session')).toBeUndefined()
+    expect(phone.cookie('__Host-session')).toBeUndefined()
     await phone.get(link!) // a scanner, twice
     const signedIn = await phone.post(link!)
     expect(signedIn.status).toBe(303)
@@ -168,7 +168,7 @@ describe('the link (opened on another device)', () => {
     const { link, code } = await askForLink(email, asking)
     await new Browser().post(link!)
     const page = await asking.post('/login/code', { code: code! })
-    expect(asking.cookie('session')).toBeUndefined()
+    expect(asking.cookie('__Host-session')).toBeUndefined()
     expect(page.status).not.toBe(303)
   })
 
@@ -186,7 +186,7 @@ describe('the code (typed on the asking device)', () => {
     const page = await asking.post('/login/code', { code: code! })
     expect(page.status).toBe(303)
     expect(page.location).toBe('/profile')
-    expect(asking.cookie('login_request')).toBeUndefined()
+    expect(asking.cookie('__Host-login_request')).toBeUndefined()
     expect((await asking.get('/profile')).status).toBe(200)
   })
 
@@ -197,7 +197,7 @@ describe('the code (typed on the asking device)', () => {
     await other.post('/login/email', { email: uniqueEmail() }) // has a cookie of its own
     const page = await other.post('/login/code', { code: code! })
     expect(page.status).toBe(422)
-    expect(other.cookie('session')).toBeUndefined()
+    expect(other.cookie('__Host-session')).toBeUndefined()
   })
 
   it('a wrong code says how many attempts are left; 5 wrong codes kill the request, even for the right code', async () => {
@@ -214,7 +214,7 @@ describe('the code (typed on the asking device)', () => {
     expect(visibleText(fifth.text)).toContain('Este código ya no es válido')
     const right = await asking.post('/login/code', { code: code! })
     expect(right.status).toBe(400)
-    expect(asking.cookie('session')).toBeUndefined()
+    expect(asking.cookie('__Host-session')).toBeUndefined()
     expect((await new Browser().get(link!)).status).toBe(400) // the whole request is dead
   })
 
@@ -237,9 +237,9 @@ describe('the code (typed on the asking device)', () => {
     const { email } = await signedInUser()
     const asking = new Browser()
     const { code, link } = await askForLink(email, asking)
-    const cookie = asking.cookie('login_request')!
+    const cookie = asking.cookie('__Host-login_request')!
     expect((await asking.post('/login/code', { code: code! })).status).toBe(303)
-    const replay = await new Browser().post('/login/code', { code: code! }, { Cookie: `login_request=${cookie}` })
+    const replay = await new Browser().post('/login/code', { code: code! }, { Cookie: `__Host-login_request=${cookie}` })
     expect(replay.status).not.toBe(303)
     expect((await new Browser().get(link!)).status).toBe(400) // and the link is spent too
   })
@@ -251,7 +251,7 @@ describe('the code (typed on the asking device)', () => {
     vi.spyOn(clock, 'now').mockReturnValue(Date.now() + 15 * MINUTE + 1000)
     const page = await asking.post('/login/code', { code: code! })
     expect(page.status).toBe(422)
-    expect(asking.cookie('session')).toBeUndefined()
+    expect(asking.cookie('__Host-session')).toBeUndefined()
   })
 
   it('with htmx, a wrong code swaps only the message and the right one redirects the page', async () => {
@@ -308,7 +308,7 @@ describe('login request storage', () => {
     const rows = await openDatabase(env.DB).select().from(oneTimeTokens).where(eq(oneTimeTokens.purpose, 'login'))
     const dump = JSON.stringify(rows)
     expect(dump).not.toContain(link!.split('/').at(-1)!)
-    expect(dump).not.toContain(asking.cookie('login_request')!)
+    expect(dump).not.toContain(asking.cookie('__Host-login_request')!)
     expect(rows.every((row) => row.codeHash !== code)).toBe(true)
   })
 

@@ -23,7 +23,8 @@ describe('login', () => {
     const page = await browser.post('/login', { email, password: PASSWORD })
     expect(page.status).toBe(303)
     expect(page.location).toBe('/profile')
-    const cookie = page.headers.getSetCookie().find((line) => line.startsWith('session='))!
+    const cookie = page.headers.getSetCookie().find((line) => line.startsWith('__Host-session='))!
+    expect(cookie).not.toMatch(/Domain=/i)
     expect(cookie).toMatch(/HttpOnly/)
     expect(cookie).toMatch(/Secure/)
     expect(cookie).toMatch(/SameSite=Lax/)
@@ -37,9 +38,9 @@ describe('login', () => {
     const { email } = await signedInUser()
     const browser = new Browser()
     await browser.post('/login', { email, password: PASSWORD })
-    const first = browser.cookie('session')
+    const first = browser.cookie('__Host-session')
     await browser.post('/login', { email, password: PASSWORD })
-    expect(browser.cookie('session')).not.toBe(first)
+    expect(browser.cookie('__Host-session')).not.toBe(first)
   })
 
   it('a wrong password and an unknown address get the same page and status', async () => {
@@ -68,7 +69,7 @@ describe('login', () => {
     expect(page.status).toBe(403)
     expect(visibleText(page.text)).toContain('Le enviamos de nuevo el enlace de confirmación')
     expect(mailsTo(email, 'email-verification')).toHaveLength(2)
-    expect(browser.cookie('session')).toBeUndefined()
+    expect(browser.cookie('__Host-session')).toBeUndefined()
   })
 
   it('an unverified account with a wrong password learns nothing and gets no mail', async () => {
@@ -102,12 +103,12 @@ describe('login', () => {
 
   it('signing out ends the session on the server, not only in the browser', async () => {
     const { browser } = await signedInUser()
-    const stolen = browser.cookie('session')!
+    const stolen = browser.cookie('__Host-session')!
     const out = await browser.post('/logout')
     expect(out.status).toBe(303)
     expect(out.location).toBe('/login?aviso=sesion-cerrada')
     expect(visibleText((await browser.get('/login?aviso=sesion-cerrada')).text)).toContain('Cerró su sesión.')
-    const replay = await new Browser().get('/profile', { Cookie: `session=${stolen}` })
+    const replay = await new Browser().get('/profile', { Cookie: `__Host-session=${stolen}` })
     expect(replay.status).toBe(303)
     expect(replay.location).toBe('/login?next=%2Fprofile')
   })

@@ -60,9 +60,11 @@ describe('reset link', () => {
     const opened = await browser.get(link)
     expect(opened.status).toBe(303)
     expect(opened.location).toBe('/password/reset')
-    const cookie = opened.headers.getSetCookie().find((line) => line.startsWith('password_reset='))!
+    const cookie = opened.headers.getSetCookie().find((line) => line.startsWith('__Host-password_reset='))!
     expect(cookie).toMatch(/HttpOnly/)
-    expect(cookie).toMatch(/Path=\/password\/reset/)
+    expect(cookie).toMatch(/Path=\/;/)
+    expect(cookie).toMatch(/Secure/)
+    expect(cookie).not.toMatch(/Domain=/i)
     expect(opened.headers.get('Referrer-Policy')).toBe('no-referrer')
     const form = await browser.get('/password/reset')
     expect(form.status).toBe(200)
@@ -85,7 +87,7 @@ describe('reset link', () => {
     const done = await browser.post('/password/reset', { password: NEW_PASSWORD, password_confirmation: NEW_PASSWORD })
     expect(done.status).toBe(303)
     expect(done.location).toBe('/profile?aviso=contrasena-restablecida')
-    expect(browser.cookie('password_reset')).toBeUndefined()
+    expect(browser.cookie('__Host-password_reset')).toBeUndefined()
     const profile = await browser.get(done.location!)
     expect(visibleText(profile.text)).toContain('Su contraseña fue restablecida')
     // A session started by a reset is fresh: no current password asked.

@@ -76,7 +76,7 @@ describe('D1 round trips per request (the performance budgets)', () => {
 
   it('the signed-in profile is one round trip: session, user, sessions and activity together', async () => {
     const { browser } = await signedInUser()
-    const cookie = `session=${browser.cookie('session')}`
+    const cookie = `__Host-session=${browser.cookie('__Host-session')}`
     await tripsFor('/profile', { cookie }) // the first view may refresh "last seen"
     expect(await tripsFor('/profile', { cookie })).toEqual({ status: 200, trips: 1 })
   })
@@ -88,7 +88,7 @@ describe('D1 round trips per request (the performance budgets)', () => {
 
   it('signing in over an existing session still takes two round trips (the old one ends in the same batch)', async () => {
     const { browser, email } = await signedInUser()
-    const cookie = `session=${browser.cookie('session')}`
+    const cookie = `__Host-session=${browser.cookie('__Host-session')}`
     expect(await tripsFor('/login', { form: { email, password: PASSWORD }, cookie })).toEqual({ status: 303, trips: 2 })
     expect((await new Browser().get('/profile', { Cookie: cookie })).status).toBe(303)
   })

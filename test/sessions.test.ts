@@ -18,7 +18,7 @@ async function sessionsOf(email: string) {
 describe('sessions', () => {
   it('the cookie holds a secret whose hash alone is stored', async () => {
     const { browser, email } = await signedInUser()
-    const token = browser.cookie('session')!
+    const token = browser.cookie('__Host-session')!
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/)
     const rows = await db.select().from(sessions).innerJoin(users, eq(users.id, sessions.userId)).where(eq(users.email, email))
     expect(JSON.stringify(rows)).not.toContain(token)
@@ -30,7 +30,7 @@ describe('sessions', () => {
     const page = await browser.get('/profile')
     expect(page.status).toBe(303)
     expect(page.location).toBe('/login?next=%2Fprofile')
-    expect(browser.cookie('session')).toBeUndefined() // the dead cookie is cleared
+    expect(browser.cookie('__Host-session')).toBeUndefined() // the dead cookie is cleared
   })
 
   it('slides: a session used after 20 days lives 30 more days from then', async () => {
@@ -56,10 +56,10 @@ describe('sessions', () => {
   it('signing in as someone else in the same browser ends the previous session on the server', async () => {
     const first = await signedInUser()
     const second = await signedInUser()
-    const oldToken = first.browser.cookie('session')!
+    const oldToken = first.browser.cookie('__Host-session')!
     await first.browser.post('/login', { email: second.email, password: PASSWORD })
     expect(await sessionsOf(first.email)).toHaveLength(0)
-    const replay = await new Browser().get('/profile', { Cookie: `session=${oldToken}` })
+    const replay = await new Browser().get('/profile', { Cookie: `__Host-session=${oldToken}` })
     expect(replay.status).toBe(303)
   })
 

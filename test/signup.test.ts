@@ -76,7 +76,7 @@ describe('email verification link', () => {
     const page = await browser.get(link)
     expect(page.status).toBe(200)
     expect(visibleText(page.text)).toContain('CONFIRMAR MI CORREO')
-    expect(browser.cookie('session')).toBeUndefined()
+    expect(browser.cookie('__Host-session')).toBeUndefined()
     // A scanner opening it twice changes nothing: the button still works.
     await browser.get(link)
     const confirmed = await browser.post(link)
@@ -95,7 +95,7 @@ describe('email verification link', () => {
     const page = await again.post(link)
     expect(page.status).toBe(400)
     expect(visibleText(page.text)).toContain('Este enlace ya no es válido')
-    expect(again.cookie('session')).toBeUndefined()
+    expect(again.cookie('__Host-session')).toBeUndefined()
     expect((await again.get(link)).status).toBe(400)
   })
 

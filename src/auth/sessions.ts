@@ -2,16 +2,17 @@ import { createId } from '@paralleldrive/cuid2'
 import { and, desc, eq, gt, inArray, lte, ne, sql, type SQL } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import type { Context } from 'hono'
-import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import { clock, DAY, MINUTE } from '../clock'
 import type { Database } from '../db/client'
 import { sessions, users, type Session, type SignInMethod, type User } from '../db/schema'
 import type { Client } from '../http/client'
+import { hostCookie } from '../http/cookies'
 import { ownerQuery } from './owner'
 import { generateSecret, hashSecret, isWellFormedSecret } from './secrets'
 
-export const SESSION_COOKIE = 'session'
 export const SESSION_LIFETIME = 30 * DAY
+/** `__Host-session` (see src/http/cookies.ts); its Max-Age is re-sent whenever the server extends the session. */
+export const sessionCookie = hostCookie('session', SESSION_LIFETIME)
 /** Sliding expiry is renewed only when less than this remains: at most one write a fortnight, not one per page. */
 const RENEW_WHEN_LEFT = 15 * DAY
 /** "Last seen" is refreshed at most this often, so page views do not each cost a write. */
@@ -105,19 +106,13 @@ export function deleteUserSessions(db: Database, owner: string | SQL, keep?: str
 }
 
 export function setSessionCookie(c: Context, token: string) {
-  setCookie(c, SESSION_COOKIE, token, {
-    httpOnly: true,
-    secure: true, // browsers accept Secure cookies on http://localhost too
-    sameSite: 'Lax',
-    path: '/',
-    maxAge: SESSION_LIFETIME / 1000,
-  })
+  sessionCookie.set(c, token)
 }
 
 export function clearSessionCookie(c: Context) {
-  deleteCookie(c, SESSION_COOKIE, { path: '/', secure: true })
+  sessionCookie.clear(c)
 }
 
 export function readSessionCookie(c: Context) {
-  return getCookie(c, SESSION_COOKIE)
+  return sessionCookie.read(c)
 }

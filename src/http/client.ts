@@ -1,5 +1,6 @@
 import type { Context } from 'hono'
-import { getCookie, setCookie } from 'hono/cookie'
+import { DAY } from '../clock'
+import { hostCookie } from './cookies'
 import { generateSecret, hashSecret, isWellFormedSecret } from '../auth/secrets'
 
 /** Who is asking, as far as the request tells: for sessions, activity and notices. Never a secret. */
@@ -15,21 +16,28 @@ export function clientOf(c: Context): Client {
   }
 }
 
-const DEVICE_COOKIE = 'device'
-const DEVICE_LIFETIME_SECONDS = 400 * 24 * 60 * 60 // the longest browsers keep a cookie
+/** `__Host-device`: a planted device cookie would let a stranger pose as one of the owner's browsers. */
+const deviceCookie = hostCookie('device', 400 * DAY) // the longest browsers keep a cookie
 
 /**
  * The browser's long-lived device id (a random secret in an HttpOnly cookie,
  * created at its first sign-in); only its SHA-256 is stored, in
- * known_devices, to tell a sign-in from a new device.
+ * known_devices, to tell a sign-in from a new device and to give the
+ * owner's own browsers their own limits (see src/auth/throttle.ts).
  */
 export async function deviceOf(c: Context): Promise<string> {
-  let device = getCookie(c, DEVICE_COOKIE)
+  let device = deviceCookie.read(c)
   if (!isWellFormedSecret(device)) {
     device = (await generateSecret()).secret
-    setCookie(c, DEVICE_COOKIE, device, { httpOnly: true, secure: true, sameSite: 'Lax', path: '/', maxAge: DEVICE_LIFETIME_SECONDS })
+    deviceCookie.set(c, device)
   }
   return hashSecret(device)
+}
+
+/** The device id's hash if this browser already has one; never creates it (for requests that do not sign in). */
+export async function knownDeviceOf(c: Context): Promise<string | null> {
+  const device = deviceCookie.read(c)
+  return isWellFormedSecret(device) ? hashSecret(device) : null
 }
 
 /** "Chrome en Android", "Safari en iPhone"…: enough for a person to recognise a session. */

@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono'
-import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
+import { hostCookie } from '../http/cookies'
 import { spendLinkAndSignIn } from '../auth/accounts'
 import { checkEmail, normalizeEmail } from '../auth/emails'
 import { maskEmail, requestEmailLogin, signInWithCode } from '../auth/email-login'
@@ -18,9 +18,8 @@ import { withNotice } from './notices'
 
 export const emailLoginRoutes = new Hono<AppEnv>()
 
-/** Holds the secret that binds a login request's code to the browser that asked. */
-const REQUEST_COOKIE = 'login_request'
-const REQUEST_COOKIE_PATH = '/login'
+/** Holds the secret that binds a login request's code to the browser that asked; read only by /login/code. */
+const requestCookie = hostCookie('login_request', TOKEN_LIFETIME.login)
 
 emailLoginRoutes.get('/login/email', async (c) => {
   const fromForgot = c.req.query('from') === 'forgot'
@@ -36,13 +35,7 @@ emailLoginRoutes.post('/login/email', async (c) => {
   const budget = await mailBudget(c.var.db, email, clientOf(c).ip)
   const request = await requestEmailLogin(c.var.db, c.var.config, { email, fromForgot }, budget)
   securityLog(c, 'login_link_request', 'answered')
-  setCookie(c, REQUEST_COOKIE, request.browserSecret, {
-    httpOnly: true,
-    secure: true,
-    sameSite: 'Lax',
-    path: REQUEST_COOKIE_PATH,
-    maxAge: TOKEN_LIFETIME.login / 1000,
-  })
+  requestCookie.set(c, request.browserSecret)
   c.executionCtx.waitUntil(c.var.outbox.send(...request.queued))
   return c.html(<EmailLoginSentPage email={email} />)
 })
@@ -52,9 +45,9 @@ emailLoginRoutes.post('/login/code', async (c) => {
   const code = (form.code ?? '').replace(/\s+/g, '')
   const htmx = c.req.header('HX-Request') === 'true'
   if (!/^\d{6}$/.test(code)) return codeProblem(c, htmx, t.emailLogin.codeFormat)
-  const outcome = await signInWithCode(c.var.db, getCookie(c, REQUEST_COOKIE), code, await signInContext(c, 'code'))
+  const outcome = await signInWithCode(c.var.db, requestCookie.read(c), code, await signInContext(c, 'code'))
   if (outcome.signedIn) {
-    deleteCookie(c, REQUEST_COOKIE, { path: REQUEST_COOKIE_PATH, secure: true })
+    requestCookie.clear(c)
     beginSession(c, outcome.signedIn, 'code')
     const next = afterSignIn(outcome.signedIn.fromForgot)
     // htmx follows a 303 inside fetch and would swap the whole profile into
@@ -64,7 +57,7 @@ emailLoginRoutes.post('/login/code', async (c) => {
   }
   securityLog(c, 'sign_in', outcome.remaining === 0 ? 'code_exhausted' : 'failed', { method: 'code' })
   if (outcome.remaining === 0) {
-    deleteCookie(c, REQUEST_COOKIE, { path: REQUEST_COOKIE_PATH, secure: true })
+    requestCookie.clear(c)
     if (htmx) return c.body(null, 200, { 'HX-Redirect': '/login/code/vencido' })
     return codeDead(c)
   }

@@ -1,12 +1,12 @@
 import { Hono, type Context } from 'hono'
-import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
+import { hostCookie } from '../http/cookies'
 import { checkEmail, normalizeEmail } from '../auth/emails'
 import { findResetOwner, requestPasswordReset, resetPassword } from '../auth/password-reset'
 import { mailBudget } from '../auth/throttle'
 import { clientOf } from '../http/client'
 import { securityLog } from '../http/log'
 import { checkNewPassword } from '../auth/passwords'
-import { findOneTimeToken } from '../auth/tokens'
+import { findOneTimeToken, TOKEN_LIFETIME } from '../auth/tokens'
 import { clock } from '../clock'
 import type { AppEnv } from '../env'
 import { beginSession, signInContext } from '../http/sign-in'
@@ -23,8 +23,8 @@ import { withNotice } from './notices'
 
 export const passwordRoutes = new Hono<AppEnv>()
 
-const RESET_COOKIE = 'password_reset'
-const RESET_COOKIE_PATH = '/password/reset'
+/** The reset link's token, moved out of the URL; read only by /password/reset. */
+const resetCookie = hostCookie('password_reset', TOKEN_LIFETIME.password_reset)
 
 passwordRoutes.get('/password/forgot', async (c) => c.html(await renderOnce('forgot', () => <ForgotPasswordPage />)))
 
@@ -58,19 +58,19 @@ passwordRoutes.post('/password/forgot', async (c) => {
 
 /**
  * The mailed link. Like Django's PasswordResetConfirmView, it moves the
- * token out of the URL (into an HttpOnly cookie scoped to the reset page)
+ * token out of the URL (into an HttpOnly `__Host-` cookie that only the reset page reads)
  * and redirects, so the token does not stay in the address bar, the history
  * or a Referer. It never spends the token: mail scanners open links too.
  */
 passwordRoutes.get('/password/reset/:token', async (c) => {
   const token = c.req.param('token')
   if (!(await findOneTimeToken(c.var.db, token, 'password_reset'))) return invalidResetLink(c)
-  setCookie(c, RESET_COOKIE, token, { httpOnly: true, secure: true, sameSite: 'Lax', path: RESET_COOKIE_PATH, maxAge: 60 * 60 })
+  resetCookie.set(c, token)
   return c.redirect('/password/reset', 303)
 })
 
 passwordRoutes.get('/password/reset', async (c) => {
-  const owner = await findResetOwner(c.var.db, getCookie(c, RESET_COOKIE))
+  const owner = await findResetOwner(c.var.db, resetCookie.read(c))
   if (!owner) return invalidResetLink(c)
   return c.html(<ResetPasswordPage owner={owner} />)
 })
@@ -80,23 +80,23 @@ passwordRoutes.post('/password/reset', async (c) => {
   const password = form.password ?? ''
   // The owner is read first so the password can be checked against their
   // own name and address before anything is hashed or spent.
-  const owner = await findResetOwner(c.var.db, getCookie(c, RESET_COOKIE))
+  const owner = await findResetOwner(c.var.db, resetCookie.read(c))
   if (!owner) return invalidResetLink(c)
   const errors = checkNewPassword(password, form.password_confirmation ?? '', owner)
   if (errors.password || errors.password_confirmation) return c.html(<ResetPasswordPage owner={owner} errors={errors} />, 422)
   const who = await signInContext(c, 'reset')
   const notice = passwordChangedMail(c.var.config, owner, clientOf(c), clock.now())
-  const reset = await resetPassword(c.var.db, c.var.config.pepper, getCookie(c, RESET_COOKIE), password, who, (account) =>
+  const reset = await resetPassword(c.var.db, c.var.config.pepper, resetCookie.read(c), password, who, (account) =>
     queueMail(c.var.db, c.var.config, notice, { when: sql`EXISTS (SELECT 1 FROM ${users} WHERE ${users.id} IN ${account})` }).insert,
   )
   if (!reset) return invalidResetLink(c)
-  deleteCookie(c, RESET_COOKIE, { path: RESET_COOKIE_PATH, secure: true })
+  resetCookie.clear(c)
   beginSession(c, reset, 'reset') // also sends the queued mails
   return c.redirect(withNotice('/profile', 'contrasena-restablecida'), 303)
 })
 
 function invalidResetLink(c: Context<AppEnv>) {
-  deleteCookie(c, RESET_COOKIE, { path: RESET_COOKIE_PATH, secure: true })
+  resetCookie.clear(c)
   return c.html(
     <MessagePage
       title={t.reset.invalidTitle}
