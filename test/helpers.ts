@@ -86,8 +86,11 @@ export type Page = { status: number; headers: Headers; text: string; location: s
 export class Browser {
   private cookies = new Map<string, { value: string; path: string }>()
 
-  /** Each browser comes from its own address (as Cloudflare reports it), so per-IP limits behave as for real visitors. */
-  readonly ip = `2001:db8::${crypto.randomUUID().slice(0, 4)}:${crypto.randomUUID().slice(0, 4)}`
+  /**
+   * Each browser comes from its own address (as Cloudflare reports it), in
+   * its own IPv6 /64 — per-IP limits key on the /64, as one host owns it.
+   */
+  readonly ip = `2001:db8:${crypto.randomUUID().slice(0, 4)}:${crypto.randomUUID().slice(0, 4)}::1`
 
   constructor(private origin = ORIGIN) {}
 
