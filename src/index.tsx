@@ -26,11 +26,16 @@ import { wellKnownRoutes } from './routes/well-known'
 import { MessagePage } from '../views/message'
 
 /**
- * Room for a pasted 1 MB password (and its confirmation) to come back as a
- * message next to the field (422); anything bigger is refused before it is
- * parsed (413).
+ * The largest form a person can send is the profile: name (100) + email
+ * (254) + current, new and confirmed password (3 × 256) = 1,122 characters.
+ * At worst 4 bytes of UTF-8 each, percent-encoded ×3 = 12 bytes: 13,464
+ * bytes, plus ~70 bytes of field names and separators = ~13.6 KB (the same
+ * form as multipart is smaller: no percent-encoding, ~130 bytes per part).
+ * Rounded up to 16 KiB. Anything bigger is refused before it is parsed
+ * (413), so no handler ever reads, decodes or normalises more than that —
+ * a pasted megabyte gets the "too large" page, not a field message.
  */
-const MAX_BODY_BYTES = 3 * 1024 * 1024
+export const MAX_BODY_BYTES = 16 * 1024
 
 /** Builds the app. Tests pass their own `fetch` to read what Postmark would receive. */
 export function createApp(options: { fetch?: typeof fetch } = {}) {
@@ -84,7 +89,7 @@ export function createApp(options: { fetch?: typeof fetch } = {}) {
 const home = [{ href: '/', label: t.errors.goHome }]
 
 function TooLarge() {
-  return <MessagePage title={t.errors.tooLargeTitle} body={t.errors.tooLarge} links={home} />
+  return <MessagePage title={t.errors.tooLargeTitle} body={`${t.errors.tooLarge} ${t.errors.tooLargeLimits}`} links={home} />
 }
 
 /**

@@ -2,6 +2,8 @@ import { t } from '../i18n'
 import commonPasswords from './common-passwords.txt'
 import { PASSWORD_ITERATIONS, pbkdf2 } from './pbkdf2'
 import { fromBase64Url, toBase64Url } from './encoding'
+import { MAX_EMAIL_LENGTH } from './emails'
+import { MAX_NAME_LENGTH } from './names'
 
 export { PASSWORD_ITERATIONS, PBKDF2_MAX_ITERATIONS } from './pbkdf2'
 export const MIN_PASSWORD_LENGTH = 6 // the help page's rule
@@ -93,10 +95,18 @@ export function isCommonPassword(password: string): boolean {
 
 function isPersonal(password: string, owner: PasswordOwner): boolean {
   const candidate = normalizeForComparison(password).replace(/\s+/g, '')
-  const email = normalizeForComparison(owner.email ?? '')
-  const personal = [email, email.split('@')[0] ?? '', normalizeForComparison(owner.name ?? '').replace(/\s+/g, '')]
+  // Only what could be a real name or address is normalised (NFKC expands
+  // some characters 18×): longer values are ignored for this rule, and the
+  // forms refuse them anyway. The password was capped by checkNewPassword.
+  const email = normalizeForComparison(within(owner.email, MAX_EMAIL_LENGTH))
+  const name = normalizeForComparison(within(owner.name, MAX_NAME_LENGTH))
+  const personal = [email, email.split('@')[0] ?? '', name.replace(/\s+/g, '')]
   // Equal to any of them, or containing one long enough not to match by chance.
   return personal.some((word) => word.length >= 3 && (candidate === word || (word.length >= 4 && candidate.includes(word))))
+}
+
+function within(text: string | undefined, max: number): string {
+  return text && text.length <= max ? text : ''
 }
 
 function normalizeForComparison(text: string): string {

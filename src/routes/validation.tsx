@@ -1,4 +1,6 @@
 import { Hono } from 'hono'
+import { normalizeEmail } from '../auth/emails'
+import { normalizeName } from '../auth/names'
 import { checkNewPassword } from '../auth/passwords'
 import type { AppEnv } from '../env'
 import { readForm } from '../http/forms'
@@ -19,7 +21,10 @@ validationRoutes.post('/validate/password', async (c) => {
   const confirmation = form.password_confirmation ?? ''
   // name/email come from the same form (sign-up fields, or the hidden ones
   // on reset and profile): only to say "not your own name", never trusted.
-  const errors = checkNewPassword(password, confirmation, { name: form.name, email: form.email })
+  // Bounded before anything normalises them: over the caps they come back
+  // one character too long, and checkNewPassword ignores them.
+  const owner = { name: normalizeName(form.name), email: normalizeEmail(form.email) }
+  const errors = checkNewPassword(password, confirmation, owner)
   if (!password) delete errors.password
   if (!confirmation) delete errors.password_confirmation
   return c.html(<PasswordFeedback errors={errors} ok={Boolean(password && confirmation)} />)
