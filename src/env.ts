@@ -36,7 +36,7 @@ export type Variables = {
   /** The results of the page's declared reads, in order (see requireAuthentication). */
   pageData: unknown[]
   /** The lazily resolved session (see currentSession). */
-  resolvedSession: Promise<{ user: User; session: Session; pageData: unknown[] } | null>
+  resolvedSession: Promise<{ user: User; session: Session; pageData: unknown[]; renewed: boolean } | null>
 }
 
 export type AppEnv = { Bindings: Bindings; Variables: Variables }

@@ -61,13 +61,16 @@ describe('login', () => {
     spy.mockRestore()
   })
 
-  it('an unverified account with the right password gets the verification mail again and is told so', async () => {
+  it('an unconfirmed account with the right password gets the same page as a wrong password, and its confirmation mail again', async () => {
     const email = uniqueEmail()
     await new Browser().post('/signup', { name: 'Sin Verificar', email, password: PASSWORD, password_confirmation: PASSWORD })
     const browser = new Browser()
     const page = await browser.post('/login', { email, password: PASSWORD })
-    expect(page.status).toBe(403)
-    expect(visibleText(page.text)).toContain('Le enviamos de nuevo el enlace de confirmación')
+    const wrong = await new Browser().post('/login', { email: uniqueEmail('nadie'), password: PASSWORD })
+    expect(page.status).toBe(401)
+    expect(wrong.status).toBe(401)
+    expect(visibleText(page.text)).toBe(visibleText(wrong.text).replace(/value="[^"]*"/, ''))
+    expect(visibleText(page.text)).toContain('Si acaba de crear su cuenta, primero confírmela')
     expect(mailsTo(email, 'email-verification')).toHaveLength(2)
     expect(browser.cookie('__Host-session')).toBeUndefined()
   })

@@ -1,7 +1,7 @@
 import { t } from '../src/i18n'
 import { Layout } from './layout'
 import { Field } from './partials/field'
-import { FormAlert, Reminder } from './partials/notices'
+import { FormAlert, Reminder, SwitchAccountField, SwitchAccountWarning, type SwitchWarning } from './partials/notices'
 
 /** Step 1: ask for a sign-in link and code by mail. */
 export function EmailLoginPage({ email, error, fromForgot }: { email?: string; error?: string; fromForgot?: boolean }) {
@@ -92,12 +92,14 @@ export function CodeForm({ feedback = {} }: { feedback?: CodeFeedbackProps }) {
 }
 
 /** The mailed link: one button, so a mail scanner's GET signs nobody in. */
-export function ContinueAsPage({ maskedEmail, token }: { maskedEmail: string; token: string }) {
+export function ContinueAsPage({ maskedEmail, token, warning }: { maskedEmail: string; token: string; warning?: SwitchWarning | null }) {
   return (
     <Layout title={t.emailLogin.continueTitle}>
       <h1>{t.emailLogin.continueTitle}</h1>
+      <SwitchAccountWarning warning={warning} />
       <p>{t.emailLogin.continueIntro}</p>
       <form method="post" action={`/login/email/${token}`}>
+        <SwitchAccountField warning={warning} />
         <button class="button" type="submit">
           {t.emailLogin.continueAs(maskedEmail)}
         </button>

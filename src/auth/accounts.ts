@@ -1,80 +1,51 @@
-import { eq, inArray, sql, type SQL } from 'drizzle-orm'
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import { clock } from '../clock'
 import type { Database } from '../db/client'
-import { throttles, users, type SecurityEventType, type User } from '../db/schema'
+import { users, type SecurityEventType, type User } from '../db/schema'
 import type { Client } from '../http/client'
 import { queuedIds } from '../mail/outbox'
 import { recordEvent } from './activity'
-import { LOGIN_FAILURES } from './limits'
-import { DUMMY_HASH, hashPassword, needsRehash, verifyPassword } from './passwords'
-import { hashSecret } from './secrets'
 import { deleteUserSessions } from './sessions'
 import { prepareSignIn, type SignInContext } from './sign-in'
-import { hit } from './throttle'
-import { spendOneTimeToken, type TokenMatch } from './tokens'
-
-export const MAX_NAME_LENGTH = 100
+import { refund } from './throttle'
+import { whileHashIs } from './authentication'
+import { spendAllTokens, spendOneTimeToken, type TokenMatch } from './tokens'
 
 export function findUserByEmail(db: Database, email: string) {
   return db.select().from(users).where(eq(users.email, email)).get()
 }
 
 /**
- * Checks an email and password. Failures are counted per account (known or
- * not, so both are throttled alike) in D1, globally; past the limit the
- * answer is `throttled`, whatever the password. Unknown addresses are
- * verified against a dummy hash so they take as long as a wrong password.
- * On success, also returns the upgraded hash when the stored one uses old
- * parameters.
+ * An account whose address was confirmed by someone other than the person
+ * who signed up has no password until its owner chooses one (see
+ * confirmEmail): stored as '' — never a valid hash, so nothing verifies.
  */
-export async function authenticate(db: Database, pepper: string | null, email: string, password: string, client: Client) {
-  const failuresKey = `login-failures:${await hashSecret(email)}`
-  const now = clock.now()
-  const [found, counter] = await db.batch([
-    db.select().from(users).where(eq(users.email, email)),
-    db.select().from(throttles).where(eq(throttles.key, failuresKey)),
-  ])
-  const user = found[0]
-  const failures = counter[0]
-  if (failures && failures.resetAt > now && failures.count >= LOGIN_FAILURES.limit) {
-    return { outcome: 'throttled' as const, retryAfterSeconds: Math.ceil((failures.resetAt - now) / 1000) }
-  }
-  const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH, pepper)
-  if (!user || !ok) {
-    const count = hit(db, failuresKey, LOGIN_FAILURES.window)
-    await (user ? db.batch([count, recordEvent(db, user.id, 'sign_in_failed', client, 'password')]) : count)
-    return { outcome: 'failed' as const }
-  }
-  const upgradedHash = needsRehash(user.passwordHash, pepper) ? await hashPassword(password, pepper) : null
-  return { outcome: 'ok' as const, user, upgradedHash }
+export function hasPassword(user: Pick<User, 'passwordHash'>): boolean {
+  return user.passwordHash !== NO_PASSWORD
 }
-
-/**
- * Starts a session after a password sign-in. In the same batch: the device,
- * the event, and a rehash, if any.
- */
-export async function signIn(db: Database, user: User, upgradedHash: string | null, who: SignInContext) {
-  const signingIn = await prepareSignIn(db, user.id, who)
-  const rehash = upgradedHash && db.update(users).set({ passwordHash: upgradedHash }).where(eq(users.id, user.id))
-  const results = await db.batch([...signingIn.statements, ...(rehash ? [rehash] : [])] as [BatchItem<'sqlite'>])
-  return { token: signingIn.token, ...newDeviceNotice(signingIn.queued(results, 0)) }
-}
+export const NO_PASSWORD = ''
 
 /**
  * Spends a mailed link (or a login code) and signs its owner in on a fresh
- * session, in one atomic batch: the user row changes (`changes`), other
- * sessions are revoked when asked, the new session, device and events are
- * written, the token and its siblings die. `signedIn` is null for a used,
+ * session, in one atomic batch: the user row changes, other sessions are
+ * revoked when asked, the new session, device and events are written, the
+ * token and its siblings die (every outstanding token of the account, with
+ * `spendAll`, for a password change). Every kind of link proves the
+ * mailbox, so every one confirms the address — and one that confirms it
+ * for the first time discards the password chosen at sign-up unless
+ * `passwordHash` says otherwise (see confirmEmail): whoever chose it has
+ * not shown that the mailbox is theirs. `signedIn` is null for a used,
  * expired or forged link; `results` are those of the `before` statements.
  */
 export async function spendLinkAndSignIn(
   db: Database,
   match: TokenMatch | null,
-  changes: Partial<typeof users.$inferInsert>,
+  changes: { passwordHash?: string | SQL },
   options: {
     who: SignInContext
     revokeSessions?: boolean
+    spendAll?: boolean
     events?: SecurityEventType[]
     /** More effects guarded by the owner subquery (a mail to queue, say). */
     effects?: (owner: SQL) => BatchItem<'sqlite'>[]
@@ -88,67 +59,85 @@ export async function spendLinkAndSignIn(
     match,
     async (owner) => {
       signingIn = await prepareSignIn(db, owner, options.who)
+      // SET expressions read the row as it was, so `email_verified_at IS NULL` means "not confirmed before this link".
       const update = db
         .update(users)
-        // A used link also proves mail reaches the address again: clear a bounce mark.
         .set({
-          ...changes,
+          passwordHash: changes.passwordHash ?? sql`CASE WHEN ${users.emailVerifiedAt} IS NULL THEN ${NO_PASSWORD} ELSE ${users.passwordHash} END`,
           emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, ${clock.now()})`,
+          // A used link also proves mail reaches the address again: clear a bounce mark.
           mailBouncedAt: null,
           mailBounceType: null,
           updatedAt: clock.now(),
         })
         .where(inArray(users.id, owner))
         .returning()
-      // Every kind of link proves the mailbox, so every one verifies the address.
       const revoke = options.revokeSessions ? [deleteUserSessions(db, owner)] : []
       const events = (options.events ?? []).map((type) => recordEvent(db, owner, type, options.who.client))
       return [update, ...revoke, ...signingIn.statements, ...events, ...(options.effects?.(owner) ?? [])]
     },
     options,
   )
-  const firstEffect = (options.before?.length ?? 0) + 1
-  const user = (outcome?.results[firstEffect] as User[] | undefined)?.[0]
-  const signInAt = firstEffect + 1 + (options.revokeSessions ? 1 : 0)
+  // Where each step's results are: spendOneTimeToken runs `before`, its own match, then these effects in order.
+  const results = outcome?.results ?? []
+  const at = { update: (options.before?.length ?? 0) + 1 }
+  const signInAt = at.update + 1 + (options.revokeSessions ? 1 : 0)
+  const effectsAt = signInAt + (signingIn?.statements.length ?? 0) + (options.events?.length ?? 0)
+  const user = (results[at.update] as User[] | undefined)?.[0]
   const signedIn =
     user && outcome?.spent && signingIn
       ? {
           user,
           sessionToken: signingIn.token,
           fromForgot: outcome.spent.fromForgot,
-          ...newDeviceNotice(signingIn.queued(outcome.results, signInAt)),
+          /** No password on the account (discarded above, or never chosen): the profile asks for one. */
+          needsPassword: !hasPassword(user),
+          ...newDeviceNotice(signingIn.queued(results, signInAt)),
         }
       : null
-  return { signedIn, results: outcome?.results ?? [] }
+  return { signedIn, results, effectResult: (i: number) => results[effectsAt + i] }
 }
 
 /**
- * Saves the profile. A new password revokes every other session of the
- * user (this one stays), is recorded, and queues the "password changed"
- * notice, in the same batch. Returns the outbox ids to send.
+ * Saves the profile. A new password, in one batch guarded by the hash this
+ * request read or checked (whileHashIs: a change that commits first wins),
+ * revokes every other session of the user (this one stays), spends every
+ * outstanding link and code of the account, is recorded, gives back the
+ * re-authentication attempt, and queues the "password changed" notice.
+ * Returns the outbox ids to send, or null when the password changed in
+ * between and nothing was written.
  */
 export async function updateProfile(
   db: Database,
   user: User,
   keepSessionId: string,
   changes: { name: string; passwordHash?: string },
-  notice: { client: Client; mail: BatchItem<'sqlite'> },
+  notice: { client: Client; mail: (guard: SQL) => BatchItem<'sqlite'>; attemptKey: string | null },
 ) {
-  const update = db
-    .update(users)
-    .set({ ...changes, updatedAt: clock.now() })
-    .where(eq(users.id, user.id))
-  if (!changes.passwordHash) return void (await update)
+  if (!changes.passwordHash) {
+    await db.update(users).set({ name: changes.name, updatedAt: clock.now() }).where(eq(users.id, user.id))
+    return []
+  }
+  const owner = whileHashIs(user)
+  const guard = sql`EXISTS ${owner}`
   const results = await db.batch([
-    update,
-    deleteUserSessions(db, user.id, keepSessionId),
-    recordEvent(db, user.id, 'password_changed', notice.client),
-    notice.mail,
+    deleteUserSessions(db, owner, keepSessionId),
+    spendAllTokens(db, owner),
+    recordEvent(db, owner, 'password_changed', notice.client),
+    notice.mail(guard),
+    ...(notice.attemptKey ? [refund(db, notice.attemptKey, guard)] : []),
+    // Last: it changes the hash the guard reads.
+    db
+      .update(users)
+      .set({ ...changes, updatedAt: clock.now() })
+      .where(and(eq(users.id, user.id), eq(users.passwordHash, user.passwordHash)))
+      .returning({ id: users.id }),
   ])
-  return queuedIds(results.at(-1))
+  if ((results.at(-1) as unknown[]).length === 0) return null
+  return queuedIds(results[3])
 }
 
 /** The sign-in batch queued a notice exactly when the device was new to the account. */
-function newDeviceNotice(queued: string[]) {
+export function newDeviceNotice(queued: string[]) {
   return { newDevice: queued.length > 0, queued }
 }

@@ -1,11 +1,12 @@
-import { and, eq, not } from 'drizzle-orm'
+import { and, eq, gt, not, sql } from 'drizzle-orm'
+import { clock } from '../clock'
 import type { Database } from '../db/client'
-import { oneTimeTokens } from '../db/schema'
+import { oneTimeTokens, throttles } from '../db/schema'
 import type { Config } from '../config'
 import { loginLinkMail, queueMail } from '../mail/messages'
 import { queuedIds } from '../mail/outbox'
 import { findUserByEmail, spendLinkAndSignIn } from './accounts'
-import { CODE_ATTEMPTS } from './limits'
+import { CODE_ATTEMPTS, CODE_ATTEMPTS_PER_DAY } from './limits'
 import { generateSecret, hashSecret, isWellFormedSecret } from './secrets'
 import type { SignInContext } from './sign-in'
 import { countOf, hit, within, type MailBudget } from './throttle'
@@ -44,7 +45,11 @@ export async function requestEmailLogin(db: Database, config: Config, input: { e
       expiresAt: request.expiresAt,
       when: budget.allows,
     })
-  const results = await db.batch([...budget.statements, request.insert, ...(mail ? [mail.insert] : [])])
+  // The code's attempt counter starts with the request, for every address
+  // alike: its window is the request's life, which tells a dead code (expired,
+  // used up) from a wrong one without revealing whether an account exists.
+  const attempts = db.insert(throttles).values({ key: codeAttemptsKey(browser.hash), count: 0, resetAt: request.expiresAt })
+  const results = await db.batch([...budget.statements, attempts, request.insert, ...(mail ? [mail.insert] : [])])
   return { browserSecret: browser.secret, queued: mail ? queuedIds(results.at(-1)) : [] }
 }
 
@@ -52,12 +57,20 @@ export async function requestEmailLogin(db: Database, config: Config, input: { e
  * Tries a code from the browser holding `browserSecret`. Attempts are counted
  * per request (per browser secret) whether or not an account is behind it,
  * so an unknown address answers exactly like a known one; the fifth wrong
- * attempt deletes the request, after which even the right code fails.
+ * attempt deletes the request, after which even the right code fails. Across
+ * requests, an account takes at most CODE_ATTEMPTS_PER_DAY code attempts a
+ * day (5 per request × 5 requests per 15 minutes would otherwise allow
+ * ~2,400): past it codes stop working for the account, links do not.
+ * `remaining` is 0 when this browser's request is dead for any reason
+ * (used up, expired, over the daily ceiling), so the page can lead to a new one.
  */
 export async function signInWithCode(db: Database, browserSecret: string | undefined, code: string, who: SignInContext) {
   if (!isWellFormedSecret(browserSecret)) return { signedIn: null, remaining: 0 }
   const browserHash = await hashSecret(browserSecret)
-  const attemptsKey = `login-code:${browserHash}`
+  const attemptsKey = codeAttemptsKey(browserHash)
+  const ofThisBrowser = and(eq(oneTimeTokens.browserHash, browserHash), eq(oneTimeTokens.purpose, 'login'))
+  // Keyed by the account behind this browser's request (by the browser when there is none).
+  const dailyKey = sql`'login-code-day:' || coalesce((SELECT ${oneTimeTokens.userId} FROM ${oneTimeTokens} WHERE ${ofThisBrowser}), ${`browser:${browserHash}`})`
   const { signedIn, results } = await spendLinkAndSignIn(
     db,
     {
@@ -66,16 +79,29 @@ export async function signInWithCode(db: Database, browserSecret: string | undef
         eq(oneTimeTokens.browserHash, browserHash),
         eq(oneTimeTokens.codeHash, await hashSecret(`${browserSecret}:${code}`)),
         within(attemptsKey, CODE_ATTEMPTS),
+        within(dailyKey, CODE_ATTEMPTS_PER_DAY.limit),
       )!,
     },
     {},
     {
       who,
-      before: [hit(db, attemptsKey, TOKEN_LIFETIME.login)],
-      after: [db.delete(oneTimeTokens).where(and(eq(oneTimeTokens.browserHash, browserHash), not(within(attemptsKey, CODE_ATTEMPTS - 1))))],
+      before: [
+        db.select({ resetAt: throttles.resetAt }).from(throttles).where(and(eq(throttles.key, attemptsKey), gt(throttles.resetAt, clock.now()))),
+        hit(db, attemptsKey, TOKEN_LIFETIME.login),
+        hit(db, dailyKey, CODE_ATTEMPTS_PER_DAY.window),
+      ],
+      after: [db.delete(oneTimeTokens).where(and(ofThisBrowser, not(within(attemptsKey, CODE_ATTEMPTS - 1))))],
     },
   )
-  return { signedIn, remaining: signedIn ? CODE_ATTEMPTS : Math.max(0, CODE_ATTEMPTS - countOf(results[0])) }
+  if (signedIn) return { signedIn, remaining: CODE_ATTEMPTS }
+  const live = (results[0] as unknown[]).length > 0
+  const overDaily = countOf(results[2]) > CODE_ATTEMPTS_PER_DAY.limit
+  return { signedIn, remaining: live && !overDaily ? Math.max(0, CODE_ATTEMPTS - countOf(results[1])) : 0 }
+}
+
+/** The per-request code attempt counter, created with the request (see requestEmailLogin). */
+function codeAttemptsKey(browserHash: string) {
+  return `login-code:${browserHash}`
 }
 
 /** Six uniform random digits (rejection sampling, so no digit is likelier than another). */

@@ -1,4 +1,4 @@
-import { HOUR, MINUTE } from '../clock'
+import { DAY, HOUR, MINUTE } from '../clock'
 
 /**
  * Every limit of the account system, in one place (README "Security" lists
@@ -7,7 +7,13 @@ import { HOUR, MINUTE } from '../clock'
  * bindings declared in wrangler.toml.
  */
 
-/** Failed password sign-ins per account (known or not) before 429 — far below NIST's 100. */
+/**
+ * Password attempts per account (known or not) before 429 — far below
+ * NIST's 100. Counted before hashing; the right password is given back.
+ * Strangers share one counter per mailbox; each browser that has signed in
+ * to the account before has its own. Wrong current passwords on the
+ * profile count here too.
+ */
 export const LOGIN_FAILURES = { limit: 10, window: 15 * MINUTE }
 
 /** Mails that a request can cause (verification, reset, sign-in link, "account exists"), per address. */
@@ -18,6 +24,9 @@ export const MAILS_PER_IP = { limit: 10, window: HOUR }
 
 /** Code attempts per login request. */
 export const CODE_ATTEMPTS = 5
+
+/** Code attempts per account across all its requests; past it only the mailed link works until the window ends. */
+export const CODE_ATTEMPTS_PER_DAY = { limit: 20, window: DAY }
 
 // Per-IP request rates (30 POSTs a minute on each form, 120 inline checks a
 // minute) are set where the bindings are declared: wrangler.toml [[ratelimits]].

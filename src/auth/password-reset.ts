@@ -44,8 +44,8 @@ export function findResetOwner(db: Database, token: string | undefined) {
 /**
  * Sets the new password from a reset link. In one batch: the new hash, every
  * existing session revoked (whoever had the old password is out), a fresh
- * session for this browser, the link and every other reset link spent, the
- * change recorded.
+ * session for this browser, the link and every other link or code of the
+ * account spent, the change recorded.
  */
 export async function resetPassword(
   db: Database,
@@ -56,13 +56,13 @@ export async function resetPassword(
   notice: (owner: SQL) => BatchItem<'sqlite'>,
 ) {
   const passwordHash = await hashPassword(password, pepper)
-  const { signedIn, results } = await spendLinkAndSignIn(db, await matchToken(token, 'password_reset'), { passwordHash }, {
+  const { signedIn, effectResult } = await spendLinkAndSignIn(db, await matchToken(token, 'password_reset'), { passwordHash }, {
     who,
     revokeSessions: true,
+    spendAll: true, // every outstanding link and code of the account, not only resets
     events: ['password_changed'],
     effects: (owner) => [notice(owner)],
   })
-  // The notice is the last effect, just before the spend; it joins the
-  // sign-in's own queued mail (a new device's notice), not replaces it.
-  return signedIn ? { ...signedIn, queued: [...signedIn.queued, ...queuedIds(results.at(-2))] } : null
+  // The notice joins the sign-in's own queued mail (a new device's notice), not replaces it.
+  return signedIn ? { ...signedIn, queued: [...signedIn.queued, ...queuedIds(effectResult(0))] } : null
 }

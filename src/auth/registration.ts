@@ -1,15 +1,16 @@
 import { createId } from '@paralleldrive/cuid2'
-import { and, not, sql } from 'drizzle-orm'
+import { and, eq, not, sql } from 'drizzle-orm'
 import { clock } from '../clock'
 import type { Config } from '../config'
 import type { Database } from '../db/client'
-import { users, type User } from '../db/schema'
+import { oneTimeTokens, users, type User } from '../db/schema'
 import { accountExistsMail, queueMail, verificationMail } from '../mail/messages'
 import { queuedIds } from '../mail/outbox'
-import { findUserByEmail } from './accounts'
+import { findUserByEmail, NO_PASSWORD, spendLinkAndSignIn } from './accounts'
 import { hashPassword } from './passwords'
 import type { MailBudget } from './throttle'
-import { newOneTimeToken } from './tokens'
+import type { SignInContext } from './sign-in'
+import { matchToken, newOneTimeToken } from './tokens'
 
 /**
  * Creates an unverified account, its verification token and its mail in one
@@ -26,14 +27,16 @@ export async function registerUser(
   pepper: string | null,
   input: { name: string; email: string; password: string },
   budget: MailBudget,
+  browserHash: string,
 ) {
   const passwordHash = await hashPassword(input.password, pepper)
   const owner = await findUserByEmail(db, input.email)
   const now = clock.now()
   const id = createId()
-  const verification = await newOneTimeToken(db, { userId: id }, 'email_verification', { when: budget.allows })
+  // Bound to the browser that signed up: confirming there keeps the password (see confirmEmail).
+  const verification = await newOneTimeToken(db, { userId: id }, 'email_verification', { when: budget.allows, browserHash })
   const created = sql`EXISTS (SELECT 1 FROM ${users} WHERE ${users.id} = ${id})`
-  const verificationMailRow = queueMail(db, config, verificationMail(config, input, verification.token), {
+  const verificationMailRow = queueMail(db, config, verificationMail(config, input.email, verification.token), {
     holdsSecret: true,
     expiresAt: verification.expiresAt,
     when: and(created, budget.allows),
@@ -49,14 +52,41 @@ export async function registerUser(
   return queuedIds(...results.slice(budget.statements.length + 2))
 }
 
-/** A new verification link and its mail for an unverified account, within its mail budget. Returns the outbox ids. */
-export async function renewVerification(db: Database, config: Config, user: User, budget: MailBudget) {
-  const verification = await newOneTimeToken(db, { userId: user.id }, 'email_verification', { when: budget.allows })
-  const mail = queueMail(db, config, verificationMail(config, user, verification.token), {
+/**
+ * A new verification link and its mail for an unconfirmed account, within
+ * its mail budget; bound to `browserHash` when the browser asking is the one
+ * that signed up. Returns the outbox ids.
+ */
+export async function renewVerification(db: Database, config: Config, user: User, budget: MailBudget, browserHash: string | null) {
+  const verification = await newOneTimeToken(db, { userId: user.id }, 'email_verification', { when: budget.allows, browserHash: browserHash ?? undefined })
+  const mail = queueMail(db, config, verificationMail(config, user.email, verification.token), {
     holdsSecret: true,
     expiresAt: verification.expiresAt,
     when: budget.allows,
   })
   const results = await db.batch([...budget.statements, verification.insert, mail.insert])
   return queuedIds(results.at(-1))
+}
+
+/**
+ * The confirmation link's button. A password chosen at sign-up is only
+ * usable once someone who knew it has confirmed the address: confirming in
+ * the browser that signed up (it holds the pending account's cookie, whose
+ * hash the link carries) keeps it; confirming anywhere else proves only the
+ * mailbox, so the password is discarded and the owner chooses one on the
+ * profile. Otherwise a stranger who signed up with someone else's address
+ * would sign in with his own password once she confirmed it.
+ */
+export async function confirmEmail(db: Database, token: string | undefined, browserHash: string | null, who: SignInContext) {
+  const match = await matchToken(token, 'email_verification')
+  const signedUpHere = match && browserHash
+    ? sql`EXISTS (SELECT 1 FROM ${oneTimeTokens} WHERE ${and(match.where, eq(oneTimeTokens.browserHash, browserHash))})`
+    : sql`false`
+  const { signedIn } = await spendLinkAndSignIn(
+    db,
+    match,
+    { passwordHash: sql`CASE WHEN ${users.emailVerifiedAt} IS NOT NULL OR ${signedUpHere} THEN ${users.passwordHash} ELSE ${NO_PASSWORD} END` },
+    { who, events: ['email_verified'] },
+  )
+  return signedIn
 }

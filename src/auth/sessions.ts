@@ -36,6 +36,7 @@ export async function newSession(db: Database, owner: string | SQL, client: Clie
       sql`SELECT ${createId()}, ${hash}, owner.id, ${now}, ${now + SESSION_LIFETIME}, ${method}, ${client.userAgent}, ${client.city}, ${client.country}, ${now}
           FROM ${ownerQuery(owner)} AS owner`,
     )
+    .returning({ id: sessions.id })
   return { token: secret, insert }
 }
 
@@ -62,14 +63,14 @@ export async function validateSessionToken(db: Database, token: string | undefin
   const session = sessionRows[0]
   const user = userRows[0]
   if (!session || !user) return null
-  const row = { session, user }
-  const renew = row.session.expiresAt - now < RENEW_WHEN_LEFT
-  if (renew || now - row.session.lastSeenAt > LAST_SEEN_EVERY) {
-    row.session.lastSeenAt = now
-    if (renew) row.session.expiresAt = now + SESSION_LIFETIME
-    await db.update(sessions).set({ lastSeenAt: now, expiresAt: row.session.expiresAt }).where(eq(sessions.id, row.session.id))
+  const renewed = session.expiresAt - now < RENEW_WHEN_LEFT
+  if (renewed || now - session.lastSeenAt > LAST_SEEN_EVERY) {
+    session.lastSeenAt = now
+    if (renewed) session.expiresAt = now + SESSION_LIFETIME
+    await db.update(sessions).set({ lastSeenAt: now, expiresAt: session.expiresAt }).where(eq(sessions.id, session.id))
   }
-  return { ...row, pageData }
+  /** `renewed`: the expiry moved, so the browser's cookie must be sent again with the new Max-Age. */
+  return { session, user, pageData, renewed }
 }
 
 /** This account's live sessions, most recently used first, for "Sesiones activas". */

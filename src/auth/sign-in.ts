@@ -1,4 +1,4 @@
-import { eq, sql, type SQL } from 'drizzle-orm'
+import { and, eq, sql, type SQL } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import { clock } from '../clock'
 import type { Database } from '../db/client'
@@ -51,11 +51,16 @@ export async function prepareSignIn(db: Database, owner: string | SQL, who: Sign
     notice.insert,
     rememberDevice,
     recordEvent(db, owner, 'sign_in', who.client, who.method),
-    ...(who.replaces ? [db.delete(sessions).where(eq(sessions.tokenHash, who.replaces))] : []),
+    // Only when this sign-in happens: a dead link or a wrong code leaves the current session alone.
+    ...(who.replaces ? [db.delete(sessions).where(and(eq(sessions.tokenHash, who.replaces), sql`EXISTS ${accountOwner}`))] : []),
   ]
   return {
     token: session.token,
     statements,
+    /** Whether the session was written (its owner guard held), from the batch results. */
+    started(results: unknown[], offset: number) {
+      return (results[offset] as unknown[]).length > 0
+    },
     /** The outbox ids to send after the batch: the notice, when this was a new device. */
     queued(results: unknown[], offset: number) {
       return queuedIds(results[offset + 1])

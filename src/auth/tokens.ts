@@ -4,6 +4,7 @@ import type { BatchItem } from 'drizzle-orm/batch'
 import { clock, DAY, HOUR, MINUTE } from '../clock'
 import type { Database } from '../db/client'
 import { oneTimeTokens, users, type TokenPurpose } from '../db/schema'
+import { ownerQuery } from './owner'
 import { generateSecret, hashSecret, isWellFormedSecret } from './secrets'
 
 /** How long a link in a mail stays good. */
@@ -53,7 +54,7 @@ export function sweepExpiredTokens(db: Database) {
 export async function findOneTimeToken(db: Database, token: string | undefined, purpose: TokenPurpose) {
   if (!isWellFormedSecret(token)) return null
   const row = await db
-    .select({ userId: oneTimeTokens.userId, name: users.name, email: users.email })
+    .select({ userId: oneTimeTokens.userId, name: users.name, email: users.email, emailVerifiedAt: users.emailVerifiedAt })
     .from(oneTimeTokens)
     .innerJoin(users, eq(users.id, oneTimeTokens.userId))
     .where(and(eq(oneTimeTokens.tokenHash, await hashSecret(token)), isLive(purpose)))
@@ -77,13 +78,14 @@ export async function matchToken(token: string | undefined, purpose: TokenPurpos
  * siblings die together. Two simultaneous submissions of one link serialize
  * in D1: the second sees no live token, its effects match no row, and it
  * gets null. `before` statements run first (their results are returned),
- * `after` statements last.
+ * `after` statements last. With `spendAll` (a password change) every
+ * outstanding token of the owner dies, of every purpose.
  */
 export async function spendOneTimeToken(
   db: Database,
   match: TokenMatch | null,
   effects: (owner: SQL) => Promise<BatchItem<'sqlite'>[]>,
-  extra: { before?: BatchItem<'sqlite'>[]; after?: BatchItem<'sqlite'>[] } = {},
+  extra: { before?: BatchItem<'sqlite'>[]; after?: BatchItem<'sqlite'>[]; spendAll?: boolean } = {},
 ) {
   if (!match) return null
   const live = and(match.where, isLive(match.purpose))
@@ -93,12 +95,21 @@ export async function spendOneTimeToken(
     .from(oneTimeTokens)
     .where(live)})`
   const matched = db.select({ userId: oneTimeTokens.userId, fromForgot: oneTimeTokens.fromForgot }).from(oneTimeTokens).where(live)
-  const spend = db.delete(oneTimeTokens).where(and(eq(oneTimeTokens.purpose, match.purpose), inArray(oneTimeTokens.userId, owner)))
+  const spend = extra.spendAll ? spendAllTokens(db, owner) : db.delete(oneTimeTokens).where(and(eq(oneTimeTokens.purpose, match.purpose), inArray(oneTimeTokens.userId, owner)))
   const before = extra.before ?? []
   const statements = [...before, matched, ...(await effects(owner)), spend, ...(extra.after ?? [])]
   const results = (await db.batch(statements as unknown as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]])) as unknown[]
   const spent = (results[before.length] as { userId: string; fromForgot: boolean }[])[0]
   return { spent: spent ?? null, results }
+}
+
+/**
+ * Every outstanding link and code of the account — sign-in, verification,
+ * reset — for the batch that changes its password: a link mailed before
+ * the change must not open the account after it.
+ */
+export function spendAllTokens(db: Database, owner: string | SQL) {
+  return db.delete(oneTimeTokens).where(inArray(oneTimeTokens.userId, ownerQuery(owner)))
 }
 
 function isLive(purpose: TokenPurpose) {

@@ -100,6 +100,7 @@ export type SecurityEventType =
   | 'password_changed'
   | 'sessions_revoked'
   | 'email_verified'
+  | 'reauthentication_failed'
 export type SecurityEvent = typeof securityEvents.$inferSelect
 export type TokenPurpose = 'password_reset' | 'email_verification' | 'login'
 export type User = typeof users.$inferSelect

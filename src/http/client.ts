@@ -64,3 +64,8 @@ export function describeDevice(userAgent: string | null): string {
 export function describePlace(place: { city: string | null; country: string | null }): string | null {
   return [place.city, place.country].filter(Boolean).join(', ') || null
 }
+
+/** Who asks for a mail, for the mail budget: the IP and, if this browser has one, its device id. */
+export async function mailRequesterOf(c: Context): Promise<{ ip: string | null; deviceHash: string | null }> {
+  return { ip: clientOf(c).ip, deviceHash: await knownDeviceOf(c) }
+}

@@ -21,7 +21,8 @@ export const es = {
     forgot: 'Olvidé mi contraseña',
     noAccount: '¿No tiene cuenta?',
     signupLink: 'Crear una cuenta',
-    invalid: 'El correo electrónico o la contraseña no son correctos.',
+    invalid:
+      'El correo electrónico o la contraseña no son correctos. Si acaba de crear su cuenta, primero confírmela con el enlace que le enviamos por correo.',
     unverifiedTitle: 'Confirme su correo electrónico',
     unverified:
       'Su cuenta aún no está confirmada. Le enviamos de nuevo el enlace de confirmación: revise su bandeja de entrada y también la carpeta de correo no deseado o basura.',
@@ -44,7 +45,7 @@ export const es = {
     codeWrong: (remaining: number) =>
       `Código incorrecto o vencido. Le ${remaining === 1 ? 'queda 1 intento' : `quedan ${remaining} intentos`}.`,
     codeDeadTitle: 'Este código ya no es válido',
-    codeDead: 'El código venció o se agotaron los intentos. Pida un código nuevo.',
+    codeDead: 'El código venció, ya fue usado o se agotaron los intentos. Pida un código nuevo, o abra el enlace del correo si aún lo tiene.',
     askAgain: 'Pedir un enlace y un código nuevos',
     continueTitle: 'Iniciar sesión',
     continueAs: (masked: string) => `Continuar como ${masked}`,
@@ -64,6 +65,7 @@ export const es = {
   verify: {
     title: 'Confirmar su correo electrónico',
     intro: 'Presione el botón para confirmar su correo electrónico e iniciar sesión.',
+    account: (masked: string) => `Cuenta: ${masked}`,
     submit: 'CONFIRMAR MI CORREO',
     invalidTitle: 'Este enlace ya no es válido',
     invalid:
@@ -81,6 +83,7 @@ export const es = {
   reset: {
     title: 'Elija una nueva contraseña',
     intro: 'Deberá elegir una nueva contraseña para recuperar el acceso a su cuenta. Las contraseñas deben tener al menos 6 caracteres.',
+    account: (masked: string) => `Cuenta: ${masked}`,
     submit: 'GUARDAR CONTRASEÑA',
     invalidTitle: 'Este enlace ya no es válido',
     invalid: 'El enlace para restablecer la contraseña venció o ya fue usado. Puede pedir uno nuevo.',
@@ -97,7 +100,13 @@ export const es = {
     verified: 'Su correo electrónico fue confirmado. ¡Bienvenido!',
     bouncing:
       'Los correos a su dirección están rebotando: no le llegarán enlaces de restablecimiento ni avisos de seguridad. Revise que la dirección exista y acepte correo, o escríbanos a soporte.',
+    createPassword:
+      'Su correo electrónico fue confirmado y ya inició sesión. Su cuenta aún no tiene contraseña: elija una aquí abajo y presione GUARDAR PERFIL.',
     choosePassword: 'Inició sesión con el enlace de su correo. Si olvidó su contraseña, elija una nueva aquí abajo y presione GUARDAR PERFIL.',
+  },
+  switchAccount: {
+    notice: (current: string, target: string) =>
+      `Ahora tiene abierta la sesión de ${current}. Este enlace es de la cuenta ${target}: si continúa, cerraremos su sesión actual y entrará como ${target}.`,
   },
   menu: {
     label: 'Menú del usuario',
@@ -123,6 +132,9 @@ export const es = {
     passwordPersonal: 'No use su nombre ni su correo electrónico como contraseña.',
     confirmationRequired: 'Vuelva a escribir la contraseña para confirmarla.',
     currentPasswordWrong: 'La contraseña actual no es correcta.',
+    currentPasswordThrottled: (minutes: number) =>
+      `Demasiados intentos con una contraseña incorrecta. Por su seguridad, espere ${minutes} ${minutes === 1 ? 'minuto' : 'minutos'} antes de volver a intentarlo. Su sesión sigue abierta.`,
+    passwordChangedMeanwhile: 'Su contraseña acaba de cambiar desde otro lugar. Vuelva a escribir la contraseña actual.',
     formTitle: 'Revise los campos marcados.',
     forbiddenTitle: 'Solicitud rechazada',
     forbidden: 'Por su seguridad rechazamos este envío porque no vino de esta página. Vuelva a intentarlo desde el formulario.',
@@ -137,6 +149,7 @@ export const es = {
   },
   mail: {
     ignore: 'Si no fue usted, ignore este correo: su cuenta sigue segura.',
+    ignoreUnconfirmed: 'Si no creó esta cuenta, ignore este correo.',
     validFor: (what: string) => `Este enlace vence en ${what} y solo puede usarse una vez.`,
     oneHour: '1 hora',
     oneDay: '24 horas',
@@ -179,6 +192,7 @@ export const es = {
       password_changed: 'Contraseña cambiada',
       sessions_revoked: 'Sesiones cerradas',
       email_verified: 'Correo electrónico confirmado',
+      reauthentication_failed: 'Contraseña actual incorrecta en el perfil',
     } as Record<string, string>,
     methods: {
       password: 'con contraseña',

@@ -8,16 +8,22 @@ import type { SQL } from 'drizzle-orm'
 import { enqueueMail } from './outbox'
 import type { OutgoingMail } from './transport'
 
-type Recipient = { email: string; name: string }
+/**
+ * Whom a mail greets. The name is the one typed at sign-up: until someone
+ * has confirmed the address, it is text a stranger may have chosen, so a
+ * mail to an unconfirmed address neither greets by it nor carries it, and
+ * says what to do if the person never created the account.
+ */
+type Recipient = { email: string; name: string; emailVerifiedAt: number | null }
 
 // One function per mail, each returning the rendered mail (text and HTML
 // from the same content). Links come only from APP_URL (appLink), never from
 // the request's Host header: a poisoned Host must not end up in a mail.
 
-export function verificationMail(config: Config, to: Recipient, token: string) {
-  return render(config, to, 'email-verification', {
+/** To an address nobody has confirmed yet: no name (see Recipient). */
+export function verificationMail(config: Config, email: string, token: string) {
+  return render(config, { email, name: '', emailVerifiedAt: null }, 'email-verification', {
     subject: t.mail.verifySubject,
-    greeting: t.mail.greeting(to.name),
     paragraphs: [t.mail.verifyIntro],
     action: { label: t.mail.verifyButton, url: appLink(config, `/email/verify/${token}`) },
     after: [{ text: t.mail.validFor(t.mail.oneDay) }],
@@ -27,7 +33,6 @@ export function verificationMail(config: Config, to: Recipient, token: string) {
 export function accountExistsMail(config: Config, to: Recipient) {
   return render(config, to, 'account-exists', {
     subject: t.mail.existsSubject,
-    greeting: t.mail.greeting(to.name),
     paragraphs: [t.mail.existsIntro],
     action: { label: t.login.title, url: appLink(config, '/login') },
     after: [{ text: t.mail.existsForgot, url: appLink(config, '/password/forgot') }],
@@ -37,7 +42,6 @@ export function accountExistsMail(config: Config, to: Recipient) {
 export function passwordResetMail(config: Config, to: Recipient, token: string) {
   return render(config, to, 'password-reset', {
     subject: t.mail.resetSubject,
-    greeting: t.mail.greeting(to.name),
     paragraphs: [t.mail.resetIntro],
     action: { label: t.mail.resetButton, url: appLink(config, `/password/reset/${token}`) },
     after: [{ text: t.mail.validFor(t.mail.oneHour) }],
@@ -47,7 +51,6 @@ export function passwordResetMail(config: Config, to: Recipient, token: string) 
 export function loginLinkMail(config: Config, to: Recipient, token: string, code: string) {
   return render(config, to, 'login-link', {
     subject: t.mail.loginSubject,
-    greeting: t.mail.greeting(to.name),
     paragraphs: [t.mail.loginIntro],
     action: { label: t.mail.loginButton, url: appLink(config, `/login/email/${token}`) },
     code: { intro: t.mail.loginCode, value: code },
@@ -58,9 +61,8 @@ export function loginLinkMail(config: Config, to: Recipient, token: string, code
 /** Addressed inside the sign-in batch, to whoever's account it turns out to be: hence no name in the greeting. */
 export function newSignInMail(config: Config, client: Client, method: SignInMethod): Omit<OutgoingMail, 'to'> {
   const where = [describeDevice(client.userAgent), describePlace(client), client.ip && `IP ${client.ip}`].filter(Boolean).join(' · ')
-  const { to: _, ...mail } = render(config, { email: '', name: '' }, 'new-sign-in', {
+  const { to: _, ...mail } = render(config, { email: '', name: '', emailVerifiedAt: null }, 'new-sign-in', {
     subject: t.mail.newSignInSubject,
-    greeting: t.mail.greetingPlain,
     paragraphs: [t.mail.newSignInIntro(t.activity.methods[method]), where],
     action: { label: t.mail.newSignInButton, url: appLink(config, '/profile#sesiones') },
     after: [{ text: t.mail.newSignInNotYou, url: appLink(config, '/password/forgot') }],
@@ -75,15 +77,16 @@ export function passwordChangedMail(config: Config, to: Recipient, client: Clien
   const where = [describePlace(client) ?? t.mail.unknownPlace, client.ip && `(IP ${client.ip})`].filter(Boolean).join(' ')
   return render(config, to, 'password-changed', {
     subject: t.mail.changedSubject,
-    greeting: t.mail.greeting(to.name),
     paragraphs: [t.mail.changedIntro(`${when.format(at)} ${t.mail.timeZoneNote}`, where), t.mail.changedSessions],
     after: [{ text: t.mail.changedNotYou, url: appLink(config, '/password/forgot') }],
     ignorable: false,
   })
 }
 
-function render(config: Config, to: Recipient, tag: string, content: MailContent): OutgoingMail {
-  return { to: to.email, tag, ...renderMail(config.appName, content) }
+function render(config: Config, to: Recipient, tag: string, content: Omit<MailContent, 'greeting'>): OutgoingMail {
+  const confirmed = to.emailVerifiedAt !== null
+  const greeting = confirmed && to.name ? t.mail.greeting(to.name) : t.mail.greetingPlain
+  return { to: to.email, tag, ...renderMail(config.appName, { ...content, greeting, unconfirmed: !confirmed && content.ignorable !== false }) }
 }
 
 /**

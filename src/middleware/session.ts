@@ -2,7 +2,7 @@ import type { SQL } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import type { Context } from 'hono'
 import { createMiddleware } from 'hono/factory'
-import { clearSessionCookie, readSessionCookie, validateSessionToken } from '../auth/sessions'
+import { clearSessionCookie, readSessionCookie, setSessionCookie, validateSessionToken } from '../auth/sessions'
 import type { Database } from '../db/client'
 import type { AppEnv } from '../env'
 
@@ -28,6 +28,8 @@ async function resolve(c: Context<AppEnv>, reads?: PageReads) {
   if (!token) return null
   const found = await validateSessionToken(c.var.db, token, reads && ((owner) => reads(c.var.db, owner)))
   if (!found) clearSessionCookie(c)
+  // Sliding expiry: the server extended the session, so the cookie's own expiry moves with it.
+  else if (found.renewed) setSessionCookie(c, token)
   return found
 }
 
@@ -42,7 +44,9 @@ async function resolve(c: Context<AppEnv>, reads?: PageReads) {
  */
 export function requireAuthentication(options: { reads?: Record<string, PageReads> } = {}) {
   return createMiddleware<AppEnv>(async (c, next) => {
-    const resolved = resolve(c, options.reads?.[`${c.req.method} ${c.req.path}`])
+    // HEAD is served by the GET handler (Hono), so it reads what GET reads.
+    const method = c.req.method === 'HEAD' ? 'GET' : c.req.method
+    const resolved = resolve(c, options.reads?.[`${method} ${c.req.path}`])
     c.set('resolvedSession', resolved)
     const found = await resolved
     if (!found) {

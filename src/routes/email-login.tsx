@@ -1,5 +1,7 @@
 import { Hono, type Context } from 'hono'
 import { hostCookie } from '../http/cookies'
+import { readSessionCookie } from '../auth/sessions'
+import { switchUnconfirmed, switchWarning } from '../http/account-switch'
 import { spendLinkAndSignIn } from '../auth/accounts'
 import { checkEmail, normalizeEmail } from '../auth/emails'
 import { maskEmail, requestEmailLogin, signInWithCode } from '../auth/email-login'
@@ -8,7 +10,7 @@ import type { AppEnv } from '../env'
 import { readForm } from '../http/forms'
 import { t } from '../i18n'
 import { mailBudget } from '../auth/throttle'
-import { clientOf } from '../http/client'
+import { mailRequesterOf } from '../http/client'
 import { securityLog } from '../http/log'
 import { beginSession, signInContext } from '../http/sign-in'
 import { CodeFeedback, ContinueAsPage, EmailLoginPage, EmailLoginSentPage } from '../../views/email-login'
@@ -20,6 +22,8 @@ export const emailLoginRoutes = new Hono<AppEnv>()
 
 /** Holds the secret that binds a login request's code to the browser that asked; read only by /login/code. */
 const requestCookie = hostCookie('login_request', TOKEN_LIFETIME.login)
+/** A code typed with spaces ("123 456") fits; anything longer is refused unread. */
+const MAX_CODE_INPUT = 16
 
 emailLoginRoutes.get('/login/email', async (c) => {
   const fromForgot = c.req.query('from') === 'forgot'
@@ -32,7 +36,7 @@ emailLoginRoutes.post('/login/email', async (c) => {
   const fromForgot = form.from === 'forgot'
   const error = checkEmail(email)
   if (error) return c.html(<EmailLoginPage email={email} error={error} fromForgot={fromForgot} />, 422)
-  const budget = await mailBudget(c.var.db, email, clientOf(c).ip)
+  const budget = await mailBudget(c.var.db, email, await mailRequesterOf(c))
   const request = await requestEmailLogin(c.var.db, c.var.config, { email, fromForgot }, budget)
   securityLog(c, 'login_link_request', 'answered')
   requestCookie.set(c, request.browserSecret)
@@ -42,24 +46,26 @@ emailLoginRoutes.post('/login/email', async (c) => {
 
 emailLoginRoutes.post('/login/code', async (c) => {
   const form = await readForm(c)
-  const code = (form.code ?? '').replace(/\s+/g, '')
   const htmx = c.req.header('HX-Request') === 'true'
+  // Bounded before any work: a code is 6 digits, perhaps typed with spaces.
+  const code = (form.code ?? '').length <= MAX_CODE_INPUT ? (form.code ?? '').replace(/\s+/g, '') : ''
   if (!/^\d{6}$/.test(code)) return codeProblem(c, htmx, t.emailLogin.codeFormat)
   const outcome = await signInWithCode(c.var.db, requestCookie.read(c), code, await signInContext(c, 'code'))
   if (outcome.signedIn) {
     requestCookie.clear(c)
     beginSession(c, outcome.signedIn, 'code')
-    const next = afterSignIn(outcome.signedIn.fromForgot)
+    const next = afterSignIn(outcome.signedIn)
     // htmx follows a 303 inside fetch and would swap the whole profile into
     // the feedback box; HX-Redirect makes it load the page instead.
     if (htmx) return c.body(null, 200, { 'HX-Redirect': next })
     return c.redirect(next, 303)
   }
-  securityLog(c, 'sign_in', outcome.remaining === 0 ? 'code_exhausted' : 'failed', { method: 'code' })
+  securityLog(c, 'sign_in', outcome.remaining === 0 ? 'code_dead' : 'failed', { method: 'code' })
   if (outcome.remaining === 0) {
+    // Used up, expired or over the account's daily ceiling: lead to a new request.
     requestCookie.clear(c)
     if (htmx) return c.body(null, 200, { 'HX-Redirect': '/login/code/vencido' })
-    return codeDead(c)
+    return c.redirect('/login/code/vencido', 303)
   }
   return codeProblem(c, htmx, t.emailLogin.codeWrong(outcome.remaining))
 })
@@ -71,20 +77,32 @@ emailLoginRoutes.get('/login/code/vencido', (c) => codeDead(c))
 emailLoginRoutes.get('/login/email/:token', async (c) => {
   const link = await findOneTimeToken(c.var.db, c.req.param('token'), 'login')
   if (!link) return invalidLoginLink(c)
-  return c.html(<ContinueAsPage maskedEmail={maskEmail(link.email)} token={c.req.param('token')} />)
+  return c.html(<ContinueAsPage maskedEmail={maskEmail(link.email)} token={c.req.param('token')} warning={await switchWarning(c, link)} />)
 })
 
 emailLoginRoutes.post('/login/email/:token', async (c) => {
-  const match = await matchToken(c.req.param('token'), 'login')
-  const { signedIn } = await spendLinkAndSignIn(c.var.db, match, {}, { who: await signInContext(c, 'link') })
+  const token = c.req.param('token')
+  if (readSessionCookie(c)) {
+    const link = await findOneTimeToken(c.var.db, token, 'login')
+    const warning = await switchWarning(c, link)
+    if (switchUnconfirmed(warning, await readForm(c))) {
+      return c.html(<ContinueAsPage maskedEmail={warning.target} token={token} warning={warning} />, 409)
+    }
+  }
+  const { signedIn } = await spendLinkAndSignIn(c.var.db, await matchToken(token, 'login'), {}, { who: await signInContext(c, 'link') })
   if (!signedIn) return invalidLoginLink(c)
   beginSession(c, signedIn, 'link')
-  return c.redirect(afterSignIn(signedIn.fromForgot), 303)
+  return c.redirect(afterSignIn(signedIn), 303)
 })
 
-/** Someone who came from "Olvidé mi contraseña" lands on the profile with a prompt to choose a new one. */
-function afterSignIn(fromForgot: boolean) {
-  return fromForgot ? withNotice('/profile', 'elija-contrasena') : '/profile'
+/**
+ * Someone who came from "Olvidé mi contraseña" lands on the profile with a
+ * prompt to choose a new password; an account with no password (its first
+ * confirmation came by this link), with a prompt to choose one.
+ */
+function afterSignIn(signedIn: { fromForgot: boolean; needsPassword: boolean }) {
+  if (signedIn.needsPassword) return withNotice('/profile', 'cree-contrasena')
+  return signedIn.fromForgot ? withNotice('/profile', 'elija-contrasena') : '/profile'
 }
 
 function codeProblem(c: Context<AppEnv>, htmx: boolean, error: string) {
@@ -95,7 +113,7 @@ function codeProblem(c: Context<AppEnv>, htmx: boolean, error: string) {
 
 function codeDead(c: Context<AppEnv>) {
   const links = [{ href: '/login/email', label: t.emailLogin.askAgain }]
-  return c.html(<MessagePage title={t.emailLogin.codeDeadTitle} body={t.emailLogin.codeDead} links={links} />, 400)
+  return c.html(<MessagePage title={t.emailLogin.codeDeadTitle} body={t.emailLogin.codeDead} links={links} />)
 }
 
 function invalidLoginLink(c: Context<AppEnv>) {

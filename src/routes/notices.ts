@@ -11,6 +11,7 @@ const notices = {
   'contrasena-restablecida': t.profile.passwordReset,
   verificado: t.profile.verified,
   'elija-contrasena': t.profile.choosePassword,
+  'cree-contrasena': t.profile.createPassword,
   'sesion-cerrada': t.login.signedOut,
   'sesion-revocada': t.sessions.revoked,
   'otras-sesiones-cerradas': t.sessions.othersRevoked,

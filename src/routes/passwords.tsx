@@ -3,10 +3,12 @@ import { hostCookie } from '../http/cookies'
 import { checkEmail, normalizeEmail } from '../auth/emails'
 import { findResetOwner, requestPasswordReset, resetPassword } from '../auth/password-reset'
 import { mailBudget } from '../auth/throttle'
-import { clientOf } from '../http/client'
+import { clientOf, mailRequesterOf } from '../http/client'
 import { securityLog } from '../http/log'
 import { checkNewPassword } from '../auth/passwords'
 import { findOneTimeToken, TOKEN_LIFETIME } from '../auth/tokens'
+import { maskEmail } from '../auth/email-login'
+import { switchUnconfirmed, switchWarning } from '../http/account-switch'
 import { clock } from '../clock'
 import type { AppEnv } from '../env'
 import { beginSession, signInContext } from '../http/sign-in'
@@ -36,8 +38,9 @@ passwordRoutes.post('/password/forgot', async (c) => {
   // Lookup, token and mail all happen after the response: the answer and
   // its timing are the same whether or not the address has an account.
   const client = clientOf(c)
+  const requester = await mailRequesterOf(c)
   c.executionCtx.waitUntil(
-    mailBudget(c.var.db, email, client.ip)
+    mailBudget(c.var.db, email, requester, 'reset')
       .then((budget) => requestPasswordReset(c.var.db, c.var.config, email, budget, client))
       .then((queued) => c.var.outbox.send(...queued))
       // After the response nobody is waiting for an error page: log it.
@@ -72,7 +75,7 @@ passwordRoutes.get('/password/reset/:token', async (c) => {
 passwordRoutes.get('/password/reset', async (c) => {
   const owner = await findResetOwner(c.var.db, resetCookie.read(c))
   if (!owner) return invalidResetLink(c)
-  return c.html(<ResetPasswordPage owner={owner} />)
+  return c.html(<ResetPasswordPage owner={owner} account={maskEmail(owner.email)} warning={await switchWarning(c, owner)} />)
 })
 
 passwordRoutes.post('/password/reset', async (c) => {
@@ -82,10 +85,13 @@ passwordRoutes.post('/password/reset', async (c) => {
   // own name and address before anything is hashed or spent.
   const owner = await findResetOwner(c.var.db, resetCookie.read(c))
   if (!owner) return invalidResetLink(c)
+  const page = { owner, account: maskEmail(owner.email), warning: await switchWarning(c, owner) }
+  if (switchUnconfirmed(page.warning, form)) return c.html(<ResetPasswordPage {...page} />, 409)
   const errors = checkNewPassword(password, form.password_confirmation ?? '', owner)
-  if (errors.password || errors.password_confirmation) return c.html(<ResetPasswordPage owner={owner} errors={errors} />, 422)
+  if (errors.password || errors.password_confirmation) return c.html(<ResetPasswordPage {...page} errors={errors} />, 422)
   const who = await signInContext(c, 'reset')
-  const notice = passwordChangedMail(c.var.config, owner, clientOf(c), clock.now())
+  // The reset itself confirms the address, so the notice greets by name.
+  const notice = passwordChangedMail(c.var.config, { ...owner, emailVerifiedAt: owner.emailVerifiedAt ?? clock.now() }, clientOf(c), clock.now())
   const reset = await resetPassword(c.var.db, c.var.config.pepper, resetCookie.read(c), password, who, (account) =>
     queueMail(c.var.db, c.var.config, notice, { when: sql`EXISTS (SELECT 1 FROM ${users} WHERE ${users.id} IN ${account})` }).insert,
   )

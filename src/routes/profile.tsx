@@ -1,11 +1,13 @@
 import { Hono, type Context } from 'hono'
-import { MAX_NAME_LENGTH, updateProfile } from '../auth/accounts'
+import { hasPassword, updateProfile } from '../auth/accounts'
+import { reauthenticate } from '../auth/authentication'
+import { checkName, normalizeName } from '../auth/names'
 import { listRecentEvents, recordEvent } from '../auth/activity'
-import { checkNewPassword, hashPassword, verifyPassword } from '../auth/passwords'
+import { checkNewPassword, hashPassword } from '../auth/passwords'
 import { clearSessionCookie, deleteUserSession, deleteUserSessions, isFreshSession, listUserSessions } from '../auth/sessions'
 import { clock } from '../clock'
 import type { AppEnv } from '../env'
-import { clientOf } from '../http/client'
+import { clientOf, knownDeviceOf } from '../http/client'
 import { readForm } from '../http/forms'
 import { securityLog } from '../http/log'
 import { t } from '../i18n'
@@ -26,33 +28,54 @@ profileRoutes.post('/profile', async (c) => {
   const user = c.var.user
   const session = c.var.session
   const form = await readForm(c)
-  const name = (form.name ?? '').trim()
+  const name = normalizeName(form.name)
   const password = form.password ?? ''
   const confirmation = form.password_confirmation ?? ''
   const changingPassword = Boolean(password || confirmation) // both blank = keep the current one
 
   const errors: ProfilePageProps['errors'] = {
-    name: !name ? t.errors.nameRequired : name.length > MAX_NAME_LENGTH ? t.errors.nameTooLong : undefined,
+    name: checkName(name),
     ...(changingPassword ? checkNewPassword(password, confirmation, { name, email: user.email }) : {}),
   }
   // Re-authentication: an old session must prove it still knows the password
-  // before replacing it (a borrowed, unlocked laptop is not enough).
-  if (changingPassword && !isFreshSession(session) && !Object.values(errors).some(Boolean)) {
-    const current = form.current_password ?? ''
-    if (!current || !(await verifyPassword(current, user.passwordHash, c.var.config.pepper))) {
-      errors.current_password = t.errors.currentPasswordWrong
+  // before replacing it (a borrowed, unlocked laptop is not enough). Wrong
+  // answers count like wrong sign-ins, so a stolen session cannot guess forever.
+  let attemptKey: string | null = null
+  if (changingPassword && asksCurrentPassword(c) && !Object.values(errors).some(Boolean)) {
+    const check = await reauthenticate(c.var.db, c.var.config.pepper, user, form.current_password ?? '', await knownDeviceOf(c))
+    if (check.outcome === 'throttled') {
+      securityLog(c, 'reauthentication', 'throttled')
+      c.header('Retry-After', String(check.retryAfterSeconds))
+      const minutes = Math.ceil(check.retryAfterSeconds / 60)
+      return c.html(profilePage(c, { name, errors: { current_password: t.errors.currentPasswordThrottled(minutes) } }), 429)
     }
+    if (check.outcome === 'failed') {
+      securityLog(c, 'reauthentication', 'failed')
+      await recordEvent(c.var.db, user.id, 'reauthentication_failed', clientOf(c))
+      errors.current_password = t.errors.currentPasswordWrong
+    } else attemptKey = check.attemptKey
   }
   if (Object.values(errors).some(Boolean)) return c.html(profilePage(c, { name, errors }), 422)
 
   const passwordHash = changingPassword ? await hashPassword(password, c.var.config.pepper) : undefined
-  const notice = queueMail(c.var.db, c.var.config, passwordChangedMail(c.var.config, { ...user, name }, clientOf(c), clock.now()))
-  const queued = await updateProfile(c.var.db, user, session.id, { name, passwordHash }, { client: clientOf(c), mail: notice.insert })
+  const mail = passwordChangedMail(c.var.config, { ...user, name }, clientOf(c), clock.now())
+  const queued = await updateProfile(c.var.db, user, session.id, { name, passwordHash }, {
+    client: clientOf(c),
+    mail: (guard) => queueMail(c.var.db, c.var.config, mail, { when: guard }).insert,
+    attemptKey,
+  })
+  // The password changed since this request read it (a reset elsewhere): nothing was written.
+  if (!queued) return c.html(profilePage(c, { name, errors: { current_password: t.errors.passwordChangedMeanwhile } }), 409)
   if (!changingPassword) return c.redirect(withNotice('/profile', 'guardado'), 303)
   securityLog(c, 'password_change', 'ok')
-  c.executionCtx.waitUntil(c.var.outbox.send(...(queued ?? [])))
+  c.executionCtx.waitUntil(c.var.outbox.send(...queued))
   return c.redirect(withNotice('/profile', 'contrasena-cambiada'), 303)
 })
+
+/** An account with a password asks for it after 10 minutes; one without (see confirmEmail) has nothing to ask. */
+function asksCurrentPassword(c: Context<AppEnv>) {
+  return hasPassword(c.var.user) && !isFreshSession(c.var.session)
+}
 
 // Revoking takes effect on the session's next request: the row is gone, so
 // its cookie no longer resolves (see loadSession).
@@ -87,7 +110,7 @@ function profilePage(c: Context<AppEnv>, props: Pick<ProfilePageProps, 'name' | 
     <ProfilePage
       {...props}
       user={c.var.user}
-      askCurrentPassword={!isFreshSession(c.var.session)}
+      askCurrentPassword={asksCurrentPassword(c)}
       sessions={sessions}
       currentSessionId={c.var.session.id}
       events={events}

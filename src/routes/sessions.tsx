@@ -1,19 +1,21 @@
-import { Hono } from 'hono'
-import { authenticate, signIn } from '../auth/accounts'
+import { Hono, type Context } from 'hono'
+import { recordEvent } from '../auth/activity'
+import type { User } from '../db/schema'
+import { authenticate, signIn } from '../auth/authentication'
 import { renewVerification } from '../auth/registration'
+import { signupBrowserOf } from '../http/signup-browser'
 import { checkEmail, normalizeEmail } from '../auth/emails'
 import { MAX_PASSWORD_LENGTH } from '../auth/passwords'
 import { clearSessionCookie, deleteSessionByToken, readSessionCookie } from '../auth/sessions'
 import { currentSession } from '../middleware/session'
 import { mailBudget } from '../auth/throttle'
 import type { AppEnv } from '../env'
-import { clientOf } from '../http/client'
+import { clientOf, knownDeviceOf } from '../http/client'
 import { securityLog } from '../http/log'
 import { beginSession, signInContext } from '../http/sign-in'
 import { readForm, safeNext } from '../http/forms'
 import { t } from '../i18n'
 import { LoginPage } from '../../views/login'
-import { MessagePage } from '../../views/message'
 import { renderOnce } from '../../views/render-once'
 import { ThrottledPage } from '../../views/throttled'
 import { noticeFor, withNotice } from './notices'
@@ -39,29 +41,41 @@ sessionRoutes.post('/login', async (c) => {
     // Shape errors only: they say nothing about whether an account exists.
     return c.html(<LoginPage email={email} next={form.next} error={emailError ?? t.login.invalid} />, 422)
   }
-  const result = await authenticate(c.var.db, c.var.config.pepper, email, password, clientOf(c))
+  const deviceHash = await knownDeviceOf(c)
+  const result = await authenticate(c.var.db, c.var.config.pepper, email, password, deviceHash)
   if (result.outcome === 'throttled') {
-    // Unknown addresses are counted and refused the same way. The owner is not
-    // locked out: the mailed link and code do not go through this counter.
+    // Unknown addresses are counted and refused the same way. The owner's
+    // own browsers count apart, and the mailed link and code do not go
+    // through this counter at all.
     securityLog(c, 'sign_in', 'throttled')
     c.header('Retry-After', String(result.retryAfterSeconds))
     return c.html(<ThrottledPage minutes={Math.ceil(result.retryAfterSeconds / 60)} />, 429)
   }
-  if (result.outcome === 'failed') {
-    // Same page and status for an unknown address and a wrong password.
+  const signedIn = result.outcome === 'ok' && (await signIn(c.var.db, result.user, result, await signInContext(c, 'password')))
+  if (!signedIn) {
+    // One answer for an unknown address, a wrong password, an unconfirmed
+    // account (even with the right password) and a password changed while
+    // this one was being checked. What differs happens after the response.
     securityLog(c, 'sign_in', 'failed', { method: 'password' })
+    if (result.user) c.executionCtx.waitUntil(afterFailedSignIn(c, result.outcome, result.user, deviceHash))
     return c.html(<LoginPage email={email} next={form.next} error={t.login.invalid} />, 401)
   }
-  const { user, upgradedHash } = result
-  if (!user.emailVerifiedAt) {
-    const queued = await renewVerification(c.var.db, c.var.config, user, await mailBudget(c.var.db, email, clientOf(c).ip))
-    c.executionCtx.waitUntil(c.var.outbox.send(...queued))
-    return c.html(<MessagePage title={t.login.unverifiedTitle} body={t.login.unverified} />, 403)
-  }
-  const signedIn = await signIn(c.var.db, user, upgradedHash, await signInContext(c, 'password'))
   beginSession(c, { sessionToken: signedIn.token, newDevice: signedIn.newDevice, queued: signedIn.queued }, 'password')
   return c.redirect(next, 303)
 })
+
+/**
+ * After the response: a failure is recorded on the account; an unconfirmed
+ * account with the right password gets its confirmation mail again (within
+ * the mail budget), bound to this browser if it is the one that signed up.
+ */
+async function afterFailedSignIn(c: Context<AppEnv>, outcome: 'failed' | 'unconfirmed' | 'ok', user: User, deviceHash: string | null) {
+  const client = clientOf(c)
+  if (outcome !== 'unconfirmed') return void (await recordEvent(c.var.db, user.id, 'sign_in_failed', client, 'password'))
+  const budget = await mailBudget(c.var.db, user.email, { ip: client.ip, deviceHash })
+  const queued = await renewVerification(c.var.db, c.var.config, user, budget, await signupBrowserOf(c))
+  await c.var.outbox.send(...queued)
+}
 
 sessionRoutes.post('/logout', async (c) => {
   // Ends the session on the server by its cookie, without reading it first.

@@ -1,12 +1,16 @@
 import { Hono, type Context } from 'hono'
-import { MAX_NAME_LENGTH, spendLinkAndSignIn } from '../auth/accounts'
-import { registerUser } from '../auth/registration'
+import { confirmEmail, registerUser } from '../auth/registration'
+import { maskEmail } from '../auth/email-login'
+import { checkName, normalizeName } from '../auth/names'
+import { readSessionCookie } from '../auth/sessions'
+import { switchUnconfirmed, switchWarning } from '../http/account-switch'
+import { bindSignupBrowser, signupBrowserOf } from '../http/signup-browser'
 import { checkEmail, normalizeEmail } from '../auth/emails'
 import { checkNewPassword } from '../auth/passwords'
-import { findOneTimeToken, matchToken } from '../auth/tokens'
+import { findOneTimeToken } from '../auth/tokens'
 import type { AppEnv } from '../env'
 import { mailBudget } from '../auth/throttle'
-import { clientOf } from '../http/client'
+import { mailRequesterOf } from '../http/client'
 import { securityLog } from '../http/log'
 import { beginSession, signInContext } from '../http/sign-in'
 import { readForm } from '../http/forms'
@@ -23,21 +27,21 @@ signupRoutes.get('/signup', async (c) => c.html(await renderOnce('signup', () =>
 
 signupRoutes.post('/signup', async (c) => {
   const form = await readForm(c)
-  const name = (form.name ?? '').trim()
+  const name = normalizeName(form.name)
   const email = normalizeEmail(form.email)
   const password = form.password ?? ''
   const errors = {
-    name: !name ? t.errors.nameRequired : name.length > MAX_NAME_LENGTH ? t.errors.nameTooLong : undefined,
+    name: checkName(name),
     email: checkEmail(email),
     ...checkNewPassword(password, form.password_confirmation ?? '', { name, email }),
   }
   if (Object.values(errors).some(Boolean)) return c.html(<SignupPage values={{ name, email }} errors={errors} />, 422)
 
-  const budget = await mailBudget(c.var.db, email, clientOf(c).ip)
+  const budget = await mailBudget(c.var.db, email, await mailRequesterOf(c))
   // The same answer whether or not the address already had an account; the
   // owner of an existing account gets a note by mail instead. Over the mail
   // budget, no mail at all, and still the same answer.
-  const queued = await registerUser(c.var.db, c.var.config, c.var.config.pepper, { name, email, password }, budget)
+  const queued = await registerUser(c.var.db, c.var.config, c.var.config.pepper, { name, email, password }, budget, await bindSignupBrowser(c))
   c.executionCtx.waitUntil(c.var.outbox.send(...queued))
   securityLog(c, 'sign_up', 'answered')
   return c.html(<MessagePage title={t.signup.sentTitle} body={t.signup.sent(email)} />)
@@ -48,16 +52,23 @@ signupRoutes.post('/signup', async (c) => {
 signupRoutes.get('/email/verify/:token', async (c) => {
   const found = await findOneTimeToken(c.var.db, c.req.param('token'), 'email_verification')
   if (!found) return invalidVerificationLink(c)
-  return c.html(<VerifyEmailPage token={c.req.param('token')} />)
+  return c.html(<VerifyEmailPage token={c.req.param('token')} account={maskEmail(found.email)} warning={await switchWarning(c, found)} />)
 })
 
 signupRoutes.post('/email/verify/:token', async (c) => {
-  const match = await matchToken(c.req.param('token'), 'email_verification')
-  const who = await signInContext(c, 'verification')
-  const { signedIn: verified } = await spendLinkAndSignIn(c.var.db, match, {}, { who, events: ['email_verified'] })
+  const token = c.req.param('token')
+  if (readSessionCookie(c)) {
+    const found = await findOneTimeToken(c.var.db, token, 'email_verification')
+    const warning = await switchWarning(c, found)
+    if (switchUnconfirmed(warning, await readForm(c))) {
+      return c.html(<VerifyEmailPage token={token} account={warning.target} warning={warning} />, 409)
+    }
+  }
+  const verified = await confirmEmail(c.var.db, token, await signupBrowserOf(c), await signInContext(c, 'verification'))
   if (!verified) return invalidVerificationLink(c)
   beginSession(c, verified, 'verification')
-  return c.redirect(withNotice('/profile', 'verificado'), 303)
+  // Confirmed from another browser: the sign-up password was discarded; the profile asks for one.
+  return c.redirect(withNotice('/profile', verified.needsPassword ? 'cree-contrasena' : 'verificado'), 303)
 })
 
 function invalidVerificationLink(c: Context<AppEnv>) {

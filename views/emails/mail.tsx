@@ -12,10 +12,12 @@ export type MailContent = {
   after?: { text: string; url?: string }[]
   /** "Si no fue usted, ignore este correo" — wrong for a mail about something that already happened. */
   ignorable?: boolean
+  /** To an address nobody has confirmed yet: "si no creó esta cuenta, ignore este correo". */
+  unconfirmed?: boolean
 }
 
 export function renderMail(appName: string, content: MailContent): { subject: string; text: string; html: string } {
-  const footer = content.ignorable === false ? [t.neverAsks] : [t.mail.ignore, t.neverAsks]
+  const footer = content.ignorable === false ? [t.neverAsks] : [content.unconfirmed ? t.mail.ignoreUnconfirmed : t.mail.ignore, t.neverAsks]
   const text = [
     content.greeting,
     '',

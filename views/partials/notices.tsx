@@ -24,3 +24,21 @@ export function FormAlert({ errors }: { errors: Record<string, string | undefine
 export function Reminder({ keepSafe = true }: { keepSafe?: boolean }) {
   return <p class="reminder">{keepSafe ? `${t.keepSafe} ${t.neverAsks}` : t.neverAsks}</p>
 }
+
+/** The browser is signed in as `current`; the link acts on `target` (both masked). */
+export type SwitchWarning = { current: string; target: string }
+
+/** Said before a link's button switches accounts (see src/http/account-switch.ts). */
+export function SwitchAccountWarning({ warning }: { warning?: SwitchWarning | null }) {
+  if (!warning) return null
+  return (
+    <p class="alert" role="alert">
+      {t.switchAccount.notice(warning.current, warning.target)}
+    </p>
+  )
+}
+
+/** Inside the link's form: pressing the button after reading the warning confirms the switch. */
+export function SwitchAccountField({ warning }: { warning?: SwitchWarning | null }) {
+  return warning ? <input type="hidden" name="switch" value="1" /> : null
+}

@@ -1,0 +1,88 @@
+import { and, eq, sql, type SQL } from 'drizzle-orm'
+import type { BatchItem } from 'drizzle-orm/batch'
+import { clock } from '../clock'
+import type { Database } from '../db/client'
+import { users, type User } from '../db/schema'
+import { hasPassword, newDeviceNotice } from './accounts'
+import { LOGIN_FAILURES } from './limits'
+import { DUMMY_HASH, hashPassword, needsRehash, verifyPassword } from './passwords'
+import { prepareSignIn, type SignInContext } from './sign-in'
+import { hit, passwordAttemptKey, refund } from './throttle'
+
+// Password checks: sign-in, and re-authentication on the profile. Both
+// count the attempt before hashing, against the same per-account limit.
+
+/**
+ * Checks an email and password. The attempt is counted first, in one
+ * atomic statement that returns the new count (the account's shared
+ * counter, or this browser's own if it has signed in to the account before;
+ * see accountKey): only attempts within the limit reach PBKDF2, however many
+ * arrive at once. Unknown addresses and accounts without a password are
+ * verified against a dummy hash, so every answer costs the same. An
+ * unconfirmed account with the right password answers `unconfirmed`, which
+ * callers show exactly like `failed`: only someone who confirmed the
+ * address may use the password chosen at sign-up.
+ */
+export async function authenticate(db: Database, pepper: string | null, email: string, password: string, deviceHash: string | null) {
+  const key = await passwordAttemptKey(email, deviceHash)
+  const [counted, found] = await db.batch([
+    hit(db, key, LOGIN_FAILURES.window),
+    db.select().from(users).where(eq(users.email, email)),
+  ])
+  const attempt = counted[0]!
+  const throttled = throttledFor(attempt)
+  if (throttled) return throttled
+  const user = found[0]
+  const ok = await verifyPassword(password, user && hasPassword(user) ? user.passwordHash : DUMMY_HASH, pepper)
+  if (!user || !ok) return { outcome: 'failed' as const, user: user ?? null }
+  if (!user.emailVerifiedAt) return { outcome: 'unconfirmed' as const, user }
+  const upgradedHash = needsRehash(user.passwordHash, pepper) ? await hashPassword(password, pepper) : null
+  return { outcome: 'ok' as const, user, upgradedHash, attemptKey: attempt.key }
+}
+
+/**
+ * The account, as a subquery that yields its id only while its password
+ * hash is still the one that was checked. Every write that follows a
+ * password check in a later round trip is guarded by it: a reset or change
+ * that commits in between leaves the late write with nothing to do.
+ */
+export function whileHashIs(user: Pick<User, 'id' | 'passwordHash'>): SQL {
+  return sql`(SELECT ${users.id} AS id FROM ${users} WHERE ${users.id} = ${user.id} AND ${users.passwordHash} = ${user.passwordHash})`
+}
+
+/**
+ * Starts a session after a password sign-in, in one batch guarded by the
+ * hash that was verified (whileHashIs): the session, device and event, the
+ * attempt given back, and a rehash, if any. Returns null when the password
+ * changed since it was checked.
+ */
+export async function signIn(db: Database, user: User, checked: { attemptKey: string; upgradedHash: string | null }, who: SignInContext) {
+  const owner = whileHashIs(user)
+  const signingIn = await prepareSignIn(db, owner, who)
+  // Last: it changes the hash the guard above reads.
+  const rehash = checked.upgradedHash
+    ? [db.update(users).set({ passwordHash: checked.upgradedHash }).where(and(eq(users.id, user.id), eq(users.passwordHash, user.passwordHash)))]
+    : []
+  const results = await db.batch([...signingIn.statements, refund(db, checked.attemptKey, sql`EXISTS ${owner}`), ...rehash] as [BatchItem<'sqlite'>])
+  if (!signingIn.started(results, 0)) return null
+  return { token: signingIn.token, ...newDeviceNotice(signingIn.queued(results, 0)) }
+}
+
+/**
+ * The profile's "Contraseña actual": counted against the same limit as
+ * sign-in before anything is hashed. `attemptKey` (to give the attempt back
+ * in the batch that saves) when it is right.
+ */
+export async function reauthenticate(db: Database, pepper: string | null, user: User, password: string, deviceHash: string | null) {
+  const [attempt] = await hit(db, await passwordAttemptKey(user.email, deviceHash), LOGIN_FAILURES.window)
+  const throttled = throttledFor(attempt!)
+  if (throttled) return throttled
+  const ok = await verifyPassword(password, hasPassword(user) ? user.passwordHash : DUMMY_HASH, pepper)
+  return ok ? { outcome: 'ok' as const, attemptKey: attempt!.key } : { outcome: 'failed' as const }
+}
+
+/** Over the limit: refused before hashing, with how long until the window ends. */
+function throttledFor(attempt: { count: number; resetAt: number }) {
+  if (attempt.count <= LOGIN_FAILURES.limit) return null
+  return { outcome: 'throttled' as const, retryAfterSeconds: Math.max(1, Math.ceil((attempt.resetAt - clock.now()) / 1000)) }
+}
