@@ -8,6 +8,7 @@ import { openDatabase } from './db/client'
 import { runScheduled } from './maintenance'
 import { readConfig } from './config'
 import { outboxFor } from './mail/outbox'
+import { describeError, routeOf } from './http/log'
 import { t } from './i18n'
 import { provideContext } from './middleware/context'
 import { noStore, securityHeaders } from './middleware/security'
@@ -51,7 +52,9 @@ export function createApp(options: { fetch?: typeof fetch } = {}) {
   app.use(bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.html(<TooLarge />, 413) }))
   // Per-IP rates on every form that checks a secret or sends a mail.
   // (Listed one by one: "/login/*" would also match "/login" and count it twice.)
-  const forms = ['/login', '/login/email', '/login/email/:token', '/login/code', '/signup', '/password/forgot', '/password/reset', '/email/verify/:token']
+  // The profile's forms too: they check the current password and close sessions.
+  const forms = ['/login', '/login/email', '/login/email/:token', '/login/code', '/signup', '/password/forgot', '/password/reset', '/email/verify/:token',
+    '/profile', '/profile/sessions/:id/revoke', '/profile/sessions/revoke-others']
   app.on('POST', forms, limitPerIp('AUTH_LIMITER'))
   app.on('POST', '/validate/password', limitPerIp('INLINE_LIMITER'))
   app.route('/', validationRoutes) // htmx inline checks: pure, no session lookup
@@ -80,7 +83,8 @@ export function createApp(options: { fetch?: typeof fetch } = {}) {
     }
     if (error instanceof HTTPException && error.status < 500) return error.getResponse()
     // Logged for `wrangler tail`; the person gets a plain page, never a stack trace.
-    console.error(JSON.stringify({ event: 'request.error', path: c.req.path, name: error.name, message: error.message }))
+    // The route pattern, not the path (it may hold a live token); the error's name and code, not its message (bound parameters).
+    console.error(JSON.stringify({ event: 'request.error', requestId: c.get('requestId'), route: routeOf(c), error: describeError(error) }))
     return c.html(<MessagePage title={t.errors.serverTitle} body={t.errors.server} links={home} />, 500)
   })
   return app

@@ -16,12 +16,21 @@ export async function readForm(c: Context): Promise<Record<string, string>> {
   }
 }
 
+/** The pages a sign-in may send back to (by path; `?` and `#` suffixes kept). */
+const NEXT_PAGES = ['/', '/profile']
+
 /**
- * Where to go after signing in: only a path on this site. "//evil.com",
- * "/\evil.com" and absolute URLs are open redirects and are refused.
+ * Where to go after signing in: one of NEXT_PAGES, anything else is the
+ * fallback. An allow-list, because the other paths on this site are not
+ * places to land: token routes (`/login/email/:token`, `/email/verify/:token`,
+ * `/password/reset/:token`) would put a secret in the address bar and
+ * history, and `/logout`, `/dev/…`, `/webhooks/…`, `/validate/…` are not
+ * pages. Printable ASCII only, and no backslash, `//` or encoded slash or
+ * backslash anywhere: the shapes of open redirects ("//evil.com", "/\evil.com").
  */
 export function safeNext(next: string | undefined, fallback = '/profile'): string {
-  if (!next || next.length > 512 || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return fallback
-  if (/[\u0000-\u001f\\]/.test(next)) return fallback
-  return next
+  if (!next || next.length > 512 || !/^[\x21-\x7e]+$/.test(next)) return fallback
+  if (next.includes('\\') || next.includes('//') || /%(2f|5c)/i.test(next)) return fallback
+  const page = next.split(/[?#]/, 1)[0]!
+  return NEXT_PAGES.includes(page) ? next : fallback
 }

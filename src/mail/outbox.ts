@@ -5,6 +5,7 @@ import type { Database } from '../db/client'
 import { outbox, users, type OutboxRow } from '../db/schema'
 import type { Config } from '../config'
 import { createTransport, type OutgoingMail, type Transport } from './transport'
+import { describeError, withoutAddresses } from '../http/log'
 
 /** Retry schedule: 30 s, 1 min, 2 min, … doubling, at most an hour apart; a mail without expiry gives up after a day. */
 export const RETRY = { first: 30_000, max: HOUR, giveUpAfter: 24 * HOUR }
@@ -96,7 +97,8 @@ export function createOutbox(db: Database, transport: Transport, options: { reda
         try {
           await send(id)
         } catch (error) {
-          console.error(JSON.stringify({ event: 'mail.error', outbox: id, message: String((error as Error)?.message ?? error) }))
+          // The exception's name and code only: a D1/drizzle message carries the query's parameters (the recipient).
+          console.error(JSON.stringify({ event: 'mail.error', outbox: id, error: describeError(error) }))
         }
       }
     },
@@ -174,7 +176,12 @@ export function queuedIds(...results: unknown[]): string[] {
   return results.flatMap((result) => (result as { id: string }[] | undefined) ?? []).map((row) => row.id)
 }
 
-/** One JSON line per failure or expiry: the row and kind, Postmark's verdict; never the recipient or the body. */
-function log(event: string, row: OutboxRow, extra: Record<string, unknown> = {}) {
-  console.error(JSON.stringify({ event, outbox: row.id, tag: row.kind, attempts: row.attempts, ...extra }))
+/**
+ * One JSON line per failure or expiry: the row and kind, Postmark's verdict;
+ * never the recipient or the body. Postmark quotes addresses in some verdicts
+ * ("Found inactive addresses: …"), so those are blanked.
+ */
+function log(event: string, row: OutboxRow, extra: { message?: string; [key: string]: unknown } = {}) {
+  const message = extra.message === undefined ? {} : { message: withoutAddresses(extra.message) }
+  console.error(JSON.stringify({ event, outbox: row.id, tag: row.kind, attempts: row.attempts, ...extra, ...message }))
 }

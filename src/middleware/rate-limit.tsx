@@ -1,5 +1,7 @@
 import { createMiddleware } from 'hono/factory'
+import { routePath } from 'hono/route'
 import type { AppEnv } from '../env'
+import { ipKey } from '../http/ip'
 import { securityLog } from '../http/log'
 import { t } from '../i18n'
 import { MessagePage } from '../../views/message'
@@ -10,6 +12,11 @@ import { PasswordFeedback } from '../../views/partials/password-feedback'
  * D1 write). Over the rate: 429 with Retry-After and a Spanish message that
  * says nothing about any account. A missing binding (a deployment without
  * [[ratelimits]]) fails open, loudly, rather than taking the forms down.
+ *
+ * One counter per route pattern and IP key: the pattern this middleware was
+ * registered under (`/login/email/:token`), not the requested path, or every
+ * made-up token would get a fresh counter; and an IPv6 /64, not one address
+ * of it (see ipKey).
  */
 export function limitPerIp(binding: 'AUTH_LIMITER' | 'INLINE_LIMITER') {
   return createMiddleware<AppEnv>(async (c, next) => {
@@ -18,8 +25,7 @@ export function limitPerIp(binding: 'AUTH_LIMITER' | 'INLINE_LIMITER') {
       console.error(JSON.stringify({ event: 'rate_limit.not_configured', binding }))
       return next()
     }
-    const ip = c.req.header('cf-connecting-ip') ?? 'unknown'
-    const { success } = await limiter.limit({ key: `${c.req.path}:${ip}` })
+    const { success } = await limiter.limit({ key: `${routePath(c)}:${ipKey(c.req.header('cf-connecting-ip'))}` })
     if (success) return next()
     securityLog(c, 'rate_limit', 'refused', { binding })
     c.header('Retry-After', '60')
