@@ -7,6 +7,7 @@ import type { Client } from '../http/client'
 import { queuedIds } from '../mail/outbox'
 import { recordEvent } from './activity'
 import { deleteUserSessions } from './sessions'
+import { ownerExists } from './owner'
 import { prepareSignIn, type SignInContext } from './sign-in'
 import { refund } from './throttle'
 import { whileHashIs } from './authentication'
@@ -119,7 +120,7 @@ export async function updateProfile(
     return []
   }
   const owner = whileHashIs(user)
-  const guard = sql`EXISTS ${owner}`
+  const guard = ownerExists(owner)
   const results = await db.batch([
     deleteUserSessions(db, owner, keepSessionId),
     spendAllTokens(db, owner),

@@ -5,6 +5,7 @@ import type { Database } from '../db/client'
 import { users, type User } from '../db/schema'
 import { hasPassword, newDeviceNotice } from './accounts'
 import { LOGIN_FAILURES } from './limits'
+import { ownerExists } from './owner'
 import { DUMMY_HASH, hashPassword, needsRehash, verifyPassword } from './passwords'
 import { prepareSignIn, type SignInContext } from './sign-in'
 import { hit, passwordAttemptKey, refund } from './throttle'
@@ -63,7 +64,7 @@ export async function signIn(db: Database, user: User, checked: { attemptKey: st
   const rehash = checked.upgradedHash
     ? [db.update(users).set({ passwordHash: checked.upgradedHash }).where(and(eq(users.id, user.id), eq(users.passwordHash, user.passwordHash)))]
     : []
-  const results = await db.batch([...signingIn.statements, refund(db, checked.attemptKey, sql`EXISTS ${owner}`), ...rehash] as [BatchItem<'sqlite'>])
+  const results = await db.batch([...signingIn.statements, refund(db, checked.attemptKey, ownerExists(owner)), ...rehash] as [BatchItem<'sqlite'>])
   if (!signingIn.started(results, 0)) return null
   return { token: signingIn.token, ...newDeviceNotice(signingIn.queued(results, 0)) }
 }

@@ -8,3 +8,8 @@ import { sql, type SQL } from 'drizzle-orm'
 export function ownerQuery(owner: string | SQL): SQL {
   return typeof owner === 'string' ? sql`(SELECT ${owner} AS id)` : owner
 }
+
+/** True while the owner subquery yields a row: the guard for statements that must not outlive it. */
+export function ownerExists(owner: string | SQL): SQL {
+  return sql`EXISTS (SELECT 1 FROM ${ownerQuery(owner)} AS owner)`
+}

@@ -7,7 +7,7 @@ import type { Client } from '../http/client'
 import { enqueueMailToOwner, queuedIds } from '../mail/outbox'
 import type { OutgoingMail } from '../mail/transport'
 import { recordEvent } from './activity'
-import { ownerQuery } from './owner'
+import { ownerExists, ownerQuery } from './owner'
 import { newSession } from './sessions'
 
 /**
@@ -52,7 +52,7 @@ export async function prepareSignIn(db: Database, owner: string | SQL, who: Sign
     rememberDevice,
     recordEvent(db, owner, 'sign_in', who.client, who.method),
     // Only when this sign-in happens: a dead link or a wrong code leaves the current session alone.
-    ...(who.replaces ? [db.delete(sessions).where(and(eq(sessions.tokenHash, who.replaces), sql`EXISTS ${accountOwner}`))] : []),
+    ...(who.replaces ? [db.delete(sessions).where(and(eq(sessions.tokenHash, who.replaces), ownerExists(owner)))] : []),
   ]
   return {
     token: session.token,
