@@ -1,5 +1,6 @@
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
+import { except } from 'hono/combine'
 import { requestId } from 'hono/request-id'
 import { csrf } from 'hono/csrf'
 import { HTTPException } from 'hono/http-exception'
@@ -37,6 +38,8 @@ import { MessagePage } from '../views/message'
  * a pasted megabyte gets the "too large" page, not a field message.
  */
 export const MAX_BODY_BYTES = 16 * 1024
+/** Bounce webhooks are authenticated and written by Postmark, not typed by people: a bounced message fits. */
+const MAX_WEBHOOK_BYTES = 1024 * 1024
 
 /** Builds the app. Tests pass their own `fetch` to read what Postmark would receive. */
 export function createApp(options: { fetch?: typeof fetch } = {}) {
@@ -49,7 +52,9 @@ export function createApp(options: { fetch?: typeof fetch } = {}) {
   app.use(noStore)
   // Cross-site form posts are refused: hono/csrf checks Origin / Sec-Fetch-Site on every unsafe method.
   app.use(csrf())
-  app.use(bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.html(<TooLarge />, 413) }))
+  app.use(except('/webhooks/*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.html(<TooLarge />, 413) })))
+  // Postmark's bounce payloads may carry the bounced message ("include bounce content"): room for it.
+  app.use('/webhooks/*', bodyLimit({ maxSize: MAX_WEBHOOK_BYTES, onError: (c) => c.json({ error: 'too large' }, 413) }))
   // Per-IP rates on every form that checks a secret or sends a mail.
   // (Listed one by one: "/login/*" would also match "/login" and count it twice.)
   // The profile's forms too: they check the current password and close sessions.

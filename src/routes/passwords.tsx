@@ -4,7 +4,7 @@ import { checkEmail, normalizeEmail } from '../auth/emails'
 import { findResetOwner, requestPasswordReset, resetPassword } from '../auth/password-reset'
 import { mailBudget } from '../auth/throttle'
 import { clientOf, mailRequesterOf } from '../http/client'
-import { securityLog } from '../http/log'
+import { describeError, securityLog } from '../http/log'
 import { checkNewPassword } from '../auth/passwords'
 import { findOneTimeToken, TOKEN_LIFETIME } from '../auth/tokens'
 import { maskEmail } from '../auth/email-login'
@@ -44,7 +44,7 @@ passwordRoutes.post('/password/forgot', async (c) => {
       .then((budget) => requestPasswordReset(c.var.db, c.var.config, email, budget, client))
       .then((queued) => c.var.outbox.send(...queued))
       // After the response nobody is waiting for an error page: log it.
-      .catch((error) => console.error(JSON.stringify({ event: 'reset_request.error', message: String(error?.message ?? error) }))),
+      .catch((error) => console.error(JSON.stringify({ event: 'reset_request.error', error: describeError(error) }))),
   )
   securityLog(c, 'reset_request', 'answered')
   return c.html(

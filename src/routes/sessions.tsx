@@ -11,7 +11,7 @@ import { currentSession } from '../middleware/session'
 import { mailBudget } from '../auth/throttle'
 import type { AppEnv } from '../env'
 import { clientOf, knownDeviceOf } from '../http/client'
-import { securityLog } from '../http/log'
+import { describeError, securityLog } from '../http/log'
 import { beginSession, signInContext } from '../http/sign-in'
 import { readForm, safeNext } from '../http/forms'
 import { t } from '../i18n'
@@ -57,7 +57,11 @@ sessionRoutes.post('/login', async (c) => {
     // account (even with the right password) and a password changed while
     // this one was being checked. What differs happens after the response.
     securityLog(c, 'sign_in', 'failed', { method: 'password' })
-    if (result.user) c.executionCtx.waitUntil(afterFailedSignIn(c, result.outcome, result.user, deviceHash))
+    if (result.user) {
+      const after = afterFailedSignIn(c, result.outcome, result.user, deviceHash)
+      // After the response nobody is waiting for an error page: log it.
+      c.executionCtx.waitUntil(after.catch((error) => console.error(JSON.stringify({ event: 'sign_in.after_error', error: describeError(error) }))))
+    }
     return c.html(<LoginPage email={email} next={form.next} error={t.login.invalid} />, 401)
   }
   beginSession(c, { sessionToken: signedIn.token, newDevice: signedIn.newDevice, queued: signedIn.queued }, 'password')
