@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { MAX_EMAIL_LENGTH } from '../src/auth/emails'
 import { MAX_NAME_LENGTH } from '../src/auth/names'
 import { checkNewPassword, MAX_PASSWORD_LENGTH } from '../src/auth/passwords'
-import { MAX_BODY_BYTES } from '../src/index'
+import { MAX_BODY_BYTES } from '../src/http/body-limits'
 import { Browser, ORIGIN, PASSWORD, signedInUser, uniqueEmail, visibleText } from './helpers'
 
 /** ARABIC LIGATURE SALLALLAHOU ALAYHE WASALLAM: one character that NFKC turns into 18. */
