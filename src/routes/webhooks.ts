@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm'
 import { Hono } from 'hono'
 import { basicAuth } from 'hono/basic-auth'
+import { normalizeEmail } from '../auth/emails'
 import { sha256Hex } from '../auth/encoding'
 import { clock } from '../clock'
 import { users } from '../db/schema'
@@ -30,7 +31,7 @@ webhookRoutes.post(
   }),
   async (c) => {
     const bounce = (await c.req.json().catch(() => null)) as { RecordType?: string; Type?: string; Email?: string; Inactive?: boolean } | null
-    const email = typeof bounce?.Email === 'string' ? bounce.Email.trim().toLowerCase().slice(0, 254) : ''
+    const email = typeof bounce?.Email === 'string' ? normalizeEmail(bounce.Email) : ''
     if (!bounce || !email) return c.json({ error: 'not a Postmark bounce' }, 400)
     const type = String(bounce.Type ?? bounce.RecordType ?? '').slice(0, 50)
     const undeliverable = bounce.Inactive === true || UNDELIVERABLE.has(type) || bounce.RecordType === 'SpamComplaint'
