@@ -366,10 +366,10 @@ describe('14. login CSRF with the attacker\'s own link', () => {
     const link = linkIn(lastMailTo(attacker, 'login-link'), '/login/email/')
     const page = await browser.get(link)
     expect(page.status).toBe(200)
-    expect(visibleText(page.text)).toContain(`Este enlace es de la cuenta m•••@example.com`)
+    expect(visibleText(page.text)).toContain(`Este enlace es de la cuenta m•••${attacker.split('@')[0]!.at(-1)}@example.com`)
     const pressed = await browser.post(link) // a form without the confirmation (e.g. auto-submitted by another site's page is refused by CSRF; this is the old button)
     expect(pressed.status).toBe(409)
-    expect(visibleText(pressed.text)).toContain('Ahora tiene abierta la sesión de b•••@example.com')
+    expect(visibleText(pressed.text)).toContain('Ahora tiene abierta la sesión de b•••')
     expect((await browser.get('/profile')).status).toBe(200)
     const confirmed = await browser.post(link, { switch: '1' })
     expect(confirmed.status).toBe(303)
@@ -380,14 +380,14 @@ describe('14. login CSRF with the attacker\'s own link', () => {
     await new Browser().post('/signup', { name: 'M', email: attacker, password: 'clave-segura-9', password_confirmation: 'clave-segura-9' })
     const verify = linkIn(lastMailTo(attacker, 'email-verification'), '/email/verify/')
     const verifyPage = await browser.get(verify)
-    expect(visibleText(verifyPage.text)).toContain('Cuenta: m•••@example.com')
-    expect(visibleText(verifyPage.text)).toContain('Ahora tiene abierta la sesión de b•••@example.com')
+    expect(visibleText(verifyPage.text)).toContain('Cuenta: m•••')
+    expect(visibleText(verifyPage.text)).toContain('Ahora tiene abierta la sesión de b•••')
     expect((await browser.post(verify)).status).toBe(409)
     await new Browser().post('/password/forgot', { email: attacker })
     await browser.get(linkIn(lastMailTo(attacker, 'password-reset'), '/password/reset/'))
     const reset = await browser.post('/password/reset', { password: 'otra-clave-31', password_confirmation: 'otra-clave-31' })
     expect(reset.status).toBe(409)
-    expect(visibleText(reset.text)).toContain('Cuenta: m•••@example.com')
+    expect(visibleText(reset.text)).toContain('Cuenta: m•••')
     const profile = await browser.get('/profile')
     expect(profile.status).toBe(200)
     expect(profile.text).toContain('bea-')
@@ -399,7 +399,7 @@ describe('14. login CSRF with the attacker\'s own link', () => {
     await new Browser().post('/signup', { name: 'A', email, password: PASSWORD, password_confirmation: PASSWORD })
     const page = await new Browser().get(linkIn(lastMailTo(email, 'email-verification'), '/email/verify/'))
     expect(page.status).toBe(200)
-    expect(visibleText(page.text)).toContain('Cuenta: a•••@example.com')
+    expect(visibleText(page.text)).toMatch(/Cuenta: a•••[0-9a-f]@example\.com/)
     expect(visibleText(page.text)).not.toContain('Ahora tiene abierta la sesión')
   })
 })
@@ -433,30 +433,51 @@ describe('15. smaller defects', () => {
     expect(cookie).toMatch(/Max-Age=2592000/)
   })
 
-  it(`codes stop working for an account after ${CODE_ATTEMPTS_PER_DAY.limit} attempts in a day, across requests; links still work`, async () => {
-    const { email } = await signedInUser()
-    const start = Date.now()
-    const at = (minutes: number) => vi.spyOn(clock, 'now').mockReturnValue(start + minutes * MINUTE)
-    // One request every 16 minutes (the mail budget allows 5 per 15), 4 wrong codes each.
+  /** Strangers spend an account's daily code attempts: one request every 16 minutes (the mail budget allows 5 per 15), 4 wrong codes each. */
+  async function useUpCodes(email: string, start: number) {
     for (let request = 0; request < CODE_ATTEMPTS_PER_DAY.limit / 4; request++) {
-      at(request * 16)
-      const last = new Browser()
-      await last.post('/login/email', { email })
-      const right = codeIn(lastMailTo(email, 'login-link'))
-      for (let i = 0; i < 4; i++) await last.post('/login/code', { code: right === '000000' ? '111111' : '000000' })
+      vi.spyOn(clock, 'now').mockReturnValue(start + request * 16 * MINUTE)
+      const stranger = new Browser()
+      await stranger.post('/login/email', { email })
+      for (let i = 0; i < 4; i++) await stranger.post('/login/code', { code: '000000' })
     }
-    at(CODE_ATTEMPTS_PER_DAY.limit / 4 * 16)
+    vi.spyOn(clock, 'now').mockReturnValue(start + (CODE_ATTEMPTS_PER_DAY.limit / 4) * 16 * MINUTE)
+  }
+
+  it(`codes stop working for an account after ${CODE_ATTEMPTS_PER_DAY.limit} attempts in a day across requests; links still work, and so does the owner's own browser`, async () => {
+    const { browser: owner, email } = await signedInUser()
+    await owner.post('/logout')
+    await useUpCodes(email, Date.now())
     const asking = new Browser()
     await asking.post('/login/email', { email })
     const mail = lastMailTo(email, 'login-link')
     expect(mailsTo(email, 'login-link')).toHaveLength(CODE_ATTEMPTS_PER_DAY.limit / 4 + 1)
     const right = await asking.post('/login/code', { code: codeIn(mail) })
-    expect(right.status).toBe(303)
-    expect(right.location).toBe('/login/code/vencido')
+    expect(right.status).toBe(422) // reads like a wrong code: the ceiling must not show
     expect(asking.cookie('__Host-session')).toBeUndefined()
     const link = await new Browser().post(linkIn(mail, '/login/email/'))
     expect(link.status).toBe(303)
     expect(link.location).toBe('/profile')
+    // The browser she signed in from before has a ceiling of its own.
+    await owner.post('/login/email', { email })
+    const own = await owner.post('/login/code', { code: codeIn(lastMailTo(email, 'login-link')) })
+    expect(own.status).toBe(303)
+    expect(own.location).toBe('/profile')
+  })
+
+  it('past the ceiling, wrong codes for a known address read exactly like those for an unknown one', async () => {
+    const { email: known } = await signedInUser()
+    const unknown = uniqueEmail('nadie')
+    const start = Date.now()
+    const answers = []
+    for (const email of [known, unknown]) {
+      await useUpCodes(email, start)
+      const stranger = new Browser()
+      await stranger.post('/login/email', { email })
+      answers.push(await stranger.post('/login/code', { code: '000000' }))
+    }
+    expect(answers.map((page) => page.status)).toEqual([422, 422])
+    expect(visibleText(answers[0]!.text)).toBe(visibleText(answers[1]!.text))
   })
 
   it('the confirmation, reset and "Continuar como" pages name the account they act on', async () => {
@@ -464,9 +485,114 @@ describe('15. smaller defects', () => {
     await new Browser().post('/password/forgot', { email })
     const resetting = new Browser()
     await resetting.get(linkIn(lastMailTo(email, 'password-reset'), '/password/reset/'))
-    expect(visibleText((await resetting.get('/password/reset')).text)).toContain('Cuenta: c•••@example.com')
+    expect(visibleText((await resetting.get('/password/reset')).text)).toMatch(/Cuenta: c•••[0-9a-f]@example\.com/)
     await new Browser().post('/login/email', { email })
     const continueAs = await new Browser().get(linkIn(lastMailTo(email, 'login-link'), '/login/email/'))
-    expect(visibleText(continueAs.text)).toContain('Continuar como c•••@example.com')
+    expect(visibleText(continueAs.text)).toMatch(/Continuar como c•••[0-9a-f]@example\.com/)
+  })
+})
+
+// Found by an independent attacker's review of the change, each proved with
+// requests before it was fixed.
+describe('review: what the first round missed', () => {
+  const bait = 'Soporte Ecuabots: llame ya al 0999-000-111'
+
+  it("a squatter's sign-up name does not survive the owner's claim (reset or sign-in link)", async () => {
+    for (const claim of ['reset', 'link'] as const) {
+      const email = uniqueEmail('victima')
+      await new Browser().post('/signup', { name: bait, email, password: SQUATTER_PASSWORD, password_confirmation: SQUATTER_PASSWORD })
+      const owner = new Browser()
+      if (claim === 'reset') {
+        await owner.post('/password/forgot', { email })
+        await owner.get(linkIn(lastMailTo(email, 'password-reset'), '/password/reset/'))
+        expect((await owner.post('/password/reset', { password: PASSWORD, password_confirmation: PASSWORD })).status).toBe(303)
+        expect(lastMailTo(email, 'password-changed').text).not.toContain(bait)
+      } else {
+        await owner.post('/login/email', { email })
+        expect((await owner.post(linkIn(lastMailTo(email, 'login-link'), '/login/email/'))).status).toBe(303)
+      }
+      expect((await userRow(email)).name).toBe('')
+      await new Browser().post('/login/email', { email })
+      expect(lastMailTo(email, 'login-link').text).not.toContain(bait)
+      expect(lastMailTo(email, 'login-link').text.startsWith('Hola:')).toBe(true)
+    }
+  })
+
+  it('after a reset, browsers that signed in before count with the strangers, and their next sign-in is announced', async () => {
+    const { email } = await signedInUser()
+    const old = new Browser() // someone who had the password once
+    expect((await old.post('/login', { email, password: PASSWORD })).status).toBe(303)
+    await old.post('/logout')
+    const owner = new Browser()
+    await owner.post('/password/forgot', { email })
+    await owner.get(linkIn(lastMailTo(email, 'password-reset'), '/password/reset/'))
+    expect((await owner.post('/password/reset', { password: 'nueva-clave-44', password_confirmation: 'nueva-clave-44' })).status).toBe(303)
+    for (let i = 0; i < LOGIN_FAILURES.limit; i++) await new Browser().post('/login', { email, password: `x-${i}` })
+    expect((await old.post('/login', { email, password: 'adivinanza' })).status).toBe(429)
+    vi.spyOn(clock, 'now').mockReturnValue(Date.now() + 16 * MINUTE)
+    const before = mailsTo(email, 'new-sign-in').length
+    expect((await old.post('/login', { email, password: 'nueva-clave-44' })).status).toBe(303)
+    expect(mailsTo(email, 'new-sign-in')).toHaveLength(before + 1)
+    await owner.post('/logout') // the browser that reset is still the owner's own
+    expect((await owner.post('/login', { email, password: 'nueva-clave-44' })).status).toBe(303)
+  })
+
+  it('an account without a password yet takes its first one only from a fresh sign-in', async () => {
+    const email = uniqueEmail('sinclave')
+    await new Browser().post('/signup', { name: 'Ana', email, password: PASSWORD, password_confirmation: PASSWORD })
+    const laptop = new Browser()
+    expect((await laptop.post(linkIn(lastMailTo(email, 'email-verification'), '/email/verify/'))).location).toBe('/profile?aviso=cree-contrasena')
+    vi.spyOn(clock, 'now').mockReturnValue(Date.now() + 20 * 24 * 60 * MINUTE)
+    const stale = await laptop.post('/profile', { name: 'Ana', password: 'clave-del-ladron-5', password_confirmation: 'clave-del-ladron-5' })
+    expect(stale.status).toBe(422)
+    expect(visibleText(stale.text)).toContain('vuelva a entrar con un enlace de acceso')
+    expect((await new Browser().post('/login', { email, password: 'clave-del-ladron-5' })).status).toBe(401)
+  })
+
+  it('both spellings of an internationalised domain are one mailbox: one account, one budget', async () => {
+    const tag = crypto.randomUUID().slice(0, 6)
+    const [unicode, ascii] = [`ana${tag}@bücher.example`, `ana${tag}@xn--bcher-kva.example`]
+    await new Browser().post('/signup', { name: 'A', email: unicode, password: PASSWORD, password_confirmation: PASSWORD })
+    await new Browser().post('/signup', { name: 'A', email: ascii, password: PASSWORD, password_confirmation: PASSWORD })
+    expect(mailsTo(ascii).map((mail) => mail.tag)).toEqual(['email-verification', 'account-exists'])
+    expect(mailsTo(unicode)).toHaveLength(0) // stored and mailed in its DNS form
+  })
+
+  it("a confirmation sent again after a right password does not spend the IP's mail budget (it would tell the account exists)", async () => {
+    const ip = `198.51.100.${Math.floor(Math.random() * 250) + 1}`
+    const target = uniqueEmail('nueva')
+    const attacker = new Browser()
+    await attacker.post('/signup', { name: 'X', email: target, password: 'cualquier-cosa-93', password_confirmation: 'cualquier-cosa-93' }, { 'CF-Connecting-IP': ip })
+    expect((await attacker.post('/login', { email: target, password: 'cualquier-cosa-93' }, { 'CF-Connecting-IP': ip })).status).toBe(401)
+    expect(mailsTo(target, 'email-verification')).toHaveLength(2)
+    // His own account, from the same IP: the IP's 10 mails an hour minus the sign-up's one = 9 still go out.
+    const { email: own } = await signedInUser()
+    const before = mailsTo(own).length
+    for (let i = 0; i < 5; i++) await new Browser().post('/password/forgot', { email: own }, { 'CF-Connecting-IP': ip })
+    for (let i = 0; i < 4; i++) await new Browser().post('/login/email', { email: own }, { 'CF-Connecting-IP': ip })
+    expect(mailsTo(own).length - before).toBe(9)
+  })
+
+  it("the switch warning tells apart two accounts that mask alike", async () => {
+    const tag = crypto.randomUUID().slice(0, 6)
+    const { browser } = await signedInUser({ email: `bea${tag}x@gmail.com` })
+    const attacker = `bmallory${tag}x@gmail.com`
+    await new Browser().post('/signup', { name: 'M', email: attacker, password: 'clave-segura-9', password_confirmation: 'clave-segura-9' })
+    await new Browser().post('/login/email', { email: attacker })
+    const page = visibleText((await browser.get(linkIn(lastMailTo(attacker, 'login-link'), '/login/email/'))).text)
+    expect(page).toContain(`Ahora tiene abierta la sesión de bea${tag}x@gmail.com. Este enlace es de la cuenta ${attacker}`)
+  })
+
+  it("a stranger behind the same IP cannot silence the owner's own browser", async () => {
+    const { browser: owner, email } = await signedInUser()
+    await owner.post('/logout')
+    const shared = { 'CF-Connecting-IP': `203.0.113.${Math.floor(Math.random() * 250) + 1}` }
+    for (let i = 0; i < 10; i++) await new Browser().post('/password/forgot', { email: uniqueEmail('basura') }, shared)
+    await owner.post('/password/forgot', { email }, shared)
+    await owner.post('/login/email', { email }, shared)
+    expect(mailsTo(email, 'password-reset')).toHaveLength(1)
+    expect(mailsTo(email, 'login-link')).toHaveLength(1)
+    await new Browser().post('/password/forgot', { email }, shared) // a new browser on that IP still waits
+    expect(mailsTo(email, 'password-reset')).toHaveLength(1)
   })
 })

@@ -8,7 +8,7 @@ import { queuedIds } from '../mail/outbox'
 import { recordEvent } from './activity'
 import { deleteUserSessions } from './sessions'
 import { ownerExists } from './owner'
-import { prepareSignIn, type SignInContext } from './sign-in'
+import { forgetDevices, prepareSignIn, type SignInContext } from './sign-in'
 import { refund } from './throttle'
 import { whileHashIs } from './authentication'
 import { spendAllTokens, spendOneTimeToken, type TokenMatch } from './tokens'
@@ -42,9 +42,11 @@ export const NO_PASSWORD = ''
 export async function spendLinkAndSignIn(
   db: Database,
   match: TokenMatch | null,
-  changes: { passwordHash?: string | SQL },
+  changes: { passwordHash?: string },
   options: {
     who: SignInContext
+    /** For a confirmation link: true (in SQL) when this browser is the one that signed up. */
+    signedUpHere?: SQL
     revokeSessions?: boolean
     spendAll?: boolean
     events?: SecurityEventType[]
@@ -60,11 +62,15 @@ export async function spendLinkAndSignIn(
     match,
     async (owner) => {
       signingIn = await prepareSignIn(db, owner, options.who)
-      // SET expressions read the row as it was, so `email_verified_at IS NULL` means "not confirmed before this link".
+      // SET expressions read the row as it was: `email_verified_at IS NOT NULL`
+      // means "confirmed before this link". Otherwise the password and the
+      // name chosen at sign-up are kept only in the browser that signed up.
+      const keeps = sql`(${users.emailVerifiedAt} IS NOT NULL OR ${options.signedUpHere ?? sql`false`})`
       const update = db
         .update(users)
         .set({
-          passwordHash: changes.passwordHash ?? sql`CASE WHEN ${users.emailVerifiedAt} IS NULL THEN ${NO_PASSWORD} ELSE ${users.passwordHash} END`,
+          passwordHash: changes.passwordHash ?? sql`CASE WHEN ${keeps} THEN ${users.passwordHash} ELSE ${NO_PASSWORD} END`,
+          name: sql`CASE WHEN ${keeps} THEN ${users.name} ELSE '' END`,
           emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, ${clock.now()})`,
           // A used link also proves mail reaches the address again: clear a bounce mark.
           mailBouncedAt: null,
@@ -73,9 +79,13 @@ export async function spendLinkAndSignIn(
         })
         .where(inArray(users.id, owner))
         .returning()
+      // Whoever had the old password is out: no session, and no browser but
+      // this one counts as the owner's any more (forgotten after this sign-in
+      // has decided whether to send its new-device notice).
       const revoke = options.revokeSessions ? [deleteUserSessions(db, owner)] : []
+      const forget = options.revokeSessions ? [forgetDevices(db, owner, options.who.deviceHash)] : []
       const events = (options.events ?? []).map((type) => recordEvent(db, owner, type, options.who.client))
-      return [update, ...revoke, ...signingIn.statements, ...events, ...(options.effects?.(owner) ?? [])]
+      return [update, ...revoke, ...signingIn.statements, ...forget, ...events, ...(options.effects?.(owner) ?? [])]
     },
     options,
   )
@@ -83,7 +93,7 @@ export async function spendLinkAndSignIn(
   const results = outcome?.results ?? []
   const at = { update: (options.before?.length ?? 0) + 1 }
   const signInAt = at.update + 1 + (options.revokeSessions ? 1 : 0)
-  const effectsAt = signInAt + (signingIn?.statements.length ?? 0) + (options.events?.length ?? 0)
+  const effectsAt = signInAt + (signingIn?.statements.length ?? 0) + (options.revokeSessions ? 1 : 0) + (options.events?.length ?? 0)
   const user = (results[at.update] as User[] | undefined)?.[0]
   const signedIn =
     user && outcome?.spent && signingIn
@@ -102,7 +112,8 @@ export async function spendLinkAndSignIn(
 /**
  * Saves the profile. A new password, in one batch guarded by the hash this
  * request read or checked (whileHashIs: a change that commits first wins),
- * revokes every other session of the user (this one stays), spends every
+ * revokes every other session of the user (this one stays), forgets every
+ * other known browser (they no longer get the owner's own limits), spends every
  * outstanding link and code of the account, is recorded, gives back the
  * re-authentication attempt, and queues the "password changed" notice.
  * Returns the outbox ids to send, or null when the password changed in
@@ -113,7 +124,7 @@ export async function updateProfile(
   user: User,
   keepSessionId: string,
   changes: { name: string; passwordHash?: string },
-  notice: { client: Client; mail: (guard: SQL) => BatchItem<'sqlite'>; attemptKey: string | null },
+  notice: { client: Client; mail: (guard: SQL) => BatchItem<'sqlite'>; attemptKey: string | null; deviceHash: string | null },
 ) {
   if (!changes.passwordHash) {
     await db.update(users).set({ name: changes.name, updatedAt: clock.now() }).where(eq(users.id, user.id))
@@ -123,6 +134,7 @@ export async function updateProfile(
   const guard = ownerExists(owner)
   const results = await db.batch([
     deleteUserSessions(db, owner, keepSessionId),
+    forgetDevices(db, owner, notice.deviceHash),
     spendAllTokens(db, owner),
     recordEvent(db, owner, 'password_changed', notice.client),
     notice.mail(guard),
@@ -135,7 +147,7 @@ export async function updateProfile(
       .returning({ id: users.id }),
   ])
   if ((results.at(-1) as unknown[]).length === 0) return null
-  return queuedIds(results[3])
+  return queuedIds(results[4])
 }
 
 /** The sign-in batch queued a notice exactly when the device was new to the account. */

@@ -1,7 +1,7 @@
 import { and, eq, gt, not, sql } from 'drizzle-orm'
 import { clock } from '../clock'
 import type { Database } from '../db/client'
-import { oneTimeTokens, throttles } from '../db/schema'
+import { knownDevices, oneTimeTokens, throttles } from '../db/schema'
 import type { Config } from '../config'
 import { loginLinkMail, queueMail } from '../mail/messages'
 import { queuedIds } from '../mail/outbox'
@@ -60,17 +60,22 @@ export async function requestEmailLogin(db: Database, config: Config, input: { e
  * attempt deletes the request, after which even the right code fails. Across
  * requests, an account takes at most CODE_ATTEMPTS_PER_DAY code attempts a
  * day (5 per request × 5 requests per 15 minutes would otherwise allow
- * ~2,400): past it codes stop working for the account, links do not.
- * `remaining` is 0 when this browser's request is dead for any reason
- * (used up, expired, over the daily ceiling), so the page can lead to a new one.
+ * ~2,400): past it codes stop working for the account (each known browser
+ * of the owner has its own ceiling), links do not. `remaining` is 0 when
+ * this browser's request is dead (used up or expired), so the page can lead
+ * to a new one.
  */
 export async function signInWithCode(db: Database, browserSecret: string | undefined, code: string, who: SignInContext) {
   if (!isWellFormedSecret(browserSecret)) return { signedIn: null, remaining: 0 }
   const browserHash = await hashSecret(browserSecret)
   const attemptsKey = codeAttemptsKey(browserHash)
   const ofThisBrowser = and(eq(oneTimeTokens.browserHash, browserHash), eq(oneTimeTokens.purpose, 'login'))
-  // Keyed by the account behind this browser's request (by the browser when there is none).
-  const dailyKey = sql`'login-code-day:' || coalesce((SELECT ${oneTimeTokens.userId} FROM ${oneTimeTokens} WHERE ${ofThisBrowser}), ${`browser:${browserHash}`})`
+  // Keyed by the account behind this browser's request (by the browser when
+  // there is none); a browser that has signed in to the account before counts
+  // on its own, so strangers using up the account's codes cannot block hers.
+  const account = sql`(SELECT ${oneTimeTokens.userId} FROM ${oneTimeTokens} WHERE ${ofThisBrowser})`
+  const knownHere = sql`EXISTS (SELECT 1 FROM ${knownDevices} WHERE ${knownDevices.userId} = ${account} AND ${knownDevices.deviceHash} = ${who.deviceHash})`
+  const dailyKey = sql`'login-code-day:' || coalesce(${account}, ${`browser:${browserHash}`}) || CASE WHEN ${knownHere} THEN ${`:device:${who.deviceHash}`} ELSE '' END`
   const { signedIn, results } = await spendLinkAndSignIn(
     db,
     {
@@ -94,9 +99,10 @@ export async function signInWithCode(db: Database, browserSecret: string | undef
     },
   )
   if (signedIn) return { signedIn, remaining: CODE_ATTEMPTS }
+  // Over the daily ceiling the answer stays that of a wrong code: a ceiling
+  // that only accounts have must not show, or it would tell which addresses have one.
   const live = (results[0] as unknown[]).length > 0
-  const overDaily = countOf(results[2]) > CODE_ATTEMPTS_PER_DAY.limit
-  return { signedIn, remaining: live && !overDaily ? Math.max(0, CODE_ATTEMPTS - countOf(results[1])) : 0 }
+  return { signedIn, remaining: live ? Math.max(0, CODE_ATTEMPTS - countOf(results[1])) : 0 }
 }
 
 /** The per-request code attempt counter, created with the request (see requestEmailLogin). */
@@ -113,8 +119,9 @@ export function generateLoginCode(): string {
   }
 }
 
-/** "ana@example.com" → "a•••@example.com": enough to recognise, not to harvest. */
+/** "ana.perez@example.com" → "a•••z@example.com": enough to recognise, not to harvest. */
 export function maskEmail(email: string): string {
   const at = email.lastIndexOf('@')
-  return `${email.slice(0, 1)}•••${email.slice(at)}`
+  const local = [...email.slice(0, at)]
+  return `${local[0] ?? ''}•••${local.length > 3 ? local.at(-1) : ''}${email.slice(at)}`
 }

@@ -12,7 +12,17 @@ export const MAX_EMAIL_LENGTH = 254 // RFC 5321: the longest address a mail serv
 export function normalizeEmail(raw: string | undefined): string {
   const text = raw ?? ''
   if (text.length > MAX_EMAIL_LENGTH) return text.slice(0, MAX_EMAIL_LENGTH + 1)
-  return text.trim().normalize('NFC').toLowerCase()
+  const address = text.trim().normalize('NFC').toLowerCase()
+  const at = address.lastIndexOf('@')
+  // An internationalised domain has two spellings, "bücher.example" and its
+  // DNS form "xn--bcher-kva.example": one mailbox, so one account. The URL
+  // parser applies UTS #46 (IDNA), as browsers do; the DNS form is stored.
+  if (at < 0 || /^[\x00-\x7f]*$/.test(address.slice(at + 1))) return address
+  try {
+    return `${address.slice(0, at + 1)}${new URL(`http://${address.slice(at + 1)}/`).hostname}`
+  } catch {
+    return address // not a valid domain: checkEmail or the mail itself refuses it
+  }
 }
 
 // A plain `local@domain` and nothing else. The local part is RFC 5322's

@@ -6,7 +6,7 @@ import type { Database } from '../db/client'
 import { oneTimeTokens, users, type User } from '../db/schema'
 import { accountExistsMail, queueMail, verificationMail } from '../mail/messages'
 import { queuedIds } from '../mail/outbox'
-import { findUserByEmail, NO_PASSWORD, spendLinkAndSignIn } from './accounts'
+import { findUserByEmail, spendLinkAndSignIn } from './accounts'
 import { hashPassword } from './passwords'
 import type { MailBudget } from './throttle'
 import type { SignInContext } from './sign-in'
@@ -73,8 +73,8 @@ export async function renewVerification(db: Database, config: Config, user: User
  * usable once someone who knew it has confirmed the address: confirming in
  * the browser that signed up (it holds the pending account's cookie, whose
  * hash the link carries) keeps it; confirming anywhere else proves only the
- * mailbox, so the password is discarded and the owner chooses one on the
- * profile. Otherwise a stranger who signed up with someone else's address
+ * mailbox, so the password (and the name typed with it) is discarded and
+ * the owner chooses her own on the profile. Otherwise a stranger who signed up with someone else's address
  * would sign in with his own password once she confirmed it.
  */
 export async function confirmEmail(db: Database, token: string | undefined, browserHash: string | null, who: SignInContext) {
@@ -82,11 +82,6 @@ export async function confirmEmail(db: Database, token: string | undefined, brow
   const signedUpHere = match && browserHash
     ? sql`EXISTS (SELECT 1 FROM ${oneTimeTokens} WHERE ${and(match.where, eq(oneTimeTokens.browserHash, browserHash))})`
     : sql`false`
-  const { signedIn } = await spendLinkAndSignIn(
-    db,
-    match,
-    { passwordHash: sql`CASE WHEN ${users.emailVerifiedAt} IS NOT NULL OR ${signedUpHere} THEN ${users.passwordHash} ELSE ${NO_PASSWORD} END` },
-    { who, events: ['email_verified'] },
-  )
+  const { signedIn } = await spendLinkAndSignIn(db, match, {}, { who, signedUpHere, events: ['email_verified'] })
   return signedIn
 }

@@ -1,4 +1,4 @@
-import { and, eq, sql, type SQL } from 'drizzle-orm'
+import { and, eq, inArray, ne, sql, type SQL } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import { clock } from '../clock'
 import type { Database } from '../db/client'
@@ -23,6 +23,17 @@ export type SignInContext = {
   replaces: string | null
   /** The "nuevo inicio de sesión" mail, queued in the batch only if this device is new to an account that has others. */
   newDeviceNotice: { mail: Omit<OutgoingMail, 'to'>; stream: string }
+}
+
+/**
+ * Forgets the account's known browsers (but `keep`, this one): after a
+ * password change or "cerrar todas las demás sesiones" they no longer get
+ * the owner's own counters and budgets, and a sign-in from them is "new"
+ * again, so its notice reaches the owner.
+ */
+export function forgetDevices(db: Database, owner: string | SQL, keep?: string | null) {
+  const ofOwner = inArray(knownDevices.userId, ownerQuery(owner))
+  return db.delete(knownDevices).where(keep ? and(ofOwner, ne(knownDevices.deviceHash, keep)) : ofOwner)
 }
 
 /**

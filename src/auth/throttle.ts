@@ -1,4 +1,4 @@
-import { and, eq, lte, sql, type SQL } from 'drizzle-orm'
+import { and, eq, lte, or, sql, type SQL } from 'drizzle-orm'
 import { clock } from '../clock'
 import type { Database } from '../db/client'
 import { knownDevices, throttles, users } from '../db/schema'
@@ -58,9 +58,14 @@ export function within(key: ThrottleKey, limit: number) {
 export async function accountKey(scope: string, email: string, deviceHash: string | null): Promise<ThrottleKey> {
   const shared = `${scope}:${await hashSecret(mailboxOf(email))}`
   if (!deviceHash) return shared
-  return sql`CASE WHEN EXISTS (SELECT 1 FROM ${knownDevices} JOIN ${users} ON ${users.id} = ${knownDevices.userId}
-                               WHERE ${users.email} = ${email} AND ${knownDevices.deviceHash} = ${deviceHash})
-             THEN ${`${shared}:device:${deviceHash}`} ELSE ${shared} END`
+  return sql`CASE WHEN ${isKnownDevice(email, deviceHash)} THEN ${`${shared}:device:${deviceHash}`} ELSE ${shared} END`
+}
+
+/** This browser has signed in to the account with this address before (its device id is one the account knows). */
+function isKnownDevice(email: string, deviceHash: string | null): SQL {
+  if (!deviceHash) return sql`false`
+  return sql`EXISTS (SELECT 1 FROM ${knownDevices} JOIN ${users} ON ${users.id} = ${knownDevices.userId}
+                     WHERE ${users.email} = ${email} AND ${knownDevices.deviceHash} = ${deviceHash})`
 }
 
 /** The counter of password attempts against an account (see authenticate). */
@@ -82,20 +87,34 @@ export function countOf(result: unknown): number {
  * The mail budget of one request: counted per mailbox (hashed: the table
  * holds no addresses) and per IP (/64 for IPv6), for every address, known
  * or not, so a throttled request looks like any other. Reset mails have a
- * budget of their own, and so has each of the owner's known browsers: a
- * stranger who floods sign-up notes or sign-in links cannot silence a
- * reset, and a stranger who floods resets has put a live reset link (good
- * for an hour, usable in any browser) in the mailbox within the window.
- * `statements` go first in the batch; `allows` guards the statement that
- * would cause a mail.
+ * budget of their own, and so has each of the owner's known browsers, which
+ * the IP cap does not stop either (a stranger behind the same NAT cannot
+ * silence her): a stranger who floods sign-up notes or sign-in links cannot
+ * silence a reset, and a stranger who floods resets has put a live reset
+ * link (good for an hour, usable in any browser) in the mailbox within the
+ * window. `statements` go first in the batch; `allows` guards the statement
+ * that would cause a mail. `countIp: false` for a mail only someone who
+ * knows the account's password can cause (its confirmation sent again):
+ * spending the IP's budget there would tell its sender that the account
+ * exists.
  */
-export async function mailBudget(db: Database, email: string, from: { ip: string | null; deviceHash: string | null }, kind: 'reset' | 'other' = 'other') {
-  const ip = `mail:ip:${ipKey(from.ip)}`
+export async function mailBudget(
+  db: Database,
+  email: string,
+  from: { ip: string | null; deviceHash: string | null },
+  kind: 'reset' | 'other' = 'other',
+  options: { countIp?: boolean } = {},
+) {
   const address = await accountKey(kind === 'reset' ? 'mail:reset' : 'mail', email, from.deviceHash)
+  const byAddress = { statement: hit(db, address, MAILS_PER_ADDRESS.window), allows: within(address, MAILS_PER_ADDRESS.limit) }
+  if (options.countIp === false) return { statements: [byAddress.statement] as Hits, allows: byAddress.allows }
+  const ip = `mail:ip:${ipKey(from.ip)}`
   return {
-    statements: [hit(db, ip, MAILS_PER_IP.window), hit(db, address, MAILS_PER_ADDRESS.window)] as const,
-    allows: and(within(ip, MAILS_PER_IP.limit), within(address, MAILS_PER_ADDRESS.limit))!,
+    statements: [hit(db, ip, MAILS_PER_IP.window), byAddress.statement] as Hits,
+    allows: and(or(isKnownDevice(email, from.deviceHash), within(ip, MAILS_PER_IP.limit)), byAddress.allows)!,
   }
 }
+
+type Hits = [ReturnType<typeof hit>, ...ReturnType<typeof hit>[]]
 
 export type MailBudget = Awaited<ReturnType<typeof mailBudget>>

@@ -19,7 +19,9 @@ export async function switchWarning(c: Context<AppEnv>, linkOwner: { email: stri
   if (!linkOwner || !readSessionCookie(c)) return null
   const signedIn = await currentSession(c)
   if (!signedIn || signedIn.user.id === linkOwner.userId) return null
-  return { current: maskEmail(signedIn.user.email), target: maskEmail(linkOwner.email) }
+  const masked = { current: maskEmail(signedIn.user.email), target: maskEmail(linkOwner.email) }
+  // Two accounts that mask alike ("b•••a@gmail.com") must still be told apart here.
+  return masked.current === masked.target ? { current: signedIn.user.email, target: linkOwner.email } : masked
 }
 
 /** The warning still stands for this POST: the form did not confirm the switch. */

@@ -101,7 +101,7 @@ export const es = {
     bouncing:
       'Los correos a su dirección están rebotando: no le llegarán enlaces de restablecimiento ni avisos de seguridad. Revise que la dirección exista y acepte correo, o escríbanos a soporte.',
     createPassword:
-      'Su correo electrónico fue confirmado y ya inició sesión. Su cuenta aún no tiene contraseña: elija una aquí abajo y presione GUARDAR PERFIL.',
+      'Su correo electrónico fue confirmado y ya inició sesión. Su cuenta aún no tiene contraseña: escriba su nombre, elija una contraseña aquí abajo y presione GUARDAR PERFIL.',
     choosePassword: 'Inició sesión con el enlace de su correo. Si olvidó su contraseña, elija una nueva aquí abajo y presione GUARDAR PERFIL.',
   },
   switchAccount: {
@@ -134,6 +134,8 @@ export const es = {
     currentPasswordWrong: 'La contraseña actual no es correcta.',
     currentPasswordThrottled: (minutes: number) =>
       `Demasiados intentos con una contraseña incorrecta. Por su seguridad, espere ${minutes} ${minutes === 1 ? 'minuto' : 'minutos'} antes de volver a intentarlo. Su sesión sigue abierta.`,
+    firstPasswordNeedsFreshSignIn:
+      'Por su seguridad, para elegir la primera contraseña de su cuenta necesitamos saber que es usted: cierre sesión y vuelva a entrar con un enlace de acceso; tendrá 10 minutos para elegirla.',
     passwordChangedMeanwhile: 'Su contraseña acaba de cambiar desde otro lugar. Vuelva a escribir la contraseña actual.',
     formTitle: 'Revise los campos marcados.',
     forbiddenTitle: 'Solicitud rechazada',

@@ -90,8 +90,8 @@ passwordRoutes.post('/password/reset', async (c) => {
   const errors = checkNewPassword(password, form.password_confirmation ?? '', owner)
   if (errors.password || errors.password_confirmation) return c.html(<ResetPasswordPage {...page} errors={errors} />, 422)
   const who = await signInContext(c, 'reset')
-  // The reset itself confirms the address, so the notice greets by name.
-  const notice = passwordChangedMail(c.var.config, { ...owner, emailVerifiedAt: owner.emailVerifiedAt ?? clock.now() }, clientOf(c), clock.now())
+  // An account nobody had confirmed loses its sign-up name with this reset: the notice greets without it.
+  const notice = passwordChangedMail(c.var.config, owner, clientOf(c), clock.now())
   const reset = await resetPassword(c.var.db, c.var.config.pepper, resetCookie.read(c), password, who, (account) =>
     queueMail(c.var.db, c.var.config, notice, { when: sql`EXISTS (SELECT 1 FROM ${users} WHERE ${users.id} IN ${account})` }).insert,
   )

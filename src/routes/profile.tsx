@@ -1,6 +1,7 @@
 import { Hono, type Context } from 'hono'
 import { hasPassword, updateProfile } from '../auth/accounts'
 import { reauthenticate } from '../auth/authentication'
+import { forgetDevices } from '../auth/sign-in'
 import { checkName, normalizeName } from '../auth/names'
 import { listRecentEvents, recordEvent } from '../auth/activity'
 import { checkNewPassword, hashPassword } from '../auth/passwords'
@@ -41,8 +42,11 @@ profileRoutes.post('/profile', async (c) => {
   // before replacing it (a borrowed, unlocked laptop is not enough). Wrong
   // answers count like wrong sign-ins, so a stolen session cannot guess forever.
   let attemptKey: string | null = null
+  const deviceHash = await knownDeviceOf(c)
+  // No password yet (confirmed from another browser): nothing to re-enter, so only a fresh sign-in may set the first one.
+  if (changingPassword && !hasPassword(user) && !isFreshSession(session) && !errors.password) errors.password = t.errors.firstPasswordNeedsFreshSignIn
   if (changingPassword && asksCurrentPassword(c) && !Object.values(errors).some(Boolean)) {
-    const check = await reauthenticate(c.var.db, c.var.config.pepper, user, form.current_password ?? '', await knownDeviceOf(c))
+    const check = await reauthenticate(c.var.db, c.var.config.pepper, user, form.current_password ?? '', deviceHash)
     if (check.outcome === 'throttled') {
       securityLog(c, 'reauthentication', 'throttled')
       c.header('Retry-After', String(check.retryAfterSeconds))
@@ -63,6 +67,7 @@ profileRoutes.post('/profile', async (c) => {
     client: clientOf(c),
     mail: (guard) => queueMail(c.var.db, c.var.config, mail, { when: guard }).insert,
     attemptKey,
+    deviceHash,
   })
   // The password changed since this request read it (a reset elsewhere): nothing was written.
   if (!queued) return c.html(profilePage(c, { name, errors: { current_password: t.errors.passwordChangedMeanwhile } }), 409)
@@ -97,6 +102,7 @@ profileRoutes.post('/profile/sessions/revoke-others', async (c) => {
   const user = c.var.user
   await c.var.db.batch([
     deleteUserSessions(c.var.db, user.id, c.var.session.id),
+    forgetDevices(c.var.db, user.id, await knownDeviceOf(c)),
     recordEvent(c.var.db, user.id, 'sessions_revoked', clientOf(c)),
   ])
   securityLog(c, 'session_revoke', 'others')

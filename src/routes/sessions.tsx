@@ -76,7 +76,7 @@ sessionRoutes.post('/login', async (c) => {
 async function afterFailedSignIn(c: Context<AppEnv>, outcome: 'failed' | 'unconfirmed' | 'ok', user: User, deviceHash: string | null) {
   const client = clientOf(c)
   if (outcome !== 'unconfirmed') return void (await recordEvent(c.var.db, user.id, 'sign_in_failed', client, 'password'))
-  const budget = await mailBudget(c.var.db, user.email, { ip: client.ip, deviceHash })
+  const budget = await mailBudget(c.var.db, user.email, { ip: client.ip, deviceHash }, 'other', { countIp: false })
   const queued = await renewVerification(c.var.db, c.var.config, user, budget, await signupBrowserOf(c))
   await c.var.outbox.send(...queued)
 }
