@@ -25,9 +25,14 @@ const wrongCodeFor = (code: string) => String((Number(code) + 1) % 1_000_000).pa
 
 describe('asking for a sign-in link and code', () => {
   it('the login window offers "Recibir un enlace de acceso", and so do the forgot-password page and its answer', async () => {
-    expect((await new Browser().get('/login')).text).toContain('<a href="/login/email">Recibir un enlace de acceso</a>')
-    expect((await new Browser().get('/password/forgot')).text).toContain('href="/login/email?from=forgot"')
+    const login = await new Browser().get('/login')
+    expect(login.status).toBe(200)
+    expect(login.text).toContain('<a href="/login/email">Recibir un enlace de acceso</a>')
+    const forgot = await new Browser().get('/password/forgot')
+    expect(forgot.status).toBe(200)
+    expect(forgot.text).toContain('href="/login/email?from=forgot"')
     const answer = await new Browser().post('/password/forgot', { email: uniqueEmail() })
+    expect(answer.status).toBe(200)
     expect(answer.text).toContain('href="/login/email?from=forgot"')
     const form = await new Browser().get('/login/email')
     expect(form.status).toBe(200)
@@ -52,6 +57,7 @@ describe('asking for a sign-in link and code', () => {
   it('the answer page has the code field for this device', async () => {
     const { email } = await signedInUser()
     const { page } = await askForLink(email)
+    expect(page.status).toBe(200)
     const input = page.text.match(/<input id="code"[^>]*>/)![0]
     expect(input).toContain('name="code"')
     expect(input).toContain('autocomplete="one-time-code"')
@@ -118,20 +124,24 @@ describe('the link (opened on another device)', () => {
     expect((await phone.get('/profile')).status).toBe(200)
   })
 
-  it('signs in on a fresh session that counts as fresh authentication', async () => {
+  it('signs in on a fresh session: the profile lets the password change without asking for the current one', async () => {
     const { email } = await signedInUser()
     const { link } = await askForLink(email)
     const phone = new Browser()
-    await phone.post(link!)
+    const signedIn = await phone.post(link!)
+    expect(signedIn.status).toBe(303)
+    expect(signedIn.location).toBe('/profile')
     const profile = await phone.get('/profile')
-    expect(profile.text).not.toContain('name="current_password"')
+    expect(profile.status).toBe(200)
+    expect(profile.text).toContain('name="password"') // the profile's password fields are there…
+    expect(profile.text).not.toContain('name="current_password"') // …without the current-password one
   })
 
   it('verifies the address', async () => {
     const email = uniqueEmail()
     await new Browser().post('/signup', { name: 'Sin Verificar', email, password: PASSWORD, password_confirmation: PASSWORD })
     const { link } = await askForLink(email)
-    await new Browser().post(link!)
+    expect((await new Browser().post(link!)).status).toBe(303)
     // Now a password sign-in works without the "confirm your address" step.
     expect((await new Browser().post('/login', { email, password: PASSWORD })).status).toBe(303)
   })
@@ -151,8 +161,10 @@ describe('the link (opened on another device)', () => {
     const { email } = await signedInUser()
     const { link } = await askForLink(email)
     vi.spyOn(clock, 'now').mockReturnValue(Date.now() + 15 * MINUTE + 1000)
-    expect((await new Browser().get(link!)).status).toBe(400)
-    expect((await new Browser().post(link!)).status).toBe(400)
+    for (const page of [await new Browser().get(link!), await new Browser().post(link!)]) {
+      expect(page.status).toBe(400)
+      expect(visibleText(page.text)).toContain('Este enlace ya no es válido')
+    }
   })
 
   it('concurrent POSTs of one link sign in at most once', async () => {
@@ -162,19 +174,23 @@ describe('the link (opened on another device)', () => {
     expect(results.map((r) => r.status).sort()).toEqual([303, 400, 400])
   })
 
-  it('using the link spends the code too', async () => {
+  it('using the link spends the code too: the right code then reads "Código incorrecto o vencido"', async () => {
     const { email } = await signedInUser()
     const asking = new Browser()
     const { link, code } = await askForLink(email, asking)
-    await new Browser().post(link!)
+    expect((await new Browser().post(link!)).status).toBe(303)
     const page = await asking.post('/login/code', { code: code! })
+    expect(page.status).toBe(422)
+    expect(visibleText(page.text)).toContain('Código incorrecto o vencido.')
     expect(asking.cookie('__Host-session')).toBeUndefined()
-    expect(page.status).not.toBe(303)
   })
 
   it('a forged link gives the invalid-link page', async () => {
-    expect((await new Browser().get(`/login/email/${'Z'.repeat(43)}`)).status).toBe(400)
-    expect((await new Browser().post(`/login/email/${'Z'.repeat(43)}`)).status).toBe(400)
+    const forged = `/login/email/${'Z'.repeat(43)}`
+    for (const page of [await new Browser().get(forged), await new Browser().post(forged)]) {
+      expect(page.status).toBe(400)
+      expect(visibleText(page.text)).toContain('Este enlace ya no es válido')
+    }
   })
 })
 
@@ -197,6 +213,7 @@ describe('the code (typed on the asking device)', () => {
     await other.post('/login/email', { email: uniqueEmail() }) // has a cookie of its own
     const page = await other.post('/login/code', { code: code! })
     expect(page.status).toBe(422)
+    expect(visibleText(page.text)).toContain('Código incorrecto o vencido.')
     expect(other.cookie('__Host-session')).toBeUndefined()
   })
 
@@ -225,22 +242,28 @@ describe('the code (typed on the asking device)', () => {
     await knownBrowser.post('/login/email', { email })
     await unknownBrowser.post('/login/email', { email: uniqueEmail('nadie') })
     const wrong = wrongCodeFor(codeIn(lastMailTo(email, 'login-link')))
-    for (let i = 0; i < 5; i++) {
+    for (let attempt = 1; attempt <= 5; attempt++) {
       const known = await knownBrowser.post('/login/code', { code: wrong })
       const unknown = await unknownBrowser.post('/login/code', { code: wrong })
+      // Four "wrong code" answers, then the dead-request page: for both alike.
+      expect(known.status).toBe(attempt < 5 ? 422 : 400)
+      expect(visibleText(known.text)).toContain(attempt < 5 ? 'Código incorrecto o vencido.' : 'Este código ya no es válido')
       expect(unknown.status).toBe(known.status)
       expect(visibleText(unknown.text)).toBe(visibleText(known.text))
     }
   })
 
-  it('is single use: after signing in, the same code fails', async () => {
+  it('is single use: after signing in, the same code reads "Código incorrecto o vencido"', async () => {
     const { email } = await signedInUser()
     const asking = new Browser()
     const { code, link } = await askForLink(email, asking)
     const cookie = asking.cookie('__Host-login_request')!
     expect((await asking.post('/login/code', { code: code! })).status).toBe(303)
-    const replay = await new Browser().post('/login/code', { code: code! }, { Cookie: `__Host-login_request=${cookie}` })
-    expect(replay.status).not.toBe(303)
+    const replaying = new Browser()
+    const replay = await replaying.post('/login/code', { code: code! }, { Cookie: `__Host-login_request=${cookie}` })
+    expect(replay.status).toBe(422)
+    expect(visibleText(replay.text)).toContain('Código incorrecto o vencido.')
+    expect(replaying.cookie('__Host-session')).toBeUndefined()
     expect((await new Browser().get(link!)).status).toBe(400) // and the link is spent too
   })
 
@@ -251,6 +274,7 @@ describe('the code (typed on the asking device)', () => {
     vi.spyOn(clock, 'now').mockReturnValue(Date.now() + 15 * MINUTE + 1000)
     const page = await asking.post('/login/code', { code: code! })
     expect(page.status).toBe(422)
+    expect(visibleText(page.text)).toContain('Código incorrecto o vencido.')
     expect(asking.cookie('__Host-session')).toBeUndefined()
   })
 
@@ -292,8 +316,10 @@ describe('coming from "Olvidé mi contraseña"', () => {
     const { link } = await askForLink(email, new Browser(), { from: 'forgot' })
     const phone = new Browser()
     const page = await phone.post(link!)
+    expect(page.status).toBe(303)
     expect(page.location).toBe('/profile?aviso=elija-contrasena')
     const profile = await phone.get(page.location!)
+    expect(profile.status).toBe(200)
     expect(visibleText(profile.text)).toContain('elija una nueva aquí abajo')
     const saved = await phone.post('/profile', { name: 'Ana', password: 'nueva-clave-1', password_confirmation: 'nueva-clave-1' })
     expect(saved.status).toBe(303)

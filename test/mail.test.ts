@@ -1,15 +1,18 @@
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test'
+import { eq } from 'drizzle-orm'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { ConfigError, readConfig } from '../src/config'
+import { openDatabase } from '../src/db/client'
+import { outbox } from '../src/db/schema'
 import { createApp } from '../src/index'
-import { Browser, lastMailTo, postmark, signedInUser, uniqueEmail, visibleText } from './helpers'
+import { Browser, lastMailTo, PASSWORD, postmark, signedInUser, uniqueEmail, visibleText } from './helpers'
 
 afterEach(() => vi.restoreAllMocks())
 
 describe('mail through Postmark', () => {
   it('sends with the server token header, the stream, a tag and both Spanish bodies', async () => {
     const { email } = await signedInUser({ name: 'Ana Pérez' })
-    await new Browser().post('/password/forgot', { email })
+    expect((await new Browser().post('/password/forgot', { email })).status).toBe(200)
     const mail = lastMailTo(email, 'password-reset')
     expect(mail.url).toBe('https://postmark.test/email')
     expect(mail.serverToken).toBe('test-server-token')
@@ -39,7 +42,9 @@ describe('mail through Postmark', () => {
     postmark.failNext = 'network'
     const page = await new Browser().post('/signup', { name: 'Ana', email: uniqueEmail(), password: 'clave-segura', password_confirmation: 'clave-segura' })
     expect(page.status).toBe(200)
-    expect(log.mock.calls.some((call) => String(call[0]).includes('"event":"mail.failed"'))).toBe(true)
+    expect(visibleText(page.text)).toContain('Revise su bandeja de entrada')
+    const line = log.mock.calls.map((call) => String(call[0])).find((text) => text.includes('"event":"mail.failed"'))!
+    expect(JSON.parse(line)).toMatchObject({ event: 'mail.failed', tag: 'email-verification' })
   })
 })
 
@@ -98,11 +103,67 @@ describe('dev mailbox (local development)', () => {
   })
 
   it('with no Postmark token in production, every mail is a loud error in the logs, not a silent drop', async () => {
+    vi.spyOn(console, 'log').mockImplementation(() => {})
     const log = vi.spyOn(console, 'error').mockImplementation(() => {})
-    const body = new URLSearchParams({ email: uniqueEmail() })
-    await requestWith({ APP_URL: 'https://cuentas.ecuabots.com', POSTMARK_SERVER_TOKEN: undefined }, '/password/forgot', { method: 'POST', body })
-    const signup = new URLSearchParams({ name: 'X', email: uniqueEmail(), password: 'clave-segura', password_confirmation: 'clave-segura' })
-    await requestWith({ APP_URL: 'https://cuentas.ecuabots.com', POSTMARK_SERVER_TOKEN: undefined }, '/signup', { method: 'POST', body: signup })
-    expect(log.mock.calls.some((call) => String(call[0]).includes('"event":"mail.not_configured"'))).toBe(true)
+    const email = uniqueEmail('sin-token')
+    const laptop = productionWithoutMailToken()
+    const phone = productionWithoutMailToken()
+    const newPassword = 'otra-clave-segura-2'
+    // Each step causes one kind of mail (src/mail/messages.ts has one function per kind).
+    expect((await laptop.post('/signup', { name: 'Ana', email, password: PASSWORD, password_confirmation: PASSWORD })).status).toBe(200) // email-verification
+    const verification = (await outboxTo(email)).find((row) => row.kind === 'email-verification')!
+    const link = verification.textBody.match(/https:\/\/cuentas\.ecuabots\.com(\/email\/verify\/\S+)/)![1]!
+    expect((await laptop.post(link)).status).toBe(303)
+    expect((await phone.post('/signup', { name: 'Otra', email, password: PASSWORD, password_confirmation: PASSWORD })).status).toBe(200) // account-exists
+    expect((await phone.post('/password/forgot', { email })).status).toBe(200) // password-reset
+    expect((await phone.post('/login/email', { email })).status).toBe(200) // login-link
+    expect((await phone.post('/login', { email, password: PASSWORD })).status).toBe(303) // new-sign-in
+    expect((await laptop.post('/profile', { name: 'Ana', password: newPassword, password_confirmation: newPassword })).status).toBe(303) // password-changed
+
+    const kinds = ['email-verification', 'account-exists', 'password-reset', 'login-link', 'new-sign-in', 'password-changed']
+    const rows = await outboxTo(email)
+    expect(rows.map((row) => row.kind).sort()).toEqual([...kinds].sort())
+    const lines = log.mock.calls.map(([line]) => String(line)).filter((line) => line.includes('"event":"mail.not_configured"'))
+    for (const kind of kinds) {
+      const line = lines.find((text) => JSON.parse(text).tag === kind)
+      expect(line, `no mail.not_configured line for ${kind}`).toBeDefined()
+      expect(JSON.parse(line!)).toMatchObject({ event: 'mail.not_configured', tag: kind, message: 'POSTMARK_SERVER_TOKEN is not set: mail NOT sent' })
+      expect(line).not.toContain(email)
+    }
+    // Not dropped either: every mail waits in the outbox for the token.
+    for (const row of rows) expect(row.status, row.kind).toBe('pending')
   })
 })
+
+const PRODUCTION = 'https://cuentas.ecuabots.com'
+
+/** The outbox rows to one address, oldest first. */
+function outboxTo(email: string) {
+  return openDatabase(env.DB).select().from(outbox).where(eq(outbox.recipient, email)).orderBy(outbox.createdAt)
+}
+
+/**
+ * A browser (cookies, Origin on POSTs, its own address) against the app as
+ * configured in production with POSTMARK_SERVER_TOKEN missing.
+ */
+function productionWithoutMailToken() {
+  const cookies = new Map<string, string>()
+  const ip = `2001:db8:${crypto.randomUUID().slice(0, 4)}:${crypto.randomUUID().slice(0, 4)}::1`
+  return {
+    async post(path: string, form: Record<string, string> = {}) {
+      const ctx = createExecutionContext()
+      const headers = new Headers({ Origin: PRODUCTION, 'Content-Type': 'application/x-www-form-urlencoded', 'CF-Connecting-IP': ip })
+      if (cookies.size) headers.set('Cookie', [...cookies].map(([name, value]) => `${name}=${value}`).join('; '))
+      const request = new Request(`${PRODUCTION}${path}`, { method: 'POST', headers, body: new URLSearchParams(form), redirect: 'manual' })
+      const response = await createApp().fetch(request, { ...env, APP_URL: PRODUCTION, POSTMARK_SERVER_TOKEN: undefined }, ctx)
+      await waitOnExecutionContext(ctx)
+      for (const line of response.headers.getSetCookie()) {
+        const [pair] = line.split(';')
+        const [name, value] = [pair!.slice(0, pair!.indexOf('=')), pair!.slice(pair!.indexOf('=') + 1)]
+        if (value && !/max-age=0/i.test(line)) cookies.set(name, value)
+        else cookies.delete(name)
+      }
+      return { status: response.status, text: await response.text() }
+    },
+  }
+}

@@ -18,6 +18,7 @@ describe('profile', () => {
     expect(page.status).toBe(303)
     expect(page.location).toBe('/login?next=%2Fprofile')
     const login = await new Browser().get(page.location!)
+    expect(login.status).toBe(200)
     expect(login.text).toContain('name="next" value="/profile"')
   })
 
@@ -39,6 +40,7 @@ describe('profile', () => {
     expect(saved.status).toBe(303)
     expect(saved.location).toBe('/profile?aviso=guardado')
     const page = await browser.get(saved.location!)
+    expect(page.status).toBe(200)
     expect(visibleText(page.text)).toContain('Sus cambios fueron guardados.')
     expect(page.text).toContain('value="Ana María Pérez"')
     expect((await new Browser().post('/login', { email, password: PASSWORD })).status).toBe(303)
@@ -48,11 +50,14 @@ describe('profile', () => {
   it('changes the password in a fresh session, keeps this session, signs out the others, and mails a notice', async () => {
     const { browser, email } = await signedInUser()
     const laptop = new Browser()
-    await laptop.post('/login', { email, password: PASSWORD })
+    expect((await laptop.post('/login', { email, password: PASSWORD })).status).toBe(303)
+    expect((await laptop.get('/profile')).status).toBe(200) // signed in there, until the change
     const saved = await browser.post('/profile', { name: 'Ana', password: NEW_PASSWORD, password_confirmation: NEW_PASSWORD })
     expect(saved.status).toBe(303)
     expect(saved.location).toBe('/profile?aviso=contrasena-cambiada')
-    expect(visibleText((await browser.get(saved.location!)).text)).toContain('Su contraseña fue cambiada.')
+    const page = await browser.get(saved.location!)
+    expect(page.status).toBe(200)
+    expect(visibleText(page.text)).toContain('Su contraseña fue cambiada.')
     expect((await laptop.get('/profile')).status).toBe(303)
     expect((await new Browser().post('/login', { email, password: NEW_PASSWORD })).status).toBe(303)
     expect(lastMailTo(email, 'password-changed').text).toContain('Ecuabots nunca le pedirá su contraseña.')
@@ -62,6 +67,7 @@ describe('profile', () => {
     const { browser, email } = await signedInUser()
     elevenMinutesLater()
     const page = await browser.get('/profile')
+    expect(page.status).toBe(200)
     expect(page.text).toContain('name="current_password"')
     expect(page.text).toContain('autocomplete="current-password"')
     const missing = await browser.post('/profile', { name: 'Ana', password: NEW_PASSWORD, password_confirmation: NEW_PASSWORD })
@@ -74,6 +80,7 @@ describe('profile', () => {
       current_password: 'no-es',
     })
     expect(wrong.status).toBe(422)
+    expect(visibleText(wrong.text)).toContain('La contraseña actual no es correcta.')
     const right = await browser.post('/profile', {
       name: 'Ana',
       password: NEW_PASSWORD,
@@ -88,7 +95,12 @@ describe('profile', () => {
   it('an old session may still change the name without the current password', async () => {
     const { browser } = await signedInUser()
     elevenMinutesLater()
-    expect((await browser.post('/profile', { name: 'Nombre Nuevo' })).status).toBe(303)
+    const saved = await browser.post('/profile', { name: 'Nombre Nuevo' })
+    expect(saved.status).toBe(303)
+    expect(saved.location).toBe('/profile?aviso=guardado')
+    const page = await browser.get(saved.location!)
+    expect(page.status).toBe(200)
+    expect(page.text).toContain('value="Nombre Nuevo"')
   })
 
   it('mismatched confirmation or a short password is shown next to the fields and nothing is saved', async () => {
@@ -98,14 +110,20 @@ describe('profile', () => {
     expect(visibleText(page.text)).toContain('Las contraseñas no coinciden.')
     expect(page.text).toContain('value="Otro Nombre"') // what was typed stays
     const short = await browser.post('/profile', { name: 'Ana', password: '123', password_confirmation: '123' })
+    expect(short.status).toBe(422)
     expect(visibleText(short.text)).toContain('Debe tener al menos 6 caracteres.')
-    expect((await browser.get('/profile')).text).not.toContain('value="Otro Nombre"')
+    const profile = await browser.get('/profile')
+    expect(profile.status).toBe(200)
+    expect(profile.text).toContain('value="Ana Pérez"') // the name from before both attempts
+    expect(profile.text).not.toContain('value="Otro Nombre"')
     expect((await new Browser().post('/login', { email, password: PASSWORD })).status).toBe(303)
   })
 
   it('an empty or overlong name gets a clear message', async () => {
     const { browser } = await signedInUser()
-    expect(visibleText((await browser.post('/profile', { name: '  ' })).text)).toContain('Ingrese su nombre.')
+    const empty = await browser.post('/profile', { name: '  ' })
+    expect(empty.status).toBe(422)
+    expect(visibleText(empty.text)).toContain('Ingrese su nombre.')
     const long = await browser.post('/profile', { name: 'x'.repeat(101) })
     expect(long.status).toBe(422)
     expect(visibleText(long.text)).toContain('como máximo 100 caracteres')

@@ -2,7 +2,7 @@ import { createScheduledController, env } from 'cloudflare:test'
 import worker from '../src/index'
 import { eq } from 'drizzle-orm'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { clock, DAY } from '../src/clock'
+import { clock, DAY, MINUTE } from '../src/clock'
 import { openDatabase } from '../src/db/client'
 import { sessions, users } from '../src/db/schema'
 import { Browser, PASSWORD, signedInUser } from './helpers'
@@ -13,6 +13,29 @@ afterEach(() => vi.restoreAllMocks())
 
 async function sessionsOf(email: string) {
   return db.select({ id: sessions.id, expiresAt: sessions.expiresAt }).from(sessions).innerJoin(users, eq(users.id, sessions.userId)).where(eq(users.email, email))
+}
+
+/** Every column of the account's one session row. */
+async function sessionRowOf(email: string) {
+  const [row] = await db.select({ session: sessions }).from(sessions).innerJoin(users, eq(users.id, sessions.userId)).where(eq(users.email, email))
+  return row!.session
+}
+
+/**
+ * The SQL of every statement the app prepares on D1 while `action` runs
+ * (drizzle prepares each statement it runs, batched or not), and those that
+ * write.
+ */
+async function statementsDuring(action: () => Promise<unknown>) {
+  const prepare = vi.spyOn(env.DB, 'prepare')
+  let all: string[]
+  try {
+    await action()
+  } finally {
+    all = prepare.mock.calls.map(([sql]) => sql)
+    prepare.mockRestore()
+  }
+  return { all, writes: all.filter((sql) => /^\s*(insert|update|delete|replace)\b/i.test(sql)) }
 }
 
 describe('sessions', () => {
@@ -44,20 +67,34 @@ describe('sessions', () => {
     expect((await browser.get('/profile')).status).toBe(200)
   })
 
-  it('an ordinary page view writes nothing while the session is far from expiring', async () => {
+  it('an ordinary page view a few minutes after the last one writes nothing to D1', async () => {
     const { browser, email } = await signedInUser()
-    const [before] = await sessionsOf(email)
-    vi.spyOn(clock, 'now').mockReturnValue(Date.now() + 2 * DAY)
-    await browser.get('/profile')
-    const [after] = await sessionsOf(email)
-    expect(after!.expiresAt).toBe(before!.expiresAt)
+    const before = await sessionRowOf(email)
+    vi.spyOn(clock, 'now').mockReturnValue(before.lastSeenAt + 4 * MINUTE) // "last seen" is refreshed at most every 5 minutes
+    const statements = await statementsDuring(async () => expect((await browser.get('/profile')).status).toBe(200))
+    expect(statements.all.some((sql) => /from "sessions"/i.test(sql))).toBe(true) // the spy saw the page read the session…
+    expect(statements.writes).toEqual([]) // …and nothing written
+    expect(await sessionRowOf(email)).toEqual(before)
+  })
+
+  it('a page view days later refreshes only "last seen", in one write, while the session is far from expiring', async () => {
+    const { browser, email } = await signedInUser()
+    const before = await sessionRowOf(email)
+    const later = before.lastSeenAt + 2 * DAY
+    vi.spyOn(clock, 'now').mockReturnValue(later)
+    const statements = await statementsDuring(async () => expect((await browser.get('/profile')).status).toBe(200))
+    expect(statements.writes).toHaveLength(1)
+    expect(statements.writes[0]).toMatch(/^update "sessions"/i)
+    expect(await sessionRowOf(email)).toEqual({ ...before, lastSeenAt: later }) // the expiry stays where it was
   })
 
   it('signing in as someone else in the same browser ends the previous session on the server', async () => {
     const first = await signedInUser()
     const second = await signedInUser()
     const oldToken = first.browser.cookie('__Host-session')!
-    await first.browser.post('/login', { email: second.email, password: PASSWORD })
+    expect(await sessionsOf(first.email)).toHaveLength(1)
+    const signedIn = await first.browser.post('/login', { email: second.email, password: PASSWORD })
+    expect(signedIn.status).toBe(303)
     expect(await sessionsOf(first.email)).toHaveLength(0)
     const replay = await new Browser().get('/profile', { Cookie: `__Host-session=${oldToken}` })
     expect(replay.status).toBe(303)
@@ -67,7 +104,7 @@ describe('sessions', () => {
     const { email } = await signedInUser()
     const later = Date.now() + 31 * DAY
     vi.spyOn(clock, 'now').mockReturnValue(later)
-    await new Browser().post('/login', { email, password: PASSWORD })
+    expect((await new Browser().post('/login', { email, password: PASSWORD })).status).toBe(303)
     expect(await sessionsOf(email)).toHaveLength(2)
     await worker.scheduled(createScheduledController({ cron: '17 * * * *' }), env)
     const rows = await sessionsOf(email)

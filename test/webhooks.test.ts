@@ -1,5 +1,5 @@
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { app, Browser, lastMailTo, linkIn, signedInUser, visibleText } from './helpers'
 
 const SECRET = 'rebotes-secreto-123'
@@ -18,18 +18,27 @@ async function postBounce(body: unknown, credentials: string | null, bindings: t
   return response.status
 }
 
+afterEach(() => vi.restoreAllMocks())
+
 const hardBounce = (email: string) => ({ RecordType: 'Bounce', Type: 'HardBounce', TypeCode: 1, Email: email, Inactive: true })
 
-/** The profile as its owner sees it, with the webhook secret configured like production. */
+/**
+ * The profile as its owner sees it, with the webhook secret configured like
+ * production. Fails unless the profile itself answered (200): a redirect to
+ * the login page has no warning either, and must not pass for "no warning".
+ */
 async function profileText(browser: Browser) {
   const ctx = createExecutionContext()
   const response = await app.fetch(
-    new Request('https://cuentas.ecuabots.test/profile', { headers: { Cookie: `session=${browser.cookie('session')}` } }),
+    new Request('https://cuentas.ecuabots.test/profile', { headers: { Cookie: `__Host-session=${browser.cookie('__Host-session')}` } }),
     withSecret,
     ctx,
   )
   await waitOnExecutionContext(ctx)
-  return visibleText(await response.text())
+  expect(response.status).toBe(200)
+  const text = visibleText(await response.text())
+  expect(text).toContain('Perfil del usuario')
+  return text
 }
 
 describe('Postmark bounce webhook', () => {
@@ -50,17 +59,21 @@ describe('Postmark bounce webhook', () => {
 
   it('a soft bounce is recorded in the logs only; garbage gets a 400', async () => {
     const { browser, email } = await signedInUser()
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {})
     expect(await postBounce({ RecordType: 'Bounce', Type: 'SoftBounce', Email: email, Inactive: false }, `postmark:${SECRET}`)).toBe(200)
+    const lines = log.mock.calls.map(([line]) => String(line)).filter((line) => line.startsWith('{')).map((line) => JSON.parse(line))
+    expect(lines).toContainEqual(expect.objectContaining({ event: 'mail_bounce', outcome: 'ignored', type: 'SoftBounce' }))
     expect(await profileText(browser)).not.toContain('están rebotando')
     expect(await postBounce('no es un rebote', `postmark:${SECRET}`)).toBe(400)
   })
 
   it('a mailed link used later proves the mailbox works again and clears the warning', async () => {
     const { browser, email } = await signedInUser()
-    await postBounce(hardBounce(email), `postmark:${SECRET}`)
-    await new Browser().post('/login/email', { email })
+    expect(await postBounce(hardBounce(email), `postmark:${SECRET}`)).toBe(200)
+    expect(await profileText(browser)).toContain('Los correos a su dirección están rebotando')
+    expect((await new Browser().post('/login/email', { email })).status).toBe(200)
     const phone = new Browser()
-    await phone.post(linkIn(lastMailTo(email, 'login-link'), '/login/email/'))
+    expect((await phone.post(linkIn(lastMailTo(email, 'login-link'), '/login/email/'))).status).toBe(303)
     expect(await profileText(browser)).not.toContain('están rebotando')
   })
 })

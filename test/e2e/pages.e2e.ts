@@ -6,7 +6,7 @@ import {
   DESKTOP,
   launchChromium,
   linkIn,
-  mailTo,
+  mailAfter,
   newVisitor,
   PHONE,
   seriousViolations,
@@ -89,8 +89,7 @@ const states: State[] = [
       await page.context().clearCookies()
       await goto(page, '/password/forgot')
       await page.fill('#email', email)
-      await page.click('button.button')
-      await page.goto(linkIn(await mailTo(email, 'password-reset'), '/password/reset/'))
+      await page.goto(linkIn(await mailAfter(email, 'password-reset', () => page.click('button.button')), '/password/reset/'))
     },
   },
   {
@@ -101,8 +100,7 @@ const states: State[] = [
       await page.context().clearCookies()
       await goto(page, '/password/forgot')
       await page.fill('#email', email)
-      await page.click('button.button')
-      await page.goto(linkIn(await mailTo(email, 'password-reset'), '/password/reset/'))
+      await page.goto(linkIn(await mailAfter(email, 'password-reset', () => page.click('button.button')), '/password/reset/'))
       await page.fill('#password', 'password')
       await page.fill('#password_confirmation', 'otra')
       await page.click('button.button')
@@ -117,8 +115,7 @@ const states: State[] = [
       await page.fill('#email', email)
       await page.fill('#password', PASSWORD)
       await page.fill('#password_confirmation', PASSWORD)
-      await page.click('button.button')
-      await page.goto(linkIn(await mailTo(email, 'email-verification'), '/email/verify/'))
+      await page.goto(linkIn(await mailAfter(email, 'email-verification', () => page.click('button.button')), '/email/verify/'))
     },
   },
   { name: 'invalid-link', open: (page) => goto(page, `/password/reset/${'x'.repeat(43)}`) },
@@ -213,8 +210,7 @@ const states: State[] = [
       await page.context().clearCookies()
       await goto(page, '/login/email')
       await page.fill('#email', email)
-      await page.click('button.button')
-      const mail = await mailTo(email, 'login-link')
+      const mail = await mailAfter(email, 'login-link', () => page.click('button.button'))
       expect(codeIn(mail)).toMatch(/^\d{6}$/)
       await page.goto(linkIn(mail, '/login/email/'))
     },

@@ -22,14 +22,15 @@ export const DESKTOP = { width: 1280, height: 800 }
 
 /**
  * A fresh browser profile, as one visitor: its own cookies and its own
- * client address (CF-Connecting-IP, which wrangler dev passes through), so
- * per-IP limits see many visitors, not one machine.
+ * client address (CF-Connecting-IP, which wrangler dev passes through) in
+ * its own IPv6 /64 — per-IP limits key on the /64 — so they see many
+ * visitors, not one machine.
  */
 export function newVisitor(browser: Browser, options: { javaScript?: boolean; viewport?: { width: number; height: number } } = {}) {
   return browser.newContext({
     javaScriptEnabled: options.javaScript ?? true,
     viewport: options.viewport ?? PHONE,
-    extraHTTPHeaders: { 'CF-Connecting-IP': `2001:db8::${randomUUID().slice(0, 4)}` },
+    extraHTTPHeaders: { 'CF-Connecting-IP': `2001:db8:${randomUUID().slice(0, 4)}:${randomUUID().slice(0, 4)}::1` },
   })
 }
 
@@ -39,20 +40,39 @@ export function uniqueEmail(label: string) {
 
 type SinkMail = { To: string; Tag: string; Subject: string; TextBody: string; HtmlBody: string; serverToken: string }
 
-/** The newest mail of this kind to this address that the Postmark sink received (waits a little for waitUntil). */
-export async function mailTo(email: string, tag: string): Promise<SinkMail> {
-  for (let i = 0; i < 40; i++) {
-    const mails = (await (await fetch(`${sinkUrl}/messages`)).json()) as SinkMail[]
-    const mail = mails.filter((m) => m.To === email && m.Tag === tag).at(-1)
+/** How long a mail may take to reach the sink: the app sends it after the response (waitUntil). */
+const MAIL_WAIT_MS = 10_000
+
+/** Every mail the Postmark sink received, in the order it received them (it only ever appends). */
+async function receivedMails(): Promise<SinkMail[]> {
+  return (await (await fetch(`${sinkUrl}/messages`)).json()) as SinkMail[]
+}
+
+/**
+ * Runs `action` (the click that asks for a mail) and returns the first mail
+ * of this kind to this address that the sink received after it began. A
+ * mail already there beforehand — an earlier link or code to the same
+ * address — never counts, so a request that sends nothing fails here instead
+ * of handing back an old mail. Throws if none arrives within MAIL_WAIT_MS.
+ */
+export async function mailAfter(email: string, tag: string, action: () => Promise<unknown>): Promise<SinkMail> {
+  const seen = (await receivedMails()).length
+  await action()
+  const deadline = Date.now() + MAIL_WAIT_MS
+  for (;;) {
+    const received = await receivedMails()
+    const mail = received.slice(seen).find((m) => m.To === email && m.Tag === tag)
     if (mail) return mail
+    if (Date.now() > deadline) {
+      const earlier = received.slice(0, seen).filter((m) => m.To === email && m.Tag === tag).length
+      throw new Error(`no new ${tag} mail to ${email} within ${MAIL_WAIT_MS / 1000} s of the action (${earlier} from before it)`)
+    }
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
-  throw new Error(`no ${tag} mail to ${email}`)
 }
 
 export async function countMails(email: string, tag: string): Promise<number> {
-  const mails = (await (await fetch(`${sinkUrl}/messages`)).json()) as SinkMail[]
-  return mails.filter((m) => m.To === email && m.Tag === tag).length
+  return (await receivedMails()).filter((m) => m.To === email && m.Tag === tag).length
 }
 
 export function linkIn(mail: SinkMail, path: string): string {
@@ -72,8 +92,8 @@ export async function signUp(page: Page, person: { name: string; email: string; 
   await page.fill('#email', person.email)
   await page.fill('#password', person.password)
   await page.fill('#password_confirmation', person.password)
-  await page.click('button.button')
-  await page.goto(linkIn(await mailTo(person.email, 'email-verification'), '/email/verify/'))
+  const mail = await mailAfter(person.email, 'email-verification', () => page.click('button.button'))
+  await page.goto(linkIn(mail, '/email/verify/'))
   await page.click('button.button')
   await page.waitForURL(/\/profile/)
 }
