@@ -137,13 +137,19 @@ describe('the link (opened on another device)', () => {
     expect(profile.text).not.toContain('name="current_password"') // …without the current-password one
   })
 
-  it('verifies the address', async () => {
+  it('confirms the address, drops the password chosen at sign-up and asks for a new one on the profile', async () => {
     const email = uniqueEmail()
     await new Browser().post('/signup', { name: 'Sin Verificar', email, password: PASSWORD, password_confirmation: PASSWORD })
     const { link } = await askForLink(email)
-    expect((await new Browser().post(link!)).status).toBe(303)
-    // Now a password sign-in works without the "confirm your address" step.
-    expect((await new Browser().post('/login', { email, password: PASSWORD })).status).toBe(303)
+    const owner = new Browser()
+    const signedIn = await owner.post(link!)
+    expect(signedIn.status).toBe(303)
+    expect(signedIn.location).toBe('/profile?aviso=cree-contrasena')
+    const profile = await owner.get(signedIn.location!)
+    expect(profile.status).toBe(200)
+    expect(visibleText(profile.text)).toContain('Su cuenta aún no tiene contraseña')
+    // Whoever typed the sign-up password never showed the mailbox was theirs: it no longer opens the account.
+    expect((await new Browser().post('/login', { email, password: PASSWORD })).status).toBe(401)
   })
 
   it('a used link shows a clear page with a way to ask for a new one', async () => {
@@ -227,10 +233,14 @@ describe('the code (typed on the asking device)', () => {
       expect(visibleText(page.text)).toContain(left === 1 ? 'Le queda 1 intento.' : `Le quedan ${left} intentos.`)
     }
     const fifth = await asking.post('/login/code', { code: wrongCodeFor(code!) })
-    expect(fifth.status).toBe(400)
-    expect(visibleText(fifth.text)).toContain('Este código ya no es válido')
+    expect(fifth.status).toBe(303)
+    expect(fifth.location).toBe('/login/code/vencido')
+    const dead = await asking.get(fifth.location!)
+    expect(dead.status).toBe(200)
+    expect(visibleText(dead.text)).toContain('Este código ya no es válido')
     const right = await asking.post('/login/code', { code: code! })
-    expect(right.status).toBe(400)
+    expect(right.status).toBe(303)
+    expect(right.location).toBe('/login/code/vencido')
     expect(asking.cookie('__Host-session')).toBeUndefined()
     expect((await new Browser().get(link!)).status).toBe(400) // the whole request is dead
   })
@@ -245,10 +255,12 @@ describe('the code (typed on the asking device)', () => {
     for (let attempt = 1; attempt <= 5; attempt++) {
       const known = await knownBrowser.post('/login/code', { code: wrong })
       const unknown = await unknownBrowser.post('/login/code', { code: wrong })
-      // Four "wrong code" answers, then the dead-request page: for both alike.
-      expect(known.status).toBe(attempt < 5 ? 422 : 400)
-      expect(visibleText(known.text)).toContain(attempt < 5 ? 'Código incorrecto o vencido.' : 'Este código ya no es válido')
+      // Four "wrong code" answers, then the way to the dead-request page: for both alike.
+      expect(known.status).toBe(attempt < 5 ? 422 : 303)
+      if (attempt < 5) expect(visibleText(known.text)).toContain('Código incorrecto o vencido.')
+      else expect(known.location).toBe('/login/code/vencido')
       expect(unknown.status).toBe(known.status)
+      expect(unknown.location).toBe(known.location)
       expect(visibleText(unknown.text)).toBe(visibleText(known.text))
     }
   })
@@ -273,9 +285,14 @@ describe('the code (typed on the asking device)', () => {
     const { code } = await askForLink(email, asking)
     vi.spyOn(clock, 'now').mockReturnValue(Date.now() + 15 * MINUTE + 1000)
     const page = await asking.post('/login/code', { code: code! })
-    expect(page.status).toBe(422)
-    expect(visibleText(page.text)).toContain('Código incorrecto o vencido.')
+    expect(page.status).toBe(303)
+    expect(page.location).toBe('/login/code/vencido')
     expect(asking.cookie('__Host-session')).toBeUndefined()
+    const htmx = await askForLink(email, asking) // asked at +15 min, expires at +30
+    vi.spyOn(clock, 'now').mockReturnValue(Date.now() + 30 * MINUTE + 2000)
+    const inPlace = await asking.post('/login/code', { code: htmx.code! }, { 'HX-Request': 'true' })
+    expect(inPlace.status).toBe(200)
+    expect(inPlace.headers.get('HX-Redirect')).toBe('/login/code/vencido')
   })
 
   it('with htmx, a wrong code swaps only the message and the right one redirects the page', async () => {
@@ -303,10 +320,14 @@ describe('the code (typed on the asking device)', () => {
     expect((await asking.post('/login/code', { code: code! })).status).toBe(303)
   })
 
-  it('without the request cookie, a code gets the expired page', async () => {
-    const page = await new Browser().post('/login/code', { code: '123456' })
-    expect(page.status).toBe(400)
-    expect(visibleText(page.text)).toContain('Pedir un enlace y un código nuevos')
+  it('without the request cookie, a code leads to the expired page', async () => {
+    const browser = new Browser()
+    const page = await browser.post('/login/code', { code: '123456' })
+    expect(page.status).toBe(303)
+    expect(page.location).toBe('/login/code/vencido')
+    const dead = await browser.get(page.location!)
+    expect(dead.status).toBe(200)
+    expect(visibleText(dead.text)).toContain('Pedir un enlace y un código nuevos')
   })
 })
 
