@@ -190,7 +190,7 @@ describe('security activity', () => {
     const text = visibleText((await browser.get('/profile')).text)
     expect(text).toContain('Actividad de seguridad')
     expect(text).toContain('Intento de inicio de sesión fallido')
-    expect(text).toContain('Inicio de sesión con código por correo')
+    expect(text).toContain('Inicio de sesión con el código de un enlace de acceso')
     expect(text).toContain('Safari en iPhone')
     expect(JSON.stringify(rows)).not.toContain(PASSWORD)
     expect(JSON.stringify(rows)).not.toContain(code)

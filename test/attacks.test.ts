@@ -488,7 +488,7 @@ describe('15. smaller defects', () => {
     expect(visibleText((await resetting.get('/password/reset')).text)).toMatch(/Cuenta: c•••[0-9a-f]@example\.com/)
     await new Browser().post('/login/email', { email })
     const continueAs = await new Browser().get(linkIn(lastMailTo(email, 'login-link'), '/login/email/'))
-    expect(visibleText(continueAs.text)).toMatch(/Continuar como c•••[0-9a-f]@example\.com/)
+    expect(visibleText(continueAs.text)).toMatch(/Cuenta: c•••[0-9a-f]@example\.com/)
   })
 })
 

@@ -47,7 +47,7 @@ describe('asking for a sign-in link and code', () => {
     expect(known.status).toBe(200)
     expect(unknown.status).toBe(200)
     expect(visibleText(known.text).replace(email, 'X')).toBe(visibleText(unknown.text).replace(nobody, 'X'))
-    expect(visibleText(known.text)).toContain('le enviamos un enlace y un código')
+    expect(visibleText(known.text)).toContain('le enviamos el correo «Su enlace de acceso»')
     expect(known.headers.getSetCookie().some((line) => line.startsWith('__Host-login_request='))).toBe(true)
     expect(unknown.headers.getSetCookie().some((line) => line.startsWith('__Host-login_request='))).toBe(true)
     expect(mailsTo(email, 'login-link')).toHaveLength(1)
@@ -67,7 +67,7 @@ describe('asking for a sign-in link and code', () => {
   it('the mail has the link, a large code, the lifetime, "si no fue usted" and "nunca le pedirá su contraseña"', async () => {
     const { email } = await signedInUser({ name: 'Rosa Vera' })
     const { mail, code } = await askForLink(email)
-    expect(mail!.subject).toContain('Su enlace y código para iniciar sesión')
+    expect(mail!.subject).toContain('Su enlace de acceso')
     expect(code).toMatch(/^\d{6}$/)
     for (const body of [mail!.text, mail!.html]) {
       expect(body).toContain(code!)
@@ -109,13 +109,13 @@ describe('asking for a sign-in link and code', () => {
 })
 
 describe('the link (opened on another device)', () => {
-  it('opening it changes nothing: it shows "Continuar como a•••@…" and one button', async () => {
+  it('opening it changes nothing: it shows "Cuenta: a•••@…" and one button', async () => {
     const { email } = await signedInUser()
     const { link } = await askForLink(email)
     const phone = new Browser()
     const page = await phone.get(link!)
     expect(page.status).toBe(200)
-    expect(visibleText(page.text)).toContain(`Continuar como ${maskEmail(email)}`)
+    expect(visibleText(page.text)).toContain(`Cuenta: ${maskEmail(email)}`)
     expect(phone.cookie('__Host-session')).toBeUndefined()
     await phone.get(link!) // a scanner, twice
     const signedIn = await phone.post(link!)
@@ -187,7 +187,7 @@ describe('the link (opened on another device)', () => {
     expect((await new Browser().post(link!)).status).toBe(303)
     const page = await asking.post('/login/code', { code: code! })
     expect(page.status).toBe(422)
-    expect(visibleText(page.text)).toContain('Código incorrecto o vencido.')
+    expect(visibleText(page.text)).toContain('El código es incorrecto, venció o ya se usó.')
     expect(asking.cookie('__Host-session')).toBeUndefined()
   })
 
@@ -219,7 +219,7 @@ describe('the code (typed on the asking device)', () => {
     await other.post('/login/email', { email: uniqueEmail() }) // has a cookie of its own
     const page = await other.post('/login/code', { code: code! })
     expect(page.status).toBe(422)
-    expect(visibleText(page.text)).toContain('Código incorrecto o vencido.')
+    expect(visibleText(page.text)).toContain('El código es incorrecto, venció o ya se usó.')
     expect(other.cookie('__Host-session')).toBeUndefined()
   })
 
@@ -257,7 +257,7 @@ describe('the code (typed on the asking device)', () => {
       const unknown = await unknownBrowser.post('/login/code', { code: wrong })
       // Four "wrong code" answers, then the way to the dead-request page: for both alike.
       expect(known.status).toBe(attempt < 5 ? 422 : 303)
-      if (attempt < 5) expect(visibleText(known.text)).toContain('Código incorrecto o vencido.')
+      if (attempt < 5) expect(visibleText(known.text)).toContain('El código es incorrecto, venció o ya se usó.')
       else expect(known.location).toBe('/login/code/vencido')
       expect(unknown.status).toBe(known.status)
       expect(unknown.location).toBe(known.location)
@@ -274,7 +274,7 @@ describe('the code (typed on the asking device)', () => {
     const replaying = new Browser()
     const replay = await replaying.post('/login/code', { code: code! }, { Cookie: `__Host-login_request=${cookie}` })
     expect(replay.status).toBe(422)
-    expect(visibleText(replay.text)).toContain('Código incorrecto o vencido.')
+    expect(visibleText(replay.text)).toContain('El código es incorrecto, venció o ya se usó.')
     expect(replaying.cookie('__Host-session')).toBeUndefined()
     expect((await new Browser().get(link!)).status).toBe(400) // and the link is spent too
   })
@@ -298,10 +298,16 @@ describe('the code (typed on the asking device)', () => {
   it('with htmx, a wrong code swaps only the message and the right one redirects the page', async () => {
     const { email } = await signedInUser()
     const asking = new Browser()
+    const form = await asking.post('/login/email', { email: uniqueEmail('forma') })
+    expect(form.status).toBe(200)
+    expect(form.text).toContain('hx-target="#code-feedback" hx-swap="innerHTML"')
+    expect(form.text).toContain('<div id="code-feedback" class="feedback" aria-live="polite"></div>')
     const { code } = await askForLink(email, asking)
     const wrong = await asking.post('/login/code', { code: wrongCodeFor(code!) }, { 'HX-Request': 'true' })
     expect(wrong.status).toBe(422)
-    expect(wrong.text).toMatch(/^<div id="code-feedback" aria-live="polite"><p class="error">Código incorrecto o vencido\. Le quedan 4 intentos\.<\/p><\/div>$/)
+    // Only the message: htmx puts it inside the live region that stays in the page (innerHTML), next to a way to a new code.
+    expect(wrong.text).toBe('<p class="error">El código es incorrecto, venció o ya se usó. Le quedan 4 intentos. <a href="/login/email">Pedir un código nuevo</a></p>')
+
     const right = await asking.post('/login/code', { code: code! }, { 'HX-Request': 'true' })
     expect(right.status).toBe(200)
     expect(right.headers.get('HX-Redirect')).toBe('/profile')
@@ -327,7 +333,7 @@ describe('the code (typed on the asking device)', () => {
     expect(page.location).toBe('/login/code/vencido')
     const dead = await browser.get(page.location!)
     expect(dead.status).toBe(200)
-    expect(visibleText(dead.text)).toContain('Pedir un enlace y un código nuevos')
+    expect(visibleText(dead.text)).toContain('Pedir un enlace de acceso nuevo')
   })
 })
 

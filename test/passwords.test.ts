@@ -81,7 +81,7 @@ describe('password hashing', () => {
 
 describe('new password rules (shared by the forms and the inline check)', () => {
   it('requires at least 6 characters, as the help page says', () => {
-    expect(checkNewPassword('k7#p2', 'k7#p2').password).toBe('Debe tener al menos 6 caracteres.')
+    expect(checkNewPassword('k7#p2', 'k7#p2').password).toBe('La contraseña debe tener al menos 6 caracteres.')
     expect(checkNewPassword('k7#p2x', 'k7#p2x')).toEqual({})
   })
 
@@ -113,7 +113,7 @@ describe('new password rules (shared by the forms and the inline check)', () => 
   })
 
   it('refuses absurdly long passwords before any hashing', () => {
-    expect(checkNewPassword('a'.repeat(257), 'a'.repeat(257)).password).toBe('Debe tener como máximo 256 caracteres.')
+    expect(checkNewPassword('a'.repeat(257), 'a'.repeat(257)).password).toBe('La contraseña debe tener como máximo 256 caracteres.')
     expect(checkNewPassword('a'.repeat(256), 'a'.repeat(256))).toEqual({})
   })
 })

@@ -111,7 +111,7 @@ describe('profile', () => {
     expect(page.text).toContain('value="Otro Nombre"') // what was typed stays
     const short = await browser.post('/profile', { name: 'Ana', password: '123', password_confirmation: '123' })
     expect(short.status).toBe(422)
-    expect(visibleText(short.text)).toContain('Debe tener al menos 6 caracteres.')
+    expect(visibleText(short.text)).toContain('La contraseña debe tener al menos 6 caracteres.')
     const profile = await browser.get('/profile')
     expect(profile.status).toBe(200)
     expect(profile.text).toContain('value="Ana Pérez"') // the name from before both attempts

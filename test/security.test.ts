@@ -59,13 +59,13 @@ describe('bad input gets a clear 4xx, never a 500', () => {
     const long = 'a'.repeat(1000)
     const signup = await new Browser().post('/signup', { name: 'Ana', email: uniqueEmail(), password: long, password_confirmation: long })
     expect(signup.status).toBe(422)
-    expect(visibleText(signup.text)).toContain('Debe tener como máximo 256 caracteres.')
+    expect(visibleText(signup.text)).toContain('La contraseña debe tener como máximo 256 caracteres.')
     const login = await new Browser().post('/login', { email: uniqueEmail(), password: long })
     expect(login.status).toBe(422)
     const { browser } = await signedInUser()
     const profile = await browser.post('/profile', { name: 'Ana', password: long, password_confirmation: long })
     expect(profile.status).toBe(422)
-    expect(visibleText(profile.text)).toContain('Debe tener como máximo 256 caracteres.')
+    expect(visibleText(profile.text)).toContain('La contraseña debe tener como máximo 256 caracteres.')
   })
 
   it('a pasted megabyte is refused before it is read, with the "too large" page', async () => {

@@ -45,7 +45,7 @@ describe('sign-up', () => {
     const text = visibleText(page.text)
     expect(text).toContain('Ingrese su nombre.')
     expect(text).toContain('Ingrese un correo electrónico válido')
-    expect(text).toContain('Debe tener al menos 6 caracteres.')
+    expect(text).toContain('La contraseña debe tener al menos 6 caracteres.')
     expect(text).toContain('Las contraseñas no coinciden.')
     expect(page.text).toContain('value="no-es-correo"')
     expect(page.text).toMatch(/id="email"[^>]*aria-invalid="true"/)

@@ -34,8 +34,12 @@ export function EmailLoginSentPage({ email, feedback }: { email?: string; feedba
   return (
     <Layout title={title}>
       <h1>{title}</h1>
-      {email && <p>{t.emailLogin.sent(email)}</p>}
+      {email && t.emailLogin.sent(email, t.mail.loginSubject).map((paragraph) => <p>{paragraph}</p>)}
       <CodeForm feedback={feedback} />
+      <div class="links">
+        <a href="/login/email">{t.login.mistyped}</a>
+        <a href="/login">{t.login.title}</a>
+      </div>
     </Layout>
   )
 }
@@ -45,14 +49,26 @@ export type CodeFeedbackProps = { error?: string }
 export const CODE_FEEDBACK_ID = 'code-feedback'
 
 /**
- * Where the outcome of a code attempt is said. The full page renders it;
- * htmx swaps the same component in place (outerHTML) after a wrong code.
+ * Where the outcome of a code attempt is said: a live region that stays in
+ * the page. The full page renders it with its message; after a wrong code
+ * htmx replaces only its content (innerHTML) with CodeMessage, so screen
+ * readers announce the change.
  */
-export function CodeFeedback({ error }: CodeFeedbackProps) {
+function CodeFeedback({ error }: CodeFeedbackProps) {
   return (
-    <div id={CODE_FEEDBACK_ID} aria-live="polite">
-      {error && <p class="error">{error}</p>}
+    <div id={CODE_FEEDBACK_ID} class="feedback" aria-live="polite">
+      <CodeMessage error={error} />
     </div>
+  )
+}
+
+/** The message itself, with the way to a new code right next to it. */
+export function CodeMessage({ error }: CodeFeedbackProps) {
+  if (!error) return null
+  return (
+    <p class="error">
+      {error} <a href="/login/email">{t.emailLogin.newCode}</a>
+    </p>
   )
 }
 
@@ -66,7 +82,7 @@ export function CodeForm({ feedback = {} }: { feedback?: CodeFeedbackProps }) {
       action="/login/code"
       hx-post="/login/code"
       hx-target={`#${CODE_FEEDBACK_ID}`}
-      hx-swap="outerHTML"
+      hx-swap="innerHTML"
       novalidate
     >
       <p>{t.emailLogin.codeIntro}</p>
@@ -97,11 +113,12 @@ export function ContinueAsPage({ maskedEmail, token, warning }: { maskedEmail: s
     <Layout title={t.emailLogin.continueTitle}>
       <h1>{t.emailLogin.continueTitle}</h1>
       <SwitchAccountWarning warning={warning} />
+      <p>{t.emailLogin.continueAs(maskedEmail)}</p>
       <p>{t.emailLogin.continueIntro}</p>
       <form method="post" action={`/login/email/${token}`}>
         <SwitchAccountField warning={warning} />
         <button class="button" type="submit">
-          {t.emailLogin.continueAs(maskedEmail)}
+          {t.emailLogin.continueSubmit}
         </button>
       </form>
     </Layout>

@@ -1,24 +1,40 @@
 import { t } from '../src/i18n'
 import { Layout } from './layout'
 import { Field } from './partials/field'
-import { Notice, Reminder } from './partials/notices'
+import { FormAlert, Notice, Reminder } from './partials/notices'
 
-export type LoginPageProps = { email?: string; next?: string; error?: string; notice?: string }
+export type LoginPageProps = {
+  email?: string
+  next?: string
+  /** A field typed wrong (its message under it, the field focused and marked). */
+  errors?: { email?: string; password?: string }
+  /** The one answer for a wrong address or password, over the form. */
+  failure?: string
+  notice?: string
+}
 
-export function LoginPage({ email, next, error, notice }: LoginPageProps) {
+export function LoginPage({ email, next, errors = {}, failure, notice }: LoginPageProps) {
   return (
     <Layout title={t.login.title}>
       <h1>{t.login.title}</h1>
       <Notice text={notice} />
-      {error && (
+      {failure && (
         <p class="alert" role="alert" id="login-error">
-          {error}
+          {failure}
         </p>
       )}
+      <FormAlert errors={errors} />
       <form method="post" action="/login" novalidate>
         {next && <input type="hidden" name="next" value={next} />}
-        <Field name="email" type="email" label={t.fields.email} value={email} autocomplete="email" />
-        <Field name="password" type="password" label={t.fields.password} autocomplete="current-password" focus={Boolean(error && email)} />
+        <Field name="email" type="email" label={t.fields.email} value={email} error={errors.email} autocomplete="username" />
+        <Field
+          name="password"
+          type="password"
+          label={t.fields.password}
+          error={errors.password}
+          autocomplete="current-password"
+          focus={Boolean(failure && email)}
+        />
         <button class="button" type="submit">
           {t.login.submit}
         </button>

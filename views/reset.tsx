@@ -29,7 +29,7 @@ export function ResetPasswordPage({
         {/* For the inline check (not your own name or address) and for password managers. */}
         <input type="hidden" name="email" value={owner.email} autocomplete="username" />
         <input type="hidden" name="name" value={owner.name} />
-        <NewPasswordFields errors={errors} />
+        <NewPasswordFields errors={errors} label={t.fields.newPassword} />
         <button class="button" type="submit">
           {t.reset.submit}
         </button>

@@ -5,7 +5,7 @@ import { ipKey } from '../http/ip'
 import { securityLog } from '../http/log'
 import { t } from '../i18n'
 import { MessagePage } from '../../views/message'
-import { PasswordFeedback } from '../../views/partials/password-feedback'
+import { InlineFeedback } from '../../views/partials/password-feedback'
 
 /**
  * Per-IP request rate on a form (Workers Rate Limiting binding: cheap, no
@@ -29,7 +29,7 @@ export function limitPerIp(binding: 'AUTH_LIMITER' | 'INLINE_LIMITER') {
     if (success) return next()
     securityLog(c, 'rate_limit', 'refused', { binding })
     c.header('Retry-After', '60')
-    if (binding === 'INLINE_LIMITER') return c.html(<PasswordFeedback errors={{ password: t.throttled.tooFast }} />, 429)
+    if (binding === 'INLINE_LIMITER') return c.html(<InlineFeedback errors={{ password: t.throttled.tooFast }} />, 429)
     return c.html(<MessagePage title={t.throttled.title} body={t.throttled.tooFast} links={[{ href: '/login', label: t.login.title }]} />, 429)
   })
 }

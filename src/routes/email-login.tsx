@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono'
 import { hostCookie } from '../http/cookies'
 import { readSessionCookie } from '../auth/sessions'
 import { switchUnconfirmed, switchWarning } from '../http/account-switch'
+import { rememberTyped, typedOf } from '../http/typed'
 import { spendLinkAndSignIn } from '../auth/accounts'
 import { checkEmail, normalizeEmail } from '../auth/emails'
 import { maskEmail, requestEmailLogin, signInWithCode } from '../auth/email-login'
@@ -13,7 +14,7 @@ import { mailBudget } from '../auth/throttle'
 import { mailRequesterOf } from '../http/client'
 import { securityLog } from '../http/log'
 import { beginSession, signInContext } from '../http/sign-in'
-import { CodeFeedback, ContinueAsPage, EmailLoginPage, EmailLoginSentPage } from '../../views/email-login'
+import { CodeMessage, ContinueAsPage, EmailLoginPage, EmailLoginSentPage } from '../../views/email-login'
 import { MessagePage } from '../../views/message'
 import { renderOnce } from '../../views/render-once'
 import { withNotice } from './notices'
@@ -27,6 +28,9 @@ const MAX_CODE_INPUT = 16
 
 emailLoginRoutes.get('/login/email', async (c) => {
   const fromForgot = c.req.query('from') === 'forgot'
+  // Prefilled with the address typed on another page; the plain form is the same for everyone.
+  const { email } = typedOf(c)
+  if (email) return c.html(<EmailLoginPage email={email} fromForgot={fromForgot} />)
   return c.html(await renderOnce(`email-login:${fromForgot}`, () => <EmailLoginPage fromForgot={fromForgot} />))
 })
 
@@ -36,6 +40,7 @@ emailLoginRoutes.post('/login/email', async (c) => {
   const fromForgot = form.from === 'forgot'
   const error = checkEmail(email)
   if (error) return c.html(<EmailLoginPage email={email} error={error} fromForgot={fromForgot} />, 422)
+  rememberTyped(c, { email })
   const budget = await mailBudget(c.var.db, email, await mailRequesterOf(c))
   const request = await requestEmailLogin(c.var.db, c.var.config, { email, fromForgot }, budget)
   securityLog(c, 'login_link_request', 'answered')
@@ -54,7 +59,7 @@ emailLoginRoutes.post('/login/code', async (c) => {
   if (outcome.signedIn) {
     requestCookie.clear(c)
     beginSession(c, outcome.signedIn, 'code')
-    const next = afterSignIn(outcome.signedIn)
+    const next = typedOf(c).next ?? afterSignIn(outcome.signedIn)
     // htmx follows a 303 inside fetch and would swap the whole profile into
     // the feedback box; HX-Redirect makes it load the page instead.
     if (htmx) return c.body(null, 200, { 'HX-Redirect': next })
@@ -106,17 +111,23 @@ function afterSignIn(signedIn: { fromForgot: boolean; needsPassword: boolean }) 
 }
 
 function codeProblem(c: Context<AppEnv>, htmx: boolean, error: string) {
-  if (htmx) return c.html(<CodeFeedback error={error} />, 422)
+  if (htmx) return c.html(<CodeMessage error={error} />, 422)
   // Without JavaScript the whole answer page comes back, with the message by the field.
   return c.html(<EmailLoginSentPage feedback={{ error }} />, 422)
 }
 
 function codeDead(c: Context<AppEnv>) {
-  const links = [{ href: '/login/email', label: t.emailLogin.askAgain }]
+  const links = [
+    { href: '/login/email', label: t.emailLogin.askAgain },
+    { href: '/login', label: t.login.title },
+  ]
   return c.html(<MessagePage title={t.emailLogin.codeDeadTitle} body={t.emailLogin.codeDead} links={links} />)
 }
 
 function invalidLoginLink(c: Context<AppEnv>) {
-  const links = [{ href: '/login/email', label: t.emailLogin.askAgain }]
+  const links = [
+    { href: '/login/email', label: t.emailLogin.askAgain },
+    { href: '/login', label: t.login.title },
+  ]
   return c.html(<MessagePage title={t.emailLogin.invalidTitle} body={t.emailLogin.invalid} links={links} />, 400)
 }

@@ -9,6 +9,7 @@ import { checkNewPassword } from '../auth/passwords'
 import { findOneTimeToken, TOKEN_LIFETIME } from '../auth/tokens'
 import { maskEmail } from '../auth/email-login'
 import { switchUnconfirmed, switchWarning } from '../http/account-switch'
+import { rememberTyped, typedOf } from '../http/typed'
 import { clock } from '../clock'
 import type { AppEnv } from '../env'
 import { beginSession, signInContext } from '../http/sign-in'
@@ -28,13 +29,18 @@ export const passwordRoutes = new Hono<AppEnv>()
 /** The reset link's token, moved out of the URL; read only by /password/reset. */
 const resetCookie = hostCookie('password_reset', TOKEN_LIFETIME.password_reset)
 
-passwordRoutes.get('/password/forgot', async (c) => c.html(await renderOnce('forgot', () => <ForgotPasswordPage />)))
+passwordRoutes.get('/password/forgot', async (c) => {
+  // Prefilled with the address typed on another page; the plain form is the same for everyone.
+  const { email } = typedOf(c)
+  return c.html(email ? <ForgotPasswordPage email={email} /> : await renderOnce('forgot', () => <ForgotPasswordPage />))
+})
 
 passwordRoutes.post('/password/forgot', async (c) => {
   const form = await readForm(c)
   const email = normalizeEmail(form.email)
   const error = checkEmail(email)
   if (error) return c.html(<ForgotPasswordPage email={email} error={error} />, 422)
+  rememberTyped(c, { email })
   // Lookup, token and mail all happen after the response: the answer and
   // its timing are the same whether or not the address has an account.
   const client = clientOf(c)
@@ -47,14 +53,17 @@ passwordRoutes.post('/password/forgot', async (c) => {
       .catch((error) => console.error(JSON.stringify({ event: 'reset_request.error', error: describeError(error) }))),
   )
   securityLog(c, 'reset_request', 'answered')
+  // The next step is in the mailbox: no button competes with it. The quiet
+  // links fix a mistyped address (prefilled) or offer the other way in.
   return c.html(
     <MessagePage
       title={t.forgot.sentTitle}
-      body={t.forgot.sent(email)}
+      body={t.forgot.sent(email, t.mail.resetSubject)}
       links={[
-        { href: '/login', label: t.forgot.back },
+        { href: '/password/forgot', label: t.login.mistyped },
         { href: '/login/email?from=forgot', label: t.emailLogin.offer },
       ]}
+      quiet
     />,
   )
 })
@@ -98,7 +107,7 @@ passwordRoutes.post('/password/reset', async (c) => {
   if (!reset) return invalidResetLink(c)
   resetCookie.clear(c)
   beginSession(c, reset, 'reset') // also sends the queued mails
-  return c.redirect(withNotice('/profile', 'contrasena-restablecida'), 303)
+  return c.redirect(typedOf(c).next ?? withNotice('/profile', 'contrasena-restablecida'), 303)
 })
 
 function invalidResetLink(c: Context<AppEnv>) {
@@ -107,7 +116,10 @@ function invalidResetLink(c: Context<AppEnv>) {
     <MessagePage
       title={t.reset.invalidTitle}
       body={t.reset.invalid}
-      links={[{ href: '/password/forgot', label: t.reset.askAgain }]}
+      links={[
+        { href: '/password/forgot', label: t.reset.askAgain },
+        { href: '/login', label: t.reset.alreadyChanged },
+      ]}
     />,
     400,
   )

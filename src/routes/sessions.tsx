@@ -12,6 +12,7 @@ import { mailBudget } from '../auth/throttle'
 import type { AppEnv } from '../env'
 import { clientOf, knownDeviceOf } from '../http/client'
 import { describeError, securityLog } from '../http/log'
+import { rememberTyped, typedOf } from '../http/typed'
 import { beginSession, signInContext } from '../http/sign-in'
 import { readForm, safeNext } from '../http/forms'
 import { t } from '../i18n'
@@ -24,11 +25,14 @@ export const sessionRoutes = new Hono<AppEnv>()
 
 sessionRoutes.get('/login', async (c) => {
   if (await currentSession(c)) return c.redirect(safeNext(c.req.query('next')), 303)
-  const next = c.req.query('next')
+  const typed = typedOf(c)
+  const next = c.req.query('next') ? safeNext(c.req.query('next')) : typed.next
   const aviso = c.req.query('aviso')
+  // Where the person was going travels on to "Olvidé mi contraseña" and the link pages.
+  if (c.req.query('next') && next) rememberTyped(c, { next })
   // The plain login window, the most visited page, is the same for everyone.
-  if (!next && !aviso) return c.html(await renderOnce('login', () => <LoginPage />))
-  return c.html(<LoginPage next={next} notice={noticeFor(aviso)} />)
+  if (!next && !aviso && !typed.email) return c.html(await renderOnce('login', () => <LoginPage />))
+  return c.html(<LoginPage email={typed.email} next={next} notice={noticeFor(aviso)} />)
 })
 
 sessionRoutes.post('/login', async (c) => {
@@ -36,11 +40,14 @@ sessionRoutes.post('/login', async (c) => {
   const email = normalizeEmail(form.email)
   const password = form.password ?? ''
   const next = safeNext(form.next)
-  const emailError = checkEmail(email)
-  if (emailError || !password || password.length > MAX_PASSWORD_LENGTH) {
-    // Shape errors only: they say nothing about whether an account exists.
-    return c.html(<LoginPage email={email} next={form.next} error={emailError ?? t.login.invalid} />, 422)
+  const errors = {
+    email: checkEmail(email),
+    password: !password ? t.errors.currentPasswordRequired : password.length > MAX_PASSWORD_LENGTH ? t.errors.passwordTooLong : undefined,
   }
+  // Shape errors only, under their fields: they say nothing about whether an account exists.
+  if (errors.email || errors.password) return c.html(<LoginPage email={email} next={form.next} errors={errors} />, 422)
+  // Carried to "Olvidé mi contraseña", the link page and the throttled page, should this fail.
+  rememberTyped(c, { email, next: form.next ? next : undefined })
   const deviceHash = await knownDeviceOf(c)
   const result = await authenticate(c.var.db, c.var.config.pepper, email, password, deviceHash)
   if (result.outcome === 'throttled') {
@@ -62,7 +69,7 @@ sessionRoutes.post('/login', async (c) => {
       // After the response nobody is waiting for an error page: log it.
       c.executionCtx.waitUntil(after.catch((error) => console.error(JSON.stringify({ event: 'sign_in.after_error', error: describeError(error) }))))
     }
-    return c.html(<LoginPage email={email} next={form.next} error={t.login.invalid} />, 401)
+    return c.html(<LoginPage email={email} next={form.next} failure={t.login.invalid} />, 401)
   }
   beginSession(c, { sessionToken: signedIn.token, newDevice: signedIn.newDevice, queued: signedIn.queued }, 'password')
   return c.redirect(next, 303)

@@ -4,16 +4,18 @@ import { normalizeName } from '../auth/names'
 import { checkNewPassword } from '../auth/passwords'
 import type { AppEnv } from '../env'
 import { readForm } from '../http/forms'
-import { PasswordFeedback } from '../../views/partials/password-feedback'
+import { InlineFeedback } from '../../views/partials/password-feedback'
 
 export const validationRoutes = new Hono<AppEnv>()
 
 /**
  * htmx inline check of the new password and its confirmation, as the person
- * types. Same rules as the full POST (checkNewPassword), same fragment as
- * the full page (PasswordFeedback). It stays quiet about a field not typed
- * yet, and answers 200: the request is fine, the message is the content.
- * No database, no hashing.
+ * types. Same rules as the full POST (checkNewPassword), same words as the
+ * full page (the feedback regions). It stays quiet about a field not typed
+ * yet, and about a mismatch while the confirmation is still shorter than
+ * the password — unless the person has left the field (`confirmation_left`)
+ * — and answers 200: the request is fine, the message is the content. No
+ * database, no hashing.
  */
 validationRoutes.post('/validate/password', async (c) => {
   const form = await readForm(c)
@@ -26,6 +28,8 @@ validationRoutes.post('/validate/password', async (c) => {
   const owner = { name: normalizeName(form.name), email: normalizeEmail(form.email) }
   const errors = checkNewPassword(password, confirmation, owner)
   if (!password) delete errors.password
-  if (!confirmation) delete errors.password_confirmation
-  return c.html(<PasswordFeedback errors={errors} ok={Boolean(password && confirmation)} />)
+  const stillTyping = confirmation.length < password.length && form.confirmation_left !== '1'
+  if (!confirmation || stillTyping) delete errors.password_confirmation
+  const ok = Boolean(password && confirmation === password && !errors.password)
+  return c.html(<InlineFeedback errors={errors} ok={ok} />)
 })

@@ -111,7 +111,7 @@ for (const javaScript of [true, false]) {
       const phone = await newVisitor(browser, { javaScript })
       const phonePage = await phone.newPage()
       await phonePage.goto(linkIn(linkMail, '/login/email/'))
-      expect(await phonePage.textContent('button.button')).toMatch(/^Continuar como s•••.@example\.com$/)
+      expect(await phonePage.textContent('main')).toMatch(/Cuenta: s•••.@example\.com/)
       await phonePage.click('button.button')
       await phonePage.waitForURL(/\/profile$/)
       await phone.close()

@@ -51,8 +51,8 @@ export function Field(props: FieldProps) {
             data-reveal={name}
             data-show={t.fields.show}
             data-hide={t.fields.hide}
+            data-label={label}
             aria-controls={name}
-            aria-pressed="false"
             aria-label={`${t.fields.show}: ${label}`}
             hidden
           >

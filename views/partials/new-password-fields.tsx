@@ -1,45 +1,47 @@
 import type { NewPasswordErrors } from '../../src/auth/passwords'
 import { t } from '../../src/i18n'
 import { Field } from './field'
-import { PASSWORD_FEEDBACK_ID, PasswordFeedback } from './password-feedback'
+import { FeedbackRegion, feedbackId } from './password-feedback'
 
-// Both inputs ask the server as the person types (debounced). htmx 4 sends
+// Both inputs ask the server as the person types (debounced); htmx 4 sends
 // the enclosing form's fields with a POST, so the endpoint sees both values.
-// It answers 200 with the fragment even when they do not match: the request
-// worked, the password is what is wrong.
+// The answer is two <hx-partial>s, one per field's region (hx-swap none on
+// the input itself). The confirmation is also checked when the person
+// leaves it: app.js marks `confirmation_left` and fires `validate`, so a
+// mismatch is not announced while the confirmation is still being typed.
 const inlineCheck = {
   'hx-post': '/validate/password',
-  'hx-trigger': 'input changed delay:300ms',
-  'hx-target': `#${PASSWORD_FEEDBACK_ID}`,
-  'hx-swap': 'outerHTML',
+  'hx-swap': 'none',
 }
 
-/** New password + confirmation, used by sign-up, reset and profile. */
-export function NewPasswordFields({ errors, optional = false }: { errors: NewPasswordErrors; optional?: boolean }) {
+/** New password + confirmation, used by sign-up, reset and profile. Each message under its own field. */
+export function NewPasswordFields({ errors, optional = false, label = t.fields.password }: { errors: NewPasswordErrors; optional?: boolean; label?: string }) {
   return (
     <>
+      <input type="hidden" name="confirmation_left" value="" />
       <Field
         name="password"
         type="password"
-        label={optional ? t.fields.newPassword : t.fields.password}
+        label={label}
         hint={optional ? `${t.fields.passwordHint} ${t.fields.keepBlank}` : t.fields.passwordHint}
         autocomplete="new-password"
         required={!optional}
-        describedBy={PASSWORD_FEEDBACK_ID}
+        describedBy={feedbackId('password')}
         invalid={Boolean(errors.password)}
-        inputProps={{ ...inlineCheck, maxlength: '256' }}
+        inputProps={{ ...inlineCheck, 'hx-trigger': 'input changed delay:300ms', maxlength: '256' }}
       />
+      <FeedbackRegion field="password" message={errors.password} />
       <Field
         name="password_confirmation"
         type="password"
         label={t.fields.passwordConfirmation}
         autocomplete="new-password"
         required={!optional}
-        describedBy={PASSWORD_FEEDBACK_ID}
+        describedBy={feedbackId('password_confirmation')}
         invalid={Boolean(errors.password_confirmation)}
-        inputProps={{ ...inlineCheck, maxlength: '256' }}
+        inputProps={{ ...inlineCheck, 'hx-trigger': 'input changed delay:300ms, validate', maxlength: '256' }}
       />
-      <PasswordFeedback errors={errors} />
+      <FeedbackRegion field="password_confirmation" message={errors.password_confirmation} />
     </>
   )
 }
