@@ -1,3 +1,4 @@
+import type { SecretKeys } from './crypto/keys'
 import type { Bindings } from './env'
 
 export type Config = {
@@ -9,6 +10,8 @@ export type Config = {
   devMailbox: boolean
   securityContact: string
   postmarkWebhookSecret: string | null
+  /** SECRET_KEY and SECRET_KEY_PREVIOUS (see src/crypto/keys.ts); `current` is null only when SECRET_KEY is missing outside local development. */
+  secretKeys: SecretKeys
 }
 
 export class ConfigError extends Error {}
@@ -34,6 +37,10 @@ function parseConfig(env: Bindings): Config {
   if (!appUrl) throw new ConfigError('APP_URL is required: links in mails are built only from it')
   const apiUrl = parseUrl('POSTMARK_API_URL', env.POSTMARK_API_URL)
   const token = env.POSTMARK_SERVER_TOKEN?.trim()
+  // The dev mailbox shows every mail, links included, to anyone who can
+  // open /dev/mail. It needs both the explicit flag (set by `npm run dev`)
+  // and an APP_URL on this machine, so no production setting can turn it on.
+  const devMailbox = !token && env.DEV_MAILBOX === 'true' && isLocalhost(appUrl)
   return {
     appUrl,
     appName: env.APP_NAME?.trim() || 'Ecuabots',
@@ -44,10 +51,11 @@ function parseConfig(env: Bindings): Config {
     pepper: env.PASSWORD_PEPPER || null,
     securityContact: env.SECURITY_CONTACT?.trim() || 'mailto:seguridad@ecuabots.com',
     postmarkWebhookSecret: env.POSTMARK_WEBHOOK_SECRET || null,
-    // The dev mailbox shows every mail, links included, to anyone who can
-    // open /dev/mail. It needs both the explicit flag (set by `npm run dev`)
-    // and an APP_URL on this machine, so no production setting can turn it on.
-    devMailbox: !token && env.DEV_MAILBOX === 'true' && isLocalhost(appUrl),
+    devMailbox,
+    secretKeys: {
+      current: parseSecretKey('SECRET_KEY', env.SECRET_KEY) ?? (devMailbox ? DEVELOPMENT_SECRET_KEY : null),
+      previous: parseSecretKey('SECRET_KEY_PREVIOUS', env.SECRET_KEY_PREVIOUS),
+    },
   }
 }
 
@@ -58,6 +66,23 @@ function parseUrl(name: string, value: string | undefined): URL | null {
     if (url.protocol === 'http:' || url.protocol === 'https:') return url
   } catch {}
   throw new ConfigError(`${name} must be an http(s) URL, got ${JSON.stringify(value)}`)
+}
+
+/**
+ * Only where the dev mailbox is on — a developer's machine, whose outbox is
+ * readable at /dev/mail anyway — so `npm run dev` works with nothing set.
+ * Anywhere else a missing SECRET_KEY stays missing: mails with a link wait
+ * for it, loudly (see src/mail/sealed-bodies.ts), rather than being sealed
+ * with a key that is published here.
+ */
+const DEVELOPMENT_SECRET_KEY = 'ecuabots-cuentas development key: public, never for production'
+
+/** At least 32 characters (`openssl rand -base64 48` gives 64): a short key is a mistake to refuse, not a key. */
+function parseSecretKey(name: string, value: string | undefined): string | null {
+  const key = value?.trim()
+  if (!key) return null
+  if (key.length < 32) throw new ConfigError(`${name} must be at least 32 characters (try: openssl rand -base64 48)`)
+  return key
 }
 
 function isLocalhost(url: URL): boolean {

@@ -13,6 +13,10 @@ export type Bindings = {
   POSTMARK_MESSAGE_STREAM?: string
   POSTMARK_API_URL?: string
   PASSWORD_PEPPER?: string
+  /** The master secret (Rails' secret_key_base): keys for sealing outbox bodies are derived from it. */
+  SECRET_KEY?: string
+  /** The SECRET_KEY before a rotation: still opens what it sealed, never seals. */
+  SECRET_KEY_PREVIOUS?: string
   /** Password of the Postmark bounce webhook's basic auth (user "postmark"); no webhook without it. */
   POSTMARK_WEBHOOK_SECRET?: string
   /** security.txt Contact (default mailto:seguridad@ecuabots.com). */

@@ -26,6 +26,8 @@ export default defineConfig({
           APP_URL: 'https://cuentas.ecuabots.test',
           POSTMARK_SERVER_TOKEN: 'test-server-token',
           POSTMARK_API_URL: 'https://postmark.test',
+          // Outbox bodies with a link are sealed with keys derived from it (src/crypto/keys.ts), as in production.
+          SECRET_KEY: 'test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz',
           TEST_MIGRATIONS: await readD1Migrations(`${root}/migrations`),
         },
       },

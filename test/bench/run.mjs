@@ -57,7 +57,7 @@ await run([wrangler, 'd1', 'execute', 'DB', '--local', '--persist-to', floorStat
   '--command', "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL); INSERT INTO items VALUES (1, 'uno'), (2, 'dos');"])
 // Two wrangler devs at once: each needs its own inspector port.
 start([wrangler, 'dev', '--port', String(appPort), '--inspector-port', String(appInspector), '--persist-to', appState, '--log-level', 'warn',
-  '--var', `APP_URL:${app}`, '--var', 'POSTMARK_SERVER_TOKEN:bench', '--var', `POSTMARK_API_URL:${sink}`], 'inherit')
+  '--var', `APP_URL:${app}`, '--var', 'POSTMARK_SERVER_TOKEN:bench', '--var', 'SECRET_KEY:bench-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz', '--var', `POSTMARK_API_URL:${sink}`], 'inherit')
 start([wrangler, 'dev', ...floorConfig, '--port', String(floorPort), '--inspector-port', String(floorInspector), '--persist-to', floorState, '--log-level', 'warn'], 'inherit')
 await Promise.all([waitFor(`${app}/login`, 90_000), waitFor(`${floor}/hello`, 90_000), waitFor(`${sink}/messages`, 10_000)])
 

@@ -25,6 +25,7 @@ export default async function setup(project: TestProject) {
       wrangler, 'dev', '--port', String(appPort), '--persist-to', state, '--log-level', 'warn',
       '--var', `APP_URL:http://localhost:${appPort}`,
       '--var', 'POSTMARK_SERVER_TOKEN:e2e-server-token',
+      '--var', 'SECRET_KEY:e2e-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz',
       '--var', `POSTMARK_API_URL:http://127.0.0.1:${sinkPort}`,
     ],
     env,
