@@ -92,7 +92,11 @@ export class Browser {
    */
   readonly ip = `2001:db8:${crypto.randomUUID().slice(0, 4)}:${crypto.randomUUID().slice(0, 4)}::1`
 
-  constructor(private origin = ORIGIN) {}
+  /** `bindings`: the Worker's env for this browser's requests, e.g. production settings with a secret missing. */
+  constructor(
+    private origin = ORIGIN,
+    private bindings: typeof env = env,
+  ) {}
 
   get(path: string, headers: Record<string, string> = {}) {
     return this.request(path, { method: 'GET', headers })
@@ -111,7 +115,7 @@ export class Browser {
     const cookie = [...this.cookies].filter(([, c]) => url.pathname.startsWith(c.path)).map(([name, c]) => `${name}=${c.value}`)
     const headers = { 'CF-Connecting-IP': this.ip, ...(cookie.length && { Cookie: cookie.join('; ') }), ...init.headers }
     const ctx = createExecutionContext()
-    const response = await app.fetch(new Request(url, { ...init, headers, redirect: 'manual' }), env, ctx)
+    const response = await app.fetch(new Request(url, { ...init, headers, redirect: 'manual' }), this.bindings, ctx)
     await waitOnExecutionContext(ctx)
     for (const line of response.headers.getSetCookie()) this.store(line)
     return { status: response.status, headers: response.headers, text: await response.text(), location: response.headers.get('Location') }

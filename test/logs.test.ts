@@ -70,7 +70,7 @@ describe('the outbox logs', () => {
   it('an exception while sending: its name, not its message', async () => {
     const logged = captureErrors()
     const email = uniqueEmail('buzon')
-    const queued = enqueueMail(db, { to: email, subject: 'Aviso', text: 'hola', html: '<p>hola</p>', tag: 'password-changed' }, { stream: 'outbound', holdsSecret: false })
+    const queued = enqueueMail(db, { to: email, subject: 'Aviso', text: 'hola', html: '<p>hola</p>', tag: 'password-changed' }, { stream: 'outbound' })
     await queued.insert
     breakD1()
     await outboxFor(readConfig(env), db, postmark.fetch).send(queued.id)
@@ -82,7 +82,7 @@ describe('the outbox logs', () => {
   it("Postmark's verdict: kept, without the address it quotes", async () => {
     const logged = captureErrors()
     const email = uniqueEmail('inactiva')
-    const queued = enqueueMail(db, { to: email, subject: 'Aviso', text: 'hola', html: '<p>hola</p>', tag: 'password-changed' }, { stream: 'outbound', holdsSecret: false })
+    const queued = enqueueMail(db, { to: email, subject: 'Aviso', text: 'hola', html: '<p>hola</p>', tag: 'password-changed' }, { stream: 'outbound' })
     await queued.insert
     const verdict = `You tried to send to recipient(s) that have been marked as inactive. Found inactive addresses: ${email}. Inactive recipients are ones that have generated a hard bounce or a spam complaint.`
     postmark.failNext = { status: 422, body: { ErrorCode: 406, Message: verdict } }

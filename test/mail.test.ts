@@ -1,11 +1,10 @@
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test'
-import { eq } from 'drizzle-orm'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { ConfigError, readConfig } from '../src/config'
-import { openDatabase } from '../src/db/client'
-import { outbox } from '../src/db/schema'
 import { createApp } from '../src/index'
+import { openBodies, outboxKeyring } from '../src/mail/sealed-bodies'
 import { Browser, lastMailTo, PASSWORD, postmark, signedInUser, uniqueEmail, visibleText } from './helpers'
+import { rowsTo } from './outbox-helpers'
 
 afterEach(() => vi.restoreAllMocks())
 
@@ -69,6 +68,17 @@ describe('configuration', () => {
     expect(config.appName).toBe('Ecuabots')
     expect(config.postmark).toMatchObject({ serverToken: 'token', messageStream: 'outbound', apiUrl: null })
   })
+
+  it('takes SECRET_KEY and SECRET_KEY_PREVIOUS, refuses a short one, and has a development key only for the dev mailbox', () => {
+    const key = 'k'.repeat(32)
+    expect(readConfig({ ...base, SECRET_KEY: key, SECRET_KEY_PREVIOUS: `${key}-old` }).secretKeys).toEqual({ current: key, previous: `${key}-old` })
+    expect(() => readConfig({ ...base, SECRET_KEY: 'corta' })).toThrow(ConfigError)
+    expect(() => readConfig({ ...base, SECRET_KEY: key, SECRET_KEY_PREVIOUS: 'corta' })).toThrow(ConfigError)
+    expect(readConfig(base).secretKeys).toEqual({ current: null, previous: null }) // mails with a link wait for it
+    const local = readConfig({ ...base, APP_URL: 'http://localhost:8787', DEV_MAILBOX: 'true' })
+    expect(local.secretKeys.current).toMatch(/^ecuabots-cuentas development key/)
+    expect(readConfig({ ...base, APP_URL: 'http://localhost:8787', DEV_MAILBOX: 'true', SECRET_KEY: key }).secretKeys.current).toBe(key)
+  })
 })
 
 /** Runs one request against the app with other vars, as `wrangler dev --var` would set them. */
@@ -85,7 +95,7 @@ async function requestWith(vars: Record<string, string | undefined>, path: strin
 describe('dev mailbox (local development)', () => {
   const dev = { APP_URL: 'http://localhost:8787', POSTMARK_SERVER_TOKEN: undefined, DEV_MAILBOX: 'true' }
 
-  it('catches mails and lists them at /dev/mail with clickable links', async () => {
+  it('catches mails and lists them at /dev/mail with clickable links, opened from their sealed rows', async () => {
     vi.spyOn(console, 'log').mockImplementation(() => {})
     const email = uniqueEmail()
     const body = new URLSearchParams({ name: 'Dev', email, password: 'clave-segura', password_confirmation: 'clave-segura' })
@@ -95,6 +105,10 @@ describe('dev mailbox (local development)', () => {
     expect(mailbox.status).toBe(200)
     expect(mailbox.text).toContain(email)
     expect(mailbox.text).toMatch(/<a href="http:\/\/localhost:8787\/email\/verify\/[A-Za-z0-9_-]{43}">/)
+    const [row] = await rowsTo(email)
+    expect(row!.textBody).toMatch(/^sealed:v1:/) // sealed in D1 with the development key, as production seals with SECRET_KEY
+    const html = await requestWith(dev, `/dev/mail/${row!.id}/html`)
+    expect(html.text).toContain('http://localhost:8787/email/verify/')
   })
 
   it('does not exist outside local development', async () => {
@@ -106,13 +120,15 @@ describe('dev mailbox (local development)', () => {
     vi.spyOn(console, 'log').mockImplementation(() => {})
     const log = vi.spyOn(console, 'error').mockImplementation(() => {})
     const email = uniqueEmail('sin-token')
-    const laptop = productionWithoutMailToken()
-    const phone = productionWithoutMailToken()
+    const withoutMailToken = { ...env, APP_URL: PRODUCTION, POSTMARK_SERVER_TOKEN: undefined }
+    const laptop = new Browser(PRODUCTION, withoutMailToken)
+    const phone = new Browser(PRODUCTION, withoutMailToken)
     const newPassword = 'otra-clave-segura-2'
     // Each step causes one kind of mail (src/mail/messages.ts has one function per kind).
     expect((await laptop.post('/signup', { name: 'Ana', email, password: PASSWORD, password_confirmation: PASSWORD })).status).toBe(200) // email-verification
-    const verification = (await outboxTo(email)).find((row) => row.kind === 'email-verification')!
-    const link = verification.textBody.match(/https:\/\/cuentas\.ecuabots\.com(\/email\/verify\/\S+)/)![1]!
+    const verification = (await rowsTo(email)).find((row) => row.kind === 'email-verification')!
+    const opened = await openBodies(outboxKeyring(readConfig(withoutMailToken)), verification)
+    const link = ('text' in opened ? opened.text : '').match(/https:\/\/cuentas\.ecuabots\.com(\/email\/verify\/\S+)/)![1]!
     expect((await laptop.post(link)).status).toBe(303)
     expect((await phone.post('/signup', { name: 'Otra', email, password: PASSWORD, password_confirmation: PASSWORD })).status).toBe(200) // account-exists
     expect((await phone.post('/password/forgot', { email })).status).toBe(200) // password-reset
@@ -121,13 +137,13 @@ describe('dev mailbox (local development)', () => {
     expect((await laptop.post('/profile', { name: 'Ana', password: newPassword, password_confirmation: newPassword })).status).toBe(303) // password-changed
 
     const kinds = ['email-verification', 'account-exists', 'password-reset', 'login-link', 'new-sign-in', 'password-changed']
-    const rows = await outboxTo(email)
+    const rows = await rowsTo(email)
     expect(rows.map((row) => row.kind).sort()).toEqual([...kinds].sort())
-    const lines = log.mock.calls.map(([line]) => String(line)).filter((line) => line.includes('"event":"mail.not_configured"'))
+    const lines = log.mock.calls.map(([line]) => String(line)).filter((line) => line.includes('"event":"mail.config_error"'))
     for (const kind of kinds) {
       const line = lines.find((text) => JSON.parse(text).tag === kind)
-      expect(line, `no mail.not_configured line for ${kind}`).toBeDefined()
-      expect(JSON.parse(line!)).toMatchObject({ event: 'mail.not_configured', tag: kind, message: 'POSTMARK_SERVER_TOKEN is not set: mail NOT sent' })
+      expect(line, `no mail.config_error line for ${kind}`).toBeDefined()
+      expect(JSON.parse(line!)).toMatchObject({ event: 'mail.config_error', tag: kind, message: 'POSTMARK_SERVER_TOKEN is not set: mail NOT sent' })
       expect(line).not.toContain(email)
     }
     // Not dropped either: every mail waits in the outbox for the token.
@@ -136,34 +152,3 @@ describe('dev mailbox (local development)', () => {
 })
 
 const PRODUCTION = 'https://cuentas.ecuabots.com'
-
-/** The outbox rows to one address, oldest first. */
-function outboxTo(email: string) {
-  return openDatabase(env.DB).select().from(outbox).where(eq(outbox.recipient, email)).orderBy(outbox.createdAt)
-}
-
-/**
- * A browser (cookies, Origin on POSTs, its own address) against the app as
- * configured in production with POSTMARK_SERVER_TOKEN missing.
- */
-function productionWithoutMailToken() {
-  const cookies = new Map<string, string>()
-  const ip = `2001:db8:${crypto.randomUUID().slice(0, 4)}:${crypto.randomUUID().slice(0, 4)}::1`
-  return {
-    async post(path: string, form: Record<string, string> = {}) {
-      const ctx = createExecutionContext()
-      const headers = new Headers({ Origin: PRODUCTION, 'Content-Type': 'application/x-www-form-urlencoded', 'CF-Connecting-IP': ip })
-      if (cookies.size) headers.set('Cookie', [...cookies].map(([name, value]) => `${name}=${value}`).join('; '))
-      const request = new Request(`${PRODUCTION}${path}`, { method: 'POST', headers, body: new URLSearchParams(form), redirect: 'manual' })
-      const response = await createApp().fetch(request, { ...env, APP_URL: PRODUCTION, POSTMARK_SERVER_TOKEN: undefined }, ctx)
-      await waitOnExecutionContext(ctx)
-      for (const line of response.headers.getSetCookie()) {
-        const [pair] = line.split(';')
-        const [name, value] = [pair!.slice(0, pair!.indexOf('=')), pair!.slice(pair!.indexOf('=') + 1)]
-        if (value && !/max-age=0/i.test(line)) cookies.set(name, value)
-        else cookies.delete(name)
-      }
-      return { status: response.status, text: await response.text() }
-    },
-  }
-}

@@ -3,7 +3,7 @@ import { clock } from '../clock'
 import type { Database } from '../db/client'
 import { knownDevices, oneTimeTokens, throttles } from '../db/schema'
 import type { Config } from '../config'
-import { loginLinkMail, queueMail } from '../mail/messages'
+import { loginLinkMail, queueSealedMail } from '../mail/messages'
 import { queuedIds } from '../mail/outbox'
 import { findUserByEmail, spendLinkAndSignIn } from './accounts'
 import { CODE_ATTEMPTS, CODE_ATTEMPTS_PER_DAY } from './limits'
@@ -40,11 +40,10 @@ export async function requestEmailLogin(db: Database, config: Config, input: { e
   // The mail rides in the same batch as its request, under the same guard.
   const mail =
     user &&
-    queueMail(db, config, loginLinkMail(config, user, request.token, code), {
-      holdsSecret: true,
+    (await queueSealedMail(db, config, loginLinkMail(config, user, request.token, code), {
       expiresAt: request.expiresAt,
       when: budget.allows,
-    })
+    }))
   // The code's attempt counter starts with the request, for every address
   // alike: its window is the request's life, which tells a dead code (expired,
   // used up) from a wrong one without revealing whether an account exists.

@@ -1,7 +1,7 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import type { Config } from '../config'
-import { passwordResetMail, queueMail } from '../mail/messages'
+import { passwordResetMail, queueSealedMail } from '../mail/messages'
 import { queuedIds } from '../mail/outbox'
 import type { Database } from '../db/client'
 import { users } from '../db/schema'
@@ -26,8 +26,7 @@ export async function requestPasswordReset(db: Database, config: Config, email: 
     return []
   }
   const reset = await newOneTimeToken(db, { userId: user.id }, 'password_reset', { when: budget.allows })
-  const mail = queueMail(db, config, passwordResetMail(config, user, reset.token), {
-    holdsSecret: true,
+  const mail = await queueSealedMail(db, config, passwordResetMail(config, user, reset.token), {
     expiresAt: reset.expiresAt,
     when: budget.allows,
   })

@@ -4,7 +4,7 @@ import { clock } from '../clock'
 import type { Config } from '../config'
 import type { Database } from '../db/client'
 import { oneTimeTokens, users, type User } from '../db/schema'
-import { accountExistsMail, queueMail, verificationMail } from '../mail/messages'
+import { accountExistsMail, queueMail, queueSealedMail, verificationMail } from '../mail/messages'
 import { queuedIds } from '../mail/outbox'
 import { findUserByEmail, spendLinkAndSignIn } from './accounts'
 import { hashPassword } from './passwords'
@@ -36,8 +36,7 @@ export async function registerUser(
   // Bound to the browser that signed up: confirming there keeps the password (see confirmEmail).
   const verification = await newOneTimeToken(db, { userId: id }, 'email_verification', { when: budget.allows, browserHash })
   const created = sql`EXISTS (SELECT 1 FROM ${users} WHERE ${users.id} = ${id})`
-  const verificationMailRow = queueMail(db, config, verificationMail(config, input.email, verification.token), {
-    holdsSecret: true,
+  const verificationMailRow = await queueSealedMail(db, config, verificationMail(config, input.email, verification.token), {
     expiresAt: verification.expiresAt,
     when: and(created, budget.allows),
   })
@@ -59,8 +58,7 @@ export async function registerUser(
  */
 export async function renewVerification(db: Database, config: Config, user: User, budget: MailBudget, browserHash: string | null) {
   const verification = await newOneTimeToken(db, { userId: user.id }, 'email_verification', { when: budget.allows, browserHash: browserHash ?? undefined })
-  const mail = queueMail(db, config, verificationMail(config, user.email, verification.token), {
-    holdsSecret: true,
+  const mail = await queueSealedMail(db, config, verificationMail(config, user.email, verification.token), {
     expiresAt: verification.expiresAt,
     when: budget.allows,
   })

@@ -5,7 +5,8 @@ import type { SignInMethod } from '../db/schema'
 import { describeDevice, describePlace, type Client } from '../http/client'
 import type { Database } from '../db/client'
 import type { SQL } from 'drizzle-orm'
-import { enqueueMail } from './outbox'
+import { enqueueMail, enqueueSealedMail } from './outbox'
+import { outboxKeyring } from './sealed-bodies'
 import type { OutgoingMail } from './transport'
 
 /**
@@ -90,10 +91,19 @@ function render(config: Config, to: Recipient, tag: string, content: Omit<MailCo
 }
 
 /**
- * A rendered mail as an outbox row, for the caller's batch (see
- * src/mail/outbox.ts). `expiresAt` and `holdsSecret` for mails that carry a
- * link or code; `when` guards it exactly like the token it goes with.
+ * A rendered notice (no link or code in it) as an outbox row, for the
+ * caller's batch (see src/mail/outbox.ts); `when` guards it exactly like the
+ * change it reports.
  */
-export function queueMail(db: Database, config: Config, mail: OutgoingMail, options: { holdsSecret?: boolean; expiresAt?: number; when?: SQL } = {}) {
-  return enqueueMail(db, mail, { stream: config.postmark?.messageStream ?? 'outbound', holdsSecret: options.holdsSecret ?? false, ...options })
+export function queueMail(db: Database, config: Config, mail: OutgoingMail, options: { when?: SQL } = {}) {
+  return enqueueMail(db, mail, { stream: config.postmark?.messageStream ?? 'outbound', ...options })
+}
+
+/**
+ * A rendered mail that carries a link or code, sealed, as an outbox row for
+ * the caller's batch: `expiresAt` is its link's (never sent late), `when`
+ * guards it exactly like the token it goes with.
+ */
+export function queueSealedMail(db: Database, config: Config, mail: OutgoingMail, options: { expiresAt: number; when?: SQL }) {
+  return enqueueSealedMail(db, outboxKeyring(config), mail, { stream: config.postmark?.messageStream ?? 'outbound', ...options })
 }

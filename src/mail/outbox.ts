@@ -4,28 +4,49 @@ import { clock, HOUR, MINUTE } from '../clock'
 import type { Database } from '../db/client'
 import { outbox, users, type OutboxRow } from '../db/schema'
 import type { Config } from '../config'
-import { createTransport, type OutgoingMail, type Transport } from './transport'
-import { describeError, withoutAddresses } from '../http/log'
+import { createTransport, type Delivery, type OutgoingMail, type Transport } from './transport'
+import { describeError } from '../http/log'
+import type { Keyring } from '../crypto/keys'
+import { openBodies, outboxKeyring, sealBodies, sealedAtRest } from './sealed-bodies'
 
-/** Retry schedule: 30 s, 1 min, 2 min, … doubling, at most an hour apart; a mail without expiry gives up after a day. */
-export const RETRY = { first: 30_000, max: HOUR, giveUpAfter: 24 * HOUR }
+/**
+ * Retry schedule: 30 s, 1 min, 2 min, … doubling, at most an hour apart; a
+ * mail without expiry gives up after a day. A mail whose link expires gets
+ * a try `lastChance` before it does, whatever the doubling says: after a
+ * ten-minute outage a 15-minute sign-in link would otherwise wait until
+ * minute 16 for its next try, and die unsent.
+ */
+export const RETRY = { first: 30_000, max: HOUR, giveUpAfter: 24 * HOUR, lastChance: 2 * MINUTE }
 /** How long a sender may hold a claimed row before another may take it (a crashed send). */
 const CLAIM_LEASE = 2 * MINUTE
 const REDACTED = '[redactado: contenía un enlace o código de un solo uso]'
+
+type QueueOptions = { stream: string; expiresAt?: number; when?: SQL }
 
 /**
  * Writes a mail as an outbox row — a statement for the caller's batch, so the
  * mail commits together with the state that caused it (a token and its mail,
  * or neither). `when` guards it like the statement it belongs with;
- * `expiresAt` is the link's expiry (never sent late); `holdsSecret` marks
- * bodies to redact once sent or expired.
+ * `expiresAt` is the link's expiry (never sent late). For notices: a mail
+ * that carries a link or code goes through enqueueSealedMail.
  */
-export function enqueueMail(
-  db: Database,
-  mail: OutgoingMail,
-  options: { stream: string; holdsSecret: boolean; expiresAt?: number; when?: SQL },
-) {
+export function enqueueMail(db: Database, mail: OutgoingMail, options: QueueOptions) {
+  return insertRow(db, createId(), mail, { ...options, holdsSecret: false })
+}
+
+/**
+ * Like enqueueMail, for a mail that carries a link or code: its bodies are
+ * sealed under the row id first (src/mail/sealed-bodies.ts) — in memory, so
+ * the caller's batch is still its one round trip — and redacted once sent,
+ * refused or expired.
+ */
+export async function enqueueSealedMail(db: Database, keyring: Keyring, mail: OutgoingMail, options: QueueOptions) {
   const id = createId()
+  const bodies = await sealBodies(keyring, id, mail.tag, mail)
+  return insertRow(db, id, { ...mail, ...bodies }, { ...options, holdsSecret: true })
+}
+
+function insertRow(db: Database, id: string, mail: OutgoingMail, options: QueueOptions & { holdsSecret: boolean }) {
   const now = clock.now()
   // Columns in table order (see src/db/schema.ts).
   const insert = db.insert(outbox).select(
@@ -43,7 +64,7 @@ export function enqueueMail(
  * the other moves on. A row is handed to Postmark at most once unless a
  * sender dies between Postmark's answer and our write (then once more).
  */
-export function createOutbox(db: Database, transport: Transport, options: { redactAfterSend: boolean }) {
+export function createOutbox(db: Database, transport: Transport, options: { redactAfterSend: boolean; keyring: Keyring }) {
   async function claim(id: string): Promise<OutboxRow | null> {
     const now = clock.now()
     const [row] = await db
@@ -58,33 +79,41 @@ export function createOutbox(db: Database, transport: Transport, options: { reda
     const row = await claim(id)
     if (!row) return
     const now = clock.now()
+    // Every write below holds only while the claim is still ours: a sender
+    // whose lease lapsed (and whose row another sender took) changes nothing.
+    const finish = (values: Partial<OutboxRow>) =>
+      db
+        .update(outbox)
+        .set({ ...values, claimedUntil: null })
+        .where(and(eq(outbox.id, id), eq(outbox.status, 'sending'), eq(outbox.claimedUntil, row.claimedUntil!)))
     const redact = row.holdsSecret ? { textBody: REDACTED, htmlBody: '' } : {}
     if (row.expiresAt !== null && row.expiresAt <= now) {
-      await db.update(outbox).set({ status: 'expired', claimedUntil: null, ...redact }).where(eq(outbox.id, id))
+      await finish({ status: 'expired', ...redact })
       log('mail.expired', row)
       return
     }
-    const delivery = await transport({ to: row.recipient, subject: row.subject, text: row.textBody, html: row.htmlBody, tag: row.kind }, row.stream)
+    const bodies = await openBodies(options.keyring, row)
+    const delivery: Delivery =
+      'problem' in bodies
+        ? { outcome: 'config', error: bodies.problem, errorCode: null, status: null }
+        : await transport({ to: row.recipient, subject: row.subject, text: bodies.text, html: bodies.html, tag: row.kind }, row.stream)
     if (delivery.outcome === 'sent') {
-      await db
-        .update(outbox)
-        .set({ status: 'sent', sentAt: now, messageId: delivery.messageId, claimedUntil: null, lastError: null, ...(options.redactAfterSend ? redact : {}) })
-        .where(eq(outbox.id, id))
+      await finish({ status: 'sent', sentAt: now, messageId: delivery.messageId, lastError: null, ...(options.redactAfterSend ? redact : {}) })
       return
     }
-    if (delivery.outcome === 'permanent') {
-      const lastError = `${delivery.errorCode ?? ''} ${delivery.error}`.trim()
-      await db.update(outbox).set({ status: 'failed', lastError, claimedUntil: null, ...redact }).where(eq(outbox.id, id))
-      log('mail.failed', row, { errorCode: delivery.errorCode, status: delivery.status, permanent: true, message: delivery.error })
+    const { error, errorCode, status } = delivery
+    // "refused 422/406: …", "config 401/10: …", "transient 503: …": npm run mail:status groups by the first word.
+    const lastError = `${delivery.outcome}${status === null ? '' : ` ${status}${errorCode === null ? '' : `/${errorCode}`}`}: ${error}`
+    if (delivery.outcome === 'refused') {
+      await finish({ status: 'failed', lastError, ...redact })
+      log('mail.failed', row, { errorCode, status, permanent: true, message: error })
       return
     }
-    const next = now + Math.min(RETRY.first * 2 ** (row.attempts - 1), RETRY.max)
-    const givesUp = row.expiresAt === null ? now - row.createdAt > RETRY.giveUpAfter : false
-    await db
-      .update(outbox)
-      .set({ status: givesUp ? 'failed' : 'pending', nextAttemptAt: next, lastError: delivery.error, claimedUntil: null, ...(givesUp ? redact : {}) })
-      .where(eq(outbox.id, id))
-    log('mail.failed', row, { status: delivery.status, permanent: givesUp, message: delivery.error, nextAttemptAt: next })
+    const next = nextAttemptAt(row, now)
+    const givesUp = row.expiresAt === null && now - row.createdAt > RETRY.giveUpAfter
+    await finish({ status: givesUp ? 'failed' : 'pending', nextAttemptAt: next, lastError, ...(givesUp ? redact : await sealedAtRest(options.keyring, row)) })
+    // A configuration problem is the operator's to fix while every mail waits for it: an event of its own, to alert on.
+    log(delivery.outcome === 'config' ? 'mail.config_error' : 'mail.failed', row, { errorCode, status, permanent: givesUp, message: error, nextAttemptAt: next })
   }
 
   return {
@@ -119,6 +148,13 @@ export function createOutbox(db: Database, transport: Transport, options: { reda
 
 export type Outbox = ReturnType<typeof createOutbox>
 
+/** The next try after a failed one: the doubling backoff, but never past a link's last chance (see RETRY). */
+function nextAttemptAt(row: OutboxRow, now: number) {
+  const next = now + Math.min(RETRY.first * 2 ** (row.attempts - 1), RETRY.max)
+  if (row.expiresAt === null || next < row.expiresAt - RETRY.lastChance) return next
+  return Math.max(now + RETRY.first, row.expiresAt - RETRY.lastChance)
+}
+
 /** A row may be (re)claimed when it is pending and due, or its sender's lease has lapsed. */
 function isDue(now: number) {
   return or(
@@ -129,7 +165,7 @@ function isDue(now: number) {
 
 /** The outbox for this configuration. Locally it is the dev mailbox, so sent bodies stay readable there. */
 export function outboxFor(config: Config, db: Database, fetchImpl?: typeof fetch) {
-  return createOutbox(db, createTransport(config, fetchImpl), { redactAfterSend: !config.devMailbox })
+  return createOutbox(db, createTransport(config, fetchImpl), { redactAfterSend: !config.devMailbox, keyring: outboxKeyring(config) })
 }
 
 /**
@@ -178,10 +214,9 @@ export function queuedIds(...results: unknown[]): string[] {
 
 /**
  * One JSON line per failure or expiry: the row and kind, Postmark's verdict;
- * never the recipient or the body. Postmark quotes addresses in some verdicts
- * ("Found inactive addresses: …"), so those are blanked.
+ * never the recipient or the body (the transport blanks the addresses
+ * Postmark quotes in some verdicts, "Found inactive addresses: …").
  */
-function log(event: string, row: OutboxRow, extra: { message?: string; [key: string]: unknown } = {}) {
-  const message = extra.message === undefined ? {} : { message: withoutAddresses(extra.message) }
-  console.error(JSON.stringify({ event, outbox: row.id, tag: row.kind, attempts: row.attempts, ...extra, ...message }))
+function log(event: string, row: OutboxRow, extra: Record<string, unknown> = {}) {
+  console.error(JSON.stringify({ event, outbox: row.id, tag: row.kind, attempts: row.attempts, ...extra }))
 }

@@ -1,13 +1,18 @@
 import { ServerClient } from 'postmark'
 import type { Config } from '../config'
+import { withoutAddresses } from '../http/log'
 
 export type OutgoingMail = { to: string; subject: string; text: string; html: string; tag: string }
+
+/** Why an attempt failed: Postmark's HTTP status and ErrorCode, and its message with addresses blanked (it may quote the recipient). */
+export type Failure = { error: string; errorCode: number | null; status: number | null }
 
 /** What one attempt to hand a mail over came to. */
 export type Delivery =
   | { outcome: 'sent'; messageId: string | null }
-  | { outcome: 'transient'; error: string; status: number | null } // try again later: network, timeout, 5xx, 429, not configured
-  | { outcome: 'permanent'; error: string; errorCode: number | null; status: number | null } // never retried: Postmark refused this mail
+  | ({ outcome: 'transient' } & Failure) // a bad moment (network, timeout, 5xx, 429): try again later
+  | ({ outcome: 'config' } & Failure) // our setup (token, sender, account) or a code we do not know: try again later, loudly
+  | ({ outcome: 'refused' } & Failure) // a verdict about this message or its recipient: never retried
 
 export type Transport = (mail: OutgoingMail, stream: string) => Promise<Delivery>
 
@@ -49,22 +54,34 @@ export function createTransport(config: Config, fetchImpl: typeof fetch = fetch)
       return { outcome: 'sent', messageId: null }
     }
   }
-  return async (mail) => {
-    const error = 'POSTMARK_SERVER_TOKEN is not set: mail NOT sent'
-    console.error(JSON.stringify({ event: 'mail.not_configured', tag: mail.tag, message: error }))
-    return { outcome: 'transient', error, status: null }
-  }
+  return async () => ({ outcome: 'config', error: 'POSTMARK_SERVER_TOKEN is not set: mail NOT sent', errorCode: null, status: null })
 }
 
 /**
- * Postmark's answers (https://postmarkapp.com/developer/api/overview): 422
- * carries an ErrorCode (300 invalid request, 406 inactive recipient, …) and
- * will fail the same way again; 429 and 5xx are load or outages; a network
- * error or timeout never reached a verdict.
+ * Postmark's ErrorCodes (https://postmarkapp.com/developer/api/overview#error-codes)
+ * that are a verdict about this message or its recipient: sending it again
+ * fails the same way, so the row is marked failed at once.
+ */
+const REFUSALS = new Set([
+  300, // invalid email request: this message (e.g. its To address) is malformed
+  406, // inactive recipient: the address bounced hard or complained
+])
+
+/**
+ * Postmark's answers, sorted by who can fix them. 429, 5xx and answers that
+ * never came (network error, timeout) are a bad moment. A refusal (above)
+ * is about this mail. Everything else is about us, and is fixed by an
+ * operator, after which every waiting mail must still go out: 401 / 10 a
+ * bad or missing server token, 400 and 401 sender signature not found or
+ * not confirmed, 405 not allowed to send (credits), 412 account pending
+ * approval — and any code we do not know, which we would rather retry
+ * loudly than drop silently.
  */
 function classify(error: { code?: number; statusCode?: number; message?: string }): Delivery {
-  const status = error.statusCode ?? 0
-  const message = String(error.message ?? 'unknown error').slice(0, 500)
-  if (status === 0 || status === 429 || status >= 500) return { outcome: 'transient', error: `${status || 'network'}: ${message}`, status: status || null }
-  return { outcome: 'permanent', error: message, errorCode: error.code ?? null, status }
+  const status = error.statusCode || null
+  const errorCode = error.code || null
+  const failure = { error: withoutAddresses(String(error.message ?? 'unknown error')).slice(0, 300), errorCode, status }
+  if (status === null || status === 429 || status >= 500) return { outcome: 'transient', ...failure }
+  if (status === 422 && errorCode !== null && REFUSALS.has(errorCode)) return { outcome: 'refused', ...failure }
+  return { outcome: 'config', ...failure }
 }
