@@ -49,6 +49,18 @@ describe('Postmark bounce webhook', () => {
     expect(await profileText(browser)).toContain('Los correos a su dirección están rebotando')
   })
 
+  // As Postmark sends them: a complaint is a record of its own; a soft bounce
+  // that Postmark gave up on comes with Inactive: true.
+  it.each([
+    ['a spam complaint', { RecordType: 'SpamComplaint', Type: 'SpamComplaint', TypeCode: 512, Inactive: true, CanActivate: false }],
+    ['a soft bounce after which Postmark deactivated the address', { RecordType: 'Bounce', Type: 'SoftBounce', TypeCode: 4096, Inactive: true, CanActivate: true }],
+  ])('%s marks the address, and the profile warns its owner', async (_, record) => {
+    const { browser, email } = await signedInUser()
+    vi.spyOn(console, 'log').mockImplementation(() => {})
+    expect(await postBounce({ ...record, Email: email }, `postmark:${SECRET}`)).toBe(200)
+    expect(await profileText(browser)).toContain('Los correos a su dirección están rebotando')
+  })
+
   it('refuses wrong credentials (401) and does not exist without a configured secret (404)', async () => {
     const { browser, email } = await signedInUser()
     expect(await postBounce(hardBounce(email), `postmark:otra-cosa`)).toBe(401)
