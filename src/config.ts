@@ -12,6 +12,8 @@ export type Config = {
   postmarkWebhookSecret: string | null
   /** SECRET_KEY and SECRET_KEY_PREVIOUS (see src/crypto/keys.ts); `current` is null only when SECRET_KEY is missing outside local development. */
   secretKeys: SecretKeys
+  /** Passkeys: the RP ID and the origins a WebAuthn response may come from (never the request's Host). */
+  webauthn: { rpId: string; origins: string[] }
 }
 
 export class ConfigError extends Error {}
@@ -51,6 +53,7 @@ function parseConfig(env: Bindings): Config {
     pepper: env.PASSWORD_PEPPER || null,
     securityContact: env.SECURITY_CONTACT?.trim() || 'mailto:seguridad@ecuabots.com',
     postmarkWebhookSecret: env.POSTMARK_WEBHOOK_SECRET || null,
+    webauthn: parseRelyingParty(env, appUrl),
     devMailbox,
     secretKeys: {
       current: parseSecretKey('SECRET_KEY', env.SECRET_KEY) ?? (devMailbox ? DEVELOPMENT_SECRET_KEY : null),
@@ -66,6 +69,23 @@ function parseUrl(name: string, value: string | undefined): URL | null {
     if (url.protocol === 'http:' || url.protocol === 'https:') return url
   } catch {}
   throw new ConfigError(`${name} must be an http(s) URL, got ${JSON.stringify(value)}`)
+}
+
+/**
+ * RP_ID (default: APP_URL's host) and WEBAUTHN_ORIGINS (comma-separated,
+ * default: APP_URL's origin). Every origin must be the RP ID or a subdomain
+ * of it, as browsers require; a mismatch would only surface as passkeys that
+ * never verify, so it fails here instead.
+ */
+function parseRelyingParty(env: Bindings, appUrl: URL): Config['webauthn'] {
+  const rpId = env.RP_ID?.trim().toLowerCase() || appUrl.hostname
+  const listed = env.WEBAUTHN_ORIGINS?.split(',').map((origin) => origin.trim()).filter(Boolean) ?? []
+  const origins = listed.length ? listed.map((origin) => parseUrl('WEBAUTHN_ORIGINS', origin)!.origin) : [appUrl.origin]
+  for (const origin of origins) {
+    const host = new URL(origin).hostname
+    if (host !== rpId && !host.endsWith(`.${rpId}`)) throw new ConfigError(`WEBAUTHN_ORIGINS: ${origin} is not on RP_ID ${rpId}`)
+  }
+  return { rpId, origins }
 }
 
 /**

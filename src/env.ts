@@ -21,6 +21,9 @@ export type Bindings = {
   POSTMARK_WEBHOOK_SECRET?: string
   /** security.txt Contact (default mailto:seguridad@ecuabots.com). */
   SECURITY_CONTACT?: string
+  /** Passkeys: the WebAuthn RP ID (default: APP_URL's host) and allowed origins, comma-separated (default: APP_URL's origin). */
+  RP_ID?: string
+  WEBAUTHN_ORIGINS?: string
   /** "true" only from `npm run dev`: turns the dev mailbox on for a localhost APP_URL. */
   DEV_MAILBOX?: string
   /** Per-IP request rates (wrangler.toml [[ratelimits]]): the forms, and the htmx inline check. */

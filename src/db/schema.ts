@@ -12,6 +12,8 @@ export const users = sqliteTable('users', {
   // migrations/0006_bounces.sql
   mailBouncedAt: integer('mail_bounced_at'),
   mailBounceType: text('mail_bounce_type'),
+  // migrations/0007_passkeys.sql
+  webauthnUserId: text('webauthn_user_id'),
 })
 
 export const sessions = sqliteTable('sessions', {
@@ -89,10 +91,37 @@ export const outbox = sqliteTable('outbox', {
   sentAt: integer('sent_at'),
 })
 
+// migrations/0007_passkeys.sql
+export const passkeys = sqliteTable('passkeys', {
+  id: text('id').primaryKey(),
+  userId: text('user_id').notNull(),
+  credentialId: text('credential_id').notNull().unique(),
+  publicKey: text('public_key').notNull(),
+  signCount: integer('sign_count').notNull(),
+  transports: text('transports'),
+  backupEligible: integer('backup_eligible', { mode: 'boolean' }).notNull(),
+  backedUp: integer('backed_up', { mode: 'boolean' }).notNull(),
+  aaguid: text('aaguid').notNull(),
+  name: text('name').notNull(),
+  createdAt: integer('created_at').notNull(),
+  lastUsedAt: integer('last_used_at'),
+})
+
+export const webauthnChallenges = sqliteTable('webauthn_challenges', {
+  challengeHash: text('challenge_hash').primaryKey(),
+  browserHash: text('browser_hash').notNull(),
+  ceremony: text('ceremony').$type<Ceremony>().notNull(),
+  userId: text('user_id'),
+  expiresAt: integer('expires_at').notNull(),
+})
+
+export type Ceremony = 'register' | 'sign_in'
+export type Passkey = typeof passkeys.$inferSelect
+
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'expired'
 export type OutboxRow = typeof outbox.$inferSelect
 
-export type SignInMethod = 'password' | 'link' | 'code' | 'verification' | 'reset'
+export type SignInMethod = 'password' | 'link' | 'code' | 'verification' | 'reset' | 'passkey'
 export type SecurityEventType =
   | 'sign_in'
   | 'sign_in_failed'
@@ -101,6 +130,8 @@ export type SecurityEventType =
   | 'sessions_revoked'
   | 'email_verified'
   | 'reauthentication_failed'
+  | 'passkey_added'
+  | 'passkey_removed'
 export type SecurityEvent = typeof securityEvents.$inferSelect
 export type TokenPurpose = 'password_reset' | 'email_verification' | 'login'
 export type User = typeof users.$inferSelect
