@@ -18,6 +18,7 @@ import { currentSession, requireAuthentication } from './middleware/session'
 import { assetRoutes } from './routes/assets'
 import { devMailboxRoutes } from './routes/dev-mailbox'
 import { emailLoginRoutes } from './routes/email-login'
+import { passkeyRoutes, passkeySignInRoutes } from './routes/passkeys'
 import { passwordRoutes } from './routes/passwords'
 import { profileReads, profileRoutes } from './routes/profile'
 import { sessionRoutes } from './routes/sessions'
@@ -46,7 +47,9 @@ export function createApp(options: { fetch?: typeof fetch } = {}) {
   // (Listed one by one: "/login/*" would also match "/login" and count it twice.)
   // The profile's forms too: they check the current password and close sessions.
   const forms = ['/login', '/login/email', '/login/email/:token', '/login/code', '/signup', '/password/forgot', '/password/reset', '/email/verify/:token',
-    '/profile', '/profile/sessions/:id/revoke', '/profile/sessions/revoke-others']
+    '/profile', '/profile/sessions/:id/revoke', '/profile/sessions/revoke-others',
+    // Passkeys: each options call writes a challenge, each response costs a signature check.
+    '/login/passkey/options', '/login/passkey', '/profile/passkeys/options', '/profile/passkeys', '/profile/passkeys/:id/rename', '/profile/passkeys/:id/delete']
   app.on('POST', forms, limitPerIp('AUTH_LIMITER'))
   app.on('POST', '/validate/password', limitPerIp('INLINE_LIMITER'))
   app.route('/', validationRoutes) // htmx inline checks: pure, no session lookup
@@ -57,6 +60,7 @@ export function createApp(options: { fetch?: typeof fetch } = {}) {
   app.get('/', async (c) => c.redirect((await currentSession(c)) ? '/profile' : '/login', 303))
   app.route('/', sessionRoutes)
   app.route('/', emailLoginRoutes)
+  app.route('/', passkeySignInRoutes)
   app.route('/', signupRoutes)
   app.route('/', passwordRoutes)
   app.route('/', devMailboxRoutes)
@@ -64,6 +68,7 @@ export function createApp(options: { fetch?: typeof fetch } = {}) {
   // Deny by default: every route registered below this line needs a session.
   app.use(requireAuthentication({ reads: { 'GET /profile': profileReads, 'POST /profile': profileReads } }))
   app.route('/', profileRoutes)
+  app.route('/', passkeyRoutes)
 
   app.notFound(async (c) => {
     const signedIn = c.var.db ? await currentSession(c) : null

@@ -21,6 +21,12 @@ const FORMS = [
   '/profile',
   '/profile/sessions/:id/revoke',
   '/profile/sessions/revoke-others',
+  '/login/passkey/options',
+  '/login/passkey',
+  '/profile/passkeys/options',
+  '/profile/passkeys',
+  '/profile/passkeys/:id/rename',
+  '/profile/passkeys/:id/delete',
 ]
 const FORM_LIMIT = 30
 const INLINE_LIMIT = 120

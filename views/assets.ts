@@ -1,5 +1,6 @@
 import htmxSource from 'htmx.org/dist/htmx.min.js'
 import htmxPackage from 'htmx.org/package.json'
+import { passkeyScript } from './passkeys-script'
 import { script } from './scripts'
 import { stylesheet } from './styles'
 
@@ -27,7 +28,14 @@ export const scriptAsset: Asset = {
   type: 'text/javascript; charset=utf-8',
 }
 
-export const assets = [htmxAsset, styleAsset, scriptAsset]
+/** Loaded only by the pages with passkey controls (login, profile), as a module. */
+export const passkeyAsset: Asset = {
+  path: `/assets/passkeys-${fnv1a(passkeyScript)}.js`,
+  body: passkeyScript,
+  type: 'text/javascript; charset=utf-8',
+}
+
+export const assets = [htmxAsset, styleAsset, scriptAsset, passkeyAsset]
 
 /** A short content hash, computed once per isolate (sync, microseconds for a few KB). */
 function fnv1a(text: string): string {

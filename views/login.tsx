@@ -2,6 +2,7 @@ import { t } from '../src/i18n'
 import { Layout } from './layout'
 import { Field } from './partials/field'
 import { FormAlert, Notice, Reminder } from './partials/notices'
+import { PasskeySignIn } from './partials/passkeys'
 
 export type LoginPageProps = {
   email?: string
@@ -26,7 +27,7 @@ export function LoginPage({ email, next, errors = {}, failure, notice }: LoginPa
       <FormAlert errors={errors} />
       <form method="post" action="/login" novalidate>
         {next && <input type="hidden" name="next" value={next} />}
-        <Field name="email" type="email" label={t.fields.email} value={email} error={errors.email} autocomplete="username" />
+        <Field name="email" type="email" label={t.fields.email} value={email} error={errors.email} autocomplete="username webauthn" />
         <Field
           name="password"
           type="password"
@@ -39,6 +40,7 @@ export function LoginPage({ email, next, errors = {}, failure, notice }: LoginPa
           {t.login.submit}
         </button>
       </form>
+      <PasskeySignIn />
       <div class="links">
         <a href="/password/forgot">{t.login.forgot}</a>
         <a href="/login/email">{t.emailLogin.offer}</a>

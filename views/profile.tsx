@@ -5,6 +5,7 @@ import { Field } from './partials/field'
 import { NewPasswordFields } from './partials/new-password-fields'
 import { FormAlert, Notice, Reminder } from './partials/notices'
 import { ActivityList, SessionsList, type EventRow, type SessionRow } from './partials/security'
+import { PasskeyList, type PasskeyListProps } from './partials/passkeys'
 
 export type ProfileErrors = NewPasswordErrors & { name?: string; current_password?: string }
 
@@ -18,6 +19,8 @@ export type ProfilePageProps = {
   sessions: SessionRow[]
   currentSessionId: string
   events: EventRow[]
+  /** "Llaves de acceso" (views/partials/passkeys.tsx). */
+  passkeys: PasskeyListProps
 }
 
 export function ProfilePage(props: ProfilePageProps) {
@@ -60,6 +63,7 @@ export function ProfilePage(props: ProfilePageProps) {
         </button>
       </form>
       <Reminder />
+      <PasskeyList {...props.passkeys} />
       <SessionsList sessions={props.sessions} currentId={props.currentSessionId} />
       <ActivityList events={props.events} />
     </Layout>

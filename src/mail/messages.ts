@@ -84,6 +84,19 @@ export function passwordChangedMail(config: Config, to: Recipient, client: Clien
   })
 }
 
+/** "A passkey was added to / removed from your account": which one, when, from where, what to do if it was not you. */
+export function passkeyChangedMail(config: Config, to: Recipient, change: 'added' | 'removed', passkeyName: string, client: Client, at: number) {
+  const when = new Intl.DateTimeFormat('es-EC', { dateStyle: 'long', timeStyle: 'short', timeZone: 'America/Guayaquil' })
+  const where = [describePlace(client) ?? t.mail.unknownPlace, client.ip && `(IP ${client.ip})`].filter(Boolean).join(' ')
+  const copy = t.passkeys.mail[change]
+  return render(config, to, `passkey-${change}`, {
+    subject: copy.subject,
+    paragraphs: [copy.intro(passkeyName, `${when.format(at)} ${t.mail.timeZoneNote}`, where), copy.meaning],
+    after: [{ text: copy.notYou, url: appLink(config, '/profile#llaves') }],
+    ignorable: false,
+  })
+}
+
 function render(config: Config, to: Recipient, tag: string, content: Omit<MailContent, 'greeting'>): OutgoingMail {
   const confirmed = to.emailVerifiedAt !== null
   const greeting = confirmed && to.name ? t.mail.greeting(to.name) : t.mail.greetingPlain

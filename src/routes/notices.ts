@@ -15,6 +15,9 @@ const notices = {
   'sesion-cerrada': t.login.signedOut,
   'sesion-revocada': t.sessions.revoked,
   'otras-sesiones-cerradas': t.sessions.othersRevoked,
+  'llave-agregada': t.passkeys.added,
+  'llave-eliminada': t.passkeys.removed,
+  'llave-renombrada': t.passkeys.renamed,
 } as const
 
 export type NoticeKey = keyof typeof notices

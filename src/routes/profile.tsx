@@ -4,6 +4,7 @@ import { reauthenticate } from '../auth/authentication'
 import { forgetDevices } from '../auth/sign-in'
 import { checkName, normalizeName } from '../auth/names'
 import { listRecentEvents, recordEvent } from '../auth/activity'
+import { listPasskeys } from '../auth/passkeys'
 import { checkNewPassword, hashPassword } from '../auth/passwords'
 import { clearSessionCookie, deleteUserSession, deleteUserSessions, isFreshSession, listUserSessions } from '../auth/sessions'
 import { clock } from '../clock'
@@ -21,7 +22,7 @@ import type { PageReads } from '../middleware/session'
 export const profileRoutes = new Hono<AppEnv>()
 
 /** Read with the session, in the same D1 batch (see requireAuthentication): the lists the profile shows. */
-export const profileReads: PageReads = (db, owner) => [listUserSessions(db, owner), listRecentEvents(db, owner)]
+export const profileReads: PageReads = (db, owner) => [listUserSessions(db, owner), listRecentEvents(db, owner), listPasskeys(db, owner)]
 
 profileRoutes.get('/profile', (c) => c.html(profilePage(c, { notice: noticeFor(c.req.query('aviso')) })))
 
@@ -111,7 +112,7 @@ profileRoutes.post('/profile/sessions/revoke-others', async (c) => {
 
 /** The profile with its sessions and activity, which requireAuthentication read with the session. */
 function profilePage(c: Context<AppEnv>, props: Pick<ProfilePageProps, 'name' | 'errors' | 'notice'>) {
-  const [sessions, events] = c.var.pageData as [ProfilePageProps['sessions'], ProfilePageProps['events']]
+  const [sessions, events, passkeys] = c.var.pageData as [ProfilePageProps['sessions'], ProfilePageProps['events'], ProfilePageProps['passkeys']['passkeys']]
   return (
     <ProfilePage
       {...props}
@@ -120,6 +121,7 @@ function profilePage(c: Context<AppEnv>, props: Pick<ProfilePageProps, 'name' | 
       sessions={sessions}
       currentSessionId={c.var.session.id}
       events={events}
+      passkeys={{ passkeys, rpId: c.var.config.webauthn.rpId, userHandle: c.var.user.webauthnUserId, askCurrentPassword: asksCurrentPassword(c) }}
     />
   )
 }

@@ -1,0 +1,90 @@
+import { and, eq, inArray, sql } from 'drizzle-orm'
+import { clock } from '../clock'
+import type { Config } from '../config'
+import type { Database } from '../db/client'
+import { passkeys, users, type Passkey, type User } from '../db/schema'
+import { runSteps } from '../db/steps'
+import { newDeviceNotice } from './accounts'
+import { prepareSignIn, type SignInContext } from './sign-in'
+import { CHALLENGE_LIFETIME, consumeChallenge, issueChallenge } from './webauthn-challenges'
+import { bytesOf, expectedBy, parseAuthenticationResponse, webauthnLibrary } from './webauthn'
+
+/**
+ * Sign-in, step 1: the options for navigator.credentials.get, for the
+ * button or the browser's autofill (conditional mediation). No account is
+ * named: the passkey says whose it is (discoverable credentials), so the
+ * options reveal nothing about which addresses have accounts.
+ */
+export async function startPasskeySignIn(db: Database, config: Config, browserHash: string) {
+  const challenge = await issueChallenge(db, { browserHash, ceremony: 'sign_in', userId: null })
+  await challenge.insert
+  const { generateAuthenticationOptions } = await webauthnLibrary()
+  return generateAuthenticationOptions({
+    rpID: config.webauthn.rpId,
+    challenge: bytesOf(challenge.challenge),
+    timeout: CHALLENGE_LIFETIME,
+    userVerification: 'required',
+  })
+}
+
+/**
+ * Sign-in, step 2: spends the challenge (this browser's, a sign-in's) and
+ * finds the passkey by its credential id in one batch, then checks that the
+ * user handle the authenticator returned is that passkey's account's, and
+ * verifies the signature (see expectedBy). The sign count: 0
+ * and 0 is a passkey that does not count (synced passkeys) and passes; an
+ * authenticator that counts must count up, or it may be a clone. `reason`
+ * is for the log only.
+ */
+export async function verifyPasskeySignIn(db: Database, config: Config, credential: string | undefined, browserHash: string | null) {
+  const failed = (reason: string, userId: string | null = null) => ({ outcome: 'failed' as const, reason, userId })
+  const response = parseAuthenticationResponse(credential)
+  if (!response) return failed('malformed')
+  const consume = await consumeChallenge(db, response.challenge, { browserHash, ceremony: 'sign_in', userId: null })
+  if (!consume) return failed('challenge')
+  const byCredential = eq(passkeys.credentialId, response.id)
+  const found = await runSteps(db, {
+    spent: consume.statement,
+    // Two single-table reads: in a D1 batch the tables' same-named columns (id, created_at) would collide in a join.
+    passkey: db.select().from(passkeys).where(byCredential),
+    user: db.select().from(users).where(inArray(users.id, db.select({ id: passkeys.userId }).from(passkeys).where(byCredential))),
+  })
+  if ((found.spent as unknown[]).length === 0) return failed('challenge')
+  const passkey = (found.passkey as Passkey[])[0]
+  const user = (found.user as User[])[0]
+  if (!passkey || !user) return failed('unknown_credential')
+  if (!user.webauthnUserId || response.response.userHandle !== user.webauthnUserId) return failed('user_handle', user.id)
+  const { verifyAuthenticationResponse } = await webauthnLibrary()
+  const verification = await verifyAuthenticationResponse({
+    response,
+    ...expectedBy(config, response.challenge),
+    credential: { id: passkey.credentialId, publicKey: bytesOf(passkey.publicKey), counter: passkey.signCount },
+  }).catch(() => null)
+  if (!verification?.verified) return failed('verification', user.id)
+  const { newCounter, credentialBackedUp } = verification.authenticationInfo
+  return { outcome: 'ok' as const, user, passkey, newCounter, backedUp: credentialBackedUp }
+}
+
+/**
+ * Starts a session through the same path as a password (prepareSignIn:
+ * fresh session, device remembered, event, new-device mail), in one batch
+ * guarded by the sign count that was checked: of two responses racing with
+ * counts that do not go up, the second finds the guard false and starts
+ * nothing. The passkey's count, backup state and last use are written last.
+ */
+export async function signInWithPasskey(db: Database, checked: { passkey: Passkey; newCounter: number; backedUp: boolean }, who: SignInContext) {
+  const { passkey, newCounter } = checked
+  const countsUp = sql`(${passkeys.signCount} < ${newCounter} OR (${passkeys.signCount} = 0 AND ${newCounter} = 0))`
+  const owner = sql`(SELECT ${passkeys.userId} AS id FROM ${passkeys} WHERE ${passkeys.id} = ${passkey.id} AND ${countsUp})`
+  const signingIn = await prepareSignIn(db, owner, who)
+  const results = await runSteps(db, {
+    signIn: signingIn.statements,
+    // Last: it changes the count the guard above reads.
+    used: db
+      .update(passkeys)
+      .set({ signCount: newCounter, backedUp: checked.backedUp, lastUsedAt: clock.now() })
+      .where(and(eq(passkeys.id, passkey.id), countsUp)),
+  })
+  if (!signingIn.started(results.signIn, 0)) return null
+  return { sessionToken: signingIn.token, ...newDeviceNotice(signingIn.queued(results.signIn, 0)) }
+}

@@ -1,0 +1,166 @@
+import { createId } from '@paralleldrive/cuid2'
+import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm'
+import type { BatchItem } from 'drizzle-orm/batch'
+import { clock } from '../clock'
+import type { Config } from '../config'
+import type { Database } from '../db/client'
+import { passkeys, users, type User } from '../db/schema'
+import { runSteps } from '../db/steps'
+import type { Client } from '../http/client'
+import { queuedIds } from '../mail/outbox'
+import { recordEvent } from './activity'
+import { toBase64Url } from './encoding'
+import { checkName, normalizeName } from './names'
+import { ownerQuery } from './owner'
+import { passkeyNameFor } from './passkey-names'
+import { CHALLENGE_LIFETIME, consumeChallenge, issueChallenge } from './webauthn-challenges'
+import { ALGORITHMS, bytesOf, expectedBy, parseRegistrationResponse, webauthnLibrary } from './webauthn'
+
+// Registering, listing, renaming and removing an account's passkeys.
+// Signing in with one is src/auth/passkey-sign-in.ts.
+
+/** Enough for every device a person owns; bounds what one account can store. */
+export const MAX_PASSKEYS = 20
+export const MAX_PASSKEY_NAME = 64
+
+/** A mail about a passkey, as a statement for the batch that adds or removes it, sent only if `guard` holds. */
+export type PasskeyMail = (passkeyName: string, guard: SQL) => BatchItem<'sqlite'>
+
+/** The profile's "Llaves de acceso", newest first. */
+export function listPasskeys(db: Database, owner: string | SQL) {
+  return db
+    .select({ id: passkeys.id, credentialId: passkeys.credentialId, name: passkeys.name, createdAt: passkeys.createdAt, lastUsedAt: passkeys.lastUsedAt })
+    .from(passkeys)
+    .where(inArray(passkeys.userId, ownerQuery(owner)))
+    .orderBy(desc(passkeys.createdAt))
+}
+
+/**
+ * Registration, step 1: the options for navigator.credentials.create. The
+ * account gets its WebAuthn user handle (random, never the address) the
+ * first time; the authenticators it already has are excluded, so one
+ * device is not registered twice. Resident key and user verification are
+ * required: a passkey, not a second factor. `extra` joins the batch (the
+ * re-authentication attempt given back).
+ */
+export async function startPasskeyRegistration(db: Database, config: Config, user: User, browserHash: string, extra: BatchItem<'sqlite'>[] = []) {
+  const challenge = await issueChallenge(db, { browserHash, ceremony: 'register', userId: user.id })
+  const { handle, existing } = await runSteps(db, {
+    handle: db
+      .update(users)
+      .set({ webauthnUserId: sql`coalesce(${users.webauthnUserId}, ${toBase64Url(crypto.getRandomValues(new Uint8Array(32)))})` })
+      .where(eq(users.id, user.id))
+      .returning({ handle: users.webauthnUserId }),
+    existing: db.select({ id: passkeys.credentialId, transports: passkeys.transports }).from(passkeys).where(eq(passkeys.userId, user.id)),
+    challenge: challenge.insert,
+    extra,
+  })
+  const { generateRegistrationOptions } = await webauthnLibrary()
+  return generateRegistrationOptions({
+    rpName: config.appName,
+    rpID: config.webauthn.rpId,
+    userName: user.email,
+    userDisplayName: user.name || user.email,
+    userID: bytesOf((handle as { handle: string }[])[0]!.handle),
+    challenge: bytesOf(challenge.challenge),
+    timeout: CHALLENGE_LIFETIME,
+    attestationType: 'none',
+    excludeCredentials: (existing as { id: string; transports: string | null }[]).map((passkey) => ({ id: passkey.id, transports: transportsOf(passkey.transports) })),
+    authenticatorSelection: { residentKey: 'required', userVerification: 'required' },
+    supportedAlgorithmIDs: ALGORITHMS,
+  })
+}
+
+/**
+ * Registration, step 2: spends the challenge (this browser's, this
+ * account's, a registration's), verifies the response (see expectedBy),
+ * and stores the passkey with its "added" event
+ * and mail in one batch. A credential id already stored (for any account)
+ * or an account at MAX_PASSKEYS stores nothing. `reason` is for the log
+ * only: the person is told one thing.
+ */
+export async function finishPasskeyRegistration(
+  db: Database,
+  config: Config,
+  user: User,
+  input: { credential: string | undefined; browserHash: string | null; client: Client; mail: PasskeyMail },
+) {
+  const failed = (reason: string) => ({ outcome: 'failed' as const, reason })
+  const response = parseRegistrationResponse(input.credential)
+  if (!response) return failed('malformed')
+  const consume = await consumeChallenge(db, response.challenge, { browserHash: input.browserHash, ceremony: 'register', userId: user.id })
+  if (!consume || (await consume.statement).length === 0) return failed('challenge')
+  const { verifyRegistrationResponse } = await webauthnLibrary()
+  const verification = await verifyRegistrationResponse({
+    response,
+    ...expectedBy(config, response.challenge),
+    supportedAlgorithmIDs: ALGORITHMS,
+  }).catch(() => null)
+  const info = verification?.verified ? verification.registrationInfo : null
+  if (!info) return failed('verification')
+
+  const id = createId()
+  const now = clock.now()
+  const name = passkeyNameFor(info.aaguid, input.client.userAgent)
+  const stored = sql`EXISTS (SELECT 1 FROM ${passkeys} WHERE ${passkeys.id} = ${id})`
+  const { insert, mail } = await runSteps(db, {
+    // Columns in table order (see migrations/0007_passkeys.sql).
+    insert: db
+      .insert(passkeys)
+      .select(
+        sql`SELECT ${id}, ${user.id}, ${info.credential.id}, ${toBase64Url(info.credential.publicKey)}, ${info.credential.counter},
+                   ${JSON.stringify(transportsOf(JSON.stringify(info.credential.transports ?? [])) ?? [])},
+                   ${info.credentialDeviceType === 'multiDevice' ? 1 : 0}, ${info.credentialBackedUp ? 1 : 0}, ${info.aaguid}, ${name}, ${now}, NULL
+            WHERE (SELECT count(*) FROM ${passkeys} WHERE ${passkeys.userId} = ${user.id}) < ${MAX_PASSKEYS}`,
+      )
+      .onConflictDoNothing()
+      .returning({ id: passkeys.id }),
+    event: recordEvent(db, sql`(SELECT ${passkeys.userId} AS id FROM ${passkeys} WHERE ${passkeys.id} = ${id})`, 'passkey_added', input.client),
+    mail: input.mail(name, stored),
+  })
+  if ((insert as unknown[]).length === 0) return failed('not_stored')
+  return { outcome: 'ok' as const, passkey: { id, name }, queued: queuedIds(mail) }
+}
+
+/** One line of visible text, like a person's name (same rules), at most MAX_PASSKEY_NAME characters. */
+export function checkPasskeyName(raw: string | undefined): { name: string; valid: boolean } {
+  const name = normalizeName(raw)
+  return { name, valid: !checkName(name) && name.length <= MAX_PASSKEY_NAME }
+}
+
+/** Renames one of this account's passkeys (never someone else's: the account is part of the match). */
+export function renamePasskey(db: Database, userId: string, passkeyId: string, name: string) {
+  return db.update(passkeys).set({ name }).where(and(eq(passkeys.id, passkeyId), eq(passkeys.userId, userId))).returning({ id: passkeys.id })
+}
+
+/**
+ * Removes one of this account's passkeys, with its "removed" event and mail
+ * in the same batch (both only if this request is the one that deleted
+ * it). An account may remove its last passkey: password, link and code stay.
+ * Null when there was no such passkey.
+ */
+export async function removePasskey(db: Database, user: User, passkeyId: string, client: Client, mail: PasskeyMail) {
+  const mine = and(eq(passkeys.id, passkeyId), eq(passkeys.userId, user.id))
+  const found = await db.select({ name: passkeys.name }).from(passkeys).where(mine).get()
+  if (!found) return null
+  const owner = sql`(SELECT ${passkeys.userId} AS id FROM ${passkeys} WHERE ${mine})`
+  const results = await runSteps(db, {
+    event: recordEvent(db, owner, 'passkey_removed', client),
+    mail: mail(found.name, sql`EXISTS ${owner}`),
+    // Last: the guards above read the row it deletes.
+    removed: db.delete(passkeys).where(mine).returning({ id: passkeys.id }),
+  })
+  if ((results.removed as unknown[]).length === 0) return null
+  return { name: found.name, queued: queuedIds(results.mail) }
+}
+
+/** Transports as stored (a JSON array of short words), for excludeCredentials; anything else is dropped. */
+function transportsOf(stored: string | null) {
+  try {
+    const list = JSON.parse(stored ?? '[]') as unknown
+    if (!Array.isArray(list)) return undefined
+    return list.filter((item): item is never => typeof item === 'string' && /^[a-z-]{1,20}$/.test(item)).slice(0, 8)
+  } catch {
+    return undefined
+  }
+}

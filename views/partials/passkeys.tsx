@@ -1,0 +1,96 @@
+import { t } from '../../src/i18n'
+import { passkeyAsset } from '../assets'
+import { formatWhen } from '../format'
+
+// Passkey controls start hidden: views/passkeys-script.ts reveals them where
+// WebAuthn works. Without JavaScript or WebAuthn nothing dead is shown, and
+// the list (with rename and delete, plain forms) shows only if there is one.
+
+/** On /login, under the password form: the button; the email field offers passkeys in its autofill too. */
+export function PasskeySignIn() {
+  return (
+    <div id="passkey-sign-in" class="passkey-sign-in" data-failed={t.passkeys.signInFailed} data-cancelled={t.passkeys.cancelled} hidden>
+      <button type="button" class="secondary">
+        {t.passkeys.signIn}
+      </button>
+      <p id="passkey-sign-in-error" class="error" role="alert" hidden></p>
+      <script type="module" src={passkeyAsset.path}></script>
+    </div>
+  )
+}
+
+export type PasskeyRow = { id: string; credentialId: string; name: string; createdAt: number; lastUsedAt: number | null }
+
+export type PasskeyListProps = {
+  passkeys: PasskeyRow[]
+  /** For the WebAuthn Signal API: which passkeys of this account still count. */
+  rpId: string
+  userHandle: string | null
+  /** The session is too old to add a way in without the current password. */
+  askCurrentPassword: boolean
+}
+
+/** "Llaves de acceso" on the profile: each passkey with created and last used, rename and delete; "Agregar una llave de acceso". */
+export function PasskeyList({ passkeys, rpId, userHandle, askCurrentPassword }: PasskeyListProps) {
+  return (
+    <section id="llaves" aria-labelledby="llaves-titulo" data-rp-id={rpId} data-user-id={userHandle ?? undefined} hidden={passkeys.length === 0}>
+      <h2 id="llaves-titulo">{t.passkeys.title}</h2>
+      <p class="hint">{t.passkeys.intro}</p>
+      <ul class="rows">
+        {passkeys.map((passkey) => (
+          <li data-credential-id={passkey.credentialId}>
+            <strong>{passkey.name}</strong>
+            <br />
+            <span class="hint">
+              {t.passkeys.created} {formatWhen(passkey.createdAt)} ·{' '}
+              {passkey.lastUsedAt ? `${t.passkeys.lastUsed} ${formatWhen(passkey.lastUsedAt)}` : t.passkeys.neverUsed}
+            </span>
+            <details class="manage">
+              <summary>
+                {t.passkeys.manage}
+                <span class="visually-hidden">: {passkey.name}</span>
+              </summary>
+              <form method="post" action={`/profile/passkeys/${passkey.id}/rename`}>
+                <label for={`llave-${passkey.id}`}>{t.passkeys.nameLabel}</label>
+                <input id={`llave-${passkey.id}`} name="name" type="text" value={passkey.name} maxlength={64} required autocomplete="off" />
+                <button type="submit" class="secondary">
+                  {t.passkeys.rename}
+                </button>
+              </form>
+              <form method="post" action={`/profile/passkeys/${passkey.id}/delete`}>
+                <button type="submit" class="secondary" aria-label={`${t.passkeys.remove}: ${passkey.name}`}>
+                  {t.passkeys.remove}
+                </button>
+              </form>
+            </details>
+          </li>
+        ))}
+      </ul>
+      <p class="hint">{t.passkeys.recovery}</p>
+      <form
+        id="passkey-add"
+        method="post"
+        action="/profile/passkeys/options"
+        data-failed={t.passkeys.registerFailed}
+        data-cancelled={t.passkeys.cancelled}
+        data-exists={t.passkeys.alreadyRegistered}
+        hidden
+      >
+        {askCurrentPassword && (
+          <>
+            <label for="passkey-password">{t.fields.currentPassword}</label>
+            <input id="passkey-password" name="current_password" type="password" autocomplete="current-password" aria-describedby="passkey-password-hint" />
+            <p class="hint" id="passkey-password-hint">
+              {t.passkeys.addPassword}
+            </p>
+          </>
+        )}
+        <p id="passkey-add-error" class="error" role="alert" hidden></p>
+        <button type="submit" class="secondary">
+          {t.passkeys.add}
+        </button>
+      </form>
+      <script type="module" src={passkeyAsset.path}></script>
+    </section>
+  )
+}
