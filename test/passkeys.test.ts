@@ -44,7 +44,11 @@ describe('adding a passkey on the profile', () => {
     const added = await addPasskey(browser, await SoftAuthenticator.create())
     expect(added.status).toBe(200)
     expect(json(added).redirect).toBe('/profile?aviso=llave-agregada#llaves')
-    const profile = visibleText((await browser.get('/profile?aviso=llave-agregada')).text)
+    const html = (await browser.get('/profile?aviso=llave-agregada')).text
+    // Listed, the section shows even without JavaScript (rename and delete are plain forms); adding stays for the module.
+    expect(html).not.toMatch(/<section id="llaves"[^>]* hidden/)
+    expect(html).toMatch(/<form id="passkey-add"[^>]* hidden/)
+    const profile = visibleText(html)
     expect(profile).toContain('Agregamos la llave de acceso. Ya puede usarla para iniciar sesión.')
     expect(profile).toContain('Llaves de acceso')
     // No AAGUID known: named after the browser and system that registered it (the test client sends no user agent).

@@ -109,7 +109,7 @@ export async function finishPasskeyRegistration(
       .insert(passkeys)
       .select(
         sql`SELECT ${id}, ${user.id}, ${info.credential.id}, ${toBase64Url(info.credential.publicKey)}, ${info.credential.counter},
-                   ${JSON.stringify(transportsOf(JSON.stringify(info.credential.transports ?? [])) ?? [])},
+                   ${JSON.stringify(cleanTransports(info.credential.transports))},
                    ${info.credentialDeviceType === 'multiDevice' ? 1 : 0}, ${info.credentialBackedUp ? 1 : 0}, ${info.aaguid}, ${name}, ${now}, NULL
             WHERE (SELECT count(*) FROM ${passkeys} WHERE ${passkeys.userId} = ${user.id}) < ${MAX_PASSKEYS}`,
       )
@@ -154,13 +154,17 @@ export async function removePasskey(db: Database, user: User, passkeyId: string,
   return { name: found.name, queued: queuedIds(results.mail) }
 }
 
-/** Transports as stored (a JSON array of short words), for excludeCredentials; anything else is dropped. */
+/** Transports as stored (a JSON array of short words), for excludeCredentials. */
 function transportsOf(stored: string | null) {
   try {
-    const list = JSON.parse(stored ?? '[]') as unknown
-    if (!Array.isArray(list)) return undefined
-    return list.filter((item): item is never => typeof item === 'string' && /^[a-z-]{1,20}$/.test(item)).slice(0, 8)
+    return cleanTransports(JSON.parse(stored ?? '[]'))
   } catch {
     return undefined
   }
+}
+
+/** What the browser said about how to reach the authenticator: short words only, a few of them; anything else is dropped. */
+function cleanTransports(list: unknown) {
+  if (!Array.isArray(list)) return []
+  return list.filter((item): item is never => typeof item === 'string' && /^[a-z-]{1,20}$/.test(item)).slice(0, 8)
 }
