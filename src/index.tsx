@@ -20,7 +20,7 @@ import { devMailboxRoutes } from './routes/dev-mailbox'
 import { emailLoginRoutes } from './routes/email-login'
 import { passkeyRoutes, passkeySignInRoutes } from './routes/passkeys'
 import { passwordRoutes } from './routes/passwords'
-import { profileReads, profileRoutes } from './routes/profile'
+import { profileReads, profileRoutes, securityReads } from './routes/profile'
 import { sessionRoutes } from './routes/sessions'
 import { signupRoutes } from './routes/signup'
 import { validationRoutes } from './routes/validation'
@@ -47,7 +47,7 @@ export function createApp(options: { fetch?: typeof fetch } = {}) {
   // (Listed one by one: "/login/*" would also match "/login" and count it twice.)
   // The profile's forms too: they check the current password and close sessions.
   const forms = ['/login', '/login/email', '/login/email/:token', '/login/code', '/signup', '/password/forgot', '/password/reset', '/email/verify/:token',
-    '/profile', '/profile/sessions/:id/revoke', '/profile/sessions/revoke-others',
+    '/profile', '/profile/reauth', '/profile/sessions/:id/revoke', '/profile/sessions/revoke-others',
     // Passkeys: each options call writes a challenge, each response costs a signature check.
     '/login/passkey/options', '/login/passkey', '/profile/passkeys/options', '/profile/passkeys', '/profile/passkeys/:id/rename', '/profile/passkeys/:id/delete']
   app.on('POST', forms, limitPerIp('AUTH_LIMITER'))
@@ -66,7 +66,7 @@ export function createApp(options: { fetch?: typeof fetch } = {}) {
   app.route('/', devMailboxRoutes)
 
   // Deny by default: every route registered below this line needs a session.
-  app.use(requireAuthentication({ reads: { 'GET /profile': profileReads, 'POST /profile': profileReads } }))
+  app.use(requireAuthentication({ reads: { 'GET /profile': profileReads, 'POST /profile': profileReads, 'GET /security': securityReads } }))
   app.route('/', profileRoutes)
   app.route('/', passkeyRoutes)
 

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { LOGIN_FAILURES, MAILS_PER_ADDRESS } from '../src/auth/limits'
 import { clock, DAY, MINUTE } from '../src/clock'
 import { openDatabase } from '../src/db/client'
+import { describePlace } from '../src/http/client'
 import { securityEvents, users } from '../src/db/schema'
 import { Browser, lastMailTo, linkIn, mailsTo, PASSWORD, signedInUser, uniqueEmail, visibleText } from './helpers'
 
@@ -113,30 +114,37 @@ describe('weak passwords are refused, with the reason inline', () => {
   })
 })
 
-describe('active sessions on the profile', () => {
-  it('lists each session with device, place and times, marking this one', async () => {
+describe('active sessions on "Seguridad"', () => {
+  it('lists each session with device, place and times, this device first and labelled, each button naming its session', async () => {
     const { browser, email } = await signedInUser()
     const phone = new Browser()
     await phone.post('/login', { email, password: PASSWORD }, { 'User-Agent': PHONE })
-    const page = await browser.get('/profile')
+    const page = await browser.get('/security')
+    expect(page.status).toBe(200)
     const text = visibleText(page.text)
     expect(text).toContain('Sesiones activas')
     expect(text).toContain('Safari en iPhone')
-    expect(text).toContain('Esta sesión')
+    expect(text.indexOf('Este dispositivo')).toBeLessThan(text.indexOf('Safari en iPhone'))
     expect(page.text.match(/action="\/profile\/sessions\/[a-z0-9]+\/revoke"/g)).toHaveLength(2)
+    expect(text).toContain('Cerrar sesión aquí')
+    expect(page.text).toMatch(/aria-label="Cerrar la sesión de Safari en iPhone iniciada el [^"]+"/)
     expect(text).toContain('Cerrar todas las demás sesiones')
+    // The profile itself stays short: the lists are one link away.
+    const profile = await browser.get('/profile')
+    expect(visibleText(profile.text)).not.toContain('Safari en iPhone')
+    expect(profile.text).toContain('href="/security"')
   })
 
   it('"Cerrar" on another session signs that device out on its next request', async () => {
     const { browser, email } = await signedInUser()
     const phone = new Browser()
     await phone.post('/login', { email, password: PASSWORD }, { 'User-Agent': PHONE })
-    const page = await browser.get('/profile')
+    const page = await browser.get('/security')
     const phoneRow = page.text.split('<li>').find((row) => row.includes('Safari en iPhone'))!
     const action = phoneRow.match(/action="(\/profile\/sessions\/[a-z0-9]+\/revoke)"/)![1]!
     const revoked = await browser.post(action)
     expect(revoked.status).toBe(303)
-    expect(revoked.location).toBe('/profile?aviso=sesion-revocada#sesiones')
+    expect(revoked.location).toBe('/security?aviso=sesion-revocada#sesiones')
     expect((await phone.get('/profile')).status).toBe(303)
     expect((await browser.get('/profile')).status).toBe(200)
   })
@@ -153,15 +161,24 @@ describe('active sessions on the profile', () => {
   it('nobody can close a session of another account', async () => {
     const victim = await signedInUser()
     const attacker = await signedInUser()
-    const page = await victim.browser.get('/profile')
+    const page = await victim.browser.get('/security')
     const action = page.text.match(/action="(\/profile\/sessions\/[a-z0-9]+\/revoke)"/)![1]!
     await attacker.browser.post(action)
     expect((await victim.browser.get('/profile')).status).toBe(200)
   })
 })
 
+describe('places', () => {
+  it('names countries in Spanish, never as a bare code', () => {
+    expect(describePlace({ city: 'Quito', country: 'EC' })).toBe('Quito, Ecuador')
+    expect(describePlace({ city: null, country: 'US' })).toBe('Estados Unidos')
+    expect(describePlace({ city: null, country: 'T1' })).toBe('T1') // Tor: Cloudflare's code, no country
+    expect(describePlace({ city: null, country: null })).toBeNull()
+  })
+})
+
 describe('security activity', () => {
-  it('records each kind of event, with device and place, and shows the last ones on the profile', async () => {
+  it('records each kind of event, with device and place, and shows the last ones on "Seguridad"', async () => {
     const { browser, email } = await signedInUser() // email verified + sign-in (verification)
     await new Browser().post('/login', { email, password: 'mal-1' }) // failed sign-in
     await new Browser().post('/login', { email, password: PASSWORD }, { 'User-Agent': PHONE }) // sign-in (password)
@@ -187,7 +204,9 @@ describe('security activity', () => {
     ]) {
       expect(kinds, kind).toContain(kind)
     }
-    const text = visibleText((await browser.get('/profile')).text)
+    const security = await browser.get('/security')
+    expect(security.status).toBe(200)
+    const text = visibleText(security.text)
     expect(text).toContain('Actividad de seguridad')
     expect(text).toContain('Intento de inicio de sesión fallido')
     expect(text).toContain('Inicio de sesión con el código de un enlace de acceso')
@@ -222,7 +241,7 @@ describe('new-device notice', () => {
     expect(notices).toHaveLength(1)
     expect(notices[0]!.subject).toContain('Nuevo inicio de sesión')
     expect(notices[0]!.text).toContain('Safari en iPhone')
-    expect(notices[0]!.text).toContain('https://cuentas.ecuabots.test/profile#sesiones')
+    expect(notices[0]!.text).toContain('https://cuentas.ecuabots.test/security#sesiones')
   })
 })
 

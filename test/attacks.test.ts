@@ -228,7 +228,7 @@ describe('6. re-authentication guesses on the profile', () => {
     expect(visibleText(refused.text)).toContain('Demasiados intentos con una contraseña incorrecta')
     const right = await browser.post('/profile', { name: 'Ana', current_password: PASSWORD, password: 'nueva-clave-77', password_confirmation: 'nueva-clave-77' })
     expect(right.status).toBe(429) // even the right one waits for the window
-    const profile = await browser.get('/profile')
+    const profile = await browser.get('/security')
     expect(profile.status).toBe(200)
     expect(visibleText(profile.text)).toContain('Contraseña actual incorrecta en el perfil')
     const user = await userRow(email)

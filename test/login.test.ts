@@ -124,11 +124,17 @@ describe('login', () => {
 })
 
 describe('user menu', () => {
-  it('every signed-in page has the avatar with initials that opens "Perfil" and "Cerrar sesión"', async () => {
-    const { browser } = await signedInUser({ name: 'maría josé ortiz' })
+  it('every signed-in page has the avatar with initials that opens the name, the address, "Perfil", "Seguridad" and "Cerrar sesión", marking the page you are on', async () => {
+    const { browser, email } = await signedInUser({ name: 'maría josé ortiz' })
     const page = await browser.get('/profile')
+    expect(page.status).toBe(200)
     expect(page.text).toMatch(/<summary>MO<span class="visually-hidden">: Menú del usuario<\/span><\/summary>/)
-    expect(page.text).toContain('<a href="/profile">Perfil</a>')
+    expect(page.text).toContain(`<p class="who"><strong>maría josé ortiz</strong><span>${email}</span></p>`)
+    expect(page.text).toContain('<a href="/profile" aria-current="page">Perfil</a>')
+    expect(page.text).toContain('<a href="/security">Seguridad</a>')
     expect(page.text).toMatch(/<form method="post" action="\/logout"><button type="submit">Cerrar sesión<\/button>/)
+    const security = await browser.get('/security')
+    expect(security.status).toBe(200)
+    expect(security.text).toContain('<a href="/security" aria-current="page">Seguridad</a>')
   })
 })

@@ -129,3 +129,29 @@ describe('profile', () => {
     expect(visibleText(long.text)).toContain('como máximo 100 caracteres')
   })
 })
+
+describe('"¿No la recuerda?" on the profile', () => {
+  it('mails an enlace de acceso, and its code brings the person back to the profile on a fresh session with the typed name kept', async () => {
+    const { browser, email } = await signedInUser({ name: 'Ana Pérez' })
+    vi.spyOn(clock, 'now').mockReturnValue(Date.now() + 11 * MINUTE) // the session is no longer fresh
+    const stale = await browser.get('/profile')
+    expect(stale.status).toBe(200)
+    expect(stale.text).toContain('name="current_password"')
+    expect(stale.text).toMatch(/<button type="submit" class="linklike" formaction="\/profile\/reauth" formnovalidate="">¿No la recuerda\? Reciba un enlace de acceso<\/button>/)
+    const asked = await browser.post('/profile/reauth', { name: 'Ana María Pérez', password: 'nueva-clave-77', password_confirmation: 'nueva-clave-77' })
+    expect(asked.status).toBe(200)
+    expect(visibleText(asked.text)).toContain('escriba el código de 6 dígitos del correo')
+    const code = lastMailTo(email, 'login-link').text.match(/^\s+(\d{6})$/m)![1]!
+    const signedIn = await browser.post('/login/code', { code })
+    expect(signedIn.status).toBe(303)
+    expect(signedIn.location).toBe('/profile')
+    const fresh = await browser.get('/profile')
+    expect(fresh.status).toBe(200)
+    expect(fresh.text).not.toContain('name="current_password"')
+    expect(fresh.text).toContain('value="Ana María Pérez"')
+    expect(fresh.text).not.toContain('nueva-clave-77') // passwords are never carried
+    const saved = await browser.post('/profile', { name: 'Ana María Pérez', password: 'nueva-clave-77', password_confirmation: 'nueva-clave-77' })
+    expect(saved.status).toBe(303)
+    expect((await browser.get('/profile')).text).toContain('value="Ana María Pérez"')
+  })
+})

@@ -7,12 +7,14 @@ import { UserMenu } from './partials/user-menu'
 export type LayoutProps = {
   title: string
   /** The signed-in person, for the avatar menu; null on signed-out pages. */
-  user?: { name: string } | null
+  user?: { name: string; email: string } | null
+  /** The page's own path, so the menu can mark it (aria-current). */
+  current?: string
   wide?: boolean
   children: Child
 }
 
-export function Layout({ title, user, wide, children }: LayoutProps) {
+export function Layout({ title, user, current, wide, children }: LayoutProps) {
   return (
     <>
       {raw('<!doctype html>')}
@@ -33,7 +35,7 @@ export function Layout({ title, user, wide, children }: LayoutProps) {
           <a class="brand" href={user ? '/profile' : '/login'}>
             Ecuabots
           </a>
-          {user && <UserMenu name={user.name} />}
+          {user && <UserMenu user={user} current={current} />}
         </header>
         <main class={wide ? 'wide' : undefined}>
           <div class="card">{children}</div>

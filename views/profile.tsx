@@ -4,7 +4,6 @@ import { Layout } from './layout'
 import { Field } from './partials/field'
 import { NewPasswordFields } from './partials/new-password-fields'
 import { FormAlert, Notice, Reminder } from './partials/notices'
-import { ActivityList, SessionsList, type EventRow, type SessionRow } from './partials/security'
 import { PasskeyList, type PasskeyListProps } from './partials/passkeys'
 
 export type ProfileErrors = NewPasswordErrors & { name?: string; current_password?: string }
@@ -16,17 +15,19 @@ export type ProfilePageProps = {
   notice?: string
   /** The session is older than the fresh-authentication window. */
   askCurrentPassword: boolean
-  sessions: SessionRow[]
-  currentSessionId: string
-  events: EventRow[]
-  /** "Llaves de acceso" (views/partials/passkeys.tsx). */
   passkeys: PasskeyListProps
 }
 
+/**
+ * The form first, "GUARDAR PERFIL" right under it; sessions and activity
+ * live on "Seguridad". Someone asked for a password they do not remember
+ * has a way out: "¿No la recuerda?" mails an enlace de acceso and comes back
+ * here on a fresh session, with the name typed so far kept.
+ */
 export function ProfilePage(props: ProfilePageProps) {
   const { user, name, errors = {}, notice, askCurrentPassword } = props
   return (
-    <Layout title={t.profile.title} user={user}>
+    <Layout title={t.profile.title} user={user} current="/profile" wide>
       <h1>{t.profile.title}</h1>
       <Notice text={notice} />
       {user.mailBouncedAt && (
@@ -44,7 +45,7 @@ export function ProfilePage(props: ProfilePageProps) {
         {/* For the inline password check (not your own address) and for password managers. */}
         <input type="hidden" name="email" value={user.email} autocomplete="username" />
         <h2>{t.profile.passwordSection}</h2>
-        <NewPasswordFields errors={errors} optional />
+        <NewPasswordFields errors={errors} optional label={t.fields.newPassword} />
         {askCurrentPassword && (
           <>
             <Field
@@ -56,16 +57,20 @@ export function ProfilePage(props: ProfilePageProps) {
               autocomplete="current-password"
               required={false}
             />
+            <button type="submit" class="linklike" formaction="/profile/reauth" formnovalidate>
+              {t.profile.forgotCurrent}
+            </button>
           </>
         )}
         <button class="button" type="submit">
           {t.profile.submit}
         </button>
       </form>
-      <Reminder />
       <PasskeyList {...props.passkeys} />
-      <SessionsList sessions={props.sessions} currentId={props.currentSessionId} />
-      <ActivityList events={props.events} />
+      <div class="links">
+        <a href="/security">{t.security.link}</a>
+      </div>
+      <Reminder />
     </Layout>
   )
 }

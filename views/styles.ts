@@ -4,7 +4,7 @@ export const stylesheet = `
 @media (prefers-color-scheme:dark){:root{--text:#e8ebf1;--muted:#a9b1c0;--bg:#12151b;--card:#1c2029;--line:#353b48;--blue:#8ab4ff;--blue-dark:#b3ceff;--button:#2563eb;--button-hover:#1d4ed8;--error:#ff8a80;--ok:#7ddc97}}
 *{box-sizing:border-box}
 body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--text);background:var(--bg)}
-header{display:flex;justify-content:space-between;align-items:center;padding:.75rem 1rem;background:var(--card);border-bottom:1px solid var(--line)}
+header{position:relative;display:flex;flex-wrap:wrap;justify-content:space-between;align-items:center;min-height:calc(44px + 1.5rem);padding:.75rem 1rem;background:var(--card);border-bottom:1px solid var(--line)}
 .brand{font-weight:700;color:var(--blue);text-decoration:none;font-size:1.15rem}
 main{max-width:28rem;margin:1.5rem auto;padding:0 1rem}
 .card{background:var(--card);border:1px solid var(--line);border-radius:12px;padding:1.5rem}
@@ -16,7 +16,8 @@ input[aria-invalid=true]{border-color:var(--error)}
 .hint{color:var(--muted);font-size:.9rem;margin:.25rem 0 0}
 .error{color:var(--error);font-size:.95rem;margin:.25rem 0 0}
 .ok{color:var(--ok);font-size:.95rem;margin:.25rem 0 0}
-.button{display:block;width:100%;min-height:44px;margin-top:1.5rem;padding:.7rem 1rem;font:inherit;font-weight:700;letter-spacing:.02em;color:#fff;background:var(--button);border:0;border-radius:8px;cursor:pointer;text-align:center;text-decoration:none}
+/* One casing rule: primary buttons in the help page's capitals ("GUARDAR PERFIL"); secondary ones in sentence case. */
+.button{display:block;width:100%;min-height:44px;margin-top:1.5rem;padding:.7rem 1rem;font:inherit;font-weight:700;letter-spacing:.02em;text-transform:uppercase;color:#fff;background:var(--button);border:0;border-radius:8px;cursor:pointer;text-align:center;text-decoration:none}
 .button:hover{background:var(--button-hover)}
 .links{display:flex;justify-content:space-between;gap:0 1rem;flex-wrap:wrap;margin-top:.5rem}
 .links a{display:inline-flex;align-items:center;min-height:44px}
@@ -26,17 +27,31 @@ a{color:var(--blue)}
 .notice{background:color-mix(in srgb,var(--ok) 12%,transparent);border-left:4px solid var(--ok);padding:.75rem 1rem;border-radius:6px;margin-bottom:1rem}
 .alert{background:color-mix(in srgb,var(--error) 10%,transparent);border-left:4px solid var(--error);padding:.75rem 1rem;border-radius:6px;margin-bottom:1rem}
 .reminder{color:var(--muted);font-size:.9rem;margin-top:1.5rem}
-.menu{position:relative}
-.menu summary{list-style:none;cursor:pointer;display:grid;place-items:center;width:44px;height:44px;border-radius:50%;background:var(--button);color:#fff;font-weight:700}
+/* The menu opens in the page's flow, under the header row, so it never covers the title. */
+.menu summary{position:absolute;top:.75rem;right:1rem;list-style:none;cursor:pointer;display:grid;place-items:center;width:44px;height:44px;border-radius:50%;background:var(--button);color:#fff;font-weight:700}
 .menu summary::-webkit-details-marker{display:none}
-.menu ul{position:absolute;right:0;margin:.5rem 0 0;padding:.25rem;list-style:none;background:var(--card);border:1px solid var(--line);border-radius:8px;min-width:12rem;z-index:1}
+.menu[open]{flex-basis:100%}
+.menu-panel{margin:.75rem 0 0;padding:.25rem;background:var(--card);border:1px solid var(--line);border-radius:8px}
+@media (min-width:40rem){.menu[open]{flex-basis:auto;margin-left:auto;margin-right:52px}.menu-panel{margin:0;min-width:16rem}}
+.who{display:flex;flex-direction:column;margin:0;padding:.5rem .75rem;border-bottom:1px solid var(--line);overflow-wrap:anywhere}.who span{color:var(--muted);font-size:.9rem}
+.menu ul{margin:0;padding:0;list-style:none}
 .menu li a,.menu li button{display:block;width:100%;min-height:44px;padding:.6rem .75rem;font:inherit;color:inherit;text-align:left;text-decoration:none;background:none;border:0;cursor:pointer}
+.menu li a[aria-current=page]{font-weight:700;box-shadow:inset 4px 0 0 var(--blue)}
 .menu li a:hover,.menu li button:hover{background:var(--bg)}
 dl{margin:0}dt{font-weight:600;margin-top:1rem}dd{margin:0;overflow-wrap:anywhere}
 table{width:100%;border-collapse:collapse}td,th{padding:.4rem;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
 .wide{max-width:60rem}
+@media (min-width:48rem){main.wide .card{padding:2rem 2.5rem}main.wide form{max-width:32rem}}
 h2{font-size:1.15rem;margin:2rem 0 .5rem}
-.rows{list-style:none;margin:0;padding:0}.rows li{padding:.75rem 0;border-bottom:1px solid var(--line)}
+.rows{list-style:none;margin:0;padding:0}.rows li{display:flex;flex-direction:column;padding:.75rem 0;border-bottom:1px solid var(--line)}
+/* Sessions: text on the left, the button on the right, aligned from row to row. */
+.sessions{list-style:none;margin:0;padding:0}
+.sessions li{display:grid;grid-template-columns:1fr;gap:.5rem;align-items:center;padding:.75rem 0;border-bottom:1px solid var(--line)}
+.sessions li>div{display:flex;flex-direction:column}
+@media (min-width:40rem){.sessions li{grid-template-columns:1fr 14rem}.sessions li>:last-child{justify-self:end}}
+.confirm summary{list-style:none;display:inline-flex;align-items:center}.confirm summary::-webkit-details-marker{display:none}
+.confirm .button{margin-top:.5rem}
+.linklike{display:inline-flex;align-items:center;min-height:44px;padding:0;margin-top:.25rem;font:inherit;color:var(--blue);text-decoration:underline;background:none;border:0;cursor:pointer}
 form.inline{display:inline}
 .secondary{min-height:44px;margin-top:.5rem;padding:.5rem .9rem;font:inherit;color:var(--blue);background:transparent;border:1px solid var(--blue);border-radius:8px;cursor:pointer}
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}

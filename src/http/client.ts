@@ -61,8 +61,17 @@ export function describeDevice(userAgent: string | null): string {
   return system ? `${browser} en ${system}` : browser
 }
 
+/** "Quito, Ecuador": the city and the country's Spanish name (Cloudflare gives an ISO code such as "EC"). */
 export function describePlace(place: { city: string | null; country: string | null }): string | null {
-  return [place.city, place.country].filter(Boolean).join(', ') || null
+  return [place.city, place.country && countryName(place.country)].filter(Boolean).join(', ') || null
+}
+
+let countries: Intl.DisplayNames | undefined
+
+function countryName(code: string): string {
+  if (!/^[A-Z]{2}$/.test(code)) return code // Cloudflare's "T1" (Tor) and "XX" (unknown) have no name
+  countries ??= new Intl.DisplayNames(['es'], { type: 'region' })
+  return countries.of(code) ?? code
 }
 
 /** Who asks for a mail, for the mail budget: the IP and, if this browser has one, its device id. */

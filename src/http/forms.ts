@@ -17,7 +17,7 @@ export async function readForm(c: Context): Promise<Record<string, string>> {
 }
 
 /** The pages a sign-in may send back to (by path; `?` and `#` suffixes kept). */
-const NEXT_PAGES = ['/', '/profile']
+const NEXT_PAGES = ['/', '/profile', '/security']
 
 /**
  * Where to go after signing in: one of NEXT_PAGES, anything else is the

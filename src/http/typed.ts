@@ -1,5 +1,6 @@
 import type { Context } from 'hono'
 import { checkEmail, normalizeEmail } from '../auth/emails'
+import { checkName, normalizeName } from '../auth/names'
 import { fromBase64Url, toBase64Url } from '../auth/encoding'
 import { MINUTE } from '../clock'
 import { hostCookie } from './cookies'
@@ -8,19 +9,25 @@ import { safeNext } from './forms'
 /**
  * What a person typed, carried between the sign-in, "Olvidé mi contraseña",
  * link, throttled and expired pages so nobody types their address twice,
- * and where they were going (`next`). In a short-lived HttpOnly cookie, not
+ * and where they were going (`next`); and the name typed on the profile
+ * before "¿No la recuerda?" left it for the mailbox. In a short-lived HttpOnly cookie, not
  * in a URL: a URL reaches logs, history and Referer. Both are read back
  * through the same checks as the forms, so a planted value can prefill a
  * field at most (the cookie is `__Host-`, so not even that from a sibling).
  */
 const typedCookie = hostCookie('typed', 15 * MINUTE)
 
-export type Typed = { email?: string; next?: string }
+export type Typed = { email?: string; next?: string; name?: string }
 
 export function rememberTyped(c: Context, typed: Typed) {
   const current = typedOf(c)
-  const merged = { email: typed.email ?? current.email, next: typed.next ?? current.next }
+  const merged = { email: typed.email ?? current.email, next: typed.next ?? current.next, name: typed.name ?? current.name }
   typedCookie.set(c, toBase64Url(new TextEncoder().encode(JSON.stringify(merged))))
+}
+
+/** Once what was carried has been used (the profile saved), nothing lingers. */
+export function forgetTyped(c: Context) {
+  typedCookie.clear(c)
 }
 
 export function typedOf(c: Context): Typed {
@@ -30,7 +37,8 @@ export function typedOf(c: Context): Typed {
     const parsed = JSON.parse(new TextDecoder().decode(fromBase64Url(value))) as Typed
     const email = typeof parsed.email === 'string' ? normalizeEmail(parsed.email) : undefined
     const next = typeof parsed.next === 'string' && safeNext(parsed.next, '') ? safeNext(parsed.next) : undefined
-    return { email: email && !checkEmail(email) ? email : undefined, next }
+    const name = typeof parsed.name === 'string' ? normalizeName(parsed.name) : undefined
+    return { email: email && !checkEmail(email) ? email : undefined, next, name: name && !checkName(name) ? name : undefined }
   } catch {
     return {}
   }

@@ -100,6 +100,7 @@ export const es = {
     submit: 'GUARDAR PERFIL',
     passwordSection: 'Cambiar su contraseña',
     reauth: 'Por su seguridad, ingrese su contraseña actual para cambiarla.',
+    forgotCurrent: '¿No la recuerda? Reciba un enlace de acceso',
     saved: 'Sus cambios fueron guardados.',
     passwordChanged: 'Su contraseña fue cambiada. Cerramos las sesiones abiertas en otros dispositivos.',
     passwordReset: 'Su contraseña fue restablecida y ya inició sesión.',
@@ -108,7 +109,7 @@ export const es = {
       'Los correos a su dirección están rebotando: no le llegarán enlaces de restablecimiento ni avisos de seguridad. Revise que la dirección exista y acepte correo, o escríbanos a soporte.',
     createPassword:
       'Su correo electrónico fue confirmado y ya inició sesión. Su cuenta aún no tiene contraseña: escriba su nombre, elija una contraseña aquí abajo y presione GUARDAR PERFIL.',
-    choosePassword: 'Inició sesión con el enlace de su correo. Si olvidó su contraseña, elija una nueva aquí abajo y presione GUARDAR PERFIL.',
+    choosePassword: 'Entró con su enlace de acceso. Si olvidó su contraseña, elija una nueva aquí abajo y presione GUARDAR PERFIL.',
   },
   switchAccount: {
     notice: (current: string, target: string) =>
@@ -117,7 +118,14 @@ export const es = {
   menu: {
     label: 'Menú del usuario',
     profile: 'Perfil',
+    security: 'Seguridad',
     logout: 'Cerrar sesión',
+  },
+  security: {
+    title: 'Seguridad',
+    intro: 'Dónde tiene abierta su cuenta y lo que pasó en ella. Si ve algo que no reconoce, cierre esa sesión y cambie su contraseña.',
+    back: 'Volver al perfil',
+    link: 'Sesiones activas y actividad de seguridad',
   },
   inline: {
     ok: 'Las contraseñas coinciden.',
@@ -216,10 +224,14 @@ export const es = {
   },
   sessions: {
     title: 'Sesiones activas',
-    thisOne: 'Esta sesión',
+    thisOne: 'Este dispositivo',
     started: 'Inició',
     lastSeen: 'Última actividad',
-    revoke: 'Cerrar',
+    revoke: 'Cerrar sesión',
+    revokeLabel: (device: string, started: string) => `Cerrar la sesión de ${device} iniciada el ${started}`,
+    revokeHere: 'Cerrar sesión aquí',
+    revokeHereConfirm: 'Se cerrará la sesión en este dispositivo y tendrá que volver a iniciarla.',
+    revokeHereSubmit: 'SÍ, CERRAR SESIÓN AQUÍ',
     revokeOthers: 'Cerrar todas las demás sesiones',
     revoked: 'Cerramos la sesión.',
     othersRevoked: 'Cerramos todas las demás sesiones.',

@@ -65,7 +65,7 @@ export function newSignInMail(config: Config, client: Client, method: SignInMeth
   const { to: _, ...mail } = render(config, { email: '', name: '', emailVerifiedAt: null }, 'new-sign-in', {
     subject: t.mail.newSignInSubject,
     paragraphs: [t.mail.newSignInIntro(t.activity.methods[method]), where],
-    action: { label: t.mail.newSignInButton, url: appLink(config, '/profile#sesiones') },
+    action: { label: t.mail.newSignInButton, url: appLink(config, '/security#sesiones') },
     after: [{ text: t.mail.newSignInNotYou, url: appLink(config, '/password/forgot') }],
     ignorable: false,
   })

@@ -1,17 +1,15 @@
 import { Hono, type Context } from 'hono'
-import { hostCookie } from '../http/cookies'
+import { requestCookie, sendAccessLink } from '../http/access-link'
 import { readSessionCookie } from '../auth/sessions'
 import { switchUnconfirmed, switchWarning } from '../http/account-switch'
 import { rememberTyped, typedOf } from '../http/typed'
 import { spendLinkAndSignIn } from '../auth/accounts'
 import { checkEmail, normalizeEmail } from '../auth/emails'
-import { maskEmail, requestEmailLogin, signInWithCode } from '../auth/email-login'
-import { findOneTimeToken, matchToken, TOKEN_LIFETIME } from '../auth/tokens'
+import { maskEmail, signInWithCode } from '../auth/email-login'
+import { findOneTimeToken, matchToken } from '../auth/tokens'
 import type { AppEnv } from '../env'
 import { readForm } from '../http/forms'
 import { t } from '../i18n'
-import { mailBudget } from '../auth/throttle'
-import { mailRequesterOf } from '../http/client'
 import { securityLog } from '../http/log'
 import { beginSession, signInContext } from '../http/sign-in'
 import { CodeMessage, ContinueAsPage, EmailLoginPage, EmailLoginSentPage } from '../../views/email-login'
@@ -21,8 +19,6 @@ import { withNotice } from './notices'
 
 export const emailLoginRoutes = new Hono<AppEnv>()
 
-/** Holds the secret that binds a login request's code to the browser that asked; read only by /login/code. */
-const requestCookie = hostCookie('login_request', TOKEN_LIFETIME.login)
 /** A code typed with spaces ("123 456") fits; anything longer is refused unread. */
 const MAX_CODE_INPUT = 16
 
@@ -41,11 +37,7 @@ emailLoginRoutes.post('/login/email', async (c) => {
   const error = checkEmail(email)
   if (error) return c.html(<EmailLoginPage email={email} error={error} fromForgot={fromForgot} />, 422)
   rememberTyped(c, { email })
-  const budget = await mailBudget(c.var.db, email, await mailRequesterOf(c))
-  const request = await requestEmailLogin(c.var.db, c.var.config, { email, fromForgot }, budget)
-  securityLog(c, 'login_link_request', 'answered')
-  requestCookie.set(c, request.browserSecret)
-  c.executionCtx.waitUntil(c.var.outbox.send(...request.queued))
+  await sendAccessLink(c, email, { fromForgot })
   return c.html(<EmailLoginSentPage email={email} />)
 })
 

@@ -15,6 +15,10 @@ import { securityLog } from '../http/log'
 import { t } from '../i18n'
 import { passwordChangedMail, queueMail } from '../mail/messages'
 import { ProfilePage, type ProfilePageProps } from '../../views/profile'
+import { SecurityPage, type SecurityPageProps } from '../../views/security'
+import { EmailLoginSentPage } from '../../views/email-login'
+import { sendAccessLink } from '../http/access-link'
+import { forgetTyped, rememberTyped, typedOf } from '../http/typed'
 import { noticeFor, withNotice } from './notices'
 import type { PageReads } from '../middleware/session'
 
@@ -22,9 +26,35 @@ import type { PageReads } from '../middleware/session'
 export const profileRoutes = new Hono<AppEnv>()
 
 /** Read with the session, in the same D1 batch (see requireAuthentication): the lists the profile shows. */
-export const profileReads: PageReads = (db, owner) => [listUserSessions(db, owner), listRecentEvents(db, owner), listPasskeys(db, owner)]
+export const profileReads: PageReads = (db, owner) => [listPasskeys(db, owner)]
+/** "Seguridad" reads the sessions and the activity, in the same batch as the session. */
+export const securityReads: PageReads = (db, owner) => [listUserSessions(db, owner), listRecentEvents(db, owner)]
 
-profileRoutes.get('/profile', (c) => c.html(profilePage(c, { notice: noticeFor(c.req.query('aviso')) })))
+profileRoutes.get('/profile', (c) => {
+  // A name typed before "¿No la recuerda?" sent an enlace de acceso comes back here.
+  const { name } = typedOf(c)
+  return c.html(profilePage(c, { notice: noticeFor(c.req.query('aviso')), name }))
+})
+
+profileRoutes.get('/security', (c) => {
+  const [sessions, events] = c.var.pageData as [SecurityPageProps['sessions'], SecurityPageProps['events']]
+  const page = { user: c.var.user, sessions, events, currentSessionId: c.var.session.id }
+  return c.html(<SecurityPage {...page} notice={noticeFor(c.req.query('aviso'))} />)
+})
+
+/**
+ * "¿No la recuerda? Reciba un enlace de acceso": someone asked for a current
+ * password they do not have. Mails an enlace de acceso for this account and
+ * shows where to type its code; signing in with it comes back to the profile
+ * on a fresh session, with the name typed so far (never the passwords).
+ */
+profileRoutes.post('/profile/reauth', async (c) => {
+  const form = await readForm(c)
+  const name = normalizeName(form.name)
+  rememberTyped(c, { email: c.var.user.email, next: '/profile', name: checkName(name) ? undefined : name })
+  await sendAccessLink(c, c.var.user.email, { fromForgot: false })
+  return c.html(<EmailLoginSentPage email={c.var.user.email} />)
+})
 
 profileRoutes.post('/profile', async (c) => {
   const user = c.var.user
@@ -72,6 +102,7 @@ profileRoutes.post('/profile', async (c) => {
   })
   // The password changed since this request read it (a reset elsewhere): nothing was written.
   if (!queued) return c.html(profilePage(c, { name, errors: { current_password: t.errors.passwordChangedMeanwhile } }), 409)
+  forgetTyped(c)
   if (!changingPassword) return c.redirect(withNotice('/profile', 'guardado'), 303)
   securityLog(c, 'password_change', 'ok')
   c.executionCtx.waitUntil(c.var.outbox.send(...queued))
@@ -96,7 +127,7 @@ profileRoutes.post('/profile/sessions/:id/revoke', async (c) => {
     clearSessionCookie(c)
     return c.redirect(withNotice('/login', 'sesion-cerrada'), 303)
   }
-  return c.redirect(`${withNotice('/profile', 'sesion-revocada')}#sesiones`, 303)
+  return c.redirect(`${withNotice('/security', 'sesion-revocada')}#sesiones`, 303)
 })
 
 profileRoutes.post('/profile/sessions/revoke-others', async (c) => {
@@ -107,20 +138,17 @@ profileRoutes.post('/profile/sessions/revoke-others', async (c) => {
     recordEvent(c.var.db, user.id, 'sessions_revoked', clientOf(c)),
   ])
   securityLog(c, 'session_revoke', 'others')
-  return c.redirect(`${withNotice('/profile', 'otras-sesiones-cerradas')}#sesiones`, 303)
+  return c.redirect(`${withNotice('/security', 'otras-sesiones-cerradas')}#sesiones`, 303)
 })
 
-/** The profile with its sessions and activity, which requireAuthentication read with the session. */
+/** The profile with its passkeys, which requireAuthentication read with the session. */
 function profilePage(c: Context<AppEnv>, props: Pick<ProfilePageProps, 'name' | 'errors' | 'notice'>) {
-  const [sessions, events, passkeys] = c.var.pageData as [ProfilePageProps['sessions'], ProfilePageProps['events'], ProfilePageProps['passkeys']['passkeys']]
+  const [passkeys] = c.var.pageData as [ProfilePageProps['passkeys']['passkeys']]
   return (
     <ProfilePage
       {...props}
       user={c.var.user}
       askCurrentPassword={asksCurrentPassword(c)}
-      sessions={sessions}
-      currentSessionId={c.var.session.id}
-      events={events}
       passkeys={{ passkeys, rpId: c.var.config.webauthn.rpId, userHandle: c.var.user.webauthnUserId, askCurrentPassword: asksCurrentPassword(c) }}
     />
   )

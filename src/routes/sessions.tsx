@@ -44,10 +44,10 @@ sessionRoutes.post('/login', async (c) => {
     email: checkEmail(email),
     password: !password ? t.errors.currentPasswordRequired : password.length > MAX_PASSWORD_LENGTH ? t.errors.passwordTooLong : undefined,
   }
+  // Carried to "Olvidé mi contraseña", the link page and the throttled page, should this fail.
+  if (!errors.email) rememberTyped(c, { email, next: form.next ? next : undefined })
   // Shape errors only, under their fields: they say nothing about whether an account exists.
   if (errors.email || errors.password) return c.html(<LoginPage email={email} next={form.next} errors={errors} />, 422)
-  // Carried to "Olvidé mi contraseña", the link page and the throttled page, should this fail.
-  rememberTyped(c, { email, next: form.next ? next : undefined })
   const deviceHash = await knownDeviceOf(c)
   const result = await authenticate(c.var.db, c.var.config.pepper, email, password, deviceHash)
   if (result.outcome === 'throttled') {

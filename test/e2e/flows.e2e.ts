@@ -41,18 +41,21 @@ for (const javaScript of [true, false]) {
       expect(new URL(page.url()).pathname).toBe('/password/reset') // the token left the address bar
 
       await page.locator('#password').pressSequentially('nueva-ruta-34', { delay: 15 })
-      await page.locator('#password_confirmation').pressSequentially('nueva-ruta-3', { delay: 15 })
+      await page.locator('#password_confirmation').pressSequentially('nueva-ruta-35', { delay: 15 })
       if (javaScript) {
-        // htmx: the mismatch shows while typing, before any submit, and clears when fixed.
-        await expect.poll(() => page.textContent('#password-feedback')).toContain('Las contraseñas no coinciden.')
+        // htmx: once the confirmation is as long as the password, the mismatch shows under it, before any submit, and clears when fixed.
+        await expect.poll(() => page.textContent('#password_confirmation-feedback')).toContain('Las contraseñas no coinciden.')
+        expect(await page.getAttribute('#password_confirmation', 'aria-invalid')).toBe('true')
         expect(new URL(page.url()).pathname).toBe('/password/reset')
+        await page.locator('#password_confirmation').press('Backspace')
         await page.locator('#password_confirmation').pressSequentially('4', { delay: 15 })
-        await expect.poll(() => page.textContent('#password-feedback')).toContain('Las contraseñas coinciden.')
-        await expect.poll(() => page.locator('#password-feedback .error').count()).toBe(0)
+        await expect.poll(() => page.textContent('#password_confirmation-feedback')).toContain('Las contraseñas coinciden.')
+        await expect.poll(() => page.locator('#password_confirmation-feedback .error').count()).toBe(0)
+        expect(await page.getAttribute('#password_confirmation', 'aria-invalid')).toBeNull()
       } else {
-        // Without JavaScript the server says the same on submit, next to the field.
+        // Without JavaScript the server says the same on submit, under the same field.
         await page.click('button.button')
-        expect(await page.textContent('#password-feedback')).toContain('Las contraseñas no coinciden.')
+        expect(await page.textContent('#password_confirmation-feedback')).toContain('Las contraseñas no coinciden.')
         await page.fill('#password', 'nueva-ruta-34')
         await page.fill('#password_confirmation', 'nueva-ruta-34')
       }
@@ -73,16 +76,21 @@ for (const javaScript of [true, false]) {
       await page.locator('#password').pressSequentially('otra-bahia-56', { delay: 15 })
       await page.locator('#password_confirmation').pressSequentially('otra-bahia-5', { delay: 15 })
       if (javaScript) {
-        await expect.poll(() => page.textContent('#password-feedback')).toContain('Las contraseñas no coinciden.')
+        // Still shorter than the password: quiet while typing, said once the person leaves the field.
+        await page.waitForTimeout(500)
+        expect(await page.textContent('#password_confirmation-feedback')).toBe('')
+        await page.locator('#password_confirmation').blur()
+        await expect.poll(() => page.textContent('#password_confirmation-feedback')).toContain('Las contraseñas no coinciden.')
+        await page.locator('#password_confirmation').press('End') // back in the field, after what was typed
         await page.locator('#password_confirmation').pressSequentially('6', { delay: 15 })
-        await expect.poll(() => page.textContent('#password-feedback')).toContain('Las contraseñas coinciden.')
+        await expect.poll(() => page.textContent('#password_confirmation-feedback')).toContain('Las contraseñas coinciden.')
       } else {
-        await page.click('text=GUARDAR PERFIL')
-        expect(await page.textContent('#password-feedback')).toContain('Las contraseñas no coinciden.')
+        await page.click('button:has-text("GUARDAR PERFIL")')
+        expect(await page.textContent('#password_confirmation-feedback')).toContain('Las contraseñas no coinciden.')
         await page.fill('#password', 'otra-bahia-56')
         await page.fill('#password_confirmation', 'otra-bahia-56')
       }
-      await page.click('text=GUARDAR PERFIL')
+      await page.click('button:has-text("GUARDAR PERFIL")')
       await page.waitForURL(/aviso=contrasena-cambiada/)
       // Sign out from the avatar menu, and back in with the new password.
       await page.click('summary')

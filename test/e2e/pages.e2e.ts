@@ -178,7 +178,7 @@ const states: State[] = [
       await page.fill('#name', '')
       await page.fill('#password', 'abc')
       await page.fill('#password_confirmation', 'abd')
-      await page.click('text=GUARDAR PERFIL')
+      await page.click('button:has-text("GUARDAR PERFIL")')
     },
   },
   { name: 'email-login', screenshot: true, open: (page) => goto(page, '/login/email') },
@@ -259,11 +259,15 @@ describe('the page a person sees after a failed submit', () => {
     await page.fill('#password', 'secreto-visible')
     const toggle = page.locator('button[data-reveal="password"]')
     expect(await toggle.isVisible()).toBe(true)
+    expect(await toggle.getAttribute('aria-label')).toBe('Mostrar: Contraseña')
     await toggle.click()
     expect(await page.getAttribute('#password', 'type')).toBe('text')
-    expect(await toggle.getAttribute('aria-pressed')).toBe('true')
+    // Its accessible name says what pressing it does now.
+    expect(await toggle.getAttribute('aria-label')).toBe('Ocultar: Contraseña')
+    expect(await toggle.textContent()).toBe('Ocultar')
     await toggle.press('Enter')
     expect(await page.getAttribute('#password', 'type')).toBe('password')
+    expect(await toggle.getAttribute('aria-label')).toBe('Mostrar: Contraseña')
     await visitor.close()
   })
 

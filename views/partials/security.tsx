@@ -12,28 +12,55 @@ export type SessionRow = {
   country: string | null
 }
 
-/** "Sesiones activas": each with device, place, start and last activity; "Cerrar" on each, and on all the others. */
+/**
+ * "Sesiones activas": this device first and labelled, then the others, most
+ * recently used first. One row per session on a grid, so the buttons line
+ * up; each button's accessible name says which session it closes (device
+ * and start time), since "Cerrar" three times tells a screen reader nothing.
+ * Closing this device's own session asks first (a <details>, no script).
+ */
 export function SessionsList({ sessions, currentId }: { sessions: SessionRow[]; currentId: string }) {
+  const ordered = [...sessions.filter((s) => s.id === currentId), ...sessions.filter((s) => s.id !== currentId)]
   return (
     <section id="sesiones" aria-labelledby="sesiones-titulo">
       <h2 id="sesiones-titulo">{t.sessions.title}</h2>
-      <ul class="rows">
-        {sessions.map((session) => (
-          <li>
-            <strong>{describeDevice(session.userAgent)}</strong>
-            {session.id === currentId && <span class="badge"> · {t.sessions.thisOne}</span>}
-            <br />
-            <span class="hint">
-              {describePlace(session) ?? t.sessions.unknownPlace} · {t.sessions.started} {formatWhen(session.createdAt)} ·{' '}
-              {t.sessions.lastSeen} {formatWhen(session.lastSeenAt || session.createdAt)}
-            </span>
-            <form method="post" action={`/profile/sessions/${session.id}/revoke`} class="inline">
-              <button type="submit" class="secondary" aria-label={`${t.sessions.revoke}: ${describeDevice(session.userAgent)}`}>
-                {t.sessions.revoke}
-              </button>
-            </form>
-          </li>
-        ))}
+      <ul class="sessions">
+        {ordered.map((session) => {
+          const device = describeDevice(session.userAgent)
+          const started = formatWhen(session.createdAt)
+          const here = session.id === currentId
+          return (
+            <li>
+              <div>
+                <span>
+                  <strong>{device}</strong>
+                  {here && <span class="badge"> · {t.sessions.thisOne}</span>}
+                </span>
+                <span class="hint">
+                  {describePlace(session) ?? t.sessions.unknownPlace} · {t.sessions.started} {started} · {t.sessions.lastSeen}{' '}
+                  {formatWhen(session.lastSeenAt || session.createdAt)}
+                </span>
+              </div>
+              {here ? (
+                <details class="confirm">
+                  <summary class="secondary">{t.sessions.revokeHere}</summary>
+                  <p>{t.sessions.revokeHereConfirm}</p>
+                  <form method="post" action={`/profile/sessions/${session.id}/revoke`}>
+                    <button type="submit" class="button">
+                      {t.sessions.revokeHereSubmit}
+                    </button>
+                  </form>
+                </details>
+              ) : (
+                <form method="post" action={`/profile/sessions/${session.id}/revoke`}>
+                  <button type="submit" class="secondary" aria-label={t.sessions.revokeLabel(device, started)}>
+                    {t.sessions.revoke}
+                  </button>
+                </form>
+              )}
+            </li>
+          )
+        })}
       </ul>
       {sessions.length > 1 && (
         <form method="post" action="/profile/sessions/revoke-others">
@@ -56,7 +83,7 @@ export type EventRow = {
   country: string | null
 }
 
-/** "Actividad de seguridad": the last events, with time, device and place. */
+/** "Actividad de seguridad": the last events, with time, device and place; the IP only as a detail. */
 export function ActivityList({ events }: { events: EventRow[] }) {
   return (
     <section id="actividad" aria-labelledby="actividad-titulo">
@@ -69,11 +96,10 @@ export function ActivityList({ events }: { events: EventRow[] }) {
               {t.activity.types[event.type] ?? event.type}
               {event.method && ` ${t.activity.methods[event.method] ?? ''}`}
             </strong>
-            <br />
             <span class="hint">
               {formatWhen(event.createdAt)} · {describeDevice(event.userAgent)} · {describePlace(event) ?? t.sessions.unknownPlace}
-              {event.ip && ` · IP ${event.ip}`}
             </span>
+            {event.ip && <span class="hint detail">IP {event.ip}</span>}
           </li>
         ))}
       </ul>

@@ -1,0 +1,28 @@
+import { t } from '../src/i18n'
+import { Layout } from './layout'
+import { Notice } from './partials/notices'
+import { ActivityList, SessionsList, type EventRow, type SessionRow } from './partials/security'
+
+export type SecurityPageProps = {
+  user: { name: string; email: string }
+  sessions: SessionRow[]
+  currentSessionId: string
+  events: EventRow[]
+  notice?: string
+}
+
+/** "Seguridad": the sessions and the activity, on their own page so the profile stays short. */
+export function SecurityPage({ user, sessions, currentSessionId, events, notice }: SecurityPageProps) {
+  return (
+    <Layout title={t.security.title} user={user} current="/security" wide>
+      <h1>{t.security.title}</h1>
+      <Notice text={notice} />
+      <p>{t.security.intro}</p>
+      <SessionsList sessions={sessions} currentId={currentSessionId} />
+      <ActivityList events={events} />
+      <div class="links">
+        <a href="/profile">{t.security.back}</a>
+      </div>
+    </Layout>
+  )
+}
