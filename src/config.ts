@@ -1,5 +1,6 @@
 import type { SecretKeys } from './crypto/keys'
 import type { Bindings } from './env'
+import { checkEmail, normalizeEmail } from './auth/emails'
 
 export type Config = {
   appUrl: URL
@@ -9,6 +10,8 @@ export type Config = {
   pepper: string | null
   devMailbox: boolean
   securityContact: string
+  /** SUPPORT_EMAIL: the Reply-To of every mail, and named wherever the copy says to write to support. */
+  supportEmail: string
   postmarkWebhookSecret: string | null
   /** SECRET_KEY and SECRET_KEY_PREVIOUS (see src/crypto/keys.ts); `current` is null only when SECRET_KEY is missing outside local development. */
   secretKeys: SecretKeys
@@ -52,6 +55,7 @@ function parseConfig(env: Bindings): Config {
       : null,
     pepper: env.PASSWORD_PEPPER || null,
     securityContact: env.SECURITY_CONTACT?.trim() || 'mailto:seguridad@ecuabots.com',
+    supportEmail: parseSupportEmail(env.SUPPORT_EMAIL),
     postmarkWebhookSecret: env.POSTMARK_WEBHOOK_SECRET || null,
     webauthn: parseRelyingParty(env, appUrl),
     devMailbox,
@@ -60,6 +64,13 @@ function parseConfig(env: Bindings): Config {
       previous: parseSecretKey('SECRET_KEY_PREVIOUS', env.SECRET_KEY_PREVIOUS),
     },
   }
+}
+
+function parseSupportEmail(value: string | undefined): string {
+  if (!value?.trim()) return 'soporte@ecuabots.com'
+  const email = normalizeEmail(value)
+  if (checkEmail(email)) throw new ConfigError(`SUPPORT_EMAIL must be a plain address (nombre@dominio), got ${JSON.stringify(value)}`)
+  return email
 }
 
 function parseUrl(name: string, value: string | undefined): URL | null {

@@ -21,6 +21,8 @@ export type Bindings = {
   POSTMARK_WEBHOOK_SECRET?: string
   /** security.txt Contact (default mailto:seguridad@ecuabots.com). */
   SECURITY_CONTACT?: string
+  /** Where people write for help: the Reply-To of every mail and the address the copy names (default soporte@ecuabots.com). */
+  SUPPORT_EMAIL?: string
   /** Passkeys: the WebAuthn RP ID (default: APP_URL's host) and allowed origins, comma-separated (default: APP_URL's origin). */
   RP_ID?: string
   WEBAUTHN_ORIGINS?: string

@@ -15,6 +15,7 @@ export type SentMail = {
   html: string
   tag: string
   stream: string
+  replyTo?: string
 }
 
 /**
@@ -46,6 +47,7 @@ export const postmark = {
       html: body.HtmlBody,
       tag: body.Tag,
       stream: body.MessageStream,
+      replyTo: body.ReplyTo,
     })
     return Response.json({ To: body.To, SubmittedAt: new Date().toISOString(), MessageID: crypto.randomUUID(), ErrorCode: 0, Message: 'OK' })
   },

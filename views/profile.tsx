@@ -16,6 +16,8 @@ export type ProfilePageProps = {
   /** The session is older than the fresh-authentication window. */
   askCurrentPassword: boolean
   passkeys: PasskeyListProps
+  /** Named where the page says to write to support. */
+  supportEmail: string
 }
 
 /**
@@ -32,7 +34,7 @@ export function ProfilePage(props: ProfilePageProps) {
       <Notice text={notice} />
       {user.mailBouncedAt && (
         <p class="alert" role="alert">
-          {t.profile.bouncing}
+          {t.profile.bouncing(props.supportEmail)}
         </p>
       )}
       <FormAlert errors={errors} />

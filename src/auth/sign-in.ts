@@ -4,6 +4,7 @@ import { clock } from '../clock'
 import type { Database } from '../db/client'
 import { knownDevices, sessions, type SignInMethod } from '../db/schema'
 import type { Client } from '../http/client'
+import { greetByName } from '../mail/messages'
 import { enqueueMailToOwner, queuedIds } from '../mail/outbox'
 import type { OutgoingMail } from '../mail/transport'
 import { recordEvent } from './activity'
@@ -46,7 +47,9 @@ export async function prepareSignIn(db: Database, owner: string | SQL, who: Sign
   const session = await newSession(db, owner, who.client, who.method)
   const accountOwner = ownerQuery(owner)
   // Evaluated before the device is remembered: new here, and not the account's first.
-  const notice = enqueueMailToOwner(db, who.newDeviceNotice.mail, accountOwner, {
+  const mail = who.newDeviceNotice.mail
+  const greeted = { ...mail, text: greetByName(mail.text, 'text'), html: greetByName(mail.html, 'html') }
+  const notice = enqueueMailToOwner(db, greeted, accountOwner, {
     stream: who.newDeviceNotice.stream,
     when: sql`NOT EXISTS (SELECT 1 FROM ${knownDevices} WHERE ${knownDevices.userId} IN ${accountOwner} AND ${knownDevices.deviceHash} = ${who.deviceHash})
               AND EXISTS (SELECT 1 FROM ${knownDevices} WHERE ${knownDevices.userId} IN ${accountOwner})`,

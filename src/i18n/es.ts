@@ -105,8 +105,8 @@ export const es = {
     passwordChanged: 'Su contraseña fue cambiada. Cerramos las sesiones abiertas en otros dispositivos.',
     passwordReset: 'Su contraseña fue restablecida y ya inició sesión.',
     verified: 'Su correo electrónico fue confirmado. Le damos la bienvenida.',
-    bouncing:
-      'Los correos a su dirección están rebotando: no le llegarán enlaces de restablecimiento ni avisos de seguridad. Revise que la dirección exista y acepte correo, o escríbanos a soporte.',
+    bouncing: (support: string) =>
+      `Los correos a su dirección están rebotando: no le llegarán enlaces de restablecimiento ni avisos de seguridad. Revise que la dirección exista y acepte correo, o escríbanos a ${support}.`,
     createPassword:
       'Su correo electrónico fue confirmado y ya inició sesión. Su cuenta aún no tiene contraseña: escriba su nombre, elija una contraseña aquí abajo y presione GUARDAR PERFIL.',
     choosePassword: 'Entró con su enlace de acceso. Si olvidó su contraseña, elija una nueva aquí abajo y presione GUARDAR PERFIL.',
@@ -190,12 +190,14 @@ export const es = {
     newSignInSubject: 'Nuevo inicio de sesión en su cuenta',
     newSignInIntro: (method: string) => `Alguien inició sesión en su cuenta (${method}) desde un dispositivo que no habíamos visto:`,
     newSignInButton: 'Revisar mis sesiones',
-    newSignInNotYou: 'Si no fue usted, cierre esa sesión desde su perfil y cambie su contraseña:',
+    newSignInNotYou: 'Si no fue usted, cierre esa sesión en «Revisar mis sesiones» y siga estos pasos.',
     changedSubject: 'Su contraseña fue cambiada',
     changedIntro: (when: string, where: string) => `La contraseña de su cuenta fue cambiada el ${when} desde ${where}.`,
     changedSessions: 'Por su seguridad cerramos las sesiones abiertas en otros dispositivos.',
-    changedNotYou:
-      'Si no fue usted, restablezca su contraseña de inmediato con este enlace y responda a este correo para avisarnos:',
+    // What to do if it was not you, the same in every security mail: recovery first, then a person to answer.
+    notYouReset:
+      'Si no fue usted, restablezca su contraseña ahora con este enlace: cerraremos todas las sesiones abiertas y quien tenga su contraseña anterior ya no podrá entrar.',
+    notYouSupport: (support: string) => `Luego escríbanos a ${support} (o responda a este correo) para que revisemos su cuenta con usted.`,
     unknownPlace: 'un lugar desconocido',
     timeZoneNote: '(hora de Ecuador)',
   },
@@ -275,13 +277,13 @@ export const es = {
         subject: 'Se agregó una llave de acceso a su cuenta',
         intro: (name: string, when: string, where: string) => `Se agregó la llave de acceso «${name}» a su cuenta el ${when} desde ${where}.`,
         meaning: 'Con ella se puede iniciar sesión en su cuenta sin contraseña.',
-        notYou: 'Si no fue usted, elimínela desde su perfil y cambie su contraseña de inmediato:',
+        notYou: 'Si no fue usted, elimine esa llave en su perfil:',
       },
       removed: {
         subject: 'Se eliminó una llave de acceso de su cuenta',
         intro: (name: string, when: string, where: string) => `Se eliminó la llave de acceso «${name}» de su cuenta el ${when} desde ${where}.`,
         meaning: 'Ya no sirve para iniciar sesión. Su contraseña y los enlaces de acceso siguen funcionando.',
-        notYou: 'Si no fue usted, revise sus sesiones y llaves de acceso y cambie su contraseña:',
+        notYou: 'Si no fue usted, revise sus llaves de acceso en su perfil:',
       },
     },
   },

@@ -4,7 +4,8 @@ import { renderMail, type MailContent } from '../../views/emails/mail'
 import type { SignInMethod } from '../db/schema'
 import { describeDevice, describePlace, type Client } from '../http/client'
 import type { Database } from '../db/client'
-import type { SQL } from 'drizzle-orm'
+import { sql, type SQL } from 'drizzle-orm'
+import { users } from '../db/schema'
 import { enqueueMail, enqueueSealedMail } from './outbox'
 import { outboxKeyring } from './sealed-bodies'
 import type { OutgoingMail } from './transport'
@@ -59,17 +60,49 @@ export function loginLinkMail(config: Config, to: Recipient, token: string, code
   })
 }
 
-/** Addressed inside the sign-in batch, to whoever's account it turns out to be: hence no name in the greeting. */
+/**
+ * Addressed inside the sign-in batch, to whoever's account it turns out to
+ * be: rendered with the greeting as a placeholder that the batch fills in
+ * from the account's row (enqueueMailToOwner, greetByName).
+ */
 export function newSignInMail(config: Config, client: Client, method: SignInMethod): Omit<OutgoingMail, 'to'> {
   const where = [describeDevice(client.userAgent), describePlace(client), client.ip && `IP ${client.ip}`].filter(Boolean).join(' · ')
-  const { to: _, ...mail } = render(config, { email: '', name: '', emailVerifiedAt: null }, 'new-sign-in', {
+  const { to: _, ...mail } = render(config, { email: '', name: GREETING_PLACEHOLDER, emailVerifiedAt: 0 }, 'new-sign-in', {
     subject: t.mail.newSignInSubject,
     paragraphs: [t.mail.newSignInIntro(t.activity.methods[method]), where],
     action: { label: t.mail.newSignInButton, url: appLink(config, '/security#sesiones') },
-    after: [{ text: t.mail.newSignInNotYou, url: appLink(config, '/password/forgot') }],
+    after: [{ text: t.mail.newSignInNotYou }, ...notYou(config)],
     ignorable: false,
   })
   return mail
+}
+
+/** Stands for the name in a mail rendered before its recipient is known (see greetByName in src/mail/outbox.ts). */
+export const GREETING_PLACEHOLDER = '\u2063nombre\u2063'
+
+/**
+ * The greeting of a mail rendered with GREETING_PLACEHOLDER, filled in SQL
+ * from the recipient's row in the statement that queues it: "Hola Ana:",
+ * or "Hola:" for an account without a name or not confirmed (a name nobody
+ * confirmed is a stranger's text). In HTML the name is escaped as hono/jsx
+ * would escape it.
+ */
+export function greetByName(body: string, format: 'text' | 'html'): SQL {
+  const placeholder = t.mail.greeting(GREETING_PLACEHOLDER)
+  const [before, after] = t.mail.greeting('\u0000').split('\u0000') as [string, string]
+  const name = format === 'html' ? escapedInSql(sql`${users.name}`) : sql`${users.name}`
+  const greeting = sql`CASE WHEN ${users.name} <> '' AND ${users.emailVerifiedAt} IS NOT NULL THEN ${before} || ${name} || ${after} ELSE ${t.mail.greetingPlain} END`
+  return sql`replace(${body}, ${placeholder}, ${greeting})`
+}
+
+function escapedInSql(text: SQL): SQL {
+  const pairs: [string, string][] = [['&', '&amp;'], ['<', '&lt;'], ['>', '&gt;'], ['"', '&quot;'], ["'", '&#39;']]
+  return pairs.reduce((inner, [from, to]) => sql`replace(${inner}, ${from}, ${to})`, text)
+}
+
+/** The same steps in every security mail: a link that starts recovery, then a person to write to. */
+function notYou(config: Config) {
+  return [{ text: t.mail.notYouReset, url: appLink(config, '/password/forgot') }, { text: t.mail.notYouSupport(config.supportEmail) }]
 }
 
 /** "When, from where, what to do if it was not you": the change was made at `at` by `client`. */
@@ -79,7 +112,7 @@ export function passwordChangedMail(config: Config, to: Recipient, client: Clien
   return render(config, to, 'password-changed', {
     subject: t.mail.changedSubject,
     paragraphs: [t.mail.changedIntro(`${when.format(at)} ${t.mail.timeZoneNote}`, where), t.mail.changedSessions],
-    after: [{ text: t.mail.changedNotYou, url: appLink(config, '/password/forgot') }],
+    after: notYou(config),
     ignorable: false,
   })
 }
@@ -92,7 +125,7 @@ export function passkeyChangedMail(config: Config, to: Recipient, change: 'added
   return render(config, to, `passkey-${change}`, {
     subject: copy.subject,
     paragraphs: [copy.intro(passkeyName, `${when.format(at)} ${t.mail.timeZoneNote}`, where), copy.meaning],
-    after: [{ text: copy.notYou, url: appLink(config, '/profile#llaves') }],
+    after: [{ text: copy.notYou, url: appLink(config, '/profile#llaves') }, ...notYou(config)],
     ignorable: false,
   })
 }

@@ -190,7 +190,7 @@ export function sweepOutbox(db: Database) {
  */
 export function enqueueMailToOwner(
   db: Database,
-  mail: Omit<OutgoingMail, 'to'>,
+  mail: Omit<OutgoingMail, 'to' | 'text' | 'html'> & { text: string | SQL; html: string | SQL },
   owner: SQL,
   options: { stream: string; when?: SQL },
 ) {

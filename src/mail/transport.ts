@@ -35,6 +35,8 @@ export function createTransport(config: Config, fetchImpl: typeof fetch = fetch)
       try {
         const answer = await client.sendEmail({
           From: config.emailFrom,
+          // Mails come from a no-reply sender; an answer (a person whose account was taken) reaches support.
+          ReplyTo: config.supportEmail,
           To: mail.to,
           Subject: mail.subject,
           TextBody: mail.text,

@@ -149,6 +149,7 @@ function profilePage(c: Context<AppEnv>, props: Pick<ProfilePageProps, 'name' | 
       {...props}
       user={c.var.user}
       askCurrentPassword={asksCurrentPassword(c)}
+      supportEmail={c.var.config.supportEmail}
       passkeys={{ passkeys, rpId: c.var.config.webauthn.rpId, userHandle: c.var.user.webauthnUserId, askCurrentPassword: asksCurrentPassword(c) }}
     />
   )
