@@ -181,6 +181,22 @@ const states: State[] = [
       await page.click('button:has-text("GUARDAR PERFIL")')
     },
   },
+  {
+    name: 'security',
+    screenshot: true,
+    open: async (page) => {
+      const email = await signedUp(page, 'seguridad')
+      const phone = await page.context().browser()!.newContext({ userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1' })
+      const other = await phone.newPage()
+      await other.goto(`${baseUrl}/login`)
+      await other.fill('#email', email)
+      await other.fill('#password', PASSWORD)
+      await other.click('button.button')
+      await other.waitForURL(/\/profile/)
+      await phone.close()
+      await goto(page, '/security')
+    },
+  },
   { name: 'email-login', screenshot: true, open: (page) => goto(page, '/login/email') },
   {
     name: 'email-login-sent',
