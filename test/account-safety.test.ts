@@ -127,7 +127,7 @@ describe('active sessions on "Seguridad"', () => {
     expect(text.indexOf('Este dispositivo')).toBeLessThan(text.indexOf('Safari en iPhone'))
     expect(page.text.match(/action="\/profile\/sessions\/[a-z0-9]+\/revoke"/g)).toHaveLength(2)
     expect(text).toContain('Cerrar sesión aquí')
-    expect(page.text).toMatch(/aria-label="Cerrar la sesión de Safari en iPhone iniciada el [^"]+"/)
+    expect(page.text).toMatch(/aria-label="Cerrar sesión: Safari en iPhone, iniciada el [^"]+"/)
     expect(text).toContain('Cerrar todas las demás sesiones')
     // The profile itself stays short: the lists are one link away.
     const profile = await browser.get('/profile')

@@ -230,7 +230,8 @@ export const es = {
     started: 'Inició',
     lastSeen: 'Última actividad',
     revoke: 'Cerrar sesión',
-    revokeLabel: (device: string, started: string) => `Cerrar la sesión de ${device} iniciada el ${started}`,
+    // Starts with the visible "Cerrar sesión" (WCAG 2.5.3, label in name), then says which one.
+    revokeLabel: (device: string, started: string) => `Cerrar sesión: ${device}, iniciada el ${started}`,
     revokeHere: 'Cerrar sesión aquí',
     revokeHereConfirm: 'Se cerrará la sesión en este dispositivo y tendrá que volver a iniciarla.',
     revokeHereSubmit: 'SÍ, CERRAR SESIÓN AQUÍ',

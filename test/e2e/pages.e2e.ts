@@ -62,6 +62,7 @@ const states: State[] = [
       await page.fill('#password', '123')
       await page.fill('#password_confirmation', '321')
       await page.click('button.button')
+      await page.waitForSelector('p.alert') // the answer page, not the one being left
     },
   },
   { name: 'forgot', screenshot: true, open: (page) => goto(page, '/password/forgot') },
@@ -104,6 +105,7 @@ const states: State[] = [
       await page.fill('#password', 'password')
       await page.fill('#password_confirmation', 'otra')
       await page.click('button.button')
+      await page.waitForSelector('p.alert') // the answer page, not the one being left
     },
   },
   {
