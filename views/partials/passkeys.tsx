@@ -36,17 +36,19 @@ export function PasskeyList({ passkeys, rpId, userHandle, askCurrentPassword }: 
     <section id="llaves" aria-labelledby="llaves-titulo" data-rp-id={rpId} data-user-id={userHandle ?? undefined} hidden={passkeys.length === 0}>
       <h2 id="llaves-titulo">{t.passkeys.title}</h2>
       <p class="hint">{t.passkeys.intro}</p>
-      <ul class="rows">
+      {/* The sessions' layout: text on the left, the control on the right. */}
+      <ul class="sessions">
         {passkeys.map((passkey) => (
           <li data-credential-id={passkey.credentialId}>
-            <strong>{passkey.name}</strong>
-            <br />
-            <span class="hint">
-              {t.passkeys.created} {formatWhen(passkey.createdAt)} ·{' '}
-              {passkey.lastUsedAt ? `${t.passkeys.lastUsed} ${formatWhen(passkey.lastUsedAt)}` : t.passkeys.neverUsed}
-            </span>
-            <details class="manage">
-              <summary>
+            <div>
+              <strong>{passkey.name}</strong>
+              <span class="hint">
+                {t.passkeys.created} {formatWhen(passkey.createdAt)} ·{' '}
+                {passkey.lastUsedAt ? `${t.passkeys.lastUsed} ${formatWhen(passkey.lastUsedAt)}` : t.passkeys.neverUsed}
+              </span>
+            </div>
+            <details class="confirm">
+              <summary class="secondary">
                 {t.passkeys.manage}
                 <span class="visually-hidden">: {passkey.name}</span>
               </summary>
