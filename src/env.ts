@@ -23,6 +23,10 @@ export type Bindings = {
   SECURITY_CONTACT?: string
   /** Where people write for help: the Reply-To of every mail and the address the copy names (default soporte@ecuabots.com). */
   SUPPORT_EMAIL?: string
+  /** Apps: the `aud` values POST /api/token may sign, comma-separated (none: every audience refused). */
+  TOKEN_AUDIENCES?: string
+  /** Apps: a JSON array of private EC P-256 JWKs with a `kid`; the first signs, all are published at /.well-known/jwks.json. */
+  TOKEN_SIGNING_KEYS?: string
   /** Passkeys: the WebAuthn RP ID (default: APP_URL's host) and allowed origins, comma-separated (default: APP_URL's origin). */
   RP_ID?: string
   WEBAUTHN_ORIGINS?: string

@@ -23,6 +23,7 @@ import { passwordRoutes } from './routes/passwords'
 import { profileReads, profileRoutes, securityReads } from './routes/profile'
 import { sessionRoutes } from './routes/sessions'
 import { signupRoutes } from './routes/signup'
+import { tokenRoutes } from './routes/tokens'
 import { validationRoutes } from './routes/validation'
 import { webhookRoutes } from './routes/webhooks'
 import { wellKnownRoutes } from './routes/well-known'
@@ -49,13 +50,16 @@ export function createApp(options: { fetch?: typeof fetch } = {}) {
   const forms = ['/login', '/login/email', '/login/email/:token', '/login/code', '/signup', '/password/forgot', '/password/reset', '/email/verify/:token',
     '/profile', '/profile/reauth', '/profile/sessions/:id/revoke', '/profile/sessions/revoke-others',
     // Passkeys: each options call writes a challenge, each response costs a signature check.
-    '/login/passkey/options', '/login/passkey', '/profile/passkeys/options', '/profile/passkeys', '/profile/passkeys/:id/rename', '/profile/passkeys/:id/delete']
+    '/login/passkey/options', '/login/passkey', '/profile/passkeys/options', '/profile/passkeys', '/profile/passkeys/:id/rename', '/profile/passkeys/:id/delete',
+    // Each token costs a signature; a person needs one every few minutes at most.
+    '/api/token']
   app.on('POST', forms, limitPerIp('AUTH_LIMITER'))
   app.on('POST', '/validate/password', limitPerIp('INLINE_LIMITER'))
   app.route('/', validationRoutes) // htmx inline checks: pure, no session lookup
 
   app.use(provideContext(options))
   app.route('/', wellKnownRoutes)
+  app.route('/', tokenRoutes) // POST /api/token answers its own JSON 401; /.well-known/jwks.json is public
   app.route('/', webhookRoutes) // authenticated by Postmark's basic auth, not a session
   app.get('/', async (c) => c.redirect((await currentSession(c)) ? '/profile' : '/login', 303))
   app.route('/', sessionRoutes)

@@ -27,6 +27,7 @@ const FORMS = [
   '/profile/passkeys',
   '/profile/passkeys/:id/rename',
   '/profile/passkeys/:id/delete',
+  '/api/token',
 ]
 const FORM_LIMIT = 30
 const INLINE_LIMIT = 120

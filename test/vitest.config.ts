@@ -28,6 +28,18 @@ export default defineConfig({
           POSTMARK_API_URL: 'https://postmark.test',
           // Outbox bodies with a link are sealed with keys derived from it (src/crypto/keys.ts), as in production.
           SECRET_KEY: 'test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz',
+          // POST /api/token (src/apps/tokens.ts): a test key, generated once for this file, never used anywhere else.
+          TOKEN_AUDIENCES: 'crm, movil',
+          TOKEN_SIGNING_KEYS: JSON.stringify([
+            {
+              kid: 'test-key-1',
+              kty: 'EC',
+              crv: 'P-256',
+              x: 'ibesShalQCm65vsvBnn8U0MpJE-ygyX64dobR5SsoSg',
+              y: 'hxl2eb3C1XE6dmAYzrZalbUO-arvaYq1goO9SxSGJhg',
+              d: 'mjR6xztxUGvL85YJ3U_TFqRW4lzIKw_NfBX30xy51o8',
+            },
+          ]),
           TEST_MIGRATIONS: await readD1Migrations(`${root}/migrations`),
         },
       },
