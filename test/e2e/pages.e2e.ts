@@ -181,6 +181,7 @@ const states: State[] = [
       await page.fill('#password', 'abc')
       await page.fill('#password_confirmation', 'abd')
       await page.click('button:has-text("GUARDAR PERFIL")')
+      await page.waitForSelector('p.alert') // the answer page, not the one being left
     },
   },
   {
