@@ -12,6 +12,10 @@ export type Config = {
   securityContact: string
   /** SUPPORT_EMAIL: the Reply-To of every mail, and named wherever the copy says to write to support. */
   supportEmail: string
+  /** COOKIE_DOMAIN: the session cookie's Domain (then `__Secure-session`); null keeps it host-only (`__Host-session`). */
+  cookieDomain: string | null
+  /** RETURN_ORIGINS: exact origins `next` may point at, besides this site's own pages. */
+  returnOrigins: readonly string[]
   postmarkWebhookSecret: string | null
   /** SECRET_KEY and SECRET_KEY_PREVIOUS (see src/crypto/keys.ts); `current` is null only when SECRET_KEY is missing outside local development. */
   secretKeys: SecretKeys
@@ -56,6 +60,8 @@ function parseConfig(env: Bindings): Config {
     pepper: env.PASSWORD_PEPPER || null,
     securityContact: env.SECURITY_CONTACT?.trim() || 'mailto:seguridad@ecuabots.com',
     supportEmail: parseSupportEmail(env.SUPPORT_EMAIL),
+    cookieDomain: parseCookieDomain(env.COOKIE_DOMAIN, appUrl),
+    returnOrigins: parseReturnOrigins(env.RETURN_ORIGINS),
     postmarkWebhookSecret: env.POSTMARK_WEBHOOK_SECRET || null,
     webauthn: parseRelyingParty(env, appUrl),
     devMailbox,
@@ -71,6 +77,36 @@ function parseSupportEmail(value: string | undefined): string {
   const email = normalizeEmail(value)
   if (checkEmail(email)) throw new ConfigError(`SUPPORT_EMAIL must be a plain address (nombre@dominio), got ${JSON.stringify(value)}`)
   return email
+}
+
+/**
+ * COOKIE_DOMAIN shares the session with first-party subdomains. It must be
+ * APP_URL's host or a parent of it (a browser would refuse the cookie
+ * otherwise), and never a shared hosting suffix: every tenant of
+ * `workers.dev` would receive the session.
+ */
+const SHARED_SUFFIXES = ['workers.dev', 'pages.dev', 'github.io', 'vercel.app', 'netlify.app', 'herokuapp.com', 'appspot.com', 'localhost']
+
+function parseCookieDomain(value: string | undefined, appUrl: URL): string | null {
+  const domain = value?.trim().toLowerCase().replace(/^\./, '')
+  if (!domain) return null
+  if (!/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(domain) || SHARED_SUFFIXES.includes(domain)) {
+    throw new ConfigError(`COOKIE_DOMAIN must be a registrable domain of yours (e.g. ecuabots.com), got ${JSON.stringify(value)}`)
+  }
+  if (appUrl.hostname !== domain && !appUrl.hostname.endsWith(`.${domain}`)) {
+    throw new ConfigError(`COOKIE_DOMAIN ${domain} must be APP_URL's host (${appUrl.hostname}) or a parent of it`)
+  }
+  return domain
+}
+
+/** Each an exact origin (scheme, host, port), no paths, no wildcards. */
+function parseReturnOrigins(value: string | undefined): string[] {
+  const listed = value?.split(',').map((origin) => origin.trim()).filter(Boolean) ?? []
+  return listed.map((origin) => {
+    const url = parseUrl('RETURN_ORIGINS', origin)!
+    if (url.origin !== origin.replace(/\/$/, '')) throw new ConfigError(`RETURN_ORIGINS takes exact origins such as https://app.ecuabots.com, got ${JSON.stringify(origin)}`)
+    return url.origin
+  })
 }
 
 function parseUrl(name: string, value: string | undefined): URL | null {
@@ -116,8 +152,9 @@ function parseSecretKey(name: string, value: string | undefined): string | null 
   return key
 }
 
+/** This machine: localhost and its subdomains (RFC 6761: they always resolve to loopback), 127.0.0.1, [::1]. */
 function isLocalhost(url: URL): boolean {
-  return url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)
+  return url.protocol === 'http:' && (['localhost', '127.0.0.1', '[::1]'].includes(url.hostname) || url.hostname.endsWith('.localhost'))
 }
 
 /** An absolute link for a mail, built from APP_URL and never from the request's Host. */

@@ -23,6 +23,10 @@ export type Bindings = {
   SECURITY_CONTACT?: string
   /** Where people write for help: the Reply-To of every mail and the address the copy names (default soporte@ecuabots.com). */
   SUPPORT_EMAIL?: string
+  /** Apps: a parent domain (e.g. ecuabots.com) for the session cookie, so first-party subdomains receive it. Unset: host-only. */
+  COOKIE_DOMAIN?: string
+  /** Apps: exact origins (comma-separated) that `next` may send a person back to after signing in. */
+  RETURN_ORIGINS?: string
   /** Apps: the `aud` values POST /api/token may sign, comma-separated (none: every audience refused). */
   TOKEN_AUDIENCES?: string
   /** Apps: a JSON array of private EC P-256 JWKs with a `kid`; the first signs, all are published at /.well-known/jwks.json. */

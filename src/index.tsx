@@ -26,6 +26,7 @@ import { signupRoutes } from './routes/signup'
 import { tokenRoutes } from './routes/tokens'
 import { validationRoutes } from './routes/validation'
 import { webhookRoutes } from './routes/webhooks'
+import { apiRoutes } from './routes/api'
 import { wellKnownRoutes } from './routes/well-known'
 import { MessagePage } from '../views/message'
 import { MAX_BODY_BYTES, MAX_WEBHOOK_BYTES } from './http/body-limits'
@@ -61,6 +62,7 @@ export function createApp(options: { fetch?: typeof fetch } = {}) {
   app.route('/', wellKnownRoutes)
   app.route('/', tokenRoutes) // POST /api/token answers its own JSON 401; /.well-known/jwks.json is public
   app.route('/', webhookRoutes) // authenticated by Postmark's basic auth, not a session
+  app.route('/', apiRoutes) // for apps: JSON, the session from the forwarded Cookie header
   app.get('/', async (c) => c.redirect((await currentSession(c)) ? '/profile' : '/login', 303))
   app.route('/', sessionRoutes)
   app.route('/', emailLoginRoutes)
@@ -114,3 +116,6 @@ export function createWorker(options: { fetch?: typeof fetch } = {}) {
 }
 
 export default createWorker()
+
+// Workers RPC for Ecuabots' own Workers (see src/apps/rpc.ts).
+export { AccountsRpc } from './apps/rpc'

@@ -42,6 +42,8 @@ export default defineConfig({
           ]),
           TEST_MIGRATIONS: await readD1Migrations(`${root}/migrations`),
         },
+        // This Worker's own AccountsRpc entrypoint, bound as an app would bind it, so tests call it over real Workers RPC.
+        serviceBindings: { ACCOUNTS: { name: 'ecuabots-cuentas', entrypoint: 'AccountsRpc' } },
       },
     })),
   ],

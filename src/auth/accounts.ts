@@ -101,6 +101,8 @@ export async function spendLinkAndSignIn(
           user,
           sessionToken: signingIn.token,
           fromForgot: outcome.spent.fromForgot,
+          /** Where the person was going when they asked for the link (checked again by the route). */
+          next: outcome.spent.next,
           /** No password on the account (discarded above, or never chosen): the profile asks for one. */
           needsPassword: !hasPassword(user),
           ...newDeviceNotice(signingIn.queued(results, signInAt)),

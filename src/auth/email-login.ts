@@ -27,7 +27,7 @@ import { newOneTimeToken, TOKEN_LIFETIME } from './tokens'
  * only the returned outbox ids differ, and the caller sends them after the
  * response. Over budget, nothing is inserted or mailed.
  */
-export async function requestEmailLogin(db: Database, config: Config, input: { email: string; fromForgot: boolean }, budget: MailBudget) {
+export async function requestEmailLogin(db: Database, config: Config, input: { email: string; fromForgot: boolean; next?: string | null }, budget: MailBudget) {
   const browser = await generateSecret()
   const code = generateLoginCode()
   const user = await findUserByEmail(db, input.email)
@@ -36,6 +36,7 @@ export async function requestEmailLogin(db: Database, config: Config, input: { e
     browserHash: browser.hash,
     codeHash: await hashSecret(`${browser.secret}:${code}`),
     fromForgot: input.fromForgot,
+    next: input.next,
   })
   // The mail rides in the same batch as its request, under the same guard.
   const mail =

@@ -19,13 +19,13 @@ import { findOneTimeToken, matchToken, newOneTimeToken } from './tokens'
  * caller runs this after the response and says the same for every address.
  * Returns the outbox ids to send (none for an unknown address or over budget).
  */
-export async function requestPasswordReset(db: Database, config: Config, email: string, budget: MailBudget, client: Client) {
+export async function requestPasswordReset(db: Database, config: Config, email: string, budget: MailBudget, client: Client, next: string | null = null) {
   const user = await findUserByEmail(db, email)
   if (!user) {
     await db.batch([...budget.statements]) // unknown addresses spend budget too
     return []
   }
-  const reset = await newOneTimeToken(db, { userId: user.id }, 'password_reset', { when: budget.allows })
+  const reset = await newOneTimeToken(db, { userId: user.id }, 'password_reset', { when: budget.allows, next })
   const mail = await queueSealedMail(db, config, passwordResetMail(config, user, reset.token), {
     expiresAt: reset.expiresAt,
     when: budget.allows,

@@ -28,13 +28,14 @@ export async function registerUser(
   input: { name: string; email: string; password: string },
   budget: MailBudget,
   browserHash: string,
+  next: string | null = null,
 ) {
   const passwordHash = await hashPassword(input.password, pepper)
   const owner = await findUserByEmail(db, input.email)
   const now = clock.now()
   const id = createId()
   // Bound to the browser that signed up: confirming there keeps the password (see confirmEmail).
-  const verification = await newOneTimeToken(db, { userId: id }, 'email_verification', { when: budget.allows, browserHash })
+  const verification = await newOneTimeToken(db, { userId: id }, 'email_verification', { when: budget.allows, browserHash, next })
   const created = sql`EXISTS (SELECT 1 FROM ${users} WHERE ${users.id} = ${id})`
   const verificationMailRow = await queueSealedMail(db, config, verificationMail(config, input.email, verification.token), {
     expiresAt: verification.expiresAt,

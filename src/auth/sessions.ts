@@ -6,13 +6,29 @@ import { clock, DAY, MINUTE } from '../clock'
 import type { Database } from '../db/client'
 import { sessions, users, type Session, type SignInMethod, type User } from '../db/schema'
 import type { Client } from '../http/client'
-import { hostCookie } from '../http/cookies'
+import { domainCookie, hostCookie } from '../http/cookies'
+import type { Config } from '../config'
+import type { AppEnv } from '../env'
 import { ownerQuery } from './owner'
 import { generateSecret, hashSecret, isWellFormedSecret } from './secrets'
 
 export const SESSION_LIFETIME = 30 * DAY
-/** `__Host-session` (see src/http/cookies.ts); its Max-Age is re-sent whenever the server extends the session. */
-export const sessionCookie = hostCookie('session', SESSION_LIFETIME)
+/**
+ * The session cookie: `__Host-session` (see src/http/cookies.ts), or, with
+ * COOKIE_DOMAIN set, `__Secure-session` for that domain so first-party
+ * subdomains (the CRM) receive it. Its Max-Age is re-sent whenever the
+ * server extends the session. One per domain setting, made once.
+ */
+const sessionCookies = new Map<string | null, ReturnType<typeof hostCookie>>()
+
+export function sessionCookieFor(config: Pick<Config, 'cookieDomain'>) {
+  let cookie = sessionCookies.get(config.cookieDomain)
+  if (!cookie) {
+    cookie = config.cookieDomain ? domainCookie('session', SESSION_LIFETIME, config.cookieDomain) : hostCookie('session', SESSION_LIFETIME)
+    sessionCookies.set(config.cookieDomain, cookie)
+  }
+  return cookie
+}
 /** Sliding expiry is renewed only when less than this remains: at most one write a fortnight, not one per page. */
 const RENEW_WHEN_LEFT = 15 * DAY
 /** "Last seen" is refreshed at most this often, so page views do not each cost a write. */
@@ -96,8 +112,11 @@ export function sweepExpiredSessions(db: Database) {
   return db.delete(sessions).where(lte(sessions.expiresAt, clock.now()))
 }
 
-export async function deleteSessionByToken(db: Database, token: string | undefined) {
-  if (isWellFormedSecret(token)) await db.delete(sessions).where(eq(sessions.tokenHash, await hashSecret(token)))
+/** Ends the session behind a cookie value; true if there was one. */
+export async function deleteSessionByToken(db: Database, token: string | undefined): Promise<boolean> {
+  if (!isWellFormedSecret(token)) return false
+  const deleted = await db.delete(sessions).where(eq(sessions.tokenHash, await hashSecret(token))).returning({ id: sessions.id })
+  return deleted.length > 0
 }
 
 /** Every session of the user but `keep` (all of them when keep is omitted). */
@@ -106,14 +125,14 @@ export function deleteUserSessions(db: Database, owner: string | SQL, keep?: str
   return db.delete(sessions).where(keep ? and(ofOwner, ne(sessions.id, keep)) : ofOwner)
 }
 
-export function setSessionCookie(c: Context, token: string) {
-  sessionCookie.set(c, token)
+export function setSessionCookie(c: Context<AppEnv>, token: string) {
+  sessionCookieFor(c.var.config).set(c, token)
 }
 
-export function clearSessionCookie(c: Context) {
-  sessionCookie.clear(c)
+export function clearSessionCookie(c: Context<AppEnv>) {
+  sessionCookieFor(c.var.config).clear(c)
 }
 
-export function readSessionCookie(c: Context) {
-  return sessionCookie.read(c)
+export function readSessionCookie(c: Context<AppEnv>) {
+  return sessionCookieFor(c.var.config).read(c)
 }

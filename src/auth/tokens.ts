@@ -24,17 +24,17 @@ export async function newOneTimeToken(
   db: Database,
   owner: { userId: string } | { email: string },
   purpose: TokenPurpose,
-  options: { when?: SQL; browserHash?: string; codeHash?: string; fromForgot?: boolean } = {},
+  options: { when?: SQL; browserHash?: string; codeHash?: string; fromForgot?: boolean; next?: string | null } = {},
 ) {
   const { secret, hash } = await generateSecret()
   const now = clock.now()
   const account = 'userId' in owner ? eq(users.id, owner.userId) : eq(users.email, owner.email)
-  // Columns in table order: id, token_hash, user_id, purpose, created_at, expires_at, browser_hash, code_hash, from_forgot.
+  // Columns in table order: id, token_hash, user_id, purpose, created_at, expires_at, browser_hash, code_hash, from_forgot, next.
   const insert = db
     .insert(oneTimeTokens)
     .select(
       sql`SELECT ${createId()}, ${hash}, ${users.id}, ${purpose}, ${now}, ${now + TOKEN_LIFETIME[purpose]},
-                 ${options.browserHash ?? null}, ${options.codeHash ?? null}, ${options.fromForgot ? 1 : 0}
+                 ${options.browserHash ?? null}, ${options.codeHash ?? null}, ${options.fromForgot ? 1 : 0}, ${options.next ?? null}
           FROM ${users} WHERE ${and(account, options.when ?? sql`true`)}`,
     )
     .returning({ userId: oneTimeTokens.userId })
@@ -94,12 +94,12 @@ export async function spendOneTimeToken(
     .select({ id: sql<string>`${oneTimeTokens.userId}`.as('id') })
     .from(oneTimeTokens)
     .where(live)})`
-  const matched = db.select({ userId: oneTimeTokens.userId, fromForgot: oneTimeTokens.fromForgot }).from(oneTimeTokens).where(live)
+  const matched = db.select({ userId: oneTimeTokens.userId, fromForgot: oneTimeTokens.fromForgot, next: oneTimeTokens.next }).from(oneTimeTokens).where(live)
   const spend = extra.spendAll ? spendAllTokens(db, owner) : db.delete(oneTimeTokens).where(and(eq(oneTimeTokens.purpose, match.purpose), inArray(oneTimeTokens.userId, owner)))
   const before = extra.before ?? []
   const statements = [...before, matched, ...(await effects(owner)), spend, ...(extra.after ?? [])]
   const results = (await db.batch(statements as unknown as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]])) as unknown[]
-  const spent = (results[before.length] as { userId: string; fromForgot: boolean }[])[0]
+  const spent = (results[before.length] as { userId: string; fromForgot: boolean; next: string | null }[])[0]
   return { spent: spent ?? null, results }
 }
 

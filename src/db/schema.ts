@@ -63,6 +63,8 @@ export const oneTimeTokens = sqliteTable('one_time_tokens', {
   browserHash: text('browser_hash'),
   codeHash: text('code_hash'),
   fromForgot: integer('from_forgot', { mode: 'boolean' }).notNull().default(false),
+  // migrations/0008_return_to.sql: where to go once the link is used.
+  next: text('next'),
 })
 
 export const throttles = sqliteTable('throttles', {

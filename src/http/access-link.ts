@@ -16,9 +16,9 @@ export const requestCookie = hostCookie('login_request', TOKEN_LIFETIME.login)
  * bound to this browser by its cookie; the mail goes after the response.
  * Used by the link page and by the profile's "¿No la recuerda?".
  */
-export async function sendAccessLink(c: Context<AppEnv>, email: string, options: { fromForgot: boolean }) {
+export async function sendAccessLink(c: Context<AppEnv>, email: string, options: { fromForgot: boolean; next?: string | null }) {
   const budget = await mailBudget(c.var.db, email, await mailRequesterOf(c))
-  const request = await requestEmailLogin(c.var.db, c.var.config, { email, fromForgot: options.fromForgot }, budget)
+  const request = await requestEmailLogin(c.var.db, c.var.config, { email, fromForgot: options.fromForgot, next: options.next }, budget)
   securityLog(c, 'login_link_request', 'answered')
   requestCookie.set(c, request.browserSecret)
   c.executionCtx.waitUntil(c.var.outbox.send(...request.queued))

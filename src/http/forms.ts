@@ -1,4 +1,5 @@
 import type { Context } from 'hono'
+import type { AppEnv } from '../env'
 
 /**
  * The submitted form as plain strings. A body that is not a form, or not
@@ -28,9 +29,35 @@ const NEXT_PAGES = ['/', '/profile', '/security']
  * pages. Printable ASCII only, and no backslash, `//` or encoded slash or
  * backslash anywhere: the shapes of open redirects ("//evil.com", "/\evil.com").
  */
-export function safeNext(next: string | undefined, fallback = '/profile'): string {
-  if (!next || next.length > 512 || !/^[\x21-\x7e]+$/.test(next)) return fallback
-  if (next.includes('\\') || next.includes('//') || /%(2f|5c)/i.test(next)) return fallback
+export function safeNext(next: string | undefined, fallback = '/profile', returnOrigins: readonly string[] = []): string {
+  if (!next || next.length > 512 || !/^[\x21-\x7e]+$/.test(next) || next.includes('\\')) return fallback
+  if (!next.startsWith('/')) return returnTo(next, returnOrigins) ?? fallback
+  if (next.includes('//') || /%(2f|5c)/i.test(next)) return fallback
   const page = next.split(/[?#]/, 1)[0]!
   return NEXT_PAGES.includes(page) ? next : fallback
+}
+
+/**
+ * An absolute `next` back to an app (RETURN_ORIGINS): the URL parser, not a
+ * string test, decides its origin, and that origin must be one of the list
+ * exactly — so `https://app.ecuabots.com.evil.com`, `https://evil.com?.ecuabots.com`,
+ * `https://app.ecuabots.com@evil.com` (user info), `https:evil.com`, another
+ * port or scheme, and `javascript:` all fall back. The raw text must also
+ * begin with that origin and a slash, so nothing the parser forgave
+ * (backslashes, tabs, user info) survives into the Location header.
+ */
+function returnTo(next: string, returnOrigins: readonly string[]): string | null {
+  let url: URL
+  try {
+    url = new URL(next)
+  } catch {
+    return null
+  }
+  if (!returnOrigins.includes(url.origin) || !(next === url.origin || next.startsWith(`${url.origin}/`))) return null
+  return url.href
+}
+
+/** safeNext with this deployment's RETURN_ORIGINS. */
+export function nextFor(c: Context<AppEnv>, next: string | undefined, fallback = '/profile'): string {
+  return safeNext(next, fallback, c.var.config.returnOrigins)
 }

@@ -7,6 +7,9 @@ import type { AppEnv } from '../env'
 import { newSignInMail } from '../mail/messages'
 import { clientOf, deviceOf } from './client'
 import { securityLog } from './log'
+import { nextFor } from './forms'
+import { typedOf } from './typed'
+import { withNotice } from '../routes/notices'
 
 /** Who is signing in from this request, and how. Creates the device cookie on a first sign-in. */
 export async function signInContext(c: Context<AppEnv>, method: SignInMethod): Promise<SignInContext> {
@@ -19,6 +22,17 @@ export async function signInContext(c: Context<AppEnv>, method: SignInMethod): P
     replaces: isWellFormedSecret(current) ? await hashSecret(current) : null,
     newDeviceNotice: { mail: newSignInMail(c.var.config, client, method), stream: c.var.config.postmark?.messageStream ?? 'outbound' },
   }
+}
+
+/**
+ * Where a sign-in by a mailed link, code or confirmation lands: an account
+ * without a password goes to the profile to choose one; otherwise where
+ * the person was going (stored with the link, or carried in this browser),
+ * checked again; else `fallback`.
+ */
+export function landingAfter(c: Context<AppEnv>, signedIn: { next: string | null; needsPassword: boolean }, fallback: string) {
+  if (signedIn.needsPassword) return withNotice('/profile', 'cree-contrasena')
+  return nextFor(c, signedIn.next ?? typedOf(c).next, '') || fallback
 }
 
 /**

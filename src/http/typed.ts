@@ -4,7 +4,8 @@ import { checkName, normalizeName } from '../auth/names'
 import { fromBase64Url, toBase64Url } from '../auth/encoding'
 import { MINUTE } from '../clock'
 import { hostCookie } from './cookies'
-import { safeNext } from './forms'
+import type { AppEnv } from '../env'
+import { nextFor } from './forms'
 
 /**
  * What a person typed, carried between the sign-in, "Olvidé mi contraseña",
@@ -19,10 +20,20 @@ const typedCookie = hostCookie('typed', 15 * MINUTE)
 
 export type Typed = { email?: string; next?: string; name?: string }
 
-export function rememberTyped(c: Context, typed: Typed) {
+export function rememberTyped(c: Context<AppEnv>, typed: Typed) {
   const current = typedOf(c)
   const merged = { email: typed.email ?? current.email, next: typed.next ?? current.next, name: typed.name ?? current.name }
   typedCookie.set(c, toBase64Url(new TextEncoder().encode(JSON.stringify(merged))))
+}
+
+/**
+ * Where a request for a mailed link should lead once the link is used: the
+ * form's `next`, else the one carried from the sign-in page; checked against
+ * this site's pages and RETURN_ORIGINS. Stored with the link, so it works
+ * from another device too. Null: the profile.
+ */
+export function requestedNext(c: Context<AppEnv>, form: Record<string, string>): string | null {
+  return nextFor(c, form.next ?? typedOf(c).next, '') || null
 }
 
 /** Once what was carried has been used (the profile saved), nothing lingers. */
@@ -30,13 +41,13 @@ export function forgetTyped(c: Context) {
   typedCookie.clear(c)
 }
 
-export function typedOf(c: Context): Typed {
+export function typedOf(c: Context<AppEnv>): Typed {
   const value = typedCookie.read(c)
   if (!value || value.length > 1024) return {}
   try {
     const parsed = JSON.parse(new TextDecoder().decode(fromBase64Url(value))) as Typed
     const email = typeof parsed.email === 'string' ? normalizeEmail(parsed.email) : undefined
-    const next = typeof parsed.next === 'string' && safeNext(parsed.next, '') ? safeNext(parsed.next) : undefined
+    const next = typeof parsed.next === 'string' ? nextFor(c, parsed.next, '') || undefined : undefined
     const name = typeof parsed.name === 'string' ? normalizeName(parsed.name) : undefined
     return { email: email && !checkEmail(email) ? email : undefined, next, name: name && !checkName(name) ? name : undefined }
   } catch {

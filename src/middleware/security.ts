@@ -1,32 +1,48 @@
 import { createMiddleware } from 'hono/factory'
 import { secureHeaders } from 'hono/secure-headers'
+import { readConfig } from '../config'
+import type { AppEnv } from '../env'
 
 /**
  * Strict CSP: scripts and styles only from our origin (htmx is served by
- * the Worker), nothing inline, no eval, no framing, forms post only here.
+ * the Worker), nothing inline, no eval, no framing, forms post only here —
+ * and, since browsers apply form-action to the redirect that follows a
+ * form post too, to the apps of RETURN_ORIGINS a sign-in may send back to.
  * Referrer-Policy no-referrer everywhere, so a token in a URL never leaks
- * to another site through Referer.
+ * to another site through Referer. Built once per RETURN_ORIGINS setting.
  */
-export const securityHeaders = secureHeaders({
-  contentSecurityPolicy: {
-    defaultSrc: ["'self'"],
-    scriptSrc: ["'self'"],
-    styleSrc: ["'self'"],
-    imgSrc: ["'self'", 'data:'],
-    objectSrc: ["'none'"],
-    baseUri: ["'none'"],
-    formAction: ["'self'"],
-    frameAncestors: ["'none'"],
-  },
-  referrerPolicy: 'no-referrer',
-  xFrameOptions: 'DENY',
-  strictTransportSecurity: 'max-age=63072000; includeSubDomains',
-  // Headers for browsers and plug-ins long gone (IE, Flash); the CSP covers
-  // what they did, and every byte of header is paid on every response.
-  xXssProtection: false,
-  xDownloadOptions: false,
-  xDnsPrefetchControl: false,
-  xPermittedCrossDomainPolicies: false,
+function headersFor(returnOrigins: readonly string[]) {
+  return secureHeaders({
+    contentSecurityPolicy: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'"],
+      imgSrc: ["'self'", 'data:'],
+      objectSrc: ["'none'"],
+      baseUri: ["'none'"],
+      formAction: ["'self'", ...returnOrigins],
+      frameAncestors: ["'none'"],
+    },
+    referrerPolicy: 'no-referrer',
+    xFrameOptions: 'DENY',
+    strictTransportSecurity: 'max-age=63072000; includeSubDomains',
+    // Headers for browsers and plug-ins long gone (IE, Flash); the CSP covers
+    // what they did, and every byte of header is paid on every response.
+    xXssProtection: false,
+    xDownloadOptions: false,
+    xDnsPrefetchControl: false,
+    xPermittedCrossDomainPolicies: false,
+  })
+}
+
+const built = new Map<string, ReturnType<typeof headersFor>>()
+
+export const securityHeaders = createMiddleware<AppEnv>(async (c, next) => {
+  const { returnOrigins } = readConfig(c.env)
+  const key = returnOrigins.join(' ')
+  let headers = built.get(key)
+  if (!headers) built.set(key, (headers = headersFor(returnOrigins)))
+  return headers(c, next)
 })
 
 /** Account pages must not sit in shared or browser caches; assets set their own long cache. */

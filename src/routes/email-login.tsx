@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono'
 import { requestCookie, sendAccessLink } from '../http/access-link'
 import { readSessionCookie } from '../auth/sessions'
 import { switchUnconfirmed, switchWarning } from '../http/account-switch'
-import { rememberTyped, typedOf } from '../http/typed'
+import { rememberTyped, requestedNext, typedOf } from '../http/typed'
 import { spendLinkAndSignIn } from '../auth/accounts'
 import { checkEmail, normalizeEmail } from '../auth/emails'
 import { maskEmail, signInWithCode } from '../auth/email-login'
@@ -11,7 +11,7 @@ import type { AppEnv } from '../env'
 import { readForm } from '../http/forms'
 import { t } from '../i18n'
 import { securityLog } from '../http/log'
-import { beginSession, signInContext } from '../http/sign-in'
+import { beginSession, landingAfter, signInContext } from '../http/sign-in'
 import { CodeMessage, ContinueAsPage, EmailLoginPage, EmailLoginSentPage } from '../../views/email-login'
 import { MessagePage } from '../../views/message'
 import { renderOnce } from '../../views/render-once'
@@ -37,7 +37,7 @@ emailLoginRoutes.post('/login/email', async (c) => {
   const error = checkEmail(email)
   if (error) return c.html(<EmailLoginPage email={email} error={error} fromForgot={fromForgot} />, 422)
   rememberTyped(c, { email })
-  await sendAccessLink(c, email, { fromForgot })
+  await sendAccessLink(c, email, { fromForgot, next: requestedNext(c, form) })
   return c.html(<EmailLoginSentPage email={email} />)
 })
 
@@ -51,7 +51,7 @@ emailLoginRoutes.post('/login/code', async (c) => {
   if (outcome.signedIn) {
     requestCookie.clear(c)
     beginSession(c, outcome.signedIn, 'code')
-    const next = typedOf(c).next ?? afterSignIn(outcome.signedIn)
+    const next = landingAfter(c, outcome.signedIn, afterSignIn(outcome.signedIn))
     // htmx follows a 303 inside fetch and would swap the whole profile into
     // the feedback box; HX-Redirect makes it load the page instead.
     if (htmx) return c.body(null, 200, { 'HX-Redirect': next })
@@ -89,16 +89,11 @@ emailLoginRoutes.post('/login/email/:token', async (c) => {
   const { signedIn } = await spendLinkAndSignIn(c.var.db, await matchToken(token, 'login'), {}, { who: await signInContext(c, 'link') })
   if (!signedIn) return invalidLoginLink(c)
   beginSession(c, signedIn, 'link')
-  return c.redirect(afterSignIn(signedIn), 303)
+  return c.redirect(landingAfter(c, signedIn, afterSignIn(signedIn)), 303)
 })
 
-/**
- * Someone who came from "Olvidé mi contraseña" lands on the profile with a
- * prompt to choose a new password; an account with no password (its first
- * confirmation came by this link), with a prompt to choose one.
- */
-function afterSignIn(signedIn: { fromForgot: boolean; needsPassword: boolean }) {
-  if (signedIn.needsPassword) return withNotice('/profile', 'cree-contrasena')
+/** Without a place to go back to: someone who came from "Olvidé mi contraseña" lands on the profile with a prompt to choose a new password. */
+function afterSignIn(signedIn: { fromForgot: boolean }) {
   return signedIn.fromForgot ? withNotice('/profile', 'elija-contrasena') : '/profile'
 }
 

@@ -9,8 +9,9 @@ import { refund } from '../auth/throttle'
 import { clock } from '../clock'
 import type { AppEnv } from '../env'
 import { clientOf, knownDeviceOf } from '../http/client'
-import { readForm, safeNext } from '../http/forms'
+import { nextFor, readForm } from '../http/forms'
 import { securityLog } from '../http/log'
+import { typedOf } from '../http/typed'
 import { beginSession, signInContext } from '../http/sign-in'
 import { webauthnBrowserFor, webauthnBrowserOf } from '../http/webauthn-browser'
 import { t } from '../i18n'
@@ -38,7 +39,7 @@ passkeySignInRoutes.post('/login/passkey', async (c) => {
     return c.json({ error: t.passkeys.signInFailed }, 400)
   }
   beginSession(c, signedIn, 'passkey')
-  return c.json({ redirect: safeNext(form.next) })
+  return c.json({ redirect: nextFor(c, form.next ?? typedOf(c).next) })
 })
 
 /** Behind requireAuthentication: the profile's "Llaves de acceso". */

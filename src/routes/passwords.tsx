@@ -9,10 +9,10 @@ import { checkNewPassword } from '../auth/passwords'
 import { findOneTimeToken, TOKEN_LIFETIME } from '../auth/tokens'
 import { maskEmail } from '../auth/email-login'
 import { switchUnconfirmed, switchWarning } from '../http/account-switch'
-import { rememberTyped, typedOf } from '../http/typed'
+import { rememberTyped, requestedNext, typedOf } from '../http/typed'
 import { clock } from '../clock'
 import type { AppEnv } from '../env'
-import { beginSession, signInContext } from '../http/sign-in'
+import { beginSession, landingAfter, signInContext } from '../http/sign-in'
 import { readForm } from '../http/forms'
 import { t } from '../i18n'
 import { sql } from 'drizzle-orm'
@@ -45,9 +45,10 @@ passwordRoutes.post('/password/forgot', async (c) => {
   // its timing are the same whether or not the address has an account.
   const client = clientOf(c)
   const requester = await mailRequesterOf(c)
+  const next = requestedNext(c, form)
   c.executionCtx.waitUntil(
     mailBudget(c.var.db, email, requester, 'reset')
-      .then((budget) => requestPasswordReset(c.var.db, c.var.config, email, budget, client))
+      .then((budget) => requestPasswordReset(c.var.db, c.var.config, email, budget, client, next))
       .then((queued) => c.var.outbox.send(...queued))
       // After the response nobody is waiting for an error page: log it.
       .catch((error) => console.error(JSON.stringify({ event: 'reset_request.error', error: describeError(error) }))),
@@ -107,7 +108,7 @@ passwordRoutes.post('/password/reset', async (c) => {
   if (!reset) return invalidResetLink(c)
   resetCookie.clear(c)
   beginSession(c, reset, 'reset') // also sends the queued mails
-  return c.redirect(typedOf(c).next ?? withNotice('/profile', 'contrasena-restablecida'), 303)
+  return c.redirect(landingAfter(c, { next: reset.next, needsPassword: false }, withNotice('/profile', 'contrasena-restablecida')), 303)
 })
 
 function invalidResetLink(c: Context<AppEnv>) {

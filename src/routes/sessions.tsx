@@ -14,7 +14,7 @@ import { clientOf, knownDeviceOf } from '../http/client'
 import { describeError, securityLog } from '../http/log'
 import { rememberTyped, typedOf } from '../http/typed'
 import { beginSession, signInContext } from '../http/sign-in'
-import { readForm, safeNext } from '../http/forms'
+import { nextFor, readForm } from '../http/forms'
 import { t } from '../i18n'
 import { LoginPage } from '../../views/login'
 import { renderOnce } from '../../views/render-once'
@@ -24,9 +24,10 @@ import { noticeFor, withNotice } from './notices'
 export const sessionRoutes = new Hono<AppEnv>()
 
 sessionRoutes.get('/login', async (c) => {
-  if (await currentSession(c)) return c.redirect(safeNext(c.req.query('next')), 303)
+  // Someone already signed in goes straight back where the app sent them.
+  if (await currentSession(c)) return c.redirect(nextFor(c, c.req.query('next')), 303)
   const typed = typedOf(c)
-  const next = c.req.query('next') ? safeNext(c.req.query('next')) : typed.next
+  const next = c.req.query('next') ? nextFor(c, c.req.query('next'), '') || undefined : typed.next
   const aviso = c.req.query('aviso')
   // Where the person was going travels on to "Olvidé mi contraseña" and the link pages.
   if (c.req.query('next') && next) rememberTyped(c, { next })
@@ -39,7 +40,7 @@ sessionRoutes.post('/login', async (c) => {
   const form = await readForm(c)
   const email = normalizeEmail(form.email)
   const password = form.password ?? ''
-  const next = safeNext(form.next)
+  const next = nextFor(c, form.next ?? typedOf(c).next)
   const errors = {
     email: checkEmail(email),
     password: !password ? t.errors.currentPasswordRequired : password.length > MAX_PASSWORD_LENGTH ? t.errors.passwordTooLong : undefined,

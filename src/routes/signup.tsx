@@ -12,7 +12,8 @@ import type { AppEnv } from '../env'
 import { mailBudget } from '../auth/throttle'
 import { mailRequesterOf } from '../http/client'
 import { securityLog } from '../http/log'
-import { beginSession, signInContext } from '../http/sign-in'
+import { beginSession, landingAfter, signInContext } from '../http/sign-in'
+import { requestedNext } from '../http/typed'
 import { readForm } from '../http/forms'
 import { t } from '../i18n'
 import { MessagePage } from '../../views/message'
@@ -41,7 +42,7 @@ signupRoutes.post('/signup', async (c) => {
   // The same answer whether or not the address already had an account; the
   // owner of an existing account gets a note by mail instead. Over the mail
   // budget, no mail at all, and still the same answer.
-  const queued = await registerUser(c.var.db, c.var.config, c.var.config.pepper, { name, email, password }, budget, await bindSignupBrowser(c))
+  const queued = await registerUser(c.var.db, c.var.config, c.var.config.pepper, { name, email, password }, budget, await bindSignupBrowser(c), requestedNext(c, form))
   c.executionCtx.waitUntil(c.var.outbox.send(...queued))
   securityLog(c, 'sign_up', 'answered')
   return c.html(<MessagePage title={t.signup.sentTitle} body={t.signup.sent(email)} />)
@@ -68,7 +69,7 @@ signupRoutes.post('/email/verify/:token', async (c) => {
   if (!verified) return invalidVerificationLink(c)
   beginSession(c, verified, 'verification')
   // Confirmed from another browser: the sign-up password was discarded; the profile asks for one.
-  return c.redirect(withNotice('/profile', verified.needsPassword ? 'cree-contrasena' : 'verificado'), 303)
+  return c.redirect(landingAfter(c, verified, withNotice('/profile', 'verificado')), 303)
 })
 
 function invalidVerificationLink(c: Context<AppEnv>) {

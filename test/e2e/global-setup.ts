@@ -13,6 +13,8 @@ import { freePort, runToEnd, startGroup, waitFor } from '../support/processes.mj
 export default async function setup(project: TestProject) {
   const sinkPort = await freePort()
   const appPort = await freePort()
+  const appsPort = await freePort()
+  const crmPort = await freePort()
   const state = mkdtempSync(join(tmpdir(), 'ecuabots-e2e-'))
   const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true' }
   const wrangler = join('node_modules', '.bin', 'wrangler')
@@ -30,13 +32,47 @@ export default async function setup(project: TestProject) {
     ],
     env,
   )
+  // Apps (issue 13): the accounts Worker as production runs it for apps —
+  // on its own subdomain, the session cookie shared with COOKIE_DOMAIN —
+  // and examples/crm, another Worker on another subdomain, bound to its
+  // AccountsRpc. *.localhost always resolves to this machine, and a Domain
+  // cookie is not bound to a port, so two ports can play two subdomains.
+  // A dev registry of their own, so the CRM binds to this accounts Worker.
+  const appsState = join(state, 'apps')
+  const appsEnv = { ...env, WRANGLER_REGISTRY_PATH: join(state, 'registry') }
+  const appsUrl = `http://cuentas.ecuabots.localhost:${appsPort}`
+  const crmUrl = `http://crm.ecuabots.localhost:${crmPort}`
+  await runToEnd([wrangler, 'd1', 'migrations', 'apply', 'DB', '--local', '--persist-to', appsState], env)
+  const stopApps = startGroup(
+    [
+      wrangler, 'dev', '--port', String(appsPort), '--persist-to', appsState, '--log-level', 'warn',
+      '--var', `APP_URL:${appsUrl}`,
+      '--var', 'COOKIE_DOMAIN:ecuabots.localhost',
+      '--var', `RETURN_ORIGINS:${crmUrl}`,
+      '--var', 'POSTMARK_SERVER_TOKEN:e2e-server-token',
+      '--var', 'SECRET_KEY:e2e-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz',
+      '--var', `POSTMARK_API_URL:http://127.0.0.1:${sinkPort}`,
+    ],
+    appsEnv,
+  )
+  const stopCrm = startGroup(
+    [wrangler, 'dev', '--config', 'examples/crm/wrangler.toml', '--port', String(crmPort), '--log-level', 'warn', '--var', `ACCOUNTS_URL:${appsUrl}`],
+    appsEnv,
+  )
   const baseUrl = `http://localhost:${appPort}`
   await waitFor(`${baseUrl}/login`, 90_000)
   await waitFor(`http://127.0.0.1:${sinkPort}/messages`, 10_000)
+  // Node's resolver may not know *.localhost: readiness is checked on plain localhost.
+  await waitFor(`http://localhost:${appsPort}/login`, 90_000)
+  await waitFor(`http://localhost:${crmPort}/`, 90_000, { redirects: 'manual' })
   project.provide('baseUrl', baseUrl)
+  project.provide('appsUrl', appsUrl)
+  project.provide('crmUrl', crmUrl)
   project.provide('sinkUrl', `http://127.0.0.1:${sinkPort}`)
 
   return () => {
+    stopCrm()
+    stopApps()
     stopApp()
     stopSink()
     rmSync(state, { recursive: true, force: true })
@@ -47,5 +83,7 @@ declare module 'vitest' {
   export interface ProvidedContext {
     baseUrl: string
     sinkUrl: string
+    appsUrl: string
+    crmUrl: string
   }
 }

@@ -16,12 +16,20 @@ export function freePort() {
   })
 }
 
-/** Resolves once `url` answers 2xx; rejects after `timeoutMs`. */
-export async function waitFor(/** @type {string} */ url, /** @type {number} */ timeoutMs) {
+/**
+ * Resolves once `url` answers 2xx (or, with `redirects: 'manual'`, any
+ * answer below 500: a page that redirects when nobody is signed in); rejects
+ * after `timeoutMs`.
+ * @param {string} url
+ * @param {number} timeoutMs
+ * @param {{ redirects?: 'manual' }} [options]
+ */
+export async function waitFor(url, timeoutMs, options = {}) {
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
     try {
-      if ((await fetch(url)).ok) return
+      const answer = await fetch(url, { redirect: options.redirects === 'manual' ? 'manual' : 'follow' })
+      if (answer.ok || (options.redirects === 'manual' && answer.status < 500)) return
     } catch {}
     await new Promise((resolve) => setTimeout(resolve, 250))
   }

@@ -1,0 +1,147 @@
+import { env } from 'cloudflare:test'
+import { describe, expect, it } from 'vitest'
+import { safeNext } from '../src/http/forms'
+import { Browser, lastMailTo, linkIn, ORIGIN, PASSWORD, signedInUser, uniqueEmail } from './helpers'
+
+// Issue 13: after signing in, back to the app — only to exactly listed
+// origins (RETURN_ORIGINS), through every way in.
+
+const APP = 'https://app.ecuabots.test'
+const withApps = { ...env, RETURN_ORIGINS: `${APP}, https://crm.ecuabots.test:8443` }
+const browser = () => new Browser(ORIGIN, withApps)
+
+describe('which `next` may lead back to an app', () => {
+  const listed = [APP]
+  it.each([
+    '//evil.com',
+    '/\\evil.com',
+    'https:evil.com',
+    'https://app.ecuabots.test.evil.com',
+    'https://evil.com?.ecuabots.test',
+    'https://evil.com#.app.ecuabots.test',
+    'https://app.ecuabots.test@evil.com',
+    'https://app.ecuabots.test:443@evil.com/x',
+    'javascript:alert(1)',
+    'JAVASCRIPT:alert(1)',
+    '%2F%2Fevil.com',
+    'https:%2F%2Fevil.com',
+    'http://app.ecuabots.test/', // another scheme
+    'https://app.ecuabots.test:8443/', // another port
+    'https://app.ecuabots.test\\@evil.com',
+    'https://app.ecuabots.test\t/',
+    ' https://app.ecuabots.test/',
+    'https://APP.ecuabots.test.evil.com/',
+  ])('refuses %s', (next) => {
+    expect(safeNext(next, '/profile', listed)).toBe('/profile')
+  })
+
+  it.each([
+    [`${APP}/`, `${APP}/`],
+    [`${APP}/inbox?c=42#m`, `${APP}/inbox?c=42#m`],
+    [APP, `${APP}/`],
+    ['/security', '/security'],
+  ])('accepts %s', (next, expected) => {
+    expect(safeNext(next, '/profile', listed)).toBe(expected)
+  })
+
+  it('accepts nothing absolute when RETURN_ORIGINS is unset', () => {
+    expect(safeNext(`${APP}/`, '/profile', [])).toBe('/profile')
+  })
+})
+
+describe('every way in goes back to the app', () => {
+  const target = `${APP}/inbox?c=7`
+
+  it('a password sign-in', async () => {
+    const { email } = await signedInUser()
+    const page = await browser().post('/login', { email, password: PASSWORD, next: target })
+    expect(page.status).toBe(303)
+    expect(page.location).toBe(target)
+    const evil = await browser().post('/login', { email, password: PASSWORD, next: 'https://app.ecuabots.test.evil.com/' })
+    expect(evil.location).toBe('/profile')
+  })
+
+  it('a visit to /login by someone already signed in goes straight back', async () => {
+    const { email } = await signedInUser()
+    const b = browser()
+    await b.post('/login', { email, password: PASSWORD })
+    const page = await b.get(`/login?next=${encodeURIComponent(target)}`)
+    expect(page.status).toBe(303)
+    expect(page.location).toBe(target)
+  })
+
+  it('the mailed link, opened on another device, and the code on this one (the request remembers where to go)', async () => {
+    const { email } = await signedInUser()
+    const asking = browser()
+    await asking.get(`/login?next=${encodeURIComponent(target)}`) // the app sent the person here
+    expect((await asking.post('/login/email', { email })).status).toBe(200)
+    const phone = browser() // another device: no cookie of the asking browser
+    const byLink = await phone.post(linkIn(lastMailTo(email, 'login-link'), '/login/email/'))
+    expect(byLink.status).toBe(303)
+    expect(byLink.location).toBe(target)
+
+    await asking.post('/login/email', { email })
+    const code = lastMailTo(email, 'login-link').text.match(/^\s+(\d{6})$/m)![1]!
+    const byCode = await asking.post('/login/code', { code })
+    expect(byCode.location).toBe(target)
+  })
+
+  it('the confirmation of a new account', async () => {
+    const email = uniqueEmail()
+    const b = browser()
+    await b.get(`/login?next=${encodeURIComponent(target)}`)
+    await b.post('/signup', { name: 'Ana', email, password: PASSWORD, password_confirmation: PASSWORD })
+    const confirmed = await b.post(linkIn(lastMailTo(email, 'email-verification'), '/email/verify/'))
+    expect(confirmed.status).toBe(303)
+    expect(confirmed.location).toBe(target)
+  })
+
+  it('a reset', async () => {
+    const { email } = await signedInUser()
+    const b = browser()
+    await b.get(`/login?next=${encodeURIComponent(target)}`)
+    await b.post('/password/forgot', { email })
+    await b.get(linkIn(lastMailTo(email, 'password-reset'), '/password/reset/'))
+    const reset = await b.post('/password/reset', { password: 'nueva-clave-31', password_confirmation: 'nueva-clave-31' })
+    expect(reset.status).toBe(303)
+    expect(reset.location).toBe(target)
+  })
+
+  it('a next that is not listed leads to the profile, and a stored next is checked again when the link is used', async () => {
+    const { email } = await signedInUser()
+    await browser().post('/login/email', { email, next: 'https://evil.com/' })
+    expect((await browser().post(linkIn(lastMailTo(email, 'login-link'), '/login/email/'))).location).toBe('/profile')
+    await browser().post('/login/email', { email, next: target })
+    // The origin is no longer listed when the link is used (RETURN_ORIGINS unset here): the profile.
+    expect((await new Browser().post(linkIn(lastMailTo(email, 'login-link'), '/login/email/'))).location).toBe('/profile')
+  })
+})
+
+describe('cookie scope (COOKIE_DOMAIN)', () => {
+  it('unset: the session cookie is host-only and __Host-', async () => {
+    const { email } = await signedInUser()
+    const page = await new Browser().post('/login', { email, password: PASSWORD })
+    const cookie = page.headers.getSetCookie().find((line) => line.includes('session='))!
+    expect(cookie).toMatch(/^__Host-session=/)
+    expect(cookie).not.toMatch(/Domain=/i)
+  })
+
+  it('set: the session cookie is __Secure- for the parent domain, and sign-out clears it there; other cookies stay __Host-', async () => {
+    const shared = { ...env, COOKIE_DOMAIN: 'ecuabots.test' }
+    const { email } = await signedInUser()
+    const b = new Browser(ORIGIN, shared)
+    const page = await b.post('/login', { email, password: PASSWORD })
+    const lines = page.headers.getSetCookie()
+    const session = lines.find((line) => line.includes('session='))!
+    expect(session).toMatch(/^__Secure-session=/)
+    expect(session).toMatch(/Domain=ecuabots\.test/)
+    expect(session).toMatch(/; Secure/)
+    expect(session).toMatch(/; HttpOnly/)
+    for (const line of lines.filter((line) => !line.includes('session='))) expect(line).toMatch(/^__Host-/)
+    expect((await b.get('/profile')).status).toBe(200)
+    const apps = await env.ACCOUNTS.session(`__Secure-session=${b.cookie('__Secure-session')}`)
+    expect(apps).toBeNull() // this test Worker's own COOKIE_DOMAIN is unset: the name tells the two settings apart
+    const out = await b.post('/logout')
+    expect(out.headers.getSetCookie().find((line) => line.includes('session='))).toMatch(/^__Secure-session=;.*Domain=ecuabots\.test/)
+  })
+})
