@@ -1,5 +1,6 @@
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
+import { AccountsRpc } from '../src/apps/rpc'
 import { Browser, PASSWORD, signedInUser, app } from './helpers'
 
 /**
@@ -91,5 +92,29 @@ describe('D1 round trips per request (the performance budgets)', () => {
     const cookie = `__Host-session=${browser.cookie('__Host-session')}`
     expect(await tripsFor('/login', { form: { email, password: PASSWORD }, cookie })).toEqual({ status: 303, trips: 2 })
     expect((await new Browser().get('/profile', { Cookie: cookie })).status).toBe(303)
+  })
+})
+
+describe('D1 round trips for the apps (the hottest path once apps ask on every request)', () => {
+  it('GET /api/session is one round trip and writes nothing on an ordinary call', async () => {
+    const { browser } = await signedInUser()
+    const cookie = `__Host-session=${browser.cookie('__Host-session')}`
+    await tripsFor('/api/session', { cookie }) // the first call may refresh "last seen"
+    expect(await tripsFor('/api/session', { cookie })).toEqual({ status: 200, trips: 1 })
+    expect(await tripsFor('/api/session')).toEqual({ status: 401, trips: 0 }) // no cookie: no query at all
+  })
+
+  it('the RPC session() is one round trip too', async () => {
+    const { browser } = await signedInUser()
+    const cookie = `__Host-session=${browser.cookie('__Host-session')}`
+    const { db, counter } = countingDatabase(env.DB)
+    const rpc = new AccountsRpc(createExecutionContext(), { ...env, DB: db })
+    await rpc.session(cookie) // may refresh "last seen"
+    const before = counter.trips
+    expect(await rpc.session(cookie)).not.toBeNull()
+    expect(counter.trips - before).toBe(1)
+    const garbage = counter.trips
+    expect(await rpc.session('__Host-session=nope')).toBeNull()
+    expect(counter.trips - garbage).toBe(0) // a malformed cookie is refused before any query
   })
 })

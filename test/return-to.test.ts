@@ -145,3 +145,14 @@ describe('cookie scope (COOKIE_DOMAIN)', () => {
     expect(out.headers.getSetCookie().find((line) => line.includes('session='))).toMatch(/^__Secure-session=;.*Domain=ecuabots\.test/)
   })
 })
+
+describe('the CSP lets a sign-in form redirect back to the app', () => {
+  // Browsers apply form-action to the redirect that follows a form post: without the app's
+  // origin there, POST /login → 303 to the app is silently blocked.
+  it('lists exactly the RETURN_ORIGINS in form-action, and nothing else when unset', async () => {
+    const listed = (await browser().get('/login')).headers.get('Content-Security-Policy')!
+    expect(listed).toMatch(/form-action 'self' https:\/\/app\.ecuabots\.test https:\/\/crm\.ecuabots\.test:8443(;|$)/)
+    const plain = (await new Browser().get('/login')).headers.get('Content-Security-Policy')!
+    expect(plain).toMatch(/form-action 'self'(;|$)/)
+  })
+})

@@ -1,7 +1,7 @@
 import { parse } from 'hono/utils/cookie'
 import type { Config } from '../config'
 import type { Database } from '../db/client'
-import { deleteSessionByToken, deleteUserSession, isFreshSession, sessionCookieFor, validateSessionToken } from '../auth/sessions'
+import { deleteSessionByToken, deleteUserSession, findSessionForApp, isFreshSession, sessionCookieFor } from '../auth/sessions'
 
 /**
  * What an app may learn about the person behind a cookie: who they are and
@@ -28,7 +28,7 @@ function sessionTokenIn(config: Pick<Config, 'cookieDomain'>, cookieHeader: stri
  * that guard sensitive actions.
  */
 export async function lookUpSession(db: Database, config: Pick<Config, 'cookieDomain'>, cookieHeader: string | null | undefined): Promise<SessionInfo | null> {
-  const found = await validateSessionToken(db, sessionTokenIn(config, cookieHeader))
+  const found = await findSessionForApp(db, sessionTokenIn(config, cookieHeader))
   if (!found) return null
   const { user, session } = found
   return {

@@ -79,14 +79,45 @@ export async function validateSessionToken(db: Database, token: string | undefin
   const session = sessionRows[0]
   const user = userRows[0]
   if (!session || !user) return null
+  return { session, user, pageData, renewed: await touchSession(db, session, now) }
+}
+
+/**
+ * The apps' "who is this?" (src/apps/session-info.ts): the same check as a
+ * page, but only the columns an app is told, in one statement — a join
+ * outside a batch, where drizzle names each field — instead of a batch of
+ * two: the most-called query in the system once apps ask on every request.
+ */
+export async function findSessionForApp(db: Database, token: string | undefined) {
+  if (!isWellFormedSecret(token)) return null
+  const now = clock.now()
+  const row = await db
+    .select({
+      session: { id: sessions.id, createdAt: sessions.createdAt, expiresAt: sessions.expiresAt, lastSeenAt: sessions.lastSeenAt },
+      user: { id: users.id, email: users.email, name: users.name, emailVerifiedAt: users.emailVerifiedAt },
+    })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.tokenHash, await hashSecret(token)), gt(sessions.expiresAt, now)))
+    .get()
+  if (!row) return null
+  await touchSession(db, row.session, now)
+  return row
+}
+
+/**
+ * Sliding expiry and "last seen", written together and only when due (at
+ * most every few minutes), so an ordinary view writes nothing. Updates the
+ * row in place; true when the expiry moved (the cookie must be sent again).
+ */
+async function touchSession(db: Database, session: { id: string; expiresAt: number; lastSeenAt: number }, now: number) {
   const renewed = session.expiresAt - now < RENEW_WHEN_LEFT
   if (renewed || now - session.lastSeenAt > LAST_SEEN_EVERY) {
     session.lastSeenAt = now
     if (renewed) session.expiresAt = now + SESSION_LIFETIME
     await db.update(sessions).set({ lastSeenAt: now, expiresAt: session.expiresAt }).where(eq(sessions.id, session.id))
   }
-  /** `renewed`: the expiry moved, so the browser's cookie must be sent again with the new Max-Age. */
-  return { session, user, pageData, renewed }
+  return renewed
 }
 
 /** This account's live sessions, most recently used first, for "Sesiones activas". */
