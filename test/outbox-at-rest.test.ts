@@ -121,4 +121,20 @@ describe('a sealed body is bound to its row', () => {
     expect((await rowOf(attackerRow!.id)).lastError).toMatch(/^config: sealed with a key/)
     expect(mailsTo(victim.email, 'password-reset')).toHaveLength(1)
   })
+
+  it('left in place while someone with write access to D1 re-addresses the row to himself, it does not open either', async () => {
+    captureMailLog()
+    const victim = await signedInUser()
+    const attacker = `ladron-${crypto.randomUUID().slice(0, 8)}@example.com`
+    postmark.failWhen = () => UNAVAILABLE
+    await new Browser().post('/login/email', { email: victim.email })
+    const [row] = (await rowsTo(victim.email)).filter((candidate) => candidate.kind === 'login-link')
+    await db.update(outbox).set({ recipient: attacker }).where(eq(outbox.id, row!.id))
+
+    postmark.failWhen = null
+    advance(MINUTE)
+    await everyMinute()
+    expect(mailsTo(attacker, 'login-link')).toHaveLength(0) // the live link never reaches him
+    expect((await rowOf(row!.id)).lastError).toMatch(/^config: sealed with a key/)
+  })
 })

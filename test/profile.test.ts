@@ -155,3 +155,19 @@ describe('"¿No la recuerda?" on the profile', () => {
     expect((await browser.get('/profile')).text).toContain('value="Ana María Pérez"')
   })
 })
+
+describe('what one person typed stays theirs', () => {
+  it("a name drafted before \"¿No la recuerda?\" never prefills another account's profile on the same browser, and sign-out forgets it", async () => {
+    const a = await signedInUser({ name: 'Ana Uno' })
+    const b = await signedInUser({ name: 'Beto Dos' })
+    await a.browser.post('/profile/reauth', { name: 'Borrador de Ana' })
+    expect((await a.browser.get('/profile')).text).toContain('value="Borrador de Ana"')
+    const out = await a.browser.post('/logout')
+    expect(out.headers.getSetCookie().some((line) => line.startsWith('__Host-typed=;'))).toBe(true)
+    expect((await a.browser.post('/login', { email: b.email, password: PASSWORD })).status).toBe(303)
+    const profile = await a.browser.get('/profile')
+    expect(profile.status).toBe(200)
+    expect(profile.text).not.toContain('Borrador de Ana')
+    expect(profile.text).toContain('value="Beto Dos"')
+  })
+})

@@ -78,7 +78,7 @@ describe('every way in goes back to the app', () => {
     const phone = browser() // another device: no cookie of the asking browser
     const byLink = await phone.post(linkIn(lastMailTo(email, 'login-link'), '/login/email/'))
     expect(byLink.status).toBe(303)
-    expect(byLink.location).toBe(target)
+    expect(byLink.location).toBe(`${APP}/`) // the link remembers the app, not a path anyone asking could choose
 
     await asking.post('/login/email', { email })
     const code = lastMailTo(email, 'login-link').text.match(/^\s+(\d{6})$/m)![1]!
@@ -154,5 +154,27 @@ describe('the CSP lets a sign-in form redirect back to the app', () => {
     expect(listed).toMatch(/form-action 'self' https:\/\/app\.ecuabots\.test https:\/\/crm\.ecuabots\.test:8443(;|$)/)
     const plain = (await new Browser().get('/login')).headers.get('Content-Security-Policy')!
     expect(plain).toMatch(/form-action 'self'(;|$)/)
+  })
+})
+
+describe('nobody chooses where someone else lands', () => {
+  it('a stranger asking a sign-in link for your address, with a path of the app as next, sends you only to the app', async () => {
+    const { email } = await signedInUser()
+    await browser().post('/login/email', { email, next: `${APP}/admin/delete-all?confirm=1` })
+    const page = await browser().post(linkIn(lastMailTo(email, 'login-link'), '/login/email/'))
+    expect(page.status).toBe(303)
+    expect(page.location).toBe(`${APP}/`)
+  })
+
+  it('another site sending the browser to /login?next= does not plant where its next sign-in lands', async () => {
+    const { email } = await signedInUser()
+    const victim = browser()
+    const opened = await victim.get(`/login?next=${encodeURIComponent(`${APP}/x`)}`, { 'Sec-Fetch-Site': 'cross-site' })
+    expect(opened.status).toBe(200)
+    expect(opened.text).toContain(`value="${APP}/x"`) // the form on that page still goes back, if the person uses it
+    expect((await victim.post('/login', { email, password: PASSWORD })).location).toBe('/profile')
+    const sameSite = browser()
+    await sameSite.get(`/login?next=${encodeURIComponent(`${APP}/x`)}`, { 'Sec-Fetch-Site': 'same-site' })
+    expect((await sameSite.post('/login', { email, password: PASSWORD })).location).toBe(`${APP}/x`)
   })
 })

@@ -27,12 +27,13 @@ export async function signInContext(c: Context<AppEnv>, method: SignInMethod): P
 /**
  * Where a sign-in by a mailed link, code or confirmation lands: an account
  * without a password goes to the profile to choose one; otherwise where
- * the person was going (stored with the link, or carried in this browser),
- * checked again; else `fallback`.
+ * this browser was going (carried in its own cookie), else where the link
+ * was asked to lead (stored with it: an app's origin, not a path a stranger
+ * could choose), each checked again; else `fallback`.
  */
 export function landingAfter(c: Context<AppEnv>, signedIn: { next: string | null; needsPassword: boolean }, fallback: string) {
   if (signedIn.needsPassword) return withNotice('/profile', 'cree-contrasena')
-  return nextFor(c, signedIn.next ?? typedOf(c).next, '') || fallback
+  return nextFor(c, typedOf(c).next ?? signedIn.next ?? undefined, '') || fallback
 }
 
 /**

@@ -30,10 +30,15 @@ export function rememberTyped(c: Context<AppEnv>, typed: Typed) {
  * Where a request for a mailed link should lead once the link is used: the
  * form's `next`, else the one carried from the sign-in page; checked against
  * this site's pages and RETURN_ORIGINS. Stored with the link, so it works
- * from another device too. Null: the profile.
+ * from another device too. Null: the profile. An app's URL is kept only as
+ * far as its origin: anyone can ask for a link to someone else's address,
+ * and must not choose the path and query a freshly signed-in person lands
+ * on in a first-party app (a GET-CSRF channel into it).
  */
 export function requestedNext(c: Context<AppEnv>, form: Record<string, string>): string | null {
-  return nextFor(c, form.next ?? typedOf(c).next, '') || null
+  const next = nextFor(c, form.next ?? typedOf(c).next, '')
+  if (!next) return null
+  return next.startsWith('/') ? next : `${new URL(next).origin}/`
 }
 
 /** Once what was carried has been used (the profile saved), nothing lingers. */

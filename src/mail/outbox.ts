@@ -42,7 +42,7 @@ export function enqueueMail(db: Database, mail: OutgoingMail, options: QueueOpti
  */
 export async function enqueueSealedMail(db: Database, keyring: Keyring, mail: OutgoingMail, options: QueueOptions) {
   const id = createId()
-  const bodies = await sealBodies(keyring, id, mail.tag, mail)
+  const bodies = await sealBodies(keyring, { id, recipient: mail.to, kind: mail.tag }, mail)
   return insertRow(db, id, { ...mail, ...bodies }, { ...options, holdsSecret: true })
 }
 

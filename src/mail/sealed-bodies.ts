@@ -25,18 +25,32 @@ export function outboxKeyring(config: Config): Keyring {
 export const MISSING_KEY = 'SECRET_KEY is not set: a mail with a link or code waits until it is'
 
 /**
- * Both bodies sealed, with the row id as associated data. Without
+ * What each sealed body is bound to (the AES-GCM associated data): its row,
+ * its recipient, its kind and which body it is. A sealed body opens only
+ * where it was written — copied to another row, or left in place while
+ * someone with write access to D1 but not SECRET_KEY re-addresses the row
+ * to himself, it does not open, and the mail waits instead of delivering
+ * someone's live link to someone else.
+ */
+type SealedFor = { id: string; recipient: string; kind: string }
+
+function context(row: SealedFor, part: 'text' | 'html') {
+  return [row.id, row.recipient, row.kind, part].join('\n')
+}
+
+/**
+ * Both bodies sealed, bound to the row (see SealedFor). Without
  * SECRET_KEY (outside local development) there is nothing to seal with:
  * the mail is still written — dropping it could lock its reader out — but
  * it is not sent until the key is set (see openBodies), and this is said
  * loudly, once per mail, so the operator notices at the first one.
  */
-export async function sealBodies(keyring: Keyring, id: string, tag: string, bodies: MailBodies): Promise<MailBodies> {
+export async function sealBodies(keyring: Keyring, row: SealedFor, bodies: MailBodies): Promise<MailBodies> {
   if (!keyring.canSeal) {
-    console.error(JSON.stringify({ event: 'mail.config_error', outbox: id, tag, message: MISSING_KEY }))
+    console.error(JSON.stringify({ event: 'mail.config_error', outbox: row.id, tag: row.kind, message: MISSING_KEY }))
     return bodies
   }
-  return { text: await keyring.seal(bodies.text, id), html: await keyring.seal(bodies.html, id) }
+  return { text: await keyring.seal(bodies.text, context(row, 'text')), html: await keyring.seal(bodies.html, context(row, 'html')) }
 }
 
 /**
@@ -47,12 +61,12 @@ export async function sealBodies(keyring: Keyring, id: string, tag: string, bodi
  */
 export async function openBodies(
   keyring: Keyring,
-  row: { id: string; holdsSecret: boolean; textBody: string; htmlBody: string },
+  row: SealedFor & { holdsSecret: boolean; textBody: string; htmlBody: string },
 ): Promise<MailBodies | { problem: string }> {
   const stored = { text: row.textBody, html: row.htmlBody }
   if (!row.holdsSecret) return stored
   if (!isSealed(row.textBody)) return keyring.canSeal ? stored : { problem: MISSING_KEY }
-  const [text, html] = await Promise.all([keyring.open(row.textBody, row.id), keyring.open(row.htmlBody, row.id)])
+  const [text, html] = await Promise.all([keyring.open(row.textBody, context(row, 'text')), keyring.open(row.htmlBody, context(row, 'html'))])
   if (text === null || html === null) {
     return { problem: keyring.canSeal ? 'sealed with a key that is neither SECRET_KEY nor SECRET_KEY_PREVIOUS' : MISSING_KEY }
   }
@@ -63,8 +77,8 @@ export async function openBodies(
  * For a row that goes on waiting: bodies it holds unsealed (written while no
  * key was set, or before sealing existed) get sealed now that a key is.
  */
-export async function sealedAtRest(keyring: Keyring, row: { id: string; kind: string; holdsSecret: boolean; textBody: string; htmlBody: string }) {
+export async function sealedAtRest(keyring: Keyring, row: SealedFor & { holdsSecret: boolean; textBody: string; htmlBody: string }) {
   if (!row.holdsSecret || isSealed(row.textBody) || !keyring.canSeal) return {}
-  const bodies = await sealBodies(keyring, row.id, row.kind, { text: row.textBody, html: row.htmlBody })
+  const bodies = await sealBodies(keyring, row, { text: row.textBody, html: row.htmlBody })
   return { textBody: bodies.text, htmlBody: bodies.html }
 }

@@ -31,8 +31,11 @@ export const profileReads: PageReads = (db, owner) => [listPasskeys(db, owner)]
 export const securityReads: PageReads = (db, owner) => [listUserSessions(db, owner), listRecentEvents(db, owner)]
 
 profileRoutes.get('/profile', (c) => {
-  // A name typed before "¿No la recuerda?" sent an enlace de acceso comes back here.
-  const { name } = typedOf(c)
+  // A name typed before "¿No la recuerda?" sent an enlace de acceso comes
+  // back here — only to the account that typed it (the draft is stored with
+  // its address), never to another one signed in later in this browser.
+  const typed = typedOf(c)
+  const name = typed.email === c.var.user.email ? typed.name : undefined
   return c.html(profilePage(c, { notice: noticeFor(c.req.query('aviso')), name }))
 })
 

@@ -12,7 +12,7 @@ import { mailBudget } from '../auth/throttle'
 import type { AppEnv } from '../env'
 import { clientOf, knownDeviceOf } from '../http/client'
 import { describeError, securityLog } from '../http/log'
-import { rememberTyped, typedOf } from '../http/typed'
+import { forgetTyped, rememberTyped, typedOf } from '../http/typed'
 import { beginSession, signInContext } from '../http/sign-in'
 import { nextFor, readForm } from '../http/forms'
 import { t } from '../i18n'
@@ -29,8 +29,10 @@ sessionRoutes.get('/login', async (c) => {
   const typed = typedOf(c)
   const next = c.req.query('next') ? nextFor(c, c.req.query('next'), '') || undefined : typed.next
   const aviso = c.req.query('aviso')
-  // Where the person was going travels on to "Olvidé mi contraseña" and the link pages.
-  if (c.req.query('next') && next) rememberTyped(c, { next })
+  // Where the person was going travels on to "Olvidé mi contraseña" and the
+  // link pages — but not when another site sent the browser here: that
+  // site would choose where this browser lands at its next sign-in.
+  if (c.req.query('next') && next && c.req.header('Sec-Fetch-Site') !== 'cross-site') rememberTyped(c, { next })
   // The plain login window, the most visited page, is the same for everyone.
   if (!next && !aviso && !typed.email) return c.html(await renderOnce('login', () => <LoginPage />))
   return c.html(<LoginPage email={typed.email} next={next} notice={noticeFor(aviso)} />)
@@ -93,5 +95,6 @@ sessionRoutes.post('/logout', async (c) => {
   // Ends the session on the server by its cookie, without reading it first.
   await deleteSessionByToken(c.var.db, readSessionCookie(c))
   clearSessionCookie(c)
+  forgetTyped(c) // nothing typed by this person is left for the next one on this browser
   return c.redirect(withNotice('/login', 'sesion-cerrada'), 303)
 })
