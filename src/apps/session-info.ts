@@ -17,7 +17,8 @@ export type SessionInfo = {
 /** The session cookie's value in a `Cookie` header an app forwarded (null if absent). */
 function sessionTokenIn(config: Pick<Config, 'cookieDomain'>, cookieHeader: string | null | undefined): string | undefined {
   if (!cookieHeader || cookieHeader.length > 8192) return undefined
-  return parse(cookieHeader, sessionCookieFor(config).name)[sessionCookieFor(config).name]
+  const { name } = sessionCookieFor(config)
+  return parse(cookieHeader, name)[name]
 }
 
 /**
