@@ -1,7 +1,6 @@
 import type { Context } from 'hono'
 import { DAY } from '../clock'
-import { hostCookie } from './cookies'
-import { generateSecret, hashSecret, isWellFormedSecret } from '../auth/secrets'
+import { browserSecret } from './cookies'
 
 /** Who is asking, as far as the request tells: for sessions, activity and notices. Never a secret. */
 export type Client = { ip: string | null; userAgent: string | null; city: string | null; country: string | null }
@@ -17,7 +16,7 @@ export function clientOf(c: Context): Client {
 }
 
 /** `__Host-device`: a planted device cookie would let a stranger pose as one of the owner's browsers. */
-const deviceCookie = hostCookie('device', 400 * DAY) // the longest browsers keep a cookie
+const device = browserSecret('device', 400 * DAY) // the longest browsers keep a cookie
 
 /**
  * The browser's long-lived device id (a random secret in an HttpOnly cookie,
@@ -25,19 +24,13 @@ const deviceCookie = hostCookie('device', 400 * DAY) // the longest browsers kee
  * known_devices, to tell a sign-in from a new device and to give the
  * owner's own browsers their own limits (see src/auth/throttle.ts).
  */
-export async function deviceOf(c: Context): Promise<string> {
-  let device = deviceCookie.read(c)
-  if (!isWellFormedSecret(device)) {
-    device = (await generateSecret()).secret
-    deviceCookie.set(c, device)
-  }
-  return hashSecret(device)
+export function deviceOf(c: Context): Promise<string> {
+  return device.ensure(c)
 }
 
 /** The device id's hash if this browser already has one; never creates it (for requests that do not sign in). */
-export async function knownDeviceOf(c: Context): Promise<string | null> {
-  const device = deviceCookie.read(c)
-  return isWellFormedSecret(device) ? hashSecret(device) : null
+export function knownDeviceOf(c: Context): Promise<string | null> {
+  return device.hashOf(c)
 }
 
 /** "Chrome en Android", "Safari en iPhone"…: enough for a person to recognise a session. */

@@ -1,14 +1,17 @@
 import type { Context } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
+import { generateSecret, hashSecret, isWellFormedSecret } from '../auth/secrets'
 
 /**
- * Every cookie this app sets, in one place. All are `__Host-` cookies:
- * browsers accept that prefix only with Secure, Path=/ and no Domain, so a
- * sibling subdomain (or a man in the middle on plain http) cannot plant or
- * overwrite one — "cookie tossing" would otherwise let it fix a session, a
- * reset link or a known device in a victim's browser. Path=/ means a cookie
- * no longer scopes itself to its pages: each route reads only its own.
- * Secure cookies are kept on http://localhost too, so local work is the same.
+ * How this app's cookies are made; each is defined beside the code that
+ * reads it. All are `__Host-` cookies — browsers accept that prefix only
+ * with Secure, Path=/ and no Domain, so a sibling subdomain (or a man in the
+ * middle on plain http) cannot plant or overwrite one: "cookie tossing"
+ * would otherwise fix a session, a reset link or a known device in a
+ * victim's browser — except the session when COOKIE_DOMAIN shares it with
+ * the apps (domainCookie). Path=/ means a cookie no longer scopes itself to
+ * its pages: each route reads only its own. Secure cookies are kept on
+ * http://localhost too, so local work is the same.
  */
 export function hostCookie(name: string, lifetimeMs: number) {
   return cookieOf(name, { prefix: 'host', httpOnly: true, sameSite: 'Lax', maxAge: Math.floor(lifetimeMs / 1000) })
@@ -21,6 +24,37 @@ export function hostCookie(name: string, lifetimeMs: number) {
  */
 export function domainCookie(name: string, lifetimeMs: number, domain: string) {
   return cookieOf(name, { prefix: 'secure', domain, httpOnly: true, sameSite: 'Lax', maxAge: Math.floor(lifetimeMs / 1000) })
+}
+
+/**
+ * A random secret this browser holds in a `__Host-` cookie, standing for the
+ * browser itself (a known device, the browser that signed up, the one that
+ * asked for a passkey challenge). Only its SHA-256 is ever stored or
+ * compared; a cookie value that is not one of our secrets reads as none.
+ */
+export function browserSecret(name: string, lifetimeMs: number) {
+  const cookie = hostCookie(name, lifetimeMs)
+  return {
+    /** The hash of the secret this browser holds, or null: never creates one. */
+    async hashOf(c: Context): Promise<string | null> {
+      const secret = cookie.read(c)
+      return isWellFormedSecret(secret) ? hashSecret(secret) : null
+    },
+    /** This browser's hash, giving it a secret if it has none; `refresh` re-sends the cookie, renewing its expiry. */
+    async ensure(c: Context, options: { refresh?: boolean } = {}): Promise<string> {
+      let secret = cookie.read(c)
+      const had = isWellFormedSecret(secret)
+      if (!had) secret = (await generateSecret()).secret
+      if (!had || options.refresh) cookie.set(c, secret!)
+      return hashSecret(secret!)
+    },
+    /** A new secret for this browser, replacing any it held; its hash. */
+    async renew(c: Context): Promise<string> {
+      const { secret, hash } = await generateSecret()
+      cookie.set(c, secret)
+      return hash
+    },
+  }
 }
 
 function cookieOf(name: string, options: { prefix: 'host' | 'secure'; domain?: string; httpOnly: true; sameSite: 'Lax'; maxAge: number }) {

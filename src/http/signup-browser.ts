@@ -1,7 +1,6 @@
 import type { Context } from 'hono'
-import { generateSecret, hashSecret, isWellFormedSecret } from '../auth/secrets'
 import { TOKEN_LIFETIME } from '../auth/tokens'
-import { hostCookie } from './cookies'
+import { browserSecret } from './cookies'
 
 /**
  * The browser that signed up holds a random secret in an HttpOnly cookie;
@@ -9,15 +8,12 @@ import { hostCookie } from './cookies'
  * the password chosen at sign-up (see confirmEmail). Set on every sign-up
  * answer, for new and taken addresses alike, so the answer says nothing.
  */
-const signupCookie = hostCookie('signup', TOKEN_LIFETIME.email_verification)
+const signup = browserSecret('signup', TOKEN_LIFETIME.email_verification)
 
-export async function bindSignupBrowser(c: Context): Promise<string> {
-  const { secret, hash } = await generateSecret()
-  signupCookie.set(c, secret)
-  return hash
+export function bindSignupBrowser(c: Context): Promise<string> {
+  return signup.renew(c)
 }
 
-export async function signupBrowserOf(c: Context): Promise<string | null> {
-  const secret = signupCookie.read(c)
-  return isWellFormedSecret(secret) ? hashSecret(secret) : null
+export function signupBrowserOf(c: Context): Promise<string | null> {
+  return signup.hashOf(c)
 }
