@@ -3,6 +3,7 @@ import type { BatchItem } from 'drizzle-orm/batch'
 import { clock } from '../clock'
 import type { Database } from '../db/client'
 import { users, type SecurityEventType, type User } from '../db/schema'
+import { runSteps } from '../db/steps'
 import type { Client } from '../http/client'
 import { queuedIds } from '../mail/outbox'
 import { recordEvent } from './activity'
@@ -134,22 +135,22 @@ export async function updateProfile(
   }
   const owner = whileHashIs(user)
   const guard = ownerExists(owner)
-  const results = await db.batch([
-    deleteUserSessions(db, owner, keepSessionId),
-    forgetDevices(db, owner, notice.deviceHash),
-    spendAllTokens(db, owner),
-    recordEvent(db, owner, 'password_changed', notice.client),
-    notice.mail(guard),
-    ...(notice.attemptKey ? [refund(db, notice.attemptKey, guard)] : []),
+  const results = await runSteps(db, {
+    otherSessions: deleteUserSessions(db, owner, keepSessionId),
+    otherDevices: forgetDevices(db, owner, notice.deviceHash),
+    links: spendAllTokens(db, owner),
+    event: recordEvent(db, owner, 'password_changed', notice.client),
+    mail: notice.mail(guard),
+    refund: notice.attemptKey ? [refund(db, notice.attemptKey, guard)] : [],
     // Last: it changes the hash the guard reads.
-    db
+    password: db
       .update(users)
       .set({ ...changes, updatedAt: clock.now() })
       .where(and(eq(users.id, user.id), eq(users.passwordHash, user.passwordHash)))
       .returning({ id: users.id }),
-  ])
-  if ((results.at(-1) as unknown[]).length === 0) return null
-  return queuedIds(results[4])
+  })
+  if ((results.password as unknown[]).length === 0) return null
+  return queuedIds(results.mail)
 }
 
 /** The sign-in batch queued a notice exactly when the device was new to the account. */

@@ -1,8 +1,8 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm'
-import type { BatchItem } from 'drizzle-orm/batch'
 import { clock } from '../clock'
 import type { Database } from '../db/client'
 import { users, type User } from '../db/schema'
+import { runSteps } from '../db/steps'
 import { hasPassword, newDeviceNotice } from './accounts'
 import { LOGIN_FAILURES } from './limits'
 import { ownerExists } from './owner'
@@ -64,9 +64,9 @@ export async function signIn(db: Database, user: User, checked: { attemptKey: st
   const rehash = checked.upgradedHash
     ? [db.update(users).set({ passwordHash: checked.upgradedHash }).where(and(eq(users.id, user.id), eq(users.passwordHash, user.passwordHash)))]
     : []
-  const results = await db.batch([...signingIn.statements, refund(db, checked.attemptKey, ownerExists(owner)), ...rehash] as [BatchItem<'sqlite'>])
-  if (!signingIn.started(results, 0)) return null
-  return { token: signingIn.token, ...newDeviceNotice(signingIn.queued(results, 0)) }
+  const results = await runSteps(db, { signIn: signingIn.statements, refund: refund(db, checked.attemptKey, ownerExists(owner)), rehash })
+  if (!signingIn.started(results.signIn, 0)) return null
+  return { token: signingIn.token, ...newDeviceNotice(signingIn.queued(results.signIn, 0)) }
 }
 
 /**
