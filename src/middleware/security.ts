@@ -1,6 +1,6 @@
 import { createMiddleware } from 'hono/factory'
 import { secureHeaders } from 'hono/secure-headers'
-import { readConfig } from '../config'
+import { readConfig, type Config } from '../config'
 import type { AppEnv } from '../env'
 
 /**
@@ -35,13 +35,13 @@ function headersFor(returnOrigins: readonly string[]) {
   })
 }
 
-const built = new Map<string, ReturnType<typeof headersFor>>()
+// One per config (config is read once per env, so this is once per isolate): nothing rebuilt per request.
+const built = new WeakMap<Config, ReturnType<typeof headersFor>>()
 
 export const securityHeaders = createMiddleware<AppEnv>(async (c, next) => {
-  const { returnOrigins } = readConfig(c.env)
-  const key = returnOrigins.join(' ')
-  let headers = built.get(key)
-  if (!headers) built.set(key, (headers = headersFor(returnOrigins)))
+  const config = readConfig(c.env)
+  let headers = built.get(config)
+  if (!headers) built.set(config, (headers = headersFor(config.returnOrigins)))
   return headers(c, next)
 })
 
