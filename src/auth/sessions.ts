@@ -4,7 +4,7 @@ import type { BatchItem } from 'drizzle-orm/batch'
 import type { Context } from 'hono'
 import { clock, DAY, MINUTE } from '../clock'
 import type { Database } from '../db/client'
-import { sessions, users, type Session, type SignInMethod, type User } from '../db/schema'
+import { knownDevices, sessions, users, type Session, type SignInMethod, type User } from '../db/schema'
 import type { Client } from '../http/client'
 import { domainCookie, hostCookie } from '../http/cookies'
 import type { Config } from '../config'
@@ -39,21 +39,39 @@ export const FRESH_AUTH_WINDOW = 10 * MINUTE
 /**
  * Builds the insert for a new session owned by `owner` (a user id, or a
  * subquery yielding it, for batches that spend a token), remembering how it
- * started and from where. A new secret every time: a sign-in never reuses a
- * cookie value, which rules out fixation.
+ * started, from where and in which browser (its device hash, so closing the
+ * session can forget that browser). A new secret every time: a sign-in never
+ * reuses a cookie value, which rules out fixation.
  */
-export async function newSession(db: Database, owner: string | SQL, client: Client, method: SignInMethod) {
+export async function newSession(db: Database, owner: string | SQL, client: Client, method: SignInMethod, deviceHash: string) {
   const { secret, hash } = await generateSecret()
   const now = clock.now()
-  // Columns in table order: id, token_hash, user_id, created_at, expires_at, method, user_agent, city, country, last_seen_at.
+  // Columns in table order: id, token_hash, user_id, created_at, expires_at, method, user_agent, city, country, last_seen_at, device_hash.
   const insert = db
     .insert(sessions)
     .select(
-      sql`SELECT ${createId()}, ${hash}, owner.id, ${now}, ${now + SESSION_LIFETIME}, ${method}, ${client.userAgent}, ${client.city}, ${client.country}, ${now}
+      sql`SELECT ${createId()}, ${hash}, owner.id, ${now}, ${now + SESSION_LIFETIME}, ${method}, ${client.userAgent}, ${client.city}, ${client.country}, ${now}, ${deviceHash}
           FROM ${ownerQuery(owner)} AS owner`,
     )
     .returning({ id: sessions.id })
   return { token: secret, insert }
+}
+
+/**
+ * Gives the session a new id and a new secret, as a statement for the batch
+ * that changes what the session may do (a new password, the other sessions
+ * closed): a copy of the cookie taken before no longer resolves. When it was
+ * started, how and where stay, so rotating never makes a session "fresh".
+ * Only while `owner` (the guard of that batch) still yields its user.
+ */
+export async function rotateSession(db: Database, sessionId: string, owner: string | SQL) {
+  const { secret, hash } = await generateSecret()
+  const update = db
+    .update(sessions)
+    .set({ id: createId(), tokenHash: hash })
+    .where(and(eq(sessions.id, sessionId), inArray(sessions.userId, ownerQuery(owner))))
+    .returning({ id: sessions.id })
+  return { token: secret, update }
 }
 
 /**
@@ -132,6 +150,27 @@ export function listUserSessions(db: Database, owner: string | SQL) {
 /** Ends one session of this user (never someone else's: the user id is part of the match). */
 export function deleteUserSession(db: Database, userId: string, sessionId: string) {
   return db.delete(sessions).where(and(eq(sessions.userId, userId), eq(sessions.id, sessionId))).returning({ id: sessions.id })
+}
+
+/**
+ * The owner of this session while it exists, as a subquery yielding `id`:
+ * the guard for what closing it records (no row closed, nothing recorded).
+ */
+export function ownerOfSession(db: Database, userId: string, sessionId: string): SQL {
+  return sql`(${db
+    .select({ id: sql<string>`${sessions.userId}`.as('id') })
+    .from(sessions)
+    .where(and(eq(sessions.userId, userId), eq(sessions.id, sessionId)))})`
+}
+
+/**
+ * Forgets the browser this session runs in (its known_devices row), for the
+ * batch that closes it, before the session row goes: that browser no longer
+ * keeps the owner's own counters, and signing in from it again is "new".
+ */
+export function forgetSessionDevice(db: Database, userId: string, sessionId: string) {
+  const device = db.select({ deviceHash: sessions.deviceHash }).from(sessions).where(and(eq(sessions.userId, userId), eq(sessions.id, sessionId)))
+  return db.delete(knownDevices).where(and(eq(knownDevices.userId, userId), inArray(knownDevices.deviceHash, device)))
 }
 
 export function isFreshSession(session: { createdAt: number }): boolean {

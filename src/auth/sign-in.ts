@@ -44,7 +44,7 @@ export function forgetDevices(db: Database, owner: string | SQL, keep?: string |
  * the "sign_in" event. `queued(results)` reads the notice back.
  */
 export async function prepareSignIn(db: Database, owner: string | SQL, who: SignInContext) {
-  const session = await newSession(db, owner, who.client, who.method)
+  const session = await newSession(db, owner, who.client, who.method, who.deviceHash)
   const accountOwner = ownerQuery(owner)
   // Evaluated before the device is remembered: new here, and not the account's first.
   const mail = who.newDeviceNotice.mail

@@ -28,6 +28,8 @@ export const sessions = sqliteTable('sessions', {
   city: text('city'),
   country: text('country'),
   lastSeenAt: integer('last_seen_at').notNull().default(0),
+  // migrations/0009_session_device.sql: the browser it runs in (known_devices.device_hash).
+  deviceHash: text('device_hash'),
 })
 
 export const knownDevices = sqliteTable(

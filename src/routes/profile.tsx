@@ -6,7 +6,8 @@ import { checkName, normalizeName } from '../auth/names'
 import { listRecentEvents, recordEvent } from '../auth/activity'
 import { listPasskeys } from '../auth/passkeys'
 import { checkNewPassword, hashPassword } from '../auth/passwords'
-import { clearSessionCookie, deleteUserSession, deleteUserSessions, isFreshSession, listUserSessions } from '../auth/sessions'
+import { clearSessionCookie, deleteUserSession, deleteUserSessions, forgetSessionDevice, isFreshSession, listUserSessions, ownerOfSession } from '../auth/sessions'
+import { runSteps } from '../db/steps'
 import { clock } from '../clock'
 import type { AppEnv } from '../env'
 import { clientOf, knownDeviceOf } from '../http/client'
@@ -121,10 +122,15 @@ function asksCurrentPassword(c: Context<AppEnv>) {
 // its cookie no longer resolves (see loadSession).
 profileRoutes.post('/profile/sessions/:id/revoke', async (c) => {
   const user = c.var.user
-  const [revoked] = await c.var.db.batch([
-    deleteUserSession(c.var.db, user.id, c.req.param('id')),
-    recordEvent(c.var.db, user.id, 'sessions_revoked', clientOf(c)),
-  ])
+  const id = c.req.param('id')
+  const db = c.var.db
+  // Recorded and forgotten while the row still exists: made-up ids write nothing.
+  const results = await runSteps(db, {
+    event: recordEvent(db, ownerOfSession(db, user.id, id), 'sessions_revoked', clientOf(c)),
+    device: forgetSessionDevice(db, user.id, id),
+    revoked: deleteUserSession(db, user.id, id),
+  })
+  const revoked = results.revoked as unknown[]
   securityLog(c, 'session_revoke', revoked.length ? 'ok' : 'not_found')
   if (c.req.param('id') === c.var.session.id) {
     clearSessionCookie(c)

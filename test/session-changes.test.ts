@@ -1,0 +1,64 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { clock, MINUTE } from '../src/clock'
+import { Browser, lastMailTo, mailsTo, PASSWORD, signedInUser, visibleText } from './helpers'
+
+// Issue 17, points 2, 4, 5, 6, 7, 8 and 10: what a change of privilege, a
+// closed session, a sign-out and a mailed link leave behind.
+
+afterEach(() => vi.restoreAllMocks())
+
+const PHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 Version/18.0 Mobile/15E148 Safari/604.1'
+
+/** The "Cerrar sesión" form's action for the session whose row mentions `device` on Seguridad. */
+async function revokeActionFor(browser: Browser, device: string) {
+  const page = await browser.get('/security')
+  const row = page.text.split('<li>').find((item) => item.includes(device))!
+  return row.match(/action="(\/profile\/sessions\/[a-z0-9]+\/revoke)"/)![1]!
+}
+
+/** What "Actividad de seguridad" shows, as a person reads it. */
+async function activityOf(browser: Browser) {
+  const page = await browser.get('/security')
+  expect(page.status).toBe(200)
+  return visibleText(page.text.slice(page.text.indexOf('<section id="actividad"')))
+}
+
+describe('revoking a session forgets the browser it ran in', () => {
+  it('a browser whose session was closed on Seguridad is new again: signing in from it mails "nuevo inicio de sesión"', async () => {
+    const { browser: laptop, email } = await signedInUser()
+    const phone = new Browser()
+    expect((await phone.post('/login', { email, password: PASSWORD }, { 'User-Agent': PHONE })).status).toBe(303)
+    const noticesBefore = mailsTo(email, 'new-sign-in').length
+    expect(noticesBefore).toBe(1) // the phone was new once
+    // Signing in again from the phone while it is known mails nothing.
+    await phone.post('/logout')
+    expect((await phone.post('/login', { email, password: PASSWORD }, { 'User-Agent': PHONE })).status).toBe(303)
+    expect(mailsTo(email, 'new-sign-in')).toHaveLength(1)
+
+    expect((await laptop.post(await revokeActionFor(laptop, 'Safari en iPhone'))).status).toBe(303)
+    expect((await phone.get('/profile')).status).toBe(303)
+    expect((await phone.post('/login', { email, password: PASSWORD }, { 'User-Agent': PHONE })).status).toBe(303)
+    expect(mailsTo(email, 'new-sign-in')).toHaveLength(2)
+    expect(lastMailTo(email, 'new-sign-in').text).toContain('Safari en iPhone')
+  })
+})
+
+describe('the activity log records what happened', () => {
+  it('20 revokes of made-up session ids leave the activity list unchanged', async () => {
+    const { browser } = await signedInUser()
+    const before = await activityOf(browser)
+    for (let i = 0; i < 20; i++) {
+      const page = await browser.post(`/profile/sessions/inventada${i}/revoke`)
+      expect(page.status).toBe(303)
+    }
+    expect(await activityOf(browser)).toBe(before)
+  })
+
+  it('closing a real session is recorded once', async () => {
+    const { browser, email } = await signedInUser()
+    await new Browser().post('/login', { email, password: PASSWORD }, { 'User-Agent': PHONE })
+    expect(await activityOf(browser)).not.toContain('Sesiones cerradas')
+    await browser.post(await revokeActionFor(browser, 'Safari en iPhone'))
+    expect((await activityOf(browser)).match(/Sesiones cerradas/g)).toHaveLength(1)
+  })
+})
