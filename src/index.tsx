@@ -72,7 +72,7 @@ export function createApp(options: { fetch?: typeof fetch } = {}) {
   app.route('/', devMailboxRoutes)
 
   // Deny by default: every route registered below this line needs a session.
-  app.use(requireAuthentication({ reads: { 'GET /profile': profileReads, 'POST /profile': profileReads, 'GET /security': securityReads } }))
+  app.use(requireAuthentication({ reads: { 'GET /profile': profileReads, 'POST /profile': profileReads, 'GET /security': securityReads, 'POST /profile/sessions/revoke-others': securityReads } }))
   app.route('/', profileRoutes)
   app.route('/', passkeyRoutes)
 

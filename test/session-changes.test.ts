@@ -62,3 +62,65 @@ describe('the activity log records what happened', () => {
     expect((await activityOf(browser)).match(/Sesiones cerradas/g)).toHaveLength(1)
   })
 })
+
+/** A copy of this browser's session cookie, as a thief would hold it. */
+function copiedCookie(browser: Browser) {
+  return { Cookie: `__Host-session=${browser.cookie('__Host-session')}` }
+}
+
+describe('sessions rotate on every change of privilege', () => {
+  it('a password change on the profile replaces this session: a copy of the cookie taken before no longer opens the account', async () => {
+    const { browser } = await signedInUser()
+    const copy = copiedCookie(browser)
+    const changed = await browser.post('/profile', { name: 'Ana Pérez', password: 'otra-clave-larga-9', password_confirmation: 'otra-clave-larga-9' })
+    expect(changed.status).toBe(303)
+    expect(changed.location).toBe('/profile?aviso=contrasena-cambiada')
+    expect(copiedCookie(browser).Cookie).not.toBe(copy.Cookie)
+    expect((await browser.get('/profile')).status).toBe(200)
+    expect((await new Browser().get('/profile', copy)).status).toBe(303)
+  })
+
+  it('"Cerrar todas las demás sesiones" replaces this session too: a copy of the cookie taken before no longer opens the account', async () => {
+    const { browser, email } = await signedInUser()
+    await new Browser().post('/login', { email, password: PASSWORD })
+    const copy = copiedCookie(browser)
+    expect((await browser.post('/profile/sessions/revoke-others')).status).toBe(303)
+    expect(copiedCookie(browser).Cookie).not.toBe(copy.Cookie)
+    expect((await browser.get('/security')).status).toBe(200)
+    expect((await new Browser().get('/security', copy)).status).toBe(303)
+  })
+})
+
+describe('"Cerrar todas las demás sesiones" from a session older than 10 minutes asks who it is', () => {
+  it('without the current password it closes nothing and asks for it; with it, it closes the others', async () => {
+    const { browser, email } = await signedInUser()
+    const phone = new Browser()
+    await phone.post('/login', { email, password: PASSWORD }, { 'User-Agent': PHONE })
+    vi.spyOn(clock, 'now').mockReturnValue(Date.now() + 11 * MINUTE)
+    const page = await browser.get('/security')
+    expect(page.text).toContain('name="current_password"')
+    const asked = await browser.post('/profile/sessions/revoke-others')
+    expect(asked.status).toBe(422)
+    expect(visibleText(asked.text)).toContain('La contraseña actual no es correcta.')
+    const wrong = await browser.post('/profile/sessions/revoke-others', { current_password: 'no-es-esta' })
+    expect(wrong.status).toBe(422)
+    expect((await phone.get('/profile')).status).toBe(200) // still open
+    const right = await browser.post('/profile/sessions/revoke-others', { current_password: PASSWORD })
+    expect(right.status).toBe(303)
+    expect((await phone.get('/profile')).status).toBe(303)
+  })
+
+  it('"¿No la recuerda?" there mails an enlace de acceso whose code comes back to Seguridad on a fresh session, which may close them', async () => {
+    const { browser, email } = await signedInUser()
+    const phone = new Browser()
+    await phone.post('/login', { email, password: PASSWORD }, { 'User-Agent': PHONE })
+    vi.spyOn(clock, 'now').mockReturnValue(Date.now() + 11 * MINUTE)
+    const asked = await browser.post('/profile/reauth', { back: 'security' })
+    expect(asked.status).toBe(200)
+    const code = lastMailTo(email, 'login-link').text.match(/^\s+(\d{6})$/m)![1]!
+    const signedIn = await browser.post('/login/code', { code })
+    expect(signedIn.location).toBe('/security')
+    expect((await browser.post('/profile/sessions/revoke-others')).status).toBe(303)
+    expect((await phone.get('/profile')).status).toBe(303)
+  })
+})

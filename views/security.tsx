@@ -1,7 +1,7 @@
 import { t } from '../src/i18n'
 import { Layout } from './layout'
 import { Notice } from './partials/notices'
-import { ActivityList, SessionsList, type EventRow, type SessionRow } from './partials/security'
+import { ActivityList, SessionsList, type EventRow, type RevokeOthersProps, type SessionRow } from './partials/security'
 
 export type SecurityPageProps = {
   user: { name: string; email: string }
@@ -9,16 +9,17 @@ export type SecurityPageProps = {
   currentSessionId: string
   events: EventRow[]
   notice?: string
+  revokeOthers: RevokeOthersProps
 }
 
 /** "Seguridad": the sessions and the activity, on their own page so the profile stays short. */
-export function SecurityPage({ user, sessions, currentSessionId, events, notice }: SecurityPageProps) {
+export function SecurityPage({ user, sessions, currentSessionId, events, notice, revokeOthers }: SecurityPageProps) {
   return (
     <Layout title={t.security.title} user={user} current="/security" wide>
       <h1>{t.security.title}</h1>
       <Notice text={notice} />
       <p>{t.security.intro}</p>
-      <SessionsList sessions={sessions} currentId={currentSessionId} />
+      <SessionsList sessions={sessions} currentId={currentSessionId} revokeOthers={revokeOthers} />
       <ActivityList events={events} />
       <div class="links">
         <a href="/profile">{t.security.back}</a>

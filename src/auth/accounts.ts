@@ -7,7 +7,7 @@ import { runSteps } from '../db/steps'
 import type { Client } from '../http/client'
 import { queuedIds } from '../mail/outbox'
 import { recordEvent } from './activity'
-import { deleteUserSessions } from './sessions'
+import { deleteUserSessions, rotateSession } from './sessions'
 import { ownerExists } from './owner'
 import { forgetDevices, prepareSignIn, type SignInContext } from './sign-in'
 import { refund } from './throttle'
@@ -62,7 +62,7 @@ export async function spendLinkAndSignIn(
     db,
     match,
     async (owner) => {
-      signingIn = await prepareSignIn(db, owner, options.who)
+      signingIn = await prepareSignIn(db, owner, options.who, { spendResetLinks: match?.purpose !== 'password_reset' })
       // SET expressions read the row as it was: `email_verified_at IS NOT NULL`
       // means "confirmed before this link". Otherwise the password and the
       // name chosen at sign-up are kept only in the browser that signed up.
@@ -115,12 +115,13 @@ export async function spendLinkAndSignIn(
 /**
  * Saves the profile. A new password, in one batch guarded by the hash this
  * request read or checked (whileHashIs: a change that commits first wins),
- * revokes every other session of the user (this one stays), forgets every
+ * revokes every other session of the user, rotates this one (new id, new
+ * cookie value: a copy of the old cookie no longer works), forgets every
  * other known browser (they no longer get the owner's own limits), spends every
  * outstanding link and code of the account, is recorded, gives back the
  * re-authentication attempt, and queues the "password changed" notice.
- * Returns the outbox ids to send, or null when the password changed in
- * between and nothing was written.
+ * Returns the outbox ids to send and this browser's new session token, or
+ * null when the password changed in between and nothing was written.
  */
 export async function updateProfile(
   db: Database,
@@ -131,12 +132,14 @@ export async function updateProfile(
 ) {
   if (!changes.passwordHash) {
     await db.update(users).set({ name: changes.name, updatedAt: clock.now() }).where(eq(users.id, user.id))
-    return []
+    return { queued: [], sessionToken: null }
   }
   const owner = whileHashIs(user)
   const guard = ownerExists(owner)
+  const thisSession = await rotateSession(db, keepSessionId, owner)
   const results = await runSteps(db, {
     otherSessions: deleteUserSessions(db, owner, keepSessionId),
+    thisSession: thisSession.update,
     otherDevices: forgetDevices(db, owner, notice.deviceHash),
     links: spendAllTokens(db, owner),
     event: recordEvent(db, owner, 'password_changed', notice.client),
@@ -150,7 +153,31 @@ export async function updateProfile(
       .returning({ id: users.id }),
   })
   if ((results.password as unknown[]).length === 0) return null
-  return queuedIds(results.mail)
+  return { queued: queuedIds(results.mail), sessionToken: thisSession.token }
+}
+
+/**
+ * "Cerrar todas las demás sesiones", in one batch: every other session of the
+ * user ends, every other known browser is forgotten (they no longer get the
+ * owner's own limits), this session is rotated (a copy of its cookie taken
+ * before no longer works), the re-authentication attempt is given back, and
+ * it is recorded. Returns this browser's new session token.
+ */
+export async function closeOtherSessions(
+  db: Database,
+  userId: string,
+  keepSessionId: string,
+  keep: { deviceHash: string | null; client: Client; attemptKey: string | null },
+) {
+  const thisSession = await rotateSession(db, keepSessionId, userId)
+  await runSteps(db, {
+    otherSessions: deleteUserSessions(db, userId, keepSessionId),
+    otherDevices: forgetDevices(db, userId, keep.deviceHash),
+    thisSession: thisSession.update,
+    event: recordEvent(db, userId, 'sessions_revoked', keep.client),
+    refund: keep.attemptKey ? [refund(db, keep.attemptKey)] : [],
+  })
+  return thisSession.token
 }
 
 /** The sign-in batch queued a notice exactly when the device was new to the account. */

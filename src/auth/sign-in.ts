@@ -2,7 +2,7 @@ import { and, eq, inArray, ne, sql, type SQL } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import { clock } from '../clock'
 import type { Database } from '../db/client'
-import { knownDevices, sessions, type SignInMethod } from '../db/schema'
+import { knownDevices, oneTimeTokens, sessions, type SignInMethod } from '../db/schema'
 import type { Client } from '../http/client'
 import { greetByName } from '../mail/messages'
 import { enqueueMailToOwner, queuedIds } from '../mail/outbox'
@@ -40,10 +40,11 @@ export function forgetDevices(db: Database, owner: string | SQL, keep?: string |
 /**
  * Everything a sign-in writes, as statements for the caller's batch: the
  * new session, the "nuevo inicio de sesión" notice (queued only for a device
- * new to an account that already had devices), the device remembered, and
- * the "sign_in" event. `queued(results)` reads the notice back.
+ * new to an account that already had devices), the device remembered, the
+ * "sign_in" event, and the account's outstanding reset links spent.
+ * `queued(results)` reads the notice back.
  */
-export async function prepareSignIn(db: Database, owner: string | SQL, who: SignInContext) {
+export async function prepareSignIn(db: Database, owner: string | SQL, who: SignInContext, options: { spendResetLinks?: boolean } = {}) {
   const session = await newSession(db, owner, who.client, who.method, who.deviceHash)
   const accountOwner = ownerQuery(owner)
   // Evaluated before the device is remembered: new here, and not the account's first.
@@ -67,6 +68,12 @@ export async function prepareSignIn(db: Database, owner: string | SQL, who: Sign
     recordEvent(db, owner, 'sign_in', who.client, who.method),
     // Only when this sign-in happens: a dead link or a wrong code leaves the current session alone.
     ...(who.replaces ? [db.delete(sessions).where(and(eq(sessions.tokenHash, who.replaces), ownerExists(owner)))] : []),
+    // Last: a reset link left open in some browser (a shared computer) must
+    // not outlive its owner signing in. A batch that spends a reset link
+    // itself says so (its owner subquery reads that link) and spends them all at its end.
+    ...(options.spendResetLinks === false
+      ? []
+      : [db.delete(oneTimeTokens).where(and(eq(oneTimeTokens.purpose, 'password_reset'), inArray(oneTimeTokens.userId, accountOwner)))]),
   ]
   return {
     token: session.token,

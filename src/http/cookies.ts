@@ -48,6 +48,10 @@ export function browserSecret(name: string, lifetimeMs: number) {
       if (!had || options.refresh) cookie.set(c, secret!)
       return hashSecret(secret!)
     },
+    /** This browser no longer holds a secret (its flow ended with a sign-in or a sign-out). */
+    forget(c: Context) {
+      cookie.clear(c)
+    },
     /** A new secret for this browser, replacing any it held; its hash. */
     async renew(c: Context): Promise<string> {
       const { secret, hash } = await generateSecret()

@@ -8,7 +8,8 @@ import { newSignInMail } from '../mail/messages'
 import { clientOf, deviceOf } from './client'
 import { securityLog } from './log'
 import { nextFor } from './forms'
-import { typedOf } from './typed'
+import { forgetFlowsInProgress } from './flows'
+import { linkNext, rememberTyped, typedOf } from './typed'
 import { withNotice } from '../routes/notices'
 
 /** Who is signing in from this request, and how. Creates the device cookie on a first sign-in. */
@@ -33,19 +34,28 @@ export async function signInContext(c: Context<AppEnv>, method: SignInMethod): P
  */
 export function landingAfter(c: Context<AppEnv>, signedIn: { next: string | null; needsPassword: boolean }, fallback: string) {
   if (signedIn.needsPassword) return withNotice('/profile', 'cree-contrasena')
-  return nextFor(c, typedOf(c).next ?? signedIn.next ?? undefined, '') || fallback
+  // A link's stored `next` is read through linkNext again: links mailed before it was stored that way may carry a query.
+  return nextFor(c, typedOf(c).next ?? linkNext(nextFor(c, signedIn.next ?? undefined, '')) ?? undefined, '') || fallback
 }
 
 /**
  * Hands this browser its new session (the one it held before, if any, was
- * ended in the sign-in batch) and sends, after the response, the mail the
- * batch queued (a new device's notice).
+ * ended in the sign-in batch), clears what the browser held for the flow
+ * that led here (forgetFlowsInProgress: every way in ends here, so none can
+ * forget it), and sends, after the response, the mail the batch queued (a
+ * new device's notice). A name drafted on this account's profile before
+ * "¿No la recuerda?" survives, for this account only: it is why that flow
+ * signed in.
  */
 export function beginSession(
   c: Context<AppEnv>,
   signedIn: { sessionToken: string; newDevice: boolean; queued: string[] },
   method: SignInMethod,
+  account: { email: string },
 ) {
+  const draft = typedOf(c)
+  forgetFlowsInProgress(c)
+  if (draft.name && draft.email === account.email) rememberTyped(c, { email: draft.email, name: draft.name }, {})
   setSessionCookie(c, signedIn.sessionToken)
   securityLog(c, 'sign_in', 'ok', { method, newDevice: signedIn.newDevice })
   c.executionCtx.waitUntil(c.var.outbox.send(...signedIn.queued))

@@ -17,3 +17,7 @@ export function bindSignupBrowser(c: Context): Promise<string> {
 export function signupBrowserOf(c: Context): Promise<string | null> {
   return signup.hashOf(c)
 }
+
+export function forgetSignupBrowser(c: Context) {
+  signup.forget(c)
+}

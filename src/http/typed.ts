@@ -20,8 +20,8 @@ const typedCookie = hostCookie('typed', 15 * MINUTE)
 
 export type Typed = { email?: string; next?: string; name?: string }
 
-export function rememberTyped(c: Context<AppEnv>, typed: Typed) {
-  const current = typedOf(c)
+/** Merged over what this browser already carries (`current`, read from the request unless given). */
+export function rememberTyped(c: Context<AppEnv>, typed: Typed, current: Typed = typedOf(c)) {
   const merged = { email: typed.email ?? current.email, next: typed.next ?? current.next, name: typed.name ?? current.name }
   typedCookie.set(c, toBase64Url(new TextEncoder().encode(JSON.stringify(merged))))
 }
@@ -30,15 +30,24 @@ export function rememberTyped(c: Context<AppEnv>, typed: Typed) {
  * Where a request for a mailed link should lead once the link is used: the
  * form's `next`, else the one carried from the sign-in page; checked against
  * this site's pages and RETURN_ORIGINS. Stored with the link, so it works
- * from another device too. Null: the profile. An app's URL is kept only as
- * far as its origin: anyone can ask for a link to someone else's address,
- * and must not choose the path and query a freshly signed-in person lands
- * on in a first-party app (a GET-CSRF channel into it).
+ * from another device too. Null: the profile. Anyone can ask for a link to
+ * someone else's address, so the link carries no choice of theirs beyond
+ * which page (linkNext): never a query (`?aviso=` would make our page tell
+ * the owner her password was changed), never an app's path.
  */
 export function requestedNext(c: Context<AppEnv>, form: Record<string, string>): string | null {
-  const next = nextFor(c, form.next ?? typedOf(c).next, '')
+  return linkNext(nextFor(c, form.next ?? typedOf(c).next, ''))
+}
+
+/**
+ * What a mailed link may store of a checked `next`: one of this site's
+ * pages without query or fragment, or an app's origin (RETURN_ORIGINS) —
+ * not the path and query a freshly signed-in person lands on in a
+ * first-party app (a GET-CSRF channel into it). Null for anything else.
+ */
+export function linkNext(next: string | null | undefined): string | null {
   if (!next) return null
-  return next.startsWith('/') ? next : `${new URL(next).origin}/`
+  return next.startsWith('/') ? next.split(/[?#]/, 1)[0]! : `${new URL(next).origin}/`
 }
 
 /** Once what was carried has been used (the profile saved), nothing lingers. */

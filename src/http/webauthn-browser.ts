@@ -19,3 +19,7 @@ export function webauthnBrowserFor(c: Context): Promise<string> {
 export function webauthnBrowserOf(c: Context): Promise<string | null> {
   return browser.hashOf(c)
 }
+
+export function forgetWebauthnBrowser(c: Context) {
+  browser.forget(c)
+}

@@ -151,6 +151,8 @@ export const es = {
       `Demasiados intentos con una contraseña incorrecta. Por su seguridad, espere ${minutes} ${minutes === 1 ? 'minuto' : 'minutos'} antes de volver a intentarlo. Su sesión sigue abierta.`,
     firstPasswordNeedsFreshSignIn:
       'Por su seguridad, para elegir la primera contraseña de su cuenta necesitamos saber que es usted: cierre sesión y vuelva a entrar con un enlace de acceso; tendrá 10 minutos para elegirla.',
+    closeOthersNeedsFreshSignIn:
+      'Por su seguridad, para cerrar las demás sesiones necesitamos saber que es usted: reciba un enlace de acceso en su correo y vuelva a intentarlo; tendrá 10 minutos.',
     passwordChangedMeanwhile: 'Su contraseña acaba de cambiar desde otro lugar. Vuelva a escribir la contraseña actual.',
     formTitle: 'Revise los campos marcados.',
     forbiddenTitle: 'Solicitud rechazada',
@@ -236,6 +238,8 @@ export const es = {
     revokeHereConfirm: 'Se cerrará la sesión en este dispositivo y tendrá que volver a iniciarla.',
     revokeHereSubmit: 'SÍ, CERRAR SESIÓN AQUÍ',
     revokeOthers: 'Cerrar todas las demás sesiones',
+    revokeOthersReauth: 'Por su seguridad, ingrese su contraseña actual para cerrar las demás sesiones.',
+    revokeOthersLink: 'Reciba un enlace de acceso',
     revoked: 'Cerramos la sesión.',
     othersRevoked: 'Cerramos todas las demás sesiones.',
     unknownPlace: 'Lugar desconocido',

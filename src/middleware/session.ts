@@ -5,6 +5,7 @@ import { createMiddleware } from 'hono/factory'
 import { clearSessionCookie, readSessionCookie, setSessionCookie, validateSessionToken } from '../auth/sessions'
 import type { Database } from '../db/client'
 import type { AppEnv } from '../env'
+import { forgetFlowsInProgress } from '../http/flows'
 
 /** What a signed-in page reads besides the session, keyed by the account (see requireAuthentication). */
 export type PageReads = (db: Database, owner: SQL) => BatchItem<'sqlite'>[]
@@ -50,6 +51,8 @@ export function requireAuthentication(options: { reads?: Record<string, PageRead
     c.set('resolvedSession', resolved)
     const found = await resolved
     if (!found) {
+      // Signed out elsewhere (an app's "Cerrar sesión", a revoke): the next person gets nothing of this one's flows.
+      if (readSessionCookie(c)) forgetFlowsInProgress(c)
       const url = new URL(c.req.url)
       return c.redirect(`/login?next=${encodeURIComponent(url.pathname + url.search)}`, 303)
     }

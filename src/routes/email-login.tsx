@@ -50,7 +50,7 @@ emailLoginRoutes.post('/login/code', async (c) => {
   const outcome = await signInWithCode(c.var.db, requestCookie.read(c), code, await signInContext(c, 'code'))
   if (outcome.signedIn) {
     requestCookie.clear(c)
-    beginSession(c, outcome.signedIn, 'code')
+    beginSession(c, outcome.signedIn, 'code', outcome.signedIn.user)
     const next = landingAfter(c, outcome.signedIn, afterSignIn(outcome.signedIn))
     // htmx follows a 303 inside fetch and would swap the whole profile into
     // the feedback box; HX-Redirect makes it load the page instead.
@@ -88,7 +88,7 @@ emailLoginRoutes.post('/login/email/:token', async (c) => {
   }
   const { signedIn } = await spendLinkAndSignIn(c.var.db, await matchToken(token, 'login'), {}, { who: await signInContext(c, 'link') })
   if (!signedIn) return invalidLoginLink(c)
-  beginSession(c, signedIn, 'link')
+  beginSession(c, signedIn, 'link', signedIn.user)
   return c.redirect(landingAfter(c, signedIn, afterSignIn(signedIn)), 303)
 })
 

@@ -31,14 +31,14 @@ passkeySignInRoutes.post('/login/passkey', async (c) => {
   const form = await readForm(c)
   const checked = await verifyPasskeySignIn(c.var.db, c.var.config, form.credential, await webauthnBrowserOf(c))
   const signedIn = checked.outcome === 'ok' && (await signInWithPasskey(c.var.db, checked, await signInContext(c, 'passkey')))
-  if (!signedIn) {
+  if (!signedIn || checked.outcome !== 'ok') {
     // One answer whichever check failed; the log says which.
     securityLog(c, 'sign_in', 'failed', { method: 'passkey', reason: checked.outcome === 'failed' ? checked.reason : 'count_raced' })
     const owner = checked.outcome === 'ok' ? checked.user.id : checked.userId
     if (owner) await recordEvent(c.var.db, owner, 'sign_in_failed', clientOf(c), 'passkey')
     return c.json({ error: t.passkeys.signInFailed }, 400)
   }
-  beginSession(c, signedIn, 'passkey')
+  beginSession(c, signedIn, 'passkey', checked.user)
   return c.json({ redirect: nextFor(c, form.next ?? typedOf(c).next) })
 })
 

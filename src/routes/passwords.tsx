@@ -1,12 +1,12 @@
 import { Hono, type Context } from 'hono'
-import { hostCookie } from '../http/cookies'
 import { checkEmail, normalizeEmail } from '../auth/emails'
 import { findResetOwner, requestPasswordReset, resetPassword } from '../auth/password-reset'
 import { mailBudget } from '../auth/throttle'
 import { clientOf, mailRequesterOf } from '../http/client'
 import { describeError, securityLog } from '../http/log'
 import { checkNewPassword } from '../auth/passwords'
-import { findOneTimeToken, TOKEN_LIFETIME } from '../auth/tokens'
+import { findOneTimeToken } from '../auth/tokens'
+import { resetCookie } from '../http/flows'
 import { maskEmail } from '../auth/email-login'
 import { switchUnconfirmed, switchWarning } from '../http/account-switch'
 import { rememberTyped, requestedNext, typedOf } from '../http/typed'
@@ -25,9 +25,6 @@ import { ResetPasswordPage } from '../../views/reset'
 import { withNotice } from './notices'
 
 export const passwordRoutes = new Hono<AppEnv>()
-
-/** The reset link's token, moved out of the URL; read only by /password/reset. */
-const resetCookie = hostCookie('password_reset', TOKEN_LIFETIME.password_reset)
 
 passwordRoutes.get('/password/forgot', async (c) => {
   // Prefilled with the address typed on another page; the plain form is the same for everyone.
@@ -107,7 +104,7 @@ passwordRoutes.post('/password/reset', async (c) => {
   )
   if (!reset) return invalidResetLink(c)
   resetCookie.clear(c)
-  beginSession(c, reset, 'reset') // also sends the queued mails
+  beginSession(c, reset, 'reset', reset.user) // also sends the queued mails
   return c.redirect(landingAfter(c, { next: reset.next, needsPassword: false }, withNotice('/profile', 'contrasena-restablecida')), 303)
 })
 

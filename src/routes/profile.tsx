@@ -1,12 +1,12 @@
 import { Hono, type Context } from 'hono'
-import { hasPassword, updateProfile } from '../auth/accounts'
-import { reauthenticate } from '../auth/authentication'
-import { forgetDevices } from '../auth/sign-in'
+import { closeOtherSessions, hasPassword, updateProfile } from '../auth/accounts'
 import { checkName, normalizeName } from '../auth/names'
 import { listRecentEvents, recordEvent } from '../auth/activity'
 import { listPasskeys } from '../auth/passkeys'
 import { checkNewPassword, hashPassword } from '../auth/passwords'
-import { clearSessionCookie, deleteUserSession, deleteUserSessions, forgetSessionDevice, isFreshSession, listUserSessions, ownerOfSession } from '../auth/sessions'
+import { clearSessionCookie, deleteUserSession, forgetSessionDevice, isFreshSession, listUserSessions, ownerOfSession, setSessionCookie } from '../auth/sessions'
+import { forgetFlowsInProgress } from '../http/flows'
+import { asksCurrentPassword, confirmRecentSignIn } from '../http/recent-sign-in'
 import { runSteps } from '../db/steps'
 import { clock } from '../clock'
 import type { AppEnv } from '../env'
@@ -40,11 +40,7 @@ profileRoutes.get('/profile', (c) => {
   return c.html(profilePage(c, { notice: noticeFor(c.req.query('aviso')), name }))
 })
 
-profileRoutes.get('/security', (c) => {
-  const [sessions, events] = c.var.pageData as [SecurityPageProps['sessions'], SecurityPageProps['events']]
-  const page = { user: c.var.user, sessions, events, currentSessionId: c.var.session.id }
-  return c.html(<SecurityPage {...page} notice={noticeFor(c.req.query('aviso'))} />)
-})
+profileRoutes.get('/security', (c) => c.html(securityPage(c, { notice: noticeFor(c.req.query('aviso')) })))
 
 /**
  * "¿No la recuerda? Reciba un enlace de acceso": someone asked for a current
@@ -55,7 +51,9 @@ profileRoutes.get('/security', (c) => {
 profileRoutes.post('/profile/reauth', async (c) => {
   const form = await readForm(c)
   const name = normalizeName(form.name)
-  rememberTyped(c, { email: c.var.user.email, next: '/profile', name: checkName(name) ? undefined : name })
+  // From Seguridad's "Cerrar todas las demás sesiones", back there; else to the profile.
+  const back = form.back === 'security' ? '/security' : '/profile'
+  rememberTyped(c, { email: c.var.user.email, next: back, name: checkName(name) ? undefined : name })
   await sendAccessLink(c, c.var.user.email, { fromForgot: false })
   return c.html(<EmailLoginSentPage email={c.var.user.email} />)
 })
@@ -73,50 +71,34 @@ profileRoutes.post('/profile', async (c) => {
     name: checkName(name),
     ...(changingPassword ? checkNewPassword(password, confirmation, { name, email: user.email }) : {}),
   }
-  // Re-authentication: an old session must prove it still knows the password
-  // before replacing it (a borrowed, unlocked laptop is not enough). Wrong
-  // answers count like wrong sign-ins, so a stolen session cannot guess forever.
+  // An old session must prove it still knows the password before replacing
+  // it (see confirmRecentSignIn); asked only once the new one is acceptable.
   let attemptKey: string | null = null
-  const deviceHash = await knownDeviceOf(c)
-  // No password yet (confirmed from another browser): nothing to re-enter, so only a fresh sign-in may set the first one.
-  if (changingPassword && !hasPassword(user) && !isFreshSession(session) && !errors.password) errors.password = t.errors.firstPasswordNeedsFreshSignIn
-  if (changingPassword && asksCurrentPassword(c) && !Object.values(errors).some(Boolean)) {
-    const check = await reauthenticate(c.var.db, c.var.config.pepper, user, form.current_password ?? '', deviceHash)
-    if (check.outcome === 'throttled') {
-      securityLog(c, 'reauthentication', 'throttled')
-      c.header('Retry-After', String(check.retryAfterSeconds))
-      const minutes = Math.ceil(check.retryAfterSeconds / 60)
-      return c.html(profilePage(c, { name, errors: { current_password: t.errors.currentPasswordThrottled(minutes) } }), 429)
-    }
-    if (check.outcome === 'failed') {
-      securityLog(c, 'reauthentication', 'failed')
-      await recordEvent(c.var.db, user.id, 'reauthentication_failed', clientOf(c))
-      errors.current_password = t.errors.currentPasswordWrong
-    } else attemptKey = check.attemptKey
+  if (changingPassword && !Object.values(errors).some(Boolean)) {
+    const check = await confirmRecentSignIn(c, form.current_password ?? '', t.errors.firstPasswordNeedsFreshSignIn)
+    if (!check.ok && check.status === 429) return c.html(profilePage(c, { name, errors: { current_password: check.error } }), 429)
+    if (!check.ok) errors[check.field] = check.error
+    else attemptKey = check.attemptKey
   }
   if (Object.values(errors).some(Boolean)) return c.html(profilePage(c, { name, errors }), 422)
 
   const passwordHash = changingPassword ? await hashPassword(password, c.var.config.pepper) : undefined
   const mail = passwordChangedMail(c.var.config, { ...user, name }, clientOf(c), clock.now())
-  const queued = await updateProfile(c.var.db, user, session.id, { name, passwordHash }, {
+  const saved = await updateProfile(c.var.db, user, session.id, { name, passwordHash }, {
     client: clientOf(c),
     mail: (guard) => queueMail(c.var.db, c.var.config, mail, { when: guard }).insert,
     attemptKey,
-    deviceHash,
+    deviceHash: await knownDeviceOf(c),
   })
   // The password changed since this request read it (a reset elsewhere): nothing was written.
-  if (!queued) return c.html(profilePage(c, { name, errors: { current_password: t.errors.passwordChangedMeanwhile } }), 409)
+  if (!saved) return c.html(profilePage(c, { name, errors: { current_password: t.errors.passwordChangedMeanwhile } }), 409)
   forgetTyped(c)
   if (!changingPassword) return c.redirect(withNotice('/profile', 'guardado'), 303)
+  if (saved.sessionToken) setSessionCookie(c, saved.sessionToken)
   securityLog(c, 'password_change', 'ok')
-  c.executionCtx.waitUntil(c.var.outbox.send(...queued))
+  c.executionCtx.waitUntil(c.var.outbox.send(...saved.queued))
   return c.redirect(withNotice('/profile', 'contrasena-cambiada'), 303)
 })
-
-/** An account with a password asks for it after 10 minutes; one without (see confirmEmail) has nothing to ask. */
-function asksCurrentPassword(c: Context<AppEnv>) {
-  return hasPassword(c.var.user) && !isFreshSession(c.var.session)
-}
 
 // Revoking takes effect on the session's next request: the row is gone, so
 // its cookie no longer resolves (see loadSession).
@@ -132,23 +114,37 @@ profileRoutes.post('/profile/sessions/:id/revoke', async (c) => {
   })
   const revoked = results.revoked as unknown[]
   securityLog(c, 'session_revoke', revoked.length ? 'ok' : 'not_found')
-  if (c.req.param('id') === c.var.session.id) {
+  if (id === c.var.session.id) {
     clearSessionCookie(c)
+    forgetFlowsInProgress(c)
     return c.redirect(withNotice('/login', 'sesion-cerrada'), 303)
   }
   return c.redirect(`${withNotice('/security', 'sesion-revocada')}#sesiones`, 303)
 })
 
+// Closing every other session also forgets every other browser of the
+// owner: asked of an old session, like a password change, so a stolen
+// cookie cannot lock the owner's own browsers out of their own counters.
 profileRoutes.post('/profile/sessions/revoke-others', async (c) => {
-  const user = c.var.user
-  await c.var.db.batch([
-    deleteUserSessions(c.var.db, user.id, c.var.session.id),
-    forgetDevices(c.var.db, user.id, await knownDeviceOf(c)),
-    recordEvent(c.var.db, user.id, 'sessions_revoked', clientOf(c)),
-  ])
+  const form = await readForm(c)
+  const check = await confirmRecentSignIn(c, form.current_password ?? '', t.errors.closeOthersNeedsFreshSignIn)
+  if (!check.ok) return c.html(securityPage(c, { error: check.error }), check.status)
+  const token = await closeOtherSessions(c.var.db, c.var.user.id, c.var.session.id, {
+    deviceHash: await knownDeviceOf(c),
+    client: clientOf(c),
+    attemptKey: check.attemptKey,
+  })
+  setSessionCookie(c, token)
   securityLog(c, 'session_revoke', 'others')
   return c.redirect(`${withNotice('/security', 'otras-sesiones-cerradas')}#sesiones`, 303)
 })
+
+/** "Seguridad": the sessions and the activity, which requireAuthentication read with the session. */
+function securityPage(c: Context<AppEnv>, props: { notice?: string; error?: string }) {
+  const [sessions, events] = c.var.pageData as [SecurityPageProps['sessions'], SecurityPageProps['events']]
+  const revokeOthers = { askCurrentPassword: asksCurrentPassword(c), asksFreshSignIn: !hasPassword(c.var.user) && !isFreshSession(c.var.session), error: props.error }
+  return <SecurityPage user={c.var.user} sessions={sessions} events={events} currentSessionId={c.var.session.id} notice={props.notice} revokeOthers={revokeOthers} />
+}
 
 /** The profile with its passkeys, which requireAuthentication read with the session. */
 function profilePage(c: Context<AppEnv>, props: Pick<ProfilePageProps, 'name' | 'errors' | 'notice'>) {

@@ -12,7 +12,8 @@ import { mailBudget } from '../auth/throttle'
 import type { AppEnv } from '../env'
 import { clientOf, knownDeviceOf } from '../http/client'
 import { describeError, securityLog } from '../http/log'
-import { forgetTyped, rememberTyped, typedOf } from '../http/typed'
+import { rememberTyped, typedOf } from '../http/typed'
+import { forgetFlowsInProgress } from '../http/flows'
 import { beginSession, signInContext } from '../http/sign-in'
 import { nextFor, readForm } from '../http/forms'
 import { t } from '../i18n'
@@ -26,13 +27,18 @@ export const sessionRoutes = new Hono<AppEnv>()
 sessionRoutes.get('/login', async (c) => {
   // Someone already signed in goes straight back where the app sent them.
   if (await currentSession(c)) return c.redirect(nextFor(c, c.req.query('next')), 303)
-  const typed = typedOf(c)
+  // A session cookie that no longer resolves: this browser was signed out
+  // elsewhere (an app's "Cerrar sesión" sends it here). Nothing of the
+  // previous person's flows stays for the next one.
+  const signedOutElsewhere = Boolean(readSessionCookie(c))
+  if (signedOutElsewhere) forgetFlowsInProgress(c)
+  const typed = signedOutElsewhere ? {} : typedOf(c)
   const next = c.req.query('next') ? nextFor(c, c.req.query('next'), '') || undefined : typed.next
   const aviso = c.req.query('aviso')
   // Where the person was going travels on to "Olvidé mi contraseña" and the
   // link pages — but not when another site sent the browser here: that
   // site would choose where this browser lands at its next sign-in.
-  if (c.req.query('next') && next && c.req.header('Sec-Fetch-Site') !== 'cross-site') rememberTyped(c, { next })
+  if (c.req.query('next') && next && c.req.header('Sec-Fetch-Site') !== 'cross-site') rememberTyped(c, { next }, typed)
   // The plain login window, the most visited page, is the same for everyone.
   if (!next && !aviso && !typed.email) return c.html(await renderOnce('login', () => <LoginPage />))
   return c.html(<LoginPage email={typed.email} next={next} notice={noticeFor(aviso)} />)
@@ -74,7 +80,7 @@ sessionRoutes.post('/login', async (c) => {
     }
     return c.html(<LoginPage email={email} next={form.next} failure={t.login.invalid} />, 401)
   }
-  beginSession(c, { sessionToken: signedIn.token, newDevice: signedIn.newDevice, queued: signedIn.queued }, 'password')
+  beginSession(c, { sessionToken: signedIn.token, newDevice: signedIn.newDevice, queued: signedIn.queued }, 'password', { email })
   return c.redirect(next, 303)
 })
 
@@ -95,6 +101,6 @@ sessionRoutes.post('/logout', async (c) => {
   // Ends the session on the server by its cookie, without reading it first.
   await deleteSessionByToken(c.var.db, readSessionCookie(c))
   clearSessionCookie(c)
-  forgetTyped(c) // nothing typed by this person is left for the next one on this browser
+  forgetFlowsInProgress(c) // nothing of this person's is left for the next one on this browser
   return c.redirect(withNotice('/login', 'sesion-cerrada'), 303)
 })

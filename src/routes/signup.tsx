@@ -67,7 +67,7 @@ signupRoutes.post('/email/verify/:token', async (c) => {
   }
   const verified = await confirmEmail(c.var.db, token, await signupBrowserOf(c), await signInContext(c, 'verification'))
   if (!verified) return invalidVerificationLink(c)
-  beginSession(c, verified, 'verification')
+  beginSession(c, verified, 'verification', verified.user)
   // Confirmed from another browser: the sign-up password was discarded; the profile asks for one.
   return c.redirect(landingAfter(c, verified, withNotice('/profile', 'verificado')), 303)
 })

@@ -1,6 +1,14 @@
 import { describeDevice, describePlace } from '../../src/http/client'
 import { t } from '../../src/i18n'
 import { formatWhen } from '../format'
+import { Field } from './field'
+
+/**
+ * "Cerrar todas las demás sesiones" asks a session older than 10 minutes who
+ * it is, as a password change does: the current password, or (an account
+ * without one, or someone who forgot it) a mailed enlace de acceso.
+ */
+export type RevokeOthersProps = { askCurrentPassword: boolean; asksFreshSignIn: boolean; error?: string }
 
 export type SessionRow = {
   id: string
@@ -19,7 +27,7 @@ export type SessionRow = {
  * and start time), since "Cerrar" three times tells a screen reader nothing.
  * Closing this device's own session asks first (a <details>, no script).
  */
-export function SessionsList({ sessions, currentId }: { sessions: SessionRow[]; currentId: string }) {
+export function SessionsList({ sessions, currentId, revokeOthers }: { sessions: SessionRow[]; currentId: string; revokeOthers: RevokeOthersProps }) {
   const ordered = [...sessions.filter((s) => s.id === currentId), ...sessions.filter((s) => s.id !== currentId)]
   return (
     <section id="sesiones" aria-labelledby="sesiones-titulo">
@@ -63,7 +71,27 @@ export function SessionsList({ sessions, currentId }: { sessions: SessionRow[]; 
         })}
       </ul>
       {sessions.length > 1 && (
-        <form method="post" action="/profile/sessions/revoke-others">
+        <form method="post" action="/profile/sessions/revoke-others" novalidate>
+          {revokeOthers.askCurrentPassword && (
+            <Field
+              name="current_password"
+              type="password"
+              label={t.fields.currentPassword}
+              hint={t.sessions.revokeOthersReauth}
+              error={revokeOthers.error}
+              autocomplete="current-password"
+            />
+          )}
+          {!revokeOthers.askCurrentPassword && revokeOthers.error && (
+            <p class="error" role="alert">
+              {revokeOthers.error}
+            </p>
+          )}
+          {(revokeOthers.askCurrentPassword || revokeOthers.asksFreshSignIn) && (
+            <button type="submit" class="linklike" formaction="/profile/reauth" formnovalidate name="back" value="security">
+              {revokeOthers.askCurrentPassword ? t.profile.forgotCurrent : t.sessions.revokeOthersLink}
+            </button>
+          )}
           <button type="submit" class="secondary">
             {t.sessions.revokeOthers}
           </button>
