@@ -1,6 +1,7 @@
+import { env } from 'cloudflare:test'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { clock, MINUTE } from '../src/clock'
-import { Browser, lastMailTo, mailsTo, PASSWORD, signedInUser, visibleText } from './helpers'
+import { Browser, lastMailTo, linkIn, mailsTo, PASSWORD, signedInUser, uniqueEmail, visibleText } from './helpers'
 
 // Issue 17, points 2, 4, 5, 6, 7, 8 and 10: what a change of privilege, a
 // closed session, a sign-out and a mailed link leave behind.
@@ -122,5 +123,135 @@ describe('"Cerrar todas las demás sesiones" from a session older than 10 minute
     expect(signedIn.location).toBe('/security')
     expect((await browser.post('/profile/sessions/revoke-others')).status).toBe(303)
     expect((await phone.get('/profile')).status).toBe(303)
+  })
+})
+
+/** These tests hash three passwords (two sign-ups and a sign-in): room for a loaded machine. */
+const SIGN_UP_AND_SIGN_IN = 30_000
+
+const FLOW_COOKIES = ['__Host-password_reset', '__Host-login_request', '__Host-signup', '__Host-webauthn', '__Host-typed']
+
+/** Gives this browser every cookie a flow in progress leaves: an opened reset link, a link request, a sign-up, a passkey challenge, typed text. */
+async function startEveryFlow(browser: Browser, email: string) {
+  await new Browser().post('/password/forgot', { email })
+  expect((await browser.get(linkInReset(email))).status).toBe(303)
+  await browser.post('/login/email', { email })
+  await browser.post('/signup', { name: 'Otra Persona', email: `otra-${crypto.randomUUID().slice(0, 8)}@example.com`, password: PASSWORD, password_confirmation: PASSWORD })
+  await browser.post('/login/passkey/options')
+  for (const name of FLOW_COOKIES) expect(browser.cookie(name), name).toBeDefined()
+}
+
+function linkInReset(email: string) {
+  return linkIn(lastMailTo(email, 'password-reset'), '/password/reset/')
+}
+
+function heldFlowCookies(browser: Browser) {
+  return FLOW_COOKIES.filter((name) => browser.cookie(name) !== undefined)
+}
+
+describe('a browser keeps nothing after sign-out', () => {
+  it('a reset link opened on a shared computer does not survive its owner signing in and out there: /password/reset shows the expired page and its POST sets nothing', async () => {
+    const { email } = await signedInUser()
+    const shared = new Browser()
+    await shared.post('/password/forgot', { email })
+    expect((await shared.get(linkInReset(email))).location).toBe('/password/reset')
+    expect((await shared.post('/login', { email, password: PASSWORD })).status).toBe(303)
+    expect((await shared.post('/logout')).status).toBe(303)
+    // The next person at that computer:
+    const page = await shared.get('/password/reset')
+    expect(page.status).toBe(400)
+    expect(visibleText(page.text)).toContain('Este enlace ya no es válido')
+    const taken = await shared.post('/password/reset', { password: 'toma-de-cuenta-1', password_confirmation: 'toma-de-cuenta-1' })
+    expect(taken.status).toBe(400)
+    expect(shared.cookie('__Host-session')).toBeUndefined()
+    expect((await new Browser().post('/login', { email, password: PASSWORD })).status).toBe(303)
+  })
+
+  it('signing in spends the account\'s outstanding reset links, wherever they were opened', async () => {
+    const { email } = await signedInUser()
+    await new Browser().post('/password/forgot', { email })
+    const link = linkInReset(email)
+    expect((await new Browser().post('/login', { email, password: PASSWORD })).status).toBe(303)
+    const opened = await new Browser().get(link)
+    expect(opened.status).toBe(400)
+  })
+
+  it('"Cerrar sesión" clears every cookie of a flow in progress', async () => {
+    const { browser, email } = await signedInUser()
+    await startEveryFlow(browser, email)
+    expect((await browser.post('/logout')).status).toBe(303)
+    expect(heldFlowCookies(browser)).toEqual([])
+  }, SIGN_UP_AND_SIGN_IN)
+
+  it('a password sign-in clears every cookie of a flow in progress', async () => {
+    const { email } = await signedInUser()
+    const browser = new Browser()
+    await startEveryFlow(browser, email)
+    expect((await browser.post('/login', { email, password: PASSWORD })).status).toBe(303)
+    expect(heldFlowCookies(browser)).toEqual([])
+  }, SIGN_UP_AND_SIGN_IN)
+
+  it('a sign-in by mailed code clears every cookie of a flow in progress (the code was the last use of its request)', async () => {
+    const { email } = await signedInUser()
+    const browser = new Browser()
+    await startEveryFlow(browser, email)
+    const code = lastMailTo(email, 'login-link').text.match(/^\s+(\d{6})$/m)![1]!
+    expect((await browser.post('/login/code', { code })).status).toBe(303)
+    expect(heldFlowCookies(browser)).toEqual([])
+  }, SIGN_UP_AND_SIGN_IN)
+
+  it("after an app's sign-out, the next page here shows nothing of the previous person and clears what they left", async () => {
+    const { browser, email } = await signedInUser()
+    await browser.post('/login/email', { email }) // signed in, asking for a link: her address is carried
+    expect(heldFlowCookies(browser)).toEqual(['__Host-login_request', '__Host-typed'])
+    expect(await env.ACCOUNTS.signOut(`__Host-session=${browser.cookie('__Host-session')}`)).toBe(true)
+    // The app sends the browser to the sign-in page.
+    const login = await browser.get('/login?next=/security', { 'Sec-Fetch-Site': 'same-site' })
+    expect(login.status).toBe(200)
+    expect(login.text).not.toContain(email)
+    expect(browser.cookie('__Host-login_request')).toBeUndefined()
+    expect((await browser.get('/login/email')).text).not.toContain(email)
+  })
+
+  it('a visit from another site to /login while signed in clears nothing', async () => {
+    const { browser, email } = await signedInUser()
+    await browser.post('/login/email', { email })
+    const visit = await browser.get('/login', { 'Sec-Fetch-Site': 'cross-site' })
+    expect(visit.status).toBe(303)
+    expect(visit.headers.getSetCookie()).toEqual([])
+    expect(heldFlowCookies(browser)).toEqual(['__Host-login_request', '__Host-typed'])
+  })
+})
+
+describe('links carry no choices from strangers', () => {
+  const notice = '/profile?aviso=contrasena-cambiada'
+
+  it('an enlace de acceso asked by a stranger with next=/profile?aviso=… lands the owner on the plain profile', async () => {
+    const { email } = await signedInUser()
+    await new Browser().post('/login/email', { email, next: notice })
+    const owner = new Browser()
+    const used = await owner.post(linkIn(lastMailTo(email, 'login-link'), '/login/email/'))
+    expect(used.status).toBe(303)
+    expect(used.location).toBe('/profile')
+    expect(visibleText((await owner.get(used.location!)).text)).not.toContain('Su contraseña fue cambiada')
+  })
+
+  it('a reset link asked by a stranger with next=/profile?aviso=… lands the owner without the notice the stranger chose', async () => {
+    const { email } = await signedInUser()
+    await new Browser().post('/password/forgot', { email, next: '/security?aviso=otras-sesiones-cerradas' })
+    const owner = new Browser()
+    await owner.get(linkInReset(email))
+    const reset = await owner.post('/password/reset', { password: 'nueva-clave-larga-3', password_confirmation: 'nueva-clave-larga-3' })
+    expect(reset.status).toBe(303)
+    expect(reset.location).toBe('/security')
+  })
+
+  it('a sign-up asked by a stranger with next=/profile?aviso=… lands the owner on the confirmation notice, not the stranger\'s', async () => {
+    const email = uniqueEmail()
+    await new Browser().post('/signup', { name: 'Ana Pérez', email, password: PASSWORD, password_confirmation: PASSWORD, next: notice })
+    const owner = new Browser()
+    const confirmed = await owner.post(linkIn(lastMailTo(email, 'email-verification'), '/email/verify/'))
+    expect(confirmed.status).toBe(303)
+    expect(confirmed.location).not.toContain('aviso=contrasena-cambiada')
   })
 })

@@ -9,7 +9,7 @@ import { clientOf, deviceOf } from './client'
 import { securityLog } from './log'
 import { nextFor } from './forms'
 import { forgetFlowsInProgress } from './flows'
-import { linkNext, rememberTyped, typedOf } from './typed'
+import { rememberTyped, typedOf } from './typed'
 import { withNotice } from '../routes/notices'
 
 /** Who is signing in from this request, and how. Creates the device cookie on a first sign-in. */
@@ -34,8 +34,7 @@ export async function signInContext(c: Context<AppEnv>, method: SignInMethod): P
  */
 export function landingAfter(c: Context<AppEnv>, signedIn: { next: string | null; needsPassword: boolean }, fallback: string) {
   if (signedIn.needsPassword) return withNotice('/profile', 'cree-contrasena')
-  // A link's stored `next` is read through linkNext again: links mailed before it was stored that way may carry a query.
-  return nextFor(c, typedOf(c).next ?? linkNext(nextFor(c, signedIn.next ?? undefined, '')) ?? undefined, '') || fallback
+  return nextFor(c, typedOf(c).next ?? signedIn.next ?? undefined, '') || fallback
 }
 
 /**
