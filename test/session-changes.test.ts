@@ -1,5 +1,6 @@
 import { env } from 'cloudflare:test'
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { LOGIN_FAILURES } from '../src/auth/limits'
 import { clock, MINUTE } from '../src/clock'
 import { Browser, lastMailTo, linkIn, mailsTo, PASSWORD, signedInUser, uniqueEmail, visibleText } from './helpers'
 
@@ -7,6 +8,9 @@ import { Browser, lastMailTo, linkIn, mailsTo, PASSWORD, signedInUser, uniqueEma
 // closed session, a sign-out and a mailed link leave behind.
 
 afterEach(() => vi.restoreAllMocks())
+
+/** Tests that hash several passwords (sign-ups, sign-ins): room for a loaded machine. */
+const SIGN_UP_AND_SIGN_IN = 30_000
 
 const PHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 Version/18.0 Mobile/15E148 Safari/604.1'
 
@@ -42,6 +46,17 @@ describe('revoking a session forgets the browser it ran in', () => {
     expect(mailsTo(email, 'new-sign-in')).toHaveLength(2)
     expect(lastMailTo(email, 'new-sign-in').text).toContain('Safari en iPhone')
   })
+
+  it('a browser whose session was closed on Seguridad no longer keeps its own counters while strangers lock the account', async () => {
+    const { browser: laptop, email } = await signedInUser()
+    const phone = new Browser()
+    await phone.post('/login', { email, password: PASSWORD }, { 'User-Agent': PHONE })
+    await laptop.post(await revokeActionFor(laptop, 'Safari en iPhone'))
+    for (let i = 0; i < LOGIN_FAILURES.limit; i++) expect((await new Browser().post('/login', { email, password: `ajena-${i}` })).status).toBe(401)
+    expect((await phone.post('/login', { email, password: PASSWORD }, { 'User-Agent': PHONE })).status).toBe(429)
+    await laptop.post('/logout')
+    expect((await laptop.post('/login', { email, password: PASSWORD })).status).toBe(303) // still the owner's own
+  }, SIGN_UP_AND_SIGN_IN)
 })
 
 describe('the activity log records what happened', () => {
@@ -125,9 +140,6 @@ describe('"Cerrar todas las demás sesiones" from a session older than 10 minute
     expect((await phone.get('/profile')).status).toBe(303)
   })
 })
-
-/** These tests hash three passwords (two sign-ups and a sign-in): room for a loaded machine. */
-const SIGN_UP_AND_SIGN_IN = 30_000
 
 const FLOW_COOKIES = ['__Host-password_reset', '__Host-login_request', '__Host-signup', '__Host-webauthn', '__Host-typed']
 
