@@ -126,6 +126,25 @@ describe('"Cerrar todas las demás sesiones" from a session older than 10 minute
     expect((await phone.get('/profile')).status).toBe(303)
   })
 
+  it('an account without a password, from an old session, is asked to sign in again by a mailed link, and nothing closes', async () => {
+    const email = uniqueEmail()
+    await new Browser().post('/signup', { name: 'Ana Pérez', email, password: PASSWORD, password_confirmation: PASSWORD })
+    const browser = new Browser() // confirmed elsewhere: the sign-up password is discarded
+    expect((await browser.post(linkIn(lastMailTo(email, 'email-verification'), '/email/verify/'))).status).toBe(303)
+    const other = new Browser()
+    await other.post('/login/email', { email })
+    await other.post('/login/code', { code: lastMailTo(email, 'login-link').text.match(/^\s+(\d{6})$/m)![1]! })
+    expect((await other.get('/profile')).status).toBe(200)
+    vi.spyOn(clock, 'now').mockReturnValue(Date.now() + 11 * MINUTE)
+    const page = await browser.get('/security')
+    expect(page.text).not.toContain('name="current_password"')
+    expect(page.text).toContain('Reciba un enlace de acceso')
+    const asked = await browser.post('/profile/sessions/revoke-others')
+    expect(asked.status).toBe(422)
+    expect(visibleText(asked.text)).toContain('para cerrar las demás sesiones necesitamos saber que es usted')
+    expect((await other.get('/profile')).status).toBe(200)
+  }, SIGN_UP_AND_SIGN_IN)
+
   it('"¿No la recuerda?" there mails an enlace de acceso whose code comes back to Seguridad on a fresh session, which may close them', async () => {
     const { browser, email } = await signedInUser()
     const phone = new Browser()
