@@ -1,6 +1,7 @@
 import { t } from '../src/i18n'
 import { Layout } from './layout'
 import { Notice } from './partials/notices'
+import { ResetReview, type ResetReviewProps } from './partials/reset-review'
 import { ActivityList, SessionsList, type EventRow, type SessionRow } from './partials/security'
 
 export type SecurityPageProps = {
@@ -9,14 +10,17 @@ export type SecurityPageProps = {
   currentSessionId: string
   events: EventRow[]
   notice?: string
+  /** Right after a reset: what remains and what it closed. */
+  review?: ResetReviewProps
 }
 
 /** "Seguridad": the sessions and the activity, on their own page so the profile stays short. */
-export function SecurityPage({ user, sessions, currentSessionId, events, notice }: SecurityPageProps) {
+export function SecurityPage({ user, sessions, currentSessionId, events, notice, review }: SecurityPageProps) {
   return (
     <Layout title={t.security.title} user={user} current="/security" wide>
       <h1>{t.security.title}</h1>
       <Notice text={notice} />
+      {review && <ResetReview {...review} />}
       <p>{t.security.intro}</p>
       <SessionsList sessions={sessions} currentId={currentSessionId} />
       <ActivityList events={events} />

@@ -3,19 +3,21 @@ import { hasPassword, updateProfile } from '../auth/accounts'
 import { reauthenticate } from '../auth/authentication'
 import { forgetDevices } from '../auth/sign-in'
 import { checkName, normalizeName } from '../auth/names'
-import { listRecentEvents, recordEvent } from '../auth/activity'
+import { findLastPasswordChange, listRecentEvents, recordEvent } from '../auth/activity'
+import { reviewOf } from '../auth/password-reset'
 import { listPasskeys } from '../auth/passkeys'
 import { checkNewPassword, hashPassword } from '../auth/passwords'
 import { clearSessionCookie, deleteUserSession, deleteUserSessions, isFreshSession, listUserSessions } from '../auth/sessions'
 import { clock } from '../clock'
 import type { AppEnv } from '../env'
-import { clientOf, knownDeviceOf } from '../http/client'
+import { clientOf, describeDevice, knownDeviceOf } from '../http/client'
 import { readForm } from '../http/forms'
 import { securityLog } from '../http/log'
 import { t } from '../i18n'
 import { passwordChangedMail, queueMail } from '../mail/messages'
 import { ProfilePage, type ProfilePageProps } from '../../views/profile'
 import { SecurityPage, type SecurityPageProps } from '../../views/security'
+import type { ResetReviewProps } from '../../views/partials/reset-review'
 import { EmailLoginSentPage } from '../../views/email-login'
 import { sendAccessLink } from '../http/access-link'
 import { forgetTyped, rememberTyped, typedOf } from '../http/typed'
@@ -27,8 +29,8 @@ export const profileRoutes = new Hono<AppEnv>()
 
 /** Read with the session, in the same D1 batch (see requireAuthentication): the lists the profile shows. */
 export const profileReads: PageReads = (db, owner) => [listPasskeys(db, owner)]
-/** "Seguridad" reads the sessions and the activity, in the same batch as the session. */
-export const securityReads: PageReads = (db, owner) => [listUserSessions(db, owner), listRecentEvents(db, owner)]
+/** "Seguridad" reads the sessions, the activity, and what a reset left (the review), in the same batch as the session. */
+export const securityReads: PageReads = (db, owner) => [listUserSessions(db, owner), listRecentEvents(db, owner), listPasskeys(db, owner), findLastPasswordChange(db, owner)]
 
 profileRoutes.get('/profile', (c) => {
   // A name typed before "¿No la recuerda?" sent an enlace de acceso comes
@@ -40,9 +42,25 @@ profileRoutes.get('/profile', (c) => {
 })
 
 profileRoutes.get('/security', (c) => {
-  const [sessions, events] = c.var.pageData as [SecurityPageProps['sessions'], SecurityPageProps['events']]
+  const [sessions, events, passkeys, lastChange] = c.var.pageData as [
+    SecurityPageProps['sessions'],
+    SecurityPageProps['events'],
+    ResetReviewProps['passkeys'],
+    { createdAt: number; detail: string | null }[],
+  ]
   const page = { user: c.var.user, sessions, events, currentSessionId: c.var.session.id }
-  return c.html(<SecurityPage {...page} notice={noticeFor(c.req.query('aviso'))} />)
+  const aviso = c.req.query('aviso')
+  // The review's numbers come from the reset that started this very session, never from the URL:
+  // the key only says where it is wanted, and another session (or account) gets no review.
+  const closed = aviso === 'contrasena-restablecida' ? reviewOf(c.var.session, lastChange[0]) : null
+  const review = closed && {
+    closed,
+    passkeys,
+    thisDevice: describeDevice(c.var.session.userAgent),
+    rpId: c.var.config.webauthn.rpId,
+    userHandle: c.var.user.webauthnUserId,
+  }
+  return c.html(<SecurityPage {...page} review={review || undefined} notice={review || aviso === 'contrasena-restablecida' ? undefined : noticeFor(aviso)} />)
 })
 
 /**
