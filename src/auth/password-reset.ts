@@ -101,7 +101,8 @@ function reviewCounts(owner: SQL, who: SignInContext, removable: SQL | undefined
 
 /** The review of the reset that started this session, if it started with one; null otherwise or if unreadable. */
 export function reviewOf(session: { method: string; createdAt: number }, lastChange: { createdAt: number; detail: string | null } | undefined): ResetReview | null {
-  // The reset's event is written in the batch that starts its session, just after; a later reset would have ended this session.
+  // The reset's event is made just after its session, in the same batch, so it is never older than the session;
+  // a later reset would have ended this session, and a later password change carries no counts.
   if (session.method !== 'reset' || !lastChange?.detail || lastChange.createdAt < session.createdAt) return null
   try {
     const { sessions, passkeys, browsers } = JSON.parse(lastChange.detail) as ResetReview
