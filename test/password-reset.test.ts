@@ -80,18 +80,18 @@ describe('reset link', () => {
     expect((await person.get(link)).status).toBe(303)
   })
 
-  it('sets the new password, signs in on a fresh session, and shows the profile with a confirmation', async () => {
+  it('sets the new password, signs in on a fresh session, and lands on Seguridad with the review', async () => {
     const { email, browser: otherDevice } = await signedInUser()
     const browser = new Browser()
     await browser.get(await requestReset(email, browser))
     const done = await browser.post('/password/reset', { password: NEW_PASSWORD, password_confirmation: NEW_PASSWORD })
     expect(done.status).toBe(303)
-    expect(done.location).toBe('/profile?aviso=contrasena-restablecida')
+    expect(done.location).toBe('/security?aviso=contrasena-restablecida')
     expect(browser.cookie('__Host-password_reset')).toBeUndefined()
-    const profile = await browser.get(done.location!)
-    expect(visibleText(profile.text)).toContain('Su contraseña fue restablecida')
+    const landing = await browser.get(done.location!)
+    expect(visibleText(landing.text)).toContain('Su contraseña fue restablecida. Esto es lo que puede entrar en su cuenta ahora:')
     // A session started by a reset is fresh: no current password asked.
-    expect(profile.text).not.toContain('name="current_password"')
+    expect((await browser.get('/profile')).text).not.toContain('name="current_password"')
     // Every older session is revoked.
     expect((await otherDevice.get('/profile')).status).toBe(303)
     // Only the new password works.

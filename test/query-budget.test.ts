@@ -1,7 +1,8 @@
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { AccountsRpc } from '../src/apps/rpc'
-import { Browser, PASSWORD, signedInUser, app } from './helpers'
+import { Browser, PASSWORD, signedInUser, app, lastMailTo, linkIn } from './helpers'
+import { addPasskey, SoftAuthenticator } from './webauthn'
 
 /**
  * Counts D1 round trips: every prepare(...).first/all/run/raw and every
@@ -92,6 +93,28 @@ describe('D1 round trips per request (the performance budgets)', () => {
     const cookie = `__Host-session=${browser.cookie('__Host-session')}`
     expect(await tripsFor('/login', { form: { email, password: PASSWORD }, cookie })).toEqual({ status: 303, trips: 2 })
     expect((await new Browser().get('/profile', { Cookie: cookie })).status).toBe(303)
+  })
+})
+
+describe('D1 round trips of a reset', () => {
+  /** A person with two passkeys, and the reset cookie of a browser that opened her link. */
+  async function openedReset() {
+    const { browser, email } = await signedInUser()
+    await addPasskey(browser, await SoftAuthenticator.create())
+    await addPasskey(browser, await SoftAuthenticator.create())
+    const laptop = new Browser()
+    await laptop.post('/password/forgot', { email })
+    await laptop.get(linkIn(lastMailTo(email, 'password-reset'), '/password/reset/'))
+    return `__Host-password_reset=${laptop.cookie('__Host-password_reset')}`
+  }
+
+  it('the reset page is one round trip: the link, its owner and her passkeys together', async () => {
+    expect(await tripsFor('/password/reset', { cookie: await openedReset() })).toEqual({ status: 200, trips: 1 })
+  })
+
+  it('the reset is two round trips: the owner and passkeys before the hash, then one batch that evicts and signs in', async () => {
+    const password = 'faro-del-sur-2026'
+    expect(await tripsFor('/password/reset', { form: { password, password_confirmation: password }, cookie: await openedReset() })).toEqual({ status: 303, trips: 2 })
   })
 })
 

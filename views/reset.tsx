@@ -1,19 +1,28 @@
 import type { NewPasswordErrors } from '../src/auth/passwords'
+import { describeDevice, describePlace } from '../src/http/client'
 import { t } from '../src/i18n'
+import { formatWhen } from './format'
 import { Layout } from './layout'
 import { NewPasswordFields } from './partials/new-password-fields'
 import { FormAlert, Reminder, SwitchAccountField, SwitchAccountWarning, type SwitchWarning } from './partials/notices'
+import type { PasskeyRow } from './partials/passkeys'
 
 /** The token is not in this page: it travels in a short-lived HttpOnly cookie (see routes/passwords.ts). */
 export function ResetPasswordPage({
   owner,
   account,
+  passkeys = [],
+  kept = [],
   errors = {},
   warning,
 }: {
   owner: { name: string; email: string }
   /** The masked address of the account whose password this sets. */
   account: string
+  /** The account's passkeys: each removed by the reset unless its "Conservar" box is ticked. */
+  passkeys?: PasskeyRow[]
+  /** Ids ticked in a form that came back with errors. */
+  kept?: string[]
   errors?: NewPasswordErrors
   warning?: SwitchWarning | null
 }) {
@@ -24,17 +33,50 @@ export function ResetPasswordPage({
       <FormAlert errors={errors} />
       <p>{t.reset.account(account)}</p>
       <p>{t.reset.intro}</p>
+      <p>{t.reset.evicts}</p>
       <form method="post" action="/password/reset" novalidate>
         <SwitchAccountField warning={warning} />
         {/* For the inline check (not your own name or address) and for password managers. */}
         <input type="hidden" name="email" value={owner.email} autocomplete="username" />
         <input type="hidden" name="name" value={owner.name} />
         <NewPasswordFields errors={errors} label={t.fields.newPassword} />
+        <PasskeysToKeep passkeys={passkeys} kept={kept} />
         <button class="button" type="submit">
           {t.reset.submit}
         </button>
       </form>
       <Reminder />
     </Layout>
+  )
+}
+
+/**
+ * The account's passkeys, each with an unticked "Conservar" box: a plain
+ * checkbox in the same form, so it works without JavaScript. Name, when and
+ * from where each was added, so the owner can tell hers from an intruder's.
+ */
+function PasskeysToKeep({ passkeys, kept }: { passkeys: PasskeyRow[]; kept: string[] }) {
+  if (passkeys.length === 0) return null
+  return (
+    <fieldset class="keep">
+      <legend>{t.reset.passkeysTitle}</legend>
+      <p class="hint">{t.reset.passkeysIntro}</p>
+      <ul class="sessions">
+        {passkeys.map((passkey) => (
+          <li>
+            <div>
+              <strong id={`llave-${passkey.id}`}>{passkey.name}</strong>
+              <span class="hint">
+                {t.reset.added(formatWhen(passkey.createdAt), describeDevice(passkey.userAgent ?? null), describePlace({ city: passkey.city ?? null, country: passkey.country ?? null }) ?? t.sessions.unknownPlace)}
+              </span>
+            </div>
+            <label class="check">
+              <input type="checkbox" name={`keep_${passkey.id}`} value="1" checked={kept.includes(passkey.id)} aria-describedby={`llave-${passkey.id}`} />
+              {t.reset.keep}
+            </label>
+          </li>
+        ))}
+      </ul>
+    </fieldset>
   )
 }

@@ -1,6 +1,7 @@
 import { t } from '../src/i18n'
 import { Layout } from './layout'
 import { Notice } from './partials/notices'
+import { ResetReview, type ResetReviewProps } from './partials/reset-review'
 import { ActivityList, SessionsList, type EventRow, type RevokeOthersProps, type SessionRow } from './partials/security'
 
 export type SecurityPageProps = {
@@ -10,14 +11,17 @@ export type SecurityPageProps = {
   events: EventRow[]
   notice?: string
   revokeOthers: RevokeOthersProps
+  /** Right after a reset: what remains and what it closed. */
+  review?: ResetReviewProps
 }
 
 /** "Seguridad": the sessions and the activity, on their own page so the profile stays short. */
-export function SecurityPage({ user, sessions, currentSessionId, events, notice, revokeOthers }: SecurityPageProps) {
+export function SecurityPage({ user, sessions, currentSessionId, events, notice, review, revokeOthers }: SecurityPageProps) {
   return (
     <Layout title={t.security.title} user={user} current="/security" wide>
       <h1>{t.security.title}</h1>
       <Notice text={notice} />
+      {review && <ResetReview {...review} />}
       <p>{t.security.intro}</p>
       <SessionsList sessions={sessions} currentId={currentSessionId} revokeOthers={revokeOthers} />
       <ActivityList events={events} />

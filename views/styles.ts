@@ -48,6 +48,8 @@ h2{font-size:1.15rem;margin:2rem 0 .5rem}
 .sessions{list-style:none;margin:0;padding:0}
 .sessions li{display:grid;grid-template-columns:1fr;gap:.5rem;align-items:center;padding:.75rem 0;border-bottom:1px solid var(--line)}
 .sessions li>div{display:flex;flex-direction:column}
+fieldset.keep{border:0;padding:0;margin:1.5rem 0}fieldset.keep legend{font-weight:600;padding:0}
+.check{display:inline-flex;align-items:center;gap:.5rem;min-height:44px;margin:0;cursor:pointer}.check input{width:1.25rem;height:1.25rem;margin:0}
 @media (min-width:40rem){.sessions li{grid-template-columns:1fr 14rem}.sessions li>:last-child{justify-self:end}}
 .confirm summary{list-style:none;display:inline-flex;align-items:center}.confirm summary::-webkit-details-marker{display:none}
 .confirm .button{margin-top:.5rem}

@@ -51,6 +51,8 @@ export async function spendLinkAndSignIn(
     revokeSessions?: boolean
     spendAll?: boolean
     events?: SecurityEventType[]
+    /** Statements guarded by the owner subquery that must see the account as it was, before anything is revoked (a reset's review counts). */
+    first?: (owner: SQL) => BatchItem<'sqlite'>[]
     /** More effects guarded by the owner subquery (a mail to queue, say). */
     effects?: (owner: SQL) => BatchItem<'sqlite'>[]
     before?: BatchItem<'sqlite'>[]
@@ -58,11 +60,14 @@ export async function spendLinkAndSignIn(
   },
 ) {
   let signingIn: Awaited<ReturnType<typeof prepareSignIn>> | undefined
+  let firstCount = 0
   const outcome = await spendOneTimeToken(
     db,
     match,
     async (owner) => {
       signingIn = await prepareSignIn(db, owner, options.who, { spendResetLinks: match?.purpose !== 'password_reset' })
+      const first = options.first?.(owner) ?? []
+      firstCount = first.length
       // SET expressions read the row as it was: `email_verified_at IS NOT NULL`
       // means "confirmed before this link". Otherwise the password and the
       // name chosen at sign-up are kept only in the browser that signed up.
@@ -86,13 +91,13 @@ export async function spendLinkAndSignIn(
       const revoke = options.revokeSessions ? [deleteUserSessions(db, owner)] : []
       const forget = options.revokeSessions ? [forgetDevices(db, owner, options.who.deviceHash)] : []
       const events = (options.events ?? []).map((type) => recordEvent(db, owner, type, options.who.client))
-      return [update, ...revoke, ...signingIn.statements, ...forget, ...events, ...(options.effects?.(owner) ?? [])]
+      return [...first, update, ...revoke, ...signingIn.statements, ...forget, ...events, ...(options.effects?.(owner) ?? [])]
     },
     options,
   )
   // Where each step's results are: spendOneTimeToken runs `before`, its own match, then these effects in order.
   const results = outcome?.results ?? []
-  const at = { update: (options.before?.length ?? 0) + 1 }
+  const at = { update: (options.before?.length ?? 0) + 1 + firstCount }
   const signInAt = at.update + 1 + (options.revokeSessions ? 1 : 0)
   const effectsAt = signInAt + (signingIn?.statements.length ?? 0) + (options.revokeSessions ? 1 : 0) + (options.events?.length ?? 0)
   const user = (results[at.update] as User[] | undefined)?.[0]

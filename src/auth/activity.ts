@@ -1,5 +1,5 @@
 import { createId } from '@paralleldrive/cuid2'
-import { desc, inArray, lt, sql, type SQL } from 'drizzle-orm'
+import { and, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm'
 import { clock, DAY } from '../clock'
 import type { Database } from '../db/client'
 import { securityEvents, type SecurityEventType, type SignInMethod } from '../db/schema'
@@ -15,12 +15,12 @@ export const ACTIVITY_SHOWN = 20
  * records (so the action and its record commit together). Stores who/where
  * only: never a password, token or code.
  */
-export function recordEvent(db: Database, owner: string | SQL, type: SecurityEventType, client: Client, method?: SignInMethod) {
-  // Columns in table order: id, user_id, type, method, created_at, ip, user_agent, city, country.
+export function recordEvent(db: Database, owner: string | SQL, type: SecurityEventType, client: Client, method?: SignInMethod, detail: SQL | null = null) {
+  // Columns in table order: id, user_id, type, method, created_at, ip, user_agent, city, country, detail.
   return db
     .insert(securityEvents)
     .select(
-      sql`SELECT ${createId()}, owner.id, ${type}, ${method ?? null}, ${clock.now()}, ${client.ip}, ${client.userAgent}, ${client.city}, ${client.country}
+      sql`SELECT ${createId()}, owner.id, ${type}, ${method ?? null}, ${clock.now()}, ${client.ip}, ${client.userAgent}, ${client.city}, ${client.country}, ${detail}
           FROM ${ownerQuery(owner)} AS owner`,
     )
 }
@@ -37,4 +37,14 @@ export function listRecentEvents(db: Database, owner: string | SQL) {
     .where(inArray(securityEvents.userId, ownerQuery(owner)))
     .orderBy(desc(securityEvents.createdAt))
     .limit(ACTIVITY_SHOWN)
+}
+
+/** The account's latest password change, for the review after a reset (see reviewOf): read beside the list, so never flushed out of it. */
+export function findLastPasswordChange(db: Database, owner: string | SQL) {
+  return db
+    .select({ createdAt: securityEvents.createdAt, detail: securityEvents.detail })
+    .from(securityEvents)
+    .where(and(inArray(securityEvents.userId, ownerQuery(owner)), eq(securityEvents.type, 'password_changed')))
+    .orderBy(desc(securityEvents.createdAt))
+    .limit(1)
 }

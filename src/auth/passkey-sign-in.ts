@@ -1,5 +1,8 @@
 import { and, eq, inArray, sql } from 'drizzle-orm'
-import { clock } from '../clock'
+import { clock, MINUTE } from '../clock'
+import type { Client } from '../http/client'
+import { recordEvent } from './activity'
+import { hit, within } from './throttle'
 import type { Config } from '../config'
 import type { Database } from '../db/client'
 import { passkeys, users, type Passkey, type User } from '../db/schema'
@@ -37,7 +40,7 @@ export async function startPasskeySignIn(db: Database, config: Config, browserHa
  * is for the log only.
  */
 export async function verifyPasskeySignIn(db: Database, config: Config, credential: string | undefined, browserHash: string | null) {
-  const failed = (reason: string, userId: string | null = null) => ({ outcome: 'failed' as const, reason, userId })
+  const failed = (reason: string, userId: string | null = null, passkeyId: string | null = null) => ({ outcome: 'failed' as const, reason, userId, passkeyId })
   const response = parseAuthenticationResponse(credential)
   if (!response) return failed('malformed')
   const consume = await consumeChallenge(db, response.challenge, { browserHash, ceremony: 'sign_in', userId: null })
@@ -53,14 +56,14 @@ export async function verifyPasskeySignIn(db: Database, config: Config, credenti
   const passkey = (found.passkey as Passkey[])[0]
   const user = (found.user as User[])[0]
   if (!passkey || !user) return failed('unknown_credential')
-  if (!user.webauthnUserId || response.response.userHandle !== user.webauthnUserId) return failed('user_handle', user.id)
+  if (!user.webauthnUserId || response.response.userHandle !== user.webauthnUserId) return failed('user_handle', user.id, passkey.id)
   const { verifyAuthenticationResponse } = await webauthnLibrary()
   const verification = await verifyAuthenticationResponse({
     response,
     ...expectedBy(config, response.challenge),
     credential: { id: passkey.credentialId, publicKey: bytesOf(passkey.publicKey), counter: passkey.signCount },
   }).catch(() => null)
-  if (!verification?.verified) return failed('verification', user.id)
+  if (!verification?.verified) return failed('verification', user.id, passkey.id)
   const { newCounter, credentialBackedUp } = verification.authenticationInfo
   return { outcome: 'ok' as const, user, passkey, newCounter, backedUp: credentialBackedUp }
 }
@@ -87,4 +90,20 @@ export async function signInWithPasskey(db: Database, checked: { passkey: Passke
   })
   if (!signingIn.started(results.signIn, 0)) return null
   return { sessionToken: signingIn.token, ...newDeviceNotice(signingIn.queued(results.signIn, 0)) }
+}
+
+/** How often a failing passkey may add an "Inicio de sesión fallido" to its account's activity. */
+export const FAILED_PASSKEY_EVENT_WINDOW = 15 * MINUTE
+
+/**
+ * Records a failed sign-in with one of the account's passkeys, at most once
+ * per passkey per window (counted in the throttles table, in the same
+ * batch): one event per bad assertion would let whoever holds a credential
+ * id push "Llave de acceso agregada" out of the events Seguridad shows.
+ */
+export function recordFailedPasskeySignIn(db: Database, failure: { userId: string; passkeyId: string }, client: Client) {
+  const key = `passkey-failed:${failure.passkeyId}`
+  // The hit runs first: the count is 1 only for the first failure of the window.
+  const firstInWindow = sql`(SELECT ${users.id} AS id FROM ${users} WHERE ${users.id} = ${failure.userId} AND ${within(key, 1)})`
+  return db.batch([hit(db, key, FAILED_PASSKEY_EVENT_WINDOW), recordEvent(db, firstInWindow, 'sign_in_failed', client, 'passkey')])
 }

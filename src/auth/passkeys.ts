@@ -29,7 +29,16 @@ export type PasskeyMail = (passkeyName: string, guard: SQL) => BatchItem<'sqlite
 /** The profile's "Llaves de acceso", newest first. */
 export function listPasskeys(db: Database, owner: string | SQL) {
   return db
-    .select({ id: passkeys.id, credentialId: passkeys.credentialId, name: passkeys.name, createdAt: passkeys.createdAt, lastUsedAt: passkeys.lastUsedAt })
+    .select({
+      id: passkeys.id,
+      credentialId: passkeys.credentialId,
+      name: passkeys.name,
+      createdAt: passkeys.createdAt,
+      lastUsedAt: passkeys.lastUsedAt,
+      userAgent: passkeys.userAgent,
+      city: passkeys.city,
+      country: passkeys.country,
+    })
     .from(passkeys)
     .where(inArray(passkeys.userId, ownerQuery(owner)))
     .orderBy(desc(passkeys.createdAt))
@@ -104,13 +113,14 @@ export async function finishPasskeyRegistration(
   const name = passkeyNameFor(info.aaguid, input.client.userAgent)
   const stored = sql`EXISTS (SELECT 1 FROM ${passkeys} WHERE ${passkeys.id} = ${id})`
   const { insert, mail } = await runSteps(db, {
-    // Columns in table order (see migrations/0007_passkeys.sql).
+    // Columns in table order (see migrations/0007_passkeys.sql, then 0010's user_agent, city, country).
     insert: db
       .insert(passkeys)
       .select(
         sql`SELECT ${id}, ${user.id}, ${info.credential.id}, ${toBase64Url(info.credential.publicKey)}, ${info.credential.counter},
                    ${JSON.stringify(cleanTransports(info.credential.transports))},
-                   ${info.credentialDeviceType === 'multiDevice' ? 1 : 0}, ${info.credentialBackedUp ? 1 : 0}, ${info.aaguid}, ${name}, ${now}, NULL
+                   ${info.credentialDeviceType === 'multiDevice' ? 1 : 0}, ${info.credentialBackedUp ? 1 : 0}, ${info.aaguid}, ${name}, ${now}, NULL,
+                   ${input.client.userAgent}, ${input.client.city}, ${input.client.country}
             WHERE (SELECT count(*) FROM ${passkeys} WHERE ${passkeys.userId} = ${user.id}) < ${MAX_PASSKEYS}`,
       )
       .onConflictDoNothing()

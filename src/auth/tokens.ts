@@ -52,14 +52,26 @@ export function sweepExpiredTokens(db: Database) {
  * before people do.
  */
 export async function findOneTimeToken(db: Database, token: string | undefined, purpose: TokenPurpose) {
-  if (!isWellFormedSecret(token)) return null
-  const row = await db
+  const match = await matchToken(token, purpose)
+  return match ? ((await findTokenOwner(db, match).get()) ?? null) : null
+}
+
+/** The account behind a live token, as a read for the caller's batch; spends nothing. */
+export function findTokenOwner(db: Database, match: TokenMatch) {
+  return db
     .select({ userId: oneTimeTokens.userId, name: users.name, email: users.email, emailVerifiedAt: users.emailVerifiedAt })
     .from(oneTimeTokens)
     .innerJoin(users, eq(users.id, oneTimeTokens.userId))
-    .where(and(eq(oneTimeTokens.tokenHash, await hashSecret(token)), isLive(purpose)))
-    .get()
-  return row ?? null
+    .where(and(match.where, isLive(match.purpose)))
+}
+
+/** The same account as a subquery yielding its id while the token is live: `x IN owner`, `FROM owner`. */
+export function tokenOwnerQuery(db: Database, match: TokenMatch) {
+  // Parenthesised and aliased `id` so it reads as `x IN owner` and `FROM owner`.
+  return sql`(${db
+    .select({ id: sql<string>`${oneTimeTokens.userId}`.as('id') })
+    .from(oneTimeTokens)
+    .where(and(match.where, isLive(match.purpose)))})`
 }
 
 /** Which live token to spend: by the secret in a link, or (login codes) by another condition. */
@@ -89,11 +101,7 @@ export async function spendOneTimeToken(
 ) {
   if (!match) return null
   const live = and(match.where, isLive(match.purpose))
-  // Parenthesised and aliased `id` so it reads as `x IN owner` and `FROM owner`.
-  const owner = sql`(${db
-    .select({ id: sql<string>`${oneTimeTokens.userId}`.as('id') })
-    .from(oneTimeTokens)
-    .where(live)})`
+  const owner = tokenOwnerQuery(db, match)
   const matched = db.select({ userId: oneTimeTokens.userId, fromForgot: oneTimeTokens.fromForgot, next: oneTimeTokens.next }).from(oneTimeTokens).where(live)
   const spend = extra.spendAll ? spendAllTokens(db, owner) : db.delete(oneTimeTokens).where(and(eq(oneTimeTokens.purpose, match.purpose), inArray(oneTimeTokens.userId, owner)))
   const before = extra.before ?? []

@@ -52,6 +52,8 @@ export const securityEvents = sqliteTable('security_events', {
   userAgent: text('user_agent'),
   city: text('city'),
   country: text('country'),
+  // migrations/0010_passkey_origin.sql: what a reset closed (JSON counts).
+  detail: text('detail'),
 })
 
 export const oneTimeTokens = sqliteTable('one_time_tokens', {
@@ -109,6 +111,10 @@ export const passkeys = sqliteTable('passkeys', {
   name: text('name').notNull(),
   createdAt: integer('created_at').notNull(),
   lastUsedAt: integer('last_used_at'),
+  // migrations/0010_passkey_origin.sql: where it was added from.
+  userAgent: text('user_agent'),
+  city: text('city'),
+  country: text('country'),
 })
 
 export const webauthnChallenges = sqliteTable('webauthn_challenges', {

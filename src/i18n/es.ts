@@ -94,6 +94,12 @@ export const es = {
     invalid: 'El enlace para restablecer la contraseña venció o ya se usó. Puede pedir uno nuevo; use siempre el correo más reciente.',
     askAgain: 'Pedir un enlace nuevo',
     alreadyChanged: '¿Ya la cambió? Inicie sesión',
+    evicts:
+      'Al guardar, cerraremos todas las sesiones abiertas de su cuenta, olvidaremos los demás navegadores y eliminaremos las llaves de acceso que no marque para conservar: quien haya entrado sin usted queda fuera. Lo único que no podemos retirar son los permisos que las apps ya recibieron, que siguen valiendo hasta 5 minutos.',
+    passkeysTitle: 'Llaves de acceso de su cuenta',
+    passkeysIntro: 'Marque «Conservar» solo en las llaves que reconozca como suyas. Las demás dejarán de servir para entrar. Podrá agregar una llave de nuevo después.',
+    keep: 'Conservar',
+    added: (when: string, device: string, place: string) => `Agregada ${when} · ${device} · ${place}`,
   },
   profile: {
     title: 'Perfil del usuario',
@@ -126,6 +132,22 @@ export const es = {
     intro: 'Dónde tiene abierta su cuenta y lo que pasó en ella. Si ve algo que no reconoce, cierre esa sesión y cambie su contraseña.',
     back: 'Volver al perfil',
     link: 'Sesiones activas y actividad de seguridad',
+    review: {
+      title: 'Su contraseña fue restablecida. Esto es lo que puede entrar en su cuenta ahora:',
+      thisSession: (device: string) => `Esta sesión (${device}) con su nueva contraseña.`,
+      passkey: (name: string) => `La llave de acceso «${name}».`,
+      noPasskeys: 'Ninguna llave de acceso.',
+      closedTitle: 'Lo que cerramos al restablecerla:',
+      sessions: (n: number) =>
+        n === 0 ? 'No había otras sesiones abiertas.' : n === 1 ? 'Cerramos 1 sesión abierta en otro lugar.' : `Cerramos ${n} sesiones abiertas en otros lugares.`,
+      passkeys: (n: number) => (n === 0 ? 'No eliminamos ninguna llave de acceso.' : n === 1 ? 'Eliminamos 1 llave de acceso.' : `Eliminamos ${n} llaves de acceso.`),
+      browsers: (n: number) =>
+        n === 0
+          ? 'No había otros navegadores conocidos.'
+          : `Olvidamos ${n === 1 ? '1 navegador' : `${n} navegadores`}: si alguien vuelve a entrar desde ${n === 1 ? 'él' : 'uno de ellos'}, le avisaremos por correo.`,
+      apps: 'Los permisos que las apps ya habían recibido pueden seguir valiendo hasta 5 minutos.',
+      addPasskey: 'Agregar una llave de acceso en este dispositivo',
+    },
   },
   inline: {
     ok: 'Las contraseñas coinciden.',
@@ -198,7 +220,7 @@ export const es = {
     changedSessions: 'Por su seguridad cerramos las sesiones abiertas en otros dispositivos.',
     // What to do if it was not you, the same in every security mail: recovery first, then a person to answer.
     notYouReset:
-      'Si no fue usted, restablezca su contraseña ahora con este enlace: cerraremos todas las sesiones abiertas y quien tenga su contraseña anterior ya no podrá entrar.',
+      'Si no fue usted, restablezca su contraseña ahora con este enlace: cerraremos todas las sesiones abiertas, eliminaremos las llaves de acceso que no decida conservar y quien tenga su contraseña anterior ya no podrá entrar.',
     notYouSupport: (support: string) => `Luego escríbanos a ${support} (o responda a este correo) para que revisemos su cuenta con usted.`,
     unknownPlace: 'un lugar desconocido',
     timeZoneNote: '(hora de Ecuador)',

@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono'
 import { hasPassword } from '../auth/accounts'
 import { recordEvent } from '../auth/activity'
 import { reauthenticate } from '../auth/authentication'
-import { signInWithPasskey, startPasskeySignIn, verifyPasskeySignIn } from '../auth/passkey-sign-in'
+import { recordFailedPasskeySignIn, signInWithPasskey, startPasskeySignIn, verifyPasskeySignIn } from '../auth/passkey-sign-in'
 import { checkPasskeyName, finishPasskeyRegistration, removePasskey, renamePasskey, startPasskeyRegistration, type PasskeyMail } from '../auth/passkeys'
 import { isFreshSession } from '../auth/sessions'
 import { refund } from '../auth/throttle'
@@ -34,8 +34,8 @@ passkeySignInRoutes.post('/login/passkey', async (c) => {
   if (!signedIn || checked.outcome !== 'ok') {
     // One answer whichever check failed; the log says which.
     securityLog(c, 'sign_in', 'failed', { method: 'passkey', reason: checked.outcome === 'failed' ? checked.reason : 'count_raced' })
-    const owner = checked.outcome === 'ok' ? checked.user.id : checked.userId
-    if (owner) await recordEvent(c.var.db, owner, 'sign_in_failed', clientOf(c), 'passkey')
+    const failure = checked.outcome === 'ok' ? { userId: checked.user.id, passkeyId: checked.passkey.id } : checked
+    if (failure.userId && failure.passkeyId) await recordFailedPasskeySignIn(c.var.db, { userId: failure.userId, passkeyId: failure.passkeyId }, clientOf(c))
     return c.json({ error: t.passkeys.signInFailed }, 400)
   }
   beginSession(c, signedIn, 'passkey', checked.user)

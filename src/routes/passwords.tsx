@@ -82,7 +82,7 @@ passwordRoutes.get('/password/reset/:token', async (c) => {
 passwordRoutes.get('/password/reset', async (c) => {
   const owner = await findResetOwner(c.var.db, resetCookie.read(c))
   if (!owner) return invalidResetLink(c)
-  return c.html(<ResetPasswordPage owner={owner} account={maskEmail(owner.email)} warning={await switchWarning(c, owner)} />)
+  return c.html(<ResetPasswordPage owner={owner} account={maskEmail(owner.email)} passkeys={owner.passkeys} warning={await switchWarning(c, owner)} />)
 })
 
 passwordRoutes.post('/password/reset', async (c) => {
@@ -92,20 +92,22 @@ passwordRoutes.post('/password/reset', async (c) => {
   // own name and address before anything is hashed or spent.
   const owner = await findResetOwner(c.var.db, resetCookie.read(c))
   if (!owner) return invalidResetLink(c)
-  const page = { owner, account: maskEmail(owner.email), warning: await switchWarning(c, owner) }
+  // Ticked "Conservar" boxes, by this account's passkey ids only (the batch checks the account again).
+  const keep = owner.passkeys.filter((passkey) => form[`keep_${passkey.id}`]).map((passkey) => passkey.id)
+  const page = { owner, account: maskEmail(owner.email), passkeys: owner.passkeys, kept: keep, warning: await switchWarning(c, owner) }
   if (switchUnconfirmed(page.warning, form)) return c.html(<ResetPasswordPage {...page} />, 409)
   const errors = checkNewPassword(password, form.password_confirmation ?? '', owner)
   if (errors.password || errors.password_confirmation) return c.html(<ResetPasswordPage {...page} errors={errors} />, 422)
   const who = await signInContext(c, 'reset')
   // An account nobody had confirmed loses its sign-up name with this reset: the notice greets without it.
   const notice = passwordChangedMail(c.var.config, owner, clientOf(c), clock.now())
-  const reset = await resetPassword(c.var.db, c.var.config.pepper, resetCookie.read(c), password, who, (account) =>
+  const reset = await resetPassword(c.var.db, c.var.config.pepper, resetCookie.read(c), password, who, keep, (account) =>
     queueMail(c.var.db, c.var.config, notice, { when: sql`EXISTS (SELECT 1 FROM ${users} WHERE ${users.id} IN ${account})` }).insert,
   )
   if (!reset) return invalidResetLink(c)
   resetCookie.clear(c)
   beginSession(c, reset, 'reset', reset.user) // also sends the queued mails
-  return c.redirect(landingAfter(c, { next: reset.next, needsPassword: false }, withNotice('/profile', 'contrasena-restablecida')), 303)
+  return c.redirect(landingAfter(c, { next: reset.next, needsPassword: false }, withNotice('/security', 'contrasena-restablecida')), 303)
 })
 
 function invalidResetLink(c: Context<AppEnv>) {

@@ -1,7 +1,8 @@
 import { Hono, type Context } from 'hono'
 import { closeOtherSessions, hasPassword, updateProfile } from '../auth/accounts'
 import { checkName, normalizeName } from '../auth/names'
-import { listRecentEvents, recordEvent } from '../auth/activity'
+import { findLastPasswordChange, listRecentEvents, recordEvent } from '../auth/activity'
+import { reviewOf } from '../auth/password-reset'
 import { listPasskeys } from '../auth/passkeys'
 import { checkNewPassword, hashPassword } from '../auth/passwords'
 import { clearSessionCookie, deleteUserSession, forgetSessionDevice, isFreshSession, listUserSessions, ownerOfSession, setSessionCookie } from '../auth/sessions'
@@ -10,13 +11,14 @@ import { asksCurrentPassword, confirmRecentSignIn } from '../http/recent-sign-in
 import { runSteps } from '../db/steps'
 import { clock } from '../clock'
 import type { AppEnv } from '../env'
-import { clientOf, knownDeviceOf } from '../http/client'
+import { clientOf, describeDevice, knownDeviceOf } from '../http/client'
 import { readForm } from '../http/forms'
 import { securityLog } from '../http/log'
 import { t } from '../i18n'
 import { passwordChangedMail, queueMail } from '../mail/messages'
 import { ProfilePage, type ProfilePageProps } from '../../views/profile'
 import { SecurityPage, type SecurityPageProps } from '../../views/security'
+import type { ResetReviewProps } from '../../views/partials/reset-review'
 import { EmailLoginSentPage } from '../../views/email-login'
 import { sendAccessLink } from '../http/access-link'
 import { forgetTyped, rememberTyped, typedOf } from '../http/typed'
@@ -28,8 +30,8 @@ export const profileRoutes = new Hono<AppEnv>()
 
 /** Read with the session, in the same D1 batch (see requireAuthentication): the lists the profile shows. */
 export const profileReads: PageReads = (db, owner) => [listPasskeys(db, owner)]
-/** "Seguridad" reads the sessions and the activity, in the same batch as the session. */
-export const securityReads: PageReads = (db, owner) => [listUserSessions(db, owner), listRecentEvents(db, owner)]
+/** "Seguridad" reads the sessions, the activity, and what a reset left (the review), in the same batch as the session. */
+export const securityReads: PageReads = (db, owner) => [listUserSessions(db, owner), listRecentEvents(db, owner), listPasskeys(db, owner), findLastPasswordChange(db, owner)]
 
 profileRoutes.get('/profile', (c) => {
   // A name typed before "¿No la recuerda?" sent an enlace de acceso comes
@@ -40,7 +42,7 @@ profileRoutes.get('/profile', (c) => {
   return c.html(profilePage(c, { notice: noticeFor(c.req.query('aviso')), name }))
 })
 
-profileRoutes.get('/security', (c) => c.html(securityPage(c, { notice: noticeFor(c.req.query('aviso')) })))
+profileRoutes.get('/security', (c) => c.html(securityPage(c, { aviso: c.req.query('aviso') })))
 
 /**
  * "¿No la recuerda? Reciba un enlace de acceso": someone asked for a current
@@ -140,10 +142,22 @@ profileRoutes.post('/profile/sessions/revoke-others', async (c) => {
 })
 
 /** "Seguridad": the sessions and the activity, which requireAuthentication read with the session. */
-function securityPage(c: Context<AppEnv>, props: { notice?: string; error?: string }) {
-  const [sessions, events] = c.var.pageData as [SecurityPageProps['sessions'], SecurityPageProps['events']]
+function securityPage(c: Context<AppEnv>, props: { aviso?: string; error?: string }) {
+  const [sessions, events, passkeys, lastChange] = c.var.pageData as [
+    SecurityPageProps['sessions'],
+    SecurityPageProps['events'],
+    ResetReviewProps['passkeys'],
+    { createdAt: number; detail: string | null }[],
+  ]
+  // The review's numbers come from the reset that started this very session, never from the URL:
+  // the key only says where it is wanted, and another session (or account) gets no review.
+  const closed = props.aviso === 'contrasena-restablecida' ? reviewOf(c.var.session, lastChange[0]) : null
+  const review = closed
+    ? { closed, passkeys, thisDevice: describeDevice(c.var.session.userAgent), rpId: c.var.config.webauthn.rpId, userHandle: c.var.user.webauthnUserId }
+    : undefined
+  const notice = review || props.aviso === 'contrasena-restablecida' ? undefined : noticeFor(props.aviso)
   const revokeOthers = { askCurrentPassword: asksCurrentPassword(c), asksFreshSignIn: !hasPassword(c.var.user) && !isFreshSession(c.var.session), error: props.error }
-  return <SecurityPage user={c.var.user} sessions={sessions} events={events} currentSessionId={c.var.session.id} notice={props.notice} revokeOthers={revokeOthers} />
+  return <SecurityPage user={c.var.user} sessions={sessions} events={events} currentSessionId={c.var.session.id} notice={notice} review={review} revokeOthers={revokeOthers} />
 }
 
 /** The profile with its passkeys, which requireAuthentication read with the session. */

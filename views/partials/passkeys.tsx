@@ -19,7 +19,17 @@ export function PasskeySignIn() {
   )
 }
 
-export type PasskeyRow = { id: string; credentialId: string; name: string; createdAt: number; lastUsedAt: number | null }
+export type PasskeyRow = {
+  id: string
+  credentialId: string
+  name: string
+  createdAt: number
+  lastUsedAt: number | null
+  /** Where it was added from (null for passkeys added before this was recorded). */
+  userAgent?: string | null
+  city?: string | null
+  country?: string | null
+}
 
 export type PasskeyListProps = {
   passkeys: PasskeyRow[]
