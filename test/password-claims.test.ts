@@ -21,7 +21,7 @@ function countPbkdf2() {
   const iterations: number[] = []
   const deriveBits = crypto.subtle.deriveBits.bind(crypto.subtle)
   vi.spyOn(crypto.subtle, 'deriveBits').mockImplementation((algorithm, key, length) => {
-    if (typeof algorithm === 'object' && algorithm.name === 'PBKDF2') iterations.push((algorithm as Pbkdf2Params).iterations)
+    if (typeof algorithm === 'object' && algorithm.name === 'PBKDF2') iterations.push((algorithm as { iterations: number }).iterations)
     return deriveBits(algorithm, key, length)
   })
   return iterations
