@@ -8,7 +8,8 @@ function activityItems(html: string): string[] {
 }
 
 describe('"Seguridad" lists the activity', () => {
-  it('shows the 20 newest events, and not the older ones', async () => {
+  // 20 password sign-ins: seconds on a shared machine, past vitest's default 5 s.
+  it('shows the 20 newest events, and not the older ones', { timeout: 30_000 }, async () => {
     const { browser, email } = await signedInUser() // "Correo electrónico confirmado", then the sign-in that followed
     // 20 more, from 20 other browsers (each its own address: no per-IP limit), all after those two.
     for (let i = 0; i < 20; i++) expect((await new Browser().post('/login', { email, password: PASSWORD })).status).toBe(303)
