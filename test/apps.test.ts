@@ -94,5 +94,10 @@ describe('GET /api/session (a backend forwarding the Cookie header)', () => {
     await browser.post('/login', { email, password: PASSWORD })
     const page = await new Browser().get('/api/session', { Cookie: `__Host-session=${browser.cookie('__Host-session')}` })
     expect(page.status).toBe(200)
+    // Who is signed in, and the session this browser holds.
+    const body = JSON.parse(page.text)
+    expect(body.user).toMatchObject({ email, name: 'Ana Pérez', emailVerified: true })
+    expect(body.session.fresh).toBe(true)
+    expect(body).toEqual(JSON.parse(JSON.stringify(await env.ACCOUNTS.session(`__Host-session=${browser.cookie('__Host-session')}`))))
   })
 })

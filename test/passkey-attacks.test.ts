@@ -32,6 +32,8 @@ async function victim(options: Parameters<typeof SoftAuthenticator.create>[0] = 
 function expectRefusedSignIn(page: Page, browser?: Browser) {
   expect(page.status).toBe(400)
   expect(json(page)).toEqual({ error: SIGN_IN_FAILED })
+  // No session starts: the answer sets no session cookie, whichever browser sent it.
+  expect(page.headers.getSetCookie().filter((line) => /^__(Host|Secure)-session=[^;]/.test(line))).toEqual([])
   if (browser) expect(browser.cookie('__Host-session')).toBeUndefined()
 }
 

@@ -242,12 +242,15 @@ describe('signing in with a passkey', () => {
   })
 
   it('a synced passkey that never counts (0 and 0) signs in every time; its backup state and last use are recorded', async () => {
-    const { email, authenticator } = await withPasskey({ synced: true })
+    const { browser, email, authenticator } = await withPasskey({ synced: true })
     for (let i = 0; i < 3; i++) expect((await signInWithPasskey(new Browser(), authenticator)).status).toBe(200)
     const [stored] = await passkeysOf(email)
     expect([stored!.signCount, stored!.backedUp]).toEqual([0, true])
     expect(stored!.lastUsedAt).toBeGreaterThan(stored!.createdAt - 1)
-    expect(visibleText((await new Browser().get('/login')).text)).not.toContain('Aún no se usó')
+    // The owner's list says when it was last used, no longer "never".
+    const list = visibleText((await browser.get('/profile')).text)
+    expect(list).toMatch(/Último uso \S/)
+    expect(list).not.toContain('Aún no se usó')
   })
 
   it('an authenticator that counts signs in while its count goes up, and the count is stored', async () => {
