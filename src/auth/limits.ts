@@ -22,6 +22,17 @@ export const MAILS_PER_ADDRESS = { limit: 5, window: 15 * MINUTE }
 /** Mail-causing requests per IP. */
 export const MAILS_PER_IP = { limit: 10, window: HOUR }
 
+/**
+ * Failed password sign-ins per IP (wrong password, unknown address and
+ * unconfirmed account counted alike, so the count tells nothing) within
+ * which a right password on an unconfirmed account sends its confirmation
+ * again. Past it the sign-in answers the same and no mail goes out.
+ */
+export const CONFIRMATION_RESENDS_PER_IP = { limit: 20, window: HOUR }
+
+/** Failed authentications of the Postmark webhook per IP before 429 (see src/routes/webhooks.ts). */
+export const WEBHOOK_AUTH_FAILURES = { limit: 10, window: HOUR }
+
 /** Code attempts per login request. */
 export const CODE_ATTEMPTS = 5
 
