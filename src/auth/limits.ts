@@ -16,10 +16,14 @@ import { DAY, HOUR, MINUTE } from '../clock'
  */
 export const LOGIN_FAILURES = { limit: 10, window: 15 * MINUTE }
 
-/** Mails that a request can cause (verification, reset, sign-in link, "account exists"), per address. */
+/**
+ * Mails (verification, reset, sign-in link, "account exists") per mailbox:
+ * counted only when one is queued, so requests that sent nothing — an IP
+ * over its cap, an address without an account — spend nothing of it.
+ */
 export const MAILS_PER_ADDRESS = { limit: 5, window: 15 * MINUTE }
 
-/** Mail-causing requests per IP. */
+/** Mail-causing requests per IP, counted whether or not a mail went out (the count must not tell). */
 export const MAILS_PER_IP = { limit: 10, window: HOUR }
 
 /**
