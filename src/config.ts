@@ -62,7 +62,7 @@ function parseConfig(env: Bindings): Config {
     supportEmail: parseSupportEmail(env.SUPPORT_EMAIL),
     cookieDomain: parseCookieDomain(env.COOKIE_DOMAIN, appUrl),
     returnOrigins: parseReturnOrigins(env.RETURN_ORIGINS),
-    postmarkWebhookSecret: env.POSTMARK_WEBHOOK_SECRET || null,
+    postmarkWebhookSecret: parseSecretKey('POSTMARK_WEBHOOK_SECRET', env.POSTMARK_WEBHOOK_SECRET),
     webauthn: parseRelyingParty(env, appUrl),
     devMailbox,
     secretKeys: {
@@ -144,7 +144,11 @@ function parseRelyingParty(env: Bindings, appUrl: URL): Config['webauthn'] {
  */
 const DEVELOPMENT_SECRET_KEY = 'ecuabots-cuentas development key: public, never for production'
 
-/** At least 32 characters (`openssl rand -base64 48` gives 64): a short key is a mistake to refuse, not a key. */
+/**
+ * At least 32 characters (`openssl rand -base64 48` gives 64): a short key
+ * is a mistake to refuse, not a key. The same floor for SECRET_KEY and for
+ * POSTMARK_WEBHOOK_SECRET, which anyone on the internet may try to guess.
+ */
 function parseSecretKey(name: string, value: string | undefined): string | null {
   const key = value?.trim()
   if (!key) return null

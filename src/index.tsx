@@ -13,6 +13,7 @@ import { describeError, routeOf } from './http/log'
 import { t } from './i18n'
 import { provideContext } from './middleware/context'
 import { noStore, securityHeaders } from './middleware/security'
+import { answerOnlyAppHost } from './middleware/local-only'
 import { limitPerIp } from './middleware/rate-limit'
 import { currentSession, requireAuthentication } from './middleware/session'
 import { assetRoutes } from './routes/assets'
@@ -36,6 +37,7 @@ export function createApp(options: { fetch?: typeof fetch } = {}) {
   const app = new Hono<AppEnv>()
 
   // Order matters: Hono runs handlers in the order they are registered.
+  app.use(answerOnlyAppHost) // development only: before anything can answer
   app.use(requestId())
   app.use(securityHeaders)
   app.route('/', assetRoutes) // static files: no cookie, no D1

@@ -23,7 +23,8 @@ function askAsBackend(browser: Browser, body: unknown, headers: Record<string, s
 }
 
 async function keySet(bindings = env): Promise<JSONWebKeySet> {
-  return JSON.parse((await new Browser(ORIGIN, bindings).get('/.well-known/jwks.json')).text)
+  // Asked at APP_URL's host: in development no other host is answered.
+  return JSON.parse((await new Browser(bindings.APP_URL ?? ORIGIN, bindings).get('/.well-known/jwks.json')).text)
 }
 
 function tokenIn(page: Page): { token: string; expiresAt: number } {

@@ -1,12 +1,14 @@
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test'
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { WEBHOOK_AUTH_FAILURES } from '../src/auth/limits'
+import { ConfigError, readConfig } from '../src/config'
 import { app, Browser, lastMailTo, linkIn, signedInUser, visibleText } from './helpers'
 
-const SECRET = 'rebotes-secreto-123'
+const SECRET = 'rebotes-secreto-0123456789-abcdefghij' // production's floor: 32 characters
 const withSecret = { ...env, POSTMARK_WEBHOOK_SECRET: SECRET }
 
-async function postBounce(body: unknown, credentials: string | null, bindings: typeof env = withSecret) {
-  const headers = new Headers({ 'Content-Type': 'application/json' })
+async function postBounce(body: unknown, credentials: string | null, bindings: typeof env = withSecret, ip = '203.0.113.7') {
+  const headers = new Headers({ 'Content-Type': 'application/json', 'CF-Connecting-IP': ip })
   if (credentials) headers.set('Authorization', `Basic ${btoa(credentials)}`)
   const ctx = createExecutionContext()
   const response = await app.fetch(
@@ -87,5 +89,29 @@ describe('Postmark bounce webhook', () => {
     const phone = new Browser()
     expect((await phone.post(linkIn(lastMailTo(email, 'login-link'), '/login/email/'))).status).toBe(303)
     expect(await profileText(browser)).not.toContain('están rebotando')
+  })
+
+  it('a POSTMARK_WEBHOOK_SECRET shorter than 32 characters is a configuration error, like a short SECRET_KEY', () => {
+    const production = { DB: env.DB, APP_URL: 'https://cuentas.ecuabots.com' }
+    expect(() => readConfig({ ...production, POSTMARK_WEBHOOK_SECRET: 'rebotes-secreto-123' })).toThrow(ConfigError)
+    expect(() => readConfig({ ...production, POSTMARK_WEBHOOK_SECRET: 'x'.repeat(31) })).toThrow(/POSTMARK_WEBHOOK_SECRET must be at least 32 characters/)
+    expect(readConfig({ ...production, POSTMARK_WEBHOOK_SECRET: SECRET }).postmarkWebhookSecret).toBe(SECRET)
+  })
+
+  it('guessing the secret from one IP gets 429 past the limit, even for the right secret; other IPs and Postmark are unaffected', async () => {
+    const { browser, email } = await signedInUser()
+    vi.spyOn(console, 'log').mockImplementation(() => {})
+    const guesser = `2001:db8:${crypto.randomUUID().slice(0, 4)}::1`
+    for (let i = 0; i < WEBHOOK_AUTH_FAILURES.limit; i++) expect(await postBounce(hardBounce(email), `postmark:intento-${i}`, withSecret, guesser)).toBe(401)
+    expect(await postBounce(hardBounce(email), 'postmark:otro-intento', withSecret, guesser)).toBe(429)
+    // Right or wrong, past the limit the answer is the same: a right guess must not stand out.
+    expect(await postBounce(hardBounce(email), `postmark:${SECRET}`, withSecret, guesser)).toBe(429)
+    // Another address of the same IPv6 /64 is the same guesser.
+    expect(await postBounce(hardBounce(email), `postmark:${SECRET}`, withSecret, guesser.replace(/::1$/, '::2'))).toBe(429)
+    expect(await profileText(browser)).not.toContain('están rebotando')
+    // Postmark, from its own address, still gets through; its right attempts never add up.
+    for (let i = 0; i <= WEBHOOK_AUTH_FAILURES.limit; i++) expect(await postBounce({ RecordType: 'Bounce', Type: 'SoftBounce', Email: email }, `postmark:${SECRET}`)).toBe(200)
+    expect(await postBounce(hardBounce(email), `postmark:${SECRET}`)).toBe(200)
+    expect(await profileText(browser)).toContain('Los correos a su dirección están rebotando')
   })
 })

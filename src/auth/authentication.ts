@@ -4,11 +4,11 @@ import type { Database } from '../db/client'
 import { users, type User } from '../db/schema'
 import { runSteps } from '../db/steps'
 import { hasPassword, newDeviceNotice } from './accounts'
-import { LOGIN_FAILURES } from './limits'
+import { CONFIRMATION_RESENDS_PER_IP, LOGIN_FAILURES } from './limits'
 import { ownerExists } from './owner'
 import { DUMMY_HASH, hashPassword, needsRehash, verifyPassword } from './passwords'
 import { prepareSignIn, type SignInContext } from './sign-in'
-import { hit, passwordAttemptKey, refund } from './throttle'
+import { failedSignInKey, hit, passwordAttemptKey, refund } from './throttle'
 
 // Password checks: sign-in, and re-authentication on the profile. Both
 // count the attempt before hashing, against the same per-account limit.
@@ -24,10 +24,13 @@ import { hit, passwordAttemptKey, refund } from './throttle'
  * callers show exactly like `failed`: only someone who confirmed the
  * address may use the password chosen at sign-up.
  */
-export async function authenticate(db: Database, pepper: string | null, email: string, password: string, deviceHash: string | null) {
-  const key = await passwordAttemptKey(email, deviceHash)
-  const [counted, found] = await db.batch([
+export async function authenticate(db: Database, pepper: string | null, email: string, password: string, from: { ip: string | null; deviceHash: string | null }) {
+  const key = await passwordAttemptKey(email, from.deviceHash)
+  const [counted, , found] = await db.batch([
     hit(db, key, LOGIN_FAILURES.window),
+    // Every sign-in from this IP, whatever its outcome (a right one is given
+    // back in signIn): confirmations sent again are held by it (mailBudget).
+    hit(db, failedSignInKey(from.ip), CONFIRMATION_RESENDS_PER_IP.window),
     db.select().from(users).where(eq(users.email, email)),
   ])
   const attempt = counted[0]!
@@ -38,7 +41,7 @@ export async function authenticate(db: Database, pepper: string | null, email: s
   if (!user || !ok) return { outcome: 'failed' as const, user: user ?? null }
   if (!user.emailVerifiedAt) return { outcome: 'unconfirmed' as const, user }
   const upgradedHash = needsRehash(user.passwordHash, pepper) ? await hashPassword(password, pepper) : null
-  return { outcome: 'ok' as const, user, upgradedHash, attemptKey: attempt.key }
+  return { outcome: 'ok' as const, user, upgradedHash, attemptKey: attempt.key, failedSignInKey: failedSignInKey(from.ip) }
 }
 
 /**
@@ -54,17 +57,18 @@ export function whileHashIs(user: Pick<User, 'id' | 'passwordHash'>): SQL {
 /**
  * Starts a session after a password sign-in, in one batch guarded by the
  * hash that was verified (whileHashIs): the session, device and event, the
- * attempt given back, and a rehash, if any. Returns null when the password
+ * attempt given back (on the account's counter and the IP's failed
+ * sign-ins), and a rehash, if any. Returns null when the password
  * changed since it was checked.
  */
-export async function signIn(db: Database, user: User, checked: { attemptKey: string; upgradedHash: string | null }, who: SignInContext) {
+export async function signIn(db: Database, user: User, checked: { attemptKey: string; failedSignInKey: string; upgradedHash: string | null }, who: SignInContext) {
   const owner = whileHashIs(user)
   const signingIn = await prepareSignIn(db, owner, who)
   // Last: it changes the hash the guard above reads.
   const rehash = checked.upgradedHash
     ? [db.update(users).set({ passwordHash: checked.upgradedHash }).where(and(eq(users.id, user.id), eq(users.passwordHash, user.passwordHash)))]
     : []
-  const results = await runSteps(db, { signIn: signingIn.statements, refund: refund(db, checked.attemptKey, ownerExists(owner)), rehash })
+  const results = await runSteps(db, { signIn: signingIn.statements, refund: refund(db, checked.attemptKey, ownerExists(owner)), refundIp: refund(db, checked.failedSignInKey, ownerExists(owner)), rehash })
   if (!signingIn.started(results.signIn, 0)) return null
   return { token: signingIn.token, ...newDeviceNotice(signingIn.queued(results.signIn, 0)) }
 }

@@ -2,8 +2,9 @@ import { and, eq, gt, not, sql } from 'drizzle-orm'
 import { clock } from '../clock'
 import type { Database } from '../db/client'
 import { knownDevices, oneTimeTokens, throttles } from '../db/schema'
+import { runSteps } from '../db/steps'
 import type { Config } from '../config'
-import { loginLinkMail, queueSealedMail } from '../mail/messages'
+import { accountWithEmail, loginLinkMail, queueSealedMail, throwawayRecipient } from '../mail/messages'
 import { queuedIds } from '../mail/outbox'
 import { findUserByEmail, spendLinkAndSignIn } from './accounts'
 import { CODE_ATTEMPTS, CODE_ATTEMPTS_PER_DAY } from './limits'
@@ -23,8 +24,8 @@ import { newOneTimeToken, TOKEN_LIFETIME } from './tokens'
  * Records a request and queues its mail, in one batch: the mail budget
  * counters (counted for every address, known or not), the request row
  * (an INSERT … SELECT that finds the account itself) and, for an account,
- * its mail under the same guard. Unknown and known addresses answer alike;
- * only the returned outbox ids differ, and the caller sends them after the
+ * its mail under the same guard. Unknown and known addresses answer alike
+ * and do the same work; only the returned outbox ids differ, and the caller sends them after the
  * response. Over budget, nothing is inserted or mailed.
  */
 export async function requestEmailLogin(db: Database, config: Config, input: { email: string; fromForgot: boolean; next?: string | null }, budget: MailBudget) {
@@ -38,19 +39,25 @@ export async function requestEmailLogin(db: Database, config: Config, input: { e
     fromForgot: input.fromForgot,
     next: input.next,
   })
-  // The mail rides in the same batch as its request, under the same guard.
-  const mail =
-    user &&
-    (await queueSealedMail(db, config, loginLinkMail(config, user, request.token, code), {
-      expiresAt: request.expiresAt,
-      when: budget.allows,
-    }))
+  // The mail rides in the same batch as its request, under the same guard;
+  // rendered and sealed for an unknown address too, and written only for an
+  // account, so both cost the same work.
+  const mail = await queueSealedMail(db, config, loginLinkMail(config, user ?? throwawayRecipient(input.email), request.token, code), {
+    expiresAt: request.expiresAt,
+    when: and(budget.allows, accountWithEmail(input.email)),
+  })
   // The code's attempt counter starts with the request, for every address
   // alike: its window is the request's life, which tells a dead code (expired,
   // used up) from a wrong one without revealing whether an account exists.
   const attempts = db.insert(throttles).values({ key: codeAttemptsKey(browser.hash), count: 0, resetAt: request.expiresAt })
-  const results = await db.batch([...budget.statements, attempts, request.insert, ...(mail ? [mail.insert] : [])])
-  return { browserSecret: browser.secret, queued: mail ? queuedIds(results.at(-1)) : [] }
+  const results = await runSteps(db, {
+    budget: budget.statements,
+    attempts,
+    request: request.insert,
+    mail: mail.insert,
+    counted: budget.countQueued(mail.id), // last: the guards above read the mailbox's count before this mail
+  })
+  return { browserSecret: browser.secret, queued: queuedIds(results.mail) }
 }
 
 /**

@@ -16,11 +16,26 @@ import { DAY, HOUR, MINUTE } from '../clock'
  */
 export const LOGIN_FAILURES = { limit: 10, window: 15 * MINUTE }
 
-/** Mails that a request can cause (verification, reset, sign-in link, "account exists"), per address. */
+/**
+ * Mails (verification, reset, sign-in link, "account exists") per mailbox:
+ * counted only when one is queued, so requests that sent nothing — an IP
+ * over its cap, an address without an account — spend nothing of it.
+ */
 export const MAILS_PER_ADDRESS = { limit: 5, window: 15 * MINUTE }
 
-/** Mail-causing requests per IP. */
+/** Mail-causing requests per IP, counted whether or not a mail went out (the count must not tell). */
 export const MAILS_PER_IP = { limit: 10, window: HOUR }
+
+/**
+ * Failed password sign-ins per IP (wrong password, unknown address and
+ * unconfirmed account counted alike, so the count tells nothing) within
+ * which a right password on an unconfirmed account sends its confirmation
+ * again. Past it the sign-in answers the same and no mail goes out.
+ */
+export const CONFIRMATION_RESENDS_PER_IP = { limit: 20, window: HOUR }
+
+/** Failed authentications of the Postmark webhook per IP before 429 (see src/routes/webhooks.ts). */
+export const WEBHOOK_AUTH_FAILURES = { limit: 10, window: HOUR }
 
 /** Code attempts per login request. */
 export const CODE_ATTEMPTS = 5

@@ -1,7 +1,7 @@
 import { and, eq, inArray, ne, notInArray, sql, type SQL } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import type { Config } from '../config'
-import { passwordResetMail, queueSealedMail } from '../mail/messages'
+import { accountWithEmail, passwordResetMail, queueSealedMail, throwawayRecipient } from '../mail/messages'
 import { queuedIds } from '../mail/outbox'
 import type { Database } from '../db/client'
 import { knownDevices, passkeys, sessions, users } from '../db/schema'
@@ -20,22 +20,27 @@ import { findTokenOwner, matchToken, newOneTimeToken, tokenOwnerQuery } from './
  * A reset link and its mail for the account with this address, within the
  * mail budget, in one batch (the link and its mail commit together). The
  * caller runs this after the response and says the same for every address.
+ * An unknown address does the same work — a link made, a mail rendered and
+ * sealed, the same statements — and the batch writes none of it, so the
+ * time taken says nothing about whether the address has an account.
  * Returns the outbox ids to send (none for an unknown address or over budget).
  */
 export async function requestPasswordReset(db: Database, config: Config, email: string, budget: MailBudget, client: Client, next: string | null = null) {
   const user = await findUserByEmail(db, email)
-  if (!user) {
-    await db.batch([...budget.statements]) // unknown addresses spend budget too
-    return []
-  }
-  const reset = await newOneTimeToken(db, { userId: user.id }, 'password_reset', { when: budget.allows, next })
-  const mail = await queueSealedMail(db, config, passwordResetMail(config, user, reset.token), {
+  const reset = await newOneTimeToken(db, { email }, 'password_reset', { when: budget.allows, next })
+  const mail = await queueSealedMail(db, config, passwordResetMail(config, user ?? throwawayRecipient(email), reset.token), {
     expiresAt: reset.expiresAt,
-    when: budget.allows,
+    when: and(budget.allows, accountWithEmail(email)),
   })
-  const owner = sql`(${db.select({ id: users.id }).from(users).where(and(eq(users.id, user.id), budget.allows))})`
-  const results = await db.batch([...budget.statements, reset.insert, mail.insert, recordEvent(db, owner, 'reset_requested', client)])
-  return queuedIds(results[budget.statements.length + 1])
+  const owner = sql`(${db.select({ id: users.id }).from(users).where(and(eq(users.email, email), budget.allows))})`
+  const results = await runSteps(db, {
+    budget: budget.statements,
+    reset: reset.insert,
+    mail: mail.insert,
+    event: recordEvent(db, owner, 'reset_requested', client),
+    counted: budget.countQueued(mail.id), // last: the guards above read the mailbox's count before this mail
+  })
+  return queuedIds(results.mail)
 }
 
 /**

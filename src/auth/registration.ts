@@ -4,7 +4,8 @@ import { clock } from '../clock'
 import type { Config } from '../config'
 import type { Database } from '../db/client'
 import { oneTimeTokens, users, type User } from '../db/schema'
-import { accountExistsMail, queueMail, queueSealedMail, verificationMail } from '../mail/messages'
+import { runSteps } from '../db/steps'
+import { accountExistsMail, queueMail, queueSealedMail, throwawayRecipient, verificationMail } from '../mail/messages'
 import { queuedIds } from '../mail/outbox'
 import { findUserByEmail, spendLinkAndSignIn } from './accounts'
 import { hashPassword } from './passwords'
@@ -41,15 +42,18 @@ export async function registerUser(
     expiresAt: verification.expiresAt,
     when: and(created, budget.allows),
   })
-  const noteToOwner = owner && queueMail(db, config, accountExistsMail(config, owner), { when: and(not(created), budget.allows) })
-  const results = await db.batch([
-    ...budget.statements,
-    db.insert(users).values({ id, email: input.email, name: input.name, passwordHash, createdAt: now, updatedAt: now }).onConflictDoNothing(),
-    verification.insert,
-    verificationMailRow.insert,
-    ...(noteToOwner ? [noteToOwner.insert] : []),
-  ])
-  return queuedIds(...results.slice(budget.statements.length + 2))
+  // Rendered for an address without an account too (and never written
+  // there: the account was just created), so both answers do the same work.
+  const noteToOwner = queueMail(db, config, accountExistsMail(config, owner ?? throwawayRecipient(input.email)), { when: and(not(created), budget.allows) })
+  const results = await runSteps(db, {
+    budget: budget.statements,
+    account: db.insert(users).values({ id, email: input.email, name: input.name, passwordHash, createdAt: now, updatedAt: now }).onConflictDoNothing(),
+    verification: verification.insert,
+    verificationMail: verificationMailRow.insert,
+    noteToOwner: noteToOwner.insert,
+    counted: budget.countQueued(verificationMailRow.id, noteToOwner.id), // last: the guards above read the mailbox's count before this mail
+  })
+  return queuedIds(results.verificationMail, results.noteToOwner)
 }
 
 /**
@@ -63,8 +67,13 @@ export async function renewVerification(db: Database, config: Config, user: User
     expiresAt: verification.expiresAt,
     when: budget.allows,
   })
-  const results = await db.batch([...budget.statements, verification.insert, mail.insert])
-  return queuedIds(results.at(-1))
+  const results = await runSteps(db, {
+    budget: budget.statements,
+    verification: verification.insert,
+    mail: mail.insert,
+    counted: budget.countQueued(mail.id), // last: the guards above read the mailbox's count before this mail
+  })
+  return queuedIds(results.mail)
 }
 
 /**

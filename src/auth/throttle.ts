@@ -1,10 +1,10 @@
-import { and, eq, lte, or, sql, type SQL } from 'drizzle-orm'
+import { and, eq, inArray, lte, or, sql, type SQL } from 'drizzle-orm'
 import { clock } from '../clock'
 import type { Database } from '../db/client'
-import { knownDevices, throttles, users } from '../db/schema'
+import { knownDevices, outbox, throttles, users } from '../db/schema'
 import { ipKey } from '../http/ip'
 import { mailboxOf } from './emails'
-import { MAILS_PER_ADDRESS, MAILS_PER_IP } from './limits'
+import { CONFIRMATION_RESENDS_PER_IP, MAILS_PER_ADDRESS, MAILS_PER_IP } from './limits'
 import { hashSecret } from './secrets'
 
 /** A counter's key: fixed, or decided in SQL inside the statement (see accountKey). */
@@ -14,16 +14,18 @@ export type ThrottleKey = string | SQL
  * Fixed-window counters in D1: global across edge locations, and cheap to
  * put in the same batch as the work they guard. `hit` counts one event and
  * returns the count (one atomic statement: simultaneous requests each see
- * their own number, never a stale read); `within` is a SQL condition for
- * later statements of the same batch (a batch is one transaction, so they
- * see the new count).
+ * their own number, never a stale read), or only `when` a condition holds
+ * (a mail that was queued); `within` is a SQL condition for later
+ * statements of the same batch (a batch is one transaction, so they see the
+ * new count).
  */
-export function hit(db: Database, key: ThrottleKey, windowMs: number) {
+export function hit(db: Database, key: ThrottleKey, windowMs: number, when?: SQL) {
   const now = clock.now()
+  const values = when
+    ? db.insert(throttles).select(sql`SELECT ${key}, 1, ${now + windowMs} WHERE ${when}`)
+    : db.insert(throttles).values({ key: key as string, count: 1, resetAt: now + windowMs })
   // In ON CONFLICT DO UPDATE both SET expressions read the old row.
-  return db
-    .insert(throttles)
-    .values({ key: key as string, count: 1, resetAt: now + windowMs })
+  return values
     .onConflictDoUpdate({
       target: throttles.key,
       set: {
@@ -42,8 +44,9 @@ export function refund(db: Database, key: string, when: SQL = sql`true`) {
     .where(and(eq(throttles.key, key), when))
 }
 
+/** The counter is at most `limit` in its current window (a window that has ended counts 0, even before a `hit` restarts it). */
 export function within(key: ThrottleKey, limit: number) {
-  return sql`coalesce((SELECT ${throttles.count} FROM ${throttles} WHERE ${throttles.key} = ${key}), 0) <= ${limit}`
+  return sql`coalesce((SELECT ${throttles.count} FROM ${throttles} WHERE ${throttles.key} = ${key} AND ${throttles.resetAt} > ${clock.now()}), 0) <= ${limit}`
 }
 
 /**
@@ -83,38 +86,50 @@ export function countOf(result: unknown): number {
   return (result as { count: number }[])[0]?.count ?? 0
 }
 
+/** The per-IP counter of failed password sign-ins (wrong password, unknown address, unconfirmed account alike); see authenticate. */
+export function failedSignInKey(ip: string | null) {
+  return `sign-in:failed:ip:${ipKey(ip)}`
+}
+
 /**
- * The mail budget of one request: counted per mailbox (hashed: the table
- * holds no addresses) and per IP (/64 for IPv6), for every address, known
- * or not, so a throttled request looks like any other. Reset mails have a
- * budget of their own, and so has each of the owner's known browsers, which
- * the IP cap does not stop either (a stranger behind the same NAT cannot
- * silence her): a stranger who floods sign-up notes or sign-in links cannot
- * silence a reset, and a stranger who floods resets has put a live reset
- * link (good for an hour, usable in any browser) in the mailbox within the
- * window. `statements` go first in the batch; `allows` guards the statement
- * that would cause a mail. `countIp: false` for a mail only someone who
- * knows the account's password can cause (its confirmation sent again):
- * spending the IP's budget there would tell its sender that the account
- * exists.
+ * The mail budget of one request: counted per IP (/64 for IPv6) and per
+ * mailbox (hashed: the table holds no addresses). Reset mails have a
+ * mailbox budget of their own, and so has each of the owner's known
+ * browsers, which the IP cap does not stop either (a stranger behind the
+ * same NAT cannot silence her).
+ *
+ * The IP counts every request, known address or not, so a throttled request
+ * looks like any other. The mailbox counts only mails that were queued
+ * (`countQueued`, after the mail's insert in the same batch): a stranger
+ * whose IP is over its cap, or who asks for an address without an account,
+ * spends nothing of the owner's. So whatever strangers do, the owner asking
+ * from a new device gets her reset (or access) link, or the strangers' own
+ * requests already put live ones in her mailbox within the window.
+ *
+ * `statements` go first in the batch; `allows` guards the statements that
+ * would cause a mail. `perIp: 'failed-sign-ins'` is for the confirmation a
+ * right password on an unconfirmed account sends again: spending the mail
+ * cap there would tell its sender that the account exists, so it is held
+ * by the failed sign-in counter instead, which every failed sign-in moves
+ * alike (authenticate counts it; nothing is counted here).
  */
 export async function mailBudget(
   db: Database,
   email: string,
   from: { ip: string | null; deviceHash: string | null },
   kind: 'reset' | 'other' = 'other',
-  options: { countIp?: boolean } = {},
+  perIp: 'mails' | 'failed-sign-ins' = 'mails',
 ) {
   const address = await accountKey(kind === 'reset' ? 'mail:reset' : 'mail', email, from.deviceHash)
-  const byAddress = { statement: hit(db, address, MAILS_PER_ADDRESS.window), allows: within(address, MAILS_PER_ADDRESS.limit) }
-  if (options.countIp === false) return { statements: [byAddress.statement] as Hits, allows: byAddress.allows }
-  const ip = `mail:ip:${ipKey(from.ip)}`
+  const ip = perIp === 'mails' ? `mail:ip:${ipKey(from.ip)}` : failedSignInKey(from.ip)
+  const ipLimit = perIp === 'mails' ? MAILS_PER_IP.limit : CONFIRMATION_RESENDS_PER_IP.limit
   return {
-    statements: [hit(db, ip, MAILS_PER_IP.window), byAddress.statement] as Hits,
-    allows: and(or(isKnownDevice(email, from.deviceHash), within(ip, MAILS_PER_IP.limit)), byAddress.allows)!,
+    statements: perIp === 'mails' ? [hit(db, ip, MAILS_PER_IP.window)] : [],
+    // The mailbox has not counted this mail yet (countQueued comes after it): room for one more.
+    allows: and(or(isKnownDevice(email, from.deviceHash), within(ip, ipLimit)), within(address, MAILS_PER_ADDRESS.limit - 1))!,
+    /** Counts against the mailbox the mails of these outbox ids that the batch actually wrote; none written, nothing counted. */
+    countQueued: (...mailIds: string[]) => hit(db, address, MAILS_PER_ADDRESS.window, sql`EXISTS (SELECT 1 FROM ${outbox} WHERE ${inArray(outbox.id, mailIds)})`),
   }
 }
-
-type Hits = [ReturnType<typeof hit>, ...ReturnType<typeof hit>[]]
 
 export type MailBudget = Awaited<ReturnType<typeof mailBudget>>

@@ -18,6 +18,21 @@ import type { OutgoingMail } from './transport'
  */
 type Recipient = { email: string; name: string; emailVerifiedAt: number | null }
 
+/**
+ * Whom a mail to an address without an account is rendered for: routes
+ * that may send a mail render and seal one for every address alike (the
+ * time taken must not tell which addresses have an account), and the batch
+ * writes it only where `accountWithEmail` holds.
+ */
+export function throwawayRecipient(email: string): Recipient {
+  return { email, name: '', emailVerifiedAt: null }
+}
+
+/** The guard of a mail that only an account's owner gets (see throwawayRecipient). */
+export function accountWithEmail(email: string): SQL {
+  return sql`EXISTS (SELECT 1 FROM ${users} WHERE ${users.email} = ${email})`
+}
+
 // One function per mail, each returning the rendered mail (text and HTML
 // from the same content). Links come only from APP_URL (appLink), never from
 // the request's Host header: a poisoned Host must not end up in a mail.

@@ -58,7 +58,7 @@ sessionRoutes.post('/login', async (c) => {
   // Shape errors only, under their fields: they say nothing about whether an account exists.
   if (errors.email || errors.password) return c.html(<LoginPage email={email} next={form.next} errors={errors} />, 422)
   const deviceHash = await knownDeviceOf(c)
-  const result = await authenticate(c.var.db, c.var.config.pepper, email, password, deviceHash)
+  const result = await authenticate(c.var.db, c.var.config.pepper, email, password, { ip: clientOf(c).ip, deviceHash })
   if (result.outcome === 'throttled') {
     // Unknown addresses are counted and refused the same way. The owner's
     // own browsers count apart, and the mailed link and code do not go
@@ -87,12 +87,14 @@ sessionRoutes.post('/login', async (c) => {
 /**
  * After the response: a failure is recorded on the account; an unconfirmed
  * account with the right password gets its confirmation mail again (within
- * the mail budget), bound to this browser if it is the one that signed up.
+ * the mailbox's budget and this IP's failed sign-ins, which every failed
+ * sign-in counts alike: see mailBudget), bound to this browser if it is the
+ * one that signed up.
  */
 async function afterFailedSignIn(c: Context<AppEnv>, outcome: 'failed' | 'unconfirmed' | 'ok', user: User, deviceHash: string | null) {
   const client = clientOf(c)
   if (outcome !== 'unconfirmed') return void (await recordEvent(c.var.db, user.id, 'sign_in_failed', client, 'password'))
-  const budget = await mailBudget(c.var.db, user.email, { ip: client.ip, deviceHash }, 'other', { countIp: false })
+  const budget = await mailBudget(c.var.db, user.email, { ip: client.ip, deviceHash }, 'other', 'failed-sign-ins')
   const queued = await renewVerification(c.var.db, c.var.config, user, budget, await signupBrowserOf(c))
   await c.var.outbox.send(...queued)
 }

@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm'
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
+import { createMiddleware } from 'hono/factory'
 import { basicAuth } from 'hono/basic-auth'
 import { normalizeEmail } from '../auth/emails'
 import { sha256Hex } from '../auth/encoding'
@@ -7,6 +8,9 @@ import { clock } from '../clock'
 import { users } from '../db/schema'
 import type { AppEnv } from '../env'
 import { securityLog } from '../http/log'
+import { ipKey } from '../http/ip'
+import { WEBHOOK_AUTH_FAILURES } from '../auth/limits'
+import { hit, refund } from '../auth/throttle'
 
 /**
  * Postmark's bounce webhook (configured in Postmark with basic-auth
@@ -15,18 +19,43 @@ import { securityLog } from '../http/log'
  */
 export const webhookRoutes = new Hono<AppEnv>()
 
+/**
+ * Every attempt is counted before the credentials are checked (one atomic
+ * statement, so parallel guesses each see their own number) and a right
+ * one is given back: what is left counts failed authentications per IP.
+ * Past WEBHOOK_AUTH_FAILURES, the IP gets 429 without its credentials being
+ * looked at, right or wrong: answering a right secret there would let
+ * guessing go on at full speed, 429 for a wrong one and 200 for the right
+ * one. Postmark retries a refused webhook, and its addresses only fill up
+ * if someone guesses from them, so a real bounce is delayed, not lost.
+ */
+const limitFailedAuthentication = createMiddleware<AppEnv>(async (c, next) => {
+  const [attempt] = await hit(c.var.db, webhookAttemptKey(c), WEBHOOK_AUTH_FAILURES.window)
+  if (attempt!.count <= WEBHOOK_AUTH_FAILURES.limit) return next()
+  securityLog(c, 'webhook_auth', 'throttled')
+  c.header('Retry-After', String(Math.max(1, Math.ceil((attempt!.resetAt - clock.now()) / 1000))))
+  return c.json({ error: 'too many failed attempts' }, 429)
+})
+
+function webhookAttemptKey(c: Context<AppEnv>) {
+  return `webhook:ip:${ipKey(c.req.header('cf-connecting-ip'))}`
+}
+
 /** Bounces that mean mail will not get through: the address is gone or refuses us. */
 const UNDELIVERABLE = new Set(['HardBounce', 'BadEmailAddress', 'SpamComplaint', 'SpamNotification', 'ManuallyDeactivated', 'Blocked'])
 
 webhookRoutes.post(
   '/webhooks/postmark/bounce',
   async (c, next) => (c.var.config.postmarkWebhookSecret ? next() : c.notFound()),
+  limitFailedAuthentication,
   basicAuth({
     verifyUser: async (username, password, c) => {
       // Compared as digests: equal lengths, constant time.
       const [given, expected] = await Promise.all([sha256Hex(`${username}:${password}`), sha256Hex(`postmark:${c.var.config.postmarkWebhookSecret}`)])
       const encoder = new TextEncoder()
-      return crypto.subtle.timingSafeEqual(encoder.encode(given), encoder.encode(expected))
+      const right = crypto.subtle.timingSafeEqual(encoder.encode(given), encoder.encode(expected))
+      if (right) await refund(c.var.db, webhookAttemptKey(c))
+      return right
     },
   }),
   async (c) => {
