@@ -50,5 +50,9 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.{ts,tsx}'],
     setupFiles: ['test/setup.ts'],
+    // Each test makes real D1 round trips and PBKDF2 hashes in workerd; on a
+    // busy two-core machine a few take over vitest's 5 s default without
+    // anything being wrong. A hang still fails, after 20 s.
+    testTimeout: 20_000,
   },
 })
