@@ -115,7 +115,9 @@ describe('a hostile body costs about what an ordinary one does', () => {
         if (round >= 3) samples[shape].push((performance.now() - start) / batch) // the first rounds warm up
       }
     }
-    const [normalMs, atCapsMs, overCapsMs] = [median(samples.normal), median(samples.atCaps), median(samples.overCaps)]
+    // The fastest round of each shape: what the work costs when nothing else
+    // runs. A busy machine slows some rounds at random, never all of them.
+    const [normalMs, atCapsMs, overCapsMs] = [Math.min(...samples.normal), Math.min(...samples.atCaps), Math.min(...samples.overCaps)]
     const budget = 3 * normalMs + 2
     expect(atCapsMs, `hostile at the caps: ${atCapsMs} ms per request, ordinary: ${normalMs} ms`).toBeLessThanOrEqual(budget)
     expect(overCapsMs, `hostile over the caps: ${overCapsMs} ms per request, ordinary: ${normalMs} ms`).toBeLessThanOrEqual(budget)
