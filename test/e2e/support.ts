@@ -85,6 +85,27 @@ export function codeIn(mail: SinkMail): string {
   return mail.TextBody.match(/^\s{4}(\d{6})$/m)![1]!
 }
 
+/**
+ * Runs `action` — a click or a key press that submits a form or follows a
+ * link — and returns once the page it leads to has loaded. Playwright's
+ * click returns when the click is dispatched, not when the page it starts
+ * has arrived: a step taken before then reads or fills the page being left,
+ * or starts a navigation that the form's own one interrupts ("Navigation to
+ * … is interrupted by another navigation to …/signup"). Waiting for the
+ * next page, not for a URL, also covers a form that answers at its own
+ * address (a page with errors, "Revise su correo").
+ */
+export async function navigate(page: Page, action: () => Promise<unknown>): Promise<void> {
+  const arrived = page.waitForEvent('framenavigated', { predicate: (frame) => frame === page.mainFrame() })
+  await Promise.all([arrived, action()])
+  await page.waitForLoadState('load')
+}
+
+/** Clicks what `selector` names and waits for the page it leads to (see navigate). */
+export function clickThrough(page: Page, selector: string): Promise<void> {
+  return navigate(page, () => page.click(selector))
+}
+
 /** Signs up and confirms through the mail, as a person would; leaves the page on the profile. */
 export async function signUp(page: Page, person: { name: string; email: string; password: string }) {
   await page.goto(`${baseUrl}/signup`)
@@ -92,9 +113,10 @@ export async function signUp(page: Page, person: { name: string; email: string; 
   await page.fill('#email', person.email)
   await page.fill('#password', person.password)
   await page.fill('#password_confirmation', person.password)
-  const mail = await mailAfter(person.email, 'email-verification', () => page.click('button.button'))
+  // The mail goes out after the response (waitUntil), so it can reach the sink before the answer page has loaded.
+  const mail = await mailAfter(person.email, 'email-verification', () => clickThrough(page, 'button.button'))
   await page.goto(linkIn(mail, '/email/verify/'))
-  await page.click('button.button')
+  await clickThrough(page, 'button.button')
   await page.waitForURL(/\/profile/)
 }
 
