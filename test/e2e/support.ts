@@ -126,8 +126,40 @@ const axeSource = readFileSync(new URL('../../node_modules/axe-core/axe.min.js',
  * Runs axe-core in the page (evaluated through the DevTools protocol, which
  * the page's CSP does not govern, so the app's CSP stays as strict as in
  * production) and returns the serious and critical violations.
+ *
+ * With `javaScript: false` (a page of a visitor without JavaScript) axe
+ * cannot run in that page: evaluation works there, but no timer or message
+ * callback ever fires, and axe waits on them forever. So it checks a copy:
+ * the document as this browser holds it, served at the same address to a
+ * page with JavaScript on, where a CSP of script-src 'none' keeps the
+ * page's own scripts (htmx, passkeys) from changing it. The stylesheet
+ * comes from the app as usual, so contrast is judged on the real styles.
  */
-export async function seriousViolations(page: Page) {
+export async function seriousViolations(page: Page, options: { javaScript?: boolean } = {}) {
+  if (options.javaScript ?? true) return seriousViolationsIn(page)
+  const url = page.url()
+  const html = await page.content()
+  const context = await page.context().browser()!.newContext({ viewport: page.viewportSize() ?? PHONE })
+  try {
+    const copy = await context.newPage()
+    let served = false
+    await copy.route(
+      (address) => address.href === url,
+      (route) => {
+        served = true
+        return route.fulfill({ status: 200, headers: { 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': "script-src 'none'" }, body: html })
+      },
+    )
+    await copy.goto(url)
+    // Otherwise axe would have checked whatever the server answers a GET of that address with.
+    if (!served) throw new Error(`the copy of ${url} was not served`)
+    return await seriousViolationsIn(copy)
+  } finally {
+    await context.close()
+  }
+}
+
+async function seriousViolationsIn(page: Page) {
   await page.evaluate(axeSource)
   const result = await page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe

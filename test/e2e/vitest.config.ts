@@ -13,5 +13,8 @@ export default defineConfig({
     fileParallelism: false, // one wrangler dev, one Chromium at a time on 2 cores
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // What htmx swaps in takes a round trip to wrangler dev; with other
+    // tests beside it, that can take longer than expect.poll's default 1 s.
+    expect: { poll: { timeout: 10_000 } },
   },
 })
