@@ -40,8 +40,12 @@ export function uniqueEmail(label: string) {
 
 type SinkMail = { To: string; Tag: string; Subject: string; TextBody: string; HtmlBody: string; serverToken: string }
 
-/** How long a mail may take to reach the sink: the app sends it after the response (waitUntil). */
-const MAIL_WAIT_MS = 10_000
+/**
+ * How long a mail may take to reach the sink: the app sends it after the
+ * response (waitUntil). A ceiling, not a delay: on a machine busy with other
+ * test runs, 10 s was once not enough.
+ */
+const MAIL_WAIT_MS = 30_000
 
 /** Every mail the Postmark sink received, in the order it received them (it only ever appends). */
 async function receivedMails(): Promise<SinkMail[]> {
