@@ -100,9 +100,10 @@ export function codeIn(mail: SinkMail): string {
  * address (a page with errors, "Revise su correo").
  */
 export async function navigate(page: Page, action: () => Promise<unknown>): Promise<void> {
-  const arrived = page.waitForEvent('framenavigated', { predicate: (frame) => frame === page.mainFrame() })
-  await Promise.all([arrived, action()])
-  await page.waitForLoadState('load')
+  // The next page's load event, not framenavigated: htmx 4 stamps the history entry
+  // (replaceState) on its first swap, and an inline-validation swap landing after the
+  // click is a same-document "navigation" that would let us go on before the form's.
+  await Promise.all([page.waitForEvent('load'), action()])
 }
 
 /** Clicks what `selector` names and waits for the page it leads to (see navigate). */
