@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { inject } from 'vitest'
-import { launchChromium, mailAfter, newVisitor, uniqueEmail, type Browser } from './support'
+import { clickThrough, launchChromium, mailAfter, newVisitor, uniqueEmail, type Browser } from './support'
 
 // Issue 13, end to end: the example CRM (examples/crm, its own Worker on
 // its own origin) asks the accounts Worker who is signed in over Workers
@@ -27,7 +27,7 @@ describe('signing in to an app on another origin', () => {
     await signup.fill('#email', email)
     await signup.fill('#password', 'faro-del-sur-12')
     await signup.fill('#password_confirmation', 'faro-del-sur-12')
-    const mail = await mailAfter(email, 'email-verification', () => signup.click('button.button'))
+    const mail = await mailAfter(email, 'email-verification', () => clickThrough(signup, 'button.button'))
     await signup.goto(mail.TextBody.match(new RegExp(`${appsUrl}/email/verify/\\S+`))![0]) // links come from this instance's APP_URL
     await signup.click('button.button')
     await signup.waitForURL(/\/profile/)

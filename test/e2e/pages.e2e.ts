@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   baseUrl,
+  clickThrough,
   codeIn,
   DESKTOP,
   launchChromium,
@@ -49,7 +50,8 @@ const states: State[] = [
       await goto(page, '/login')
       await page.fill('#email', uniqueEmail('nadie'))
       await page.fill('#password', 'no-es-esta')
-      await page.click('button.button')
+      await clickThrough(page, 'button.button')
+      await page.waitForSelector('#login-error:has-text("no son correctos")')
     },
   },
   { name: 'signup', screenshot: true, open: (page) => goto(page, '/signup') },
@@ -61,8 +63,9 @@ const states: State[] = [
       await page.fill('#email', 'sin-arroba')
       await page.fill('#password', '123')
       await page.fill('#password_confirmation', '321')
-      await page.click('button.button')
-      await page.waitForSelector('p.alert') // the answer page, not the one being left
+      await clickThrough(page, 'button.button')
+      await page.waitForSelector('#email-error:has-text("Ingrese un correo electrónico válido")')
+      await page.waitForSelector('p.alert')
     },
   },
   { name: 'forgot', screenshot: true, open: (page) => goto(page, '/password/forgot') },
@@ -70,7 +73,8 @@ const states: State[] = [
     name: 'forgot-error',
     open: async (page) => {
       await goto(page, '/password/forgot')
-      await page.click('button.button')
+      await clickThrough(page, 'button.button')
+      await page.waitForSelector('#email-error')
     },
   },
   {
@@ -79,7 +83,8 @@ const states: State[] = [
     open: async (page) => {
       await goto(page, '/password/forgot')
       await page.fill('#email', uniqueEmail('alguien'))
-      await page.click('button.button')
+      await clickThrough(page, 'button.button')
+      await page.waitForSelector('h1:has-text("Revise su bandeja de entrada")')
     },
   },
   {
@@ -90,7 +95,8 @@ const states: State[] = [
       await page.context().clearCookies()
       await goto(page, '/password/forgot')
       await page.fill('#email', email)
-      await page.goto(linkIn(await mailAfter(email, 'password-reset', () => page.click('button.button')), '/password/reset/'))
+      await page.goto(linkIn(await mailAfter(email, 'password-reset', () => clickThrough(page, 'button.button')), '/password/reset/'))
+      await page.waitForSelector('h1:has-text("Elija una nueva contraseña")')
     },
   },
   {
@@ -101,11 +107,13 @@ const states: State[] = [
       await page.context().clearCookies()
       await goto(page, '/password/forgot')
       await page.fill('#email', email)
-      await page.goto(linkIn(await mailAfter(email, 'password-reset', () => page.click('button.button')), '/password/reset/'))
+      await page.goto(linkIn(await mailAfter(email, 'password-reset', () => clickThrough(page, 'button.button')), '/password/reset/'))
+      await page.waitForSelector('h1:has-text("Elija una nueva contraseña")')
       await page.fill('#password', 'password')
       await page.fill('#password_confirmation', 'otra')
-      await page.click('button.button')
-      await page.waitForSelector('p.alert') // the answer page, not the one being left
+      await clickThrough(page, 'button.button')
+      await page.waitForSelector('#password_confirmation-feedback:has-text("Las contraseñas no coinciden.")')
+      await page.waitForSelector('p.alert')
     },
   },
   {
@@ -117,15 +125,23 @@ const states: State[] = [
       await page.fill('#email', email)
       await page.fill('#password', PASSWORD)
       await page.fill('#password_confirmation', PASSWORD)
-      await page.goto(linkIn(await mailAfter(email, 'email-verification', () => page.click('button.button')), '/email/verify/'))
+      await page.goto(linkIn(await mailAfter(email, 'email-verification', () => clickThrough(page, 'button.button')), '/email/verify/'))
+      await page.waitForSelector('h1:has-text("Confirmar su correo electrónico")')
     },
   },
-  { name: 'invalid-link', open: (page) => goto(page, `/password/reset/${'x'.repeat(43)}`) },
+  {
+    name: 'invalid-link',
+    open: async (page) => {
+      await goto(page, `/password/reset/${'x'.repeat(43)}`)
+      await page.waitForSelector('h1:has-text("Este enlace ya no es válido")')
+    },
+  },
   {
     name: 'not-found',
     open: async (page) => {
       await signedUp(page, 'no-existe')
       await goto(page, '/no-existe')
+      await page.waitForSelector('h1:has-text("Página no encontrada")')
     },
   },
   {
@@ -137,11 +153,12 @@ const states: State[] = [
       await page.fill('#email', email)
       await page.fill('#password', PASSWORD)
       await page.fill('#password_confirmation', PASSWORD)
-      await page.click('button.button')
+      await clickThrough(page, 'button.button')
       await goto(page, '/login')
       await page.fill('#email', email)
       await page.fill('#password', PASSWORD)
-      await page.click('button.button')
+      await clickThrough(page, 'button.button')
+      await page.waitForSelector('#login-error:has-text("primero confírmela")')
     },
   },
   {
@@ -160,7 +177,7 @@ const states: State[] = [
       await goto(page, '/login')
       await page.fill('#email', email)
       await page.fill('#password', 'otra-vez')
-      await page.click('button.button')
+      await clickThrough(page, 'button.button')
       expect(await page.textContent('h1')).toBe('Demasiados intentos')
     },
   },
@@ -170,6 +187,7 @@ const states: State[] = [
     open: async (page) => {
       await signedUp(page, 'perfil')
       await page.click('summary') // the avatar menu, open
+      await page.waitForSelector('details.menu[open] .menu-panel')
     },
   },
   {
@@ -180,8 +198,9 @@ const states: State[] = [
       await page.fill('#name', '')
       await page.fill('#password', 'abc')
       await page.fill('#password_confirmation', 'abd')
-      await page.click('button:has-text("GUARDAR PERFIL")')
-      await page.waitForSelector('p.alert') // the answer page, not the one being left
+      await clickThrough(page, 'button:has-text("GUARDAR PERFIL")')
+      await page.waitForSelector('#name-error')
+      await page.waitForSelector('p.alert')
     },
   },
   {
@@ -198,6 +217,7 @@ const states: State[] = [
       await other.waitForURL(/\/profile/)
       await phone.close()
       await goto(page, '/security')
+      await page.waitForSelector('.sessions li >> nth=1') // this device and the iPhone
     },
   },
   { name: 'email-login', screenshot: true, open: (page) => goto(page, '/login/email') },
@@ -207,7 +227,8 @@ const states: State[] = [
     open: async (page) => {
       await goto(page, '/login/email')
       await page.fill('#email', uniqueEmail('enlace'))
-      await page.click('button.button')
+      await clickThrough(page, 'button.button')
+      await page.waitForSelector('h1:has-text("Revise su correo")')
     },
   },
   {
@@ -215,7 +236,7 @@ const states: State[] = [
     open: async (page) => {
       await goto(page, '/login/email')
       await page.fill('#email', uniqueEmail('codigo'))
-      await page.click('button.button')
+      await clickThrough(page, 'button.button')
       await page.fill('#code', '12')
       await page.click('button.button')
       await page.waitForSelector('#code-feedback .error')
@@ -229,9 +250,10 @@ const states: State[] = [
       await page.context().clearCookies()
       await goto(page, '/login/email')
       await page.fill('#email', email)
-      const mail = await mailAfter(email, 'login-link', () => page.click('button.button'))
+      const mail = await mailAfter(email, 'login-link', () => clickThrough(page, 'button.button'))
       expect(codeIn(mail)).toMatch(/^\d{6}$/)
       await page.goto(linkIn(mail, '/login/email/'))
+      await page.waitForSelector('h1:has-text("Entrar con su enlace de acceso")')
     },
   },
 ]
@@ -265,7 +287,7 @@ describe('the page a person sees after a failed submit', () => {
     await goto(page, '/signup')
     await page.fill('#name', 'Ana')
     await page.fill('#email', 'sin-arroba')
-    await page.click('button.button')
+    await clickThrough(page, 'button.button')
     // autofocus is applied once the page has loaded, so wait for it.
     await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('email')
     await visitor.close()

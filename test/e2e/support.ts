@@ -40,8 +40,12 @@ export function uniqueEmail(label: string) {
 
 type SinkMail = { To: string; Tag: string; Subject: string; TextBody: string; HtmlBody: string; serverToken: string }
 
-/** How long a mail may take to reach the sink: the app sends it after the response (waitUntil). */
-const MAIL_WAIT_MS = 10_000
+/**
+ * How long a mail may take to reach the sink: the app sends it after the
+ * response (waitUntil). A ceiling, not a delay: on a machine busy with other
+ * test runs, 10 s was once not enough.
+ */
+const MAIL_WAIT_MS = 30_000
 
 /** Every mail the Postmark sink received, in the order it received them (it only ever appends). */
 async function receivedMails(): Promise<SinkMail[]> {
@@ -85,6 +89,28 @@ export function codeIn(mail: SinkMail): string {
   return mail.TextBody.match(/^\s{4}(\d{6})$/m)![1]!
 }
 
+/**
+ * Runs `action` — a click or a key press that submits a form or follows a
+ * link — and returns once the page it leads to has loaded. Playwright's
+ * click returns when the click is dispatched, not when the page it starts
+ * has arrived: a step taken before then reads or fills the page being left,
+ * or starts a navigation that the form's own one interrupts ("Navigation to
+ * … is interrupted by another navigation to …/signup"). Waiting for the
+ * next page, not for a URL, also covers a form that answers at its own
+ * address (a page with errors, "Revise su correo").
+ */
+export async function navigate(page: Page, action: () => Promise<unknown>): Promise<void> {
+  // The next page's load event, not framenavigated: htmx 4 stamps the history entry
+  // (replaceState) on its first swap, and an inline-validation swap landing after the
+  // click is a same-document "navigation" that would let us go on before the form's.
+  await Promise.all([page.waitForEvent('load'), action()])
+}
+
+/** Clicks what `selector` names and waits for the page it leads to (see navigate). */
+export function clickThrough(page: Page, selector: string): Promise<void> {
+  return navigate(page, () => page.click(selector))
+}
+
 /** Signs up and confirms through the mail, as a person would; leaves the page on the profile. */
 export async function signUp(page: Page, person: { name: string; email: string; password: string }) {
   await page.goto(`${baseUrl}/signup`)
@@ -92,9 +118,10 @@ export async function signUp(page: Page, person: { name: string; email: string; 
   await page.fill('#email', person.email)
   await page.fill('#password', person.password)
   await page.fill('#password_confirmation', person.password)
-  const mail = await mailAfter(person.email, 'email-verification', () => page.click('button.button'))
+  // The mail goes out after the response (waitUntil), so it can reach the sink before the answer page has loaded.
+  const mail = await mailAfter(person.email, 'email-verification', () => clickThrough(page, 'button.button'))
   await page.goto(linkIn(mail, '/email/verify/'))
-  await page.click('button.button')
+  await clickThrough(page, 'button.button')
   await page.waitForURL(/\/profile/)
 }
 
@@ -104,8 +131,40 @@ const axeSource = readFileSync(new URL('../../node_modules/axe-core/axe.min.js',
  * Runs axe-core in the page (evaluated through the DevTools protocol, which
  * the page's CSP does not govern, so the app's CSP stays as strict as in
  * production) and returns the serious and critical violations.
+ *
+ * With `javaScript: false` (a page of a visitor without JavaScript) axe
+ * cannot run in that page: evaluation works there, but no timer or message
+ * callback ever fires, and axe waits on them forever. So it checks a copy:
+ * the document as this browser holds it, served at the same address to a
+ * page with JavaScript on, where a CSP of script-src 'none' keeps the
+ * page's own scripts (htmx, passkeys) from changing it. The stylesheet
+ * comes from the app as usual, so contrast is judged on the real styles.
  */
-export async function seriousViolations(page: Page) {
+export async function seriousViolations(page: Page, options: { javaScript?: boolean } = {}) {
+  if (options.javaScript ?? true) return seriousViolationsIn(page)
+  const url = page.url()
+  const html = await page.content()
+  const context = await page.context().browser()!.newContext({ viewport: page.viewportSize() ?? PHONE })
+  try {
+    const copy = await context.newPage()
+    let served = false
+    await copy.route(
+      (address) => address.href === url,
+      (route) => {
+        served = true
+        return route.fulfill({ status: 200, headers: { 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': "script-src 'none'" }, body: html })
+      },
+    )
+    await copy.goto(url)
+    // Otherwise axe would have checked whatever the server answers a GET of that address with.
+    if (!served) throw new Error(`the copy of ${url} was not served`)
+    return await seriousViolationsIn(copy)
+  } finally {
+    await context.close()
+  }
+}
+
+async function seriousViolationsIn(page: Page) {
   await page.evaluate(axeSource)
   const result = await page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe

@@ -11,7 +11,10 @@ export default defineConfig({
     globalSetup: ['test/e2e/global-setup.ts'],
     environment: 'node',
     fileParallelism: false, // one wrangler dev, one Chromium at a time on 2 cores
-    testTimeout: 60_000,
+    testTimeout: 120_000, // a ceiling: a test that signs up waits for mails on a shared, busy machine
     hookTimeout: 120_000,
+    // What htmx swaps in takes a round trip to wrangler dev; with other
+    // tests beside it, that can take longer than expect.poll's default 1 s.
+    expect: { poll: { timeout: 10_000 } },
   },
 })
