@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { baseUrl, DESKTOP, launchChromium, mailAfter, newVisitor, PHONE, seriousViolations, signUp, uniqueEmail, type Browser, type Page } from './support'
+import { baseUrl, clickThrough, DESKTOP, launchChromium, linkIn, mailAfter, newVisitor, PHONE, seriousViolations, signUp, uniqueEmail, type Browser, type Page } from './support'
 
 // Passkeys in a real browser: Chromium's virtual authenticator (through the
 // DevTools protocol) stands in for a phone or a laptop's fingerprint reader.
@@ -189,5 +189,51 @@ describe('passkeys in the browser', () => {
     await other.waitForLoadState('load')
     expect(await other.isVisible('text=Iniciar sesión con una llave de acceso')).toBe(false)
     await noWebAuthn.close()
+  })
+
+  it('a reset from a new phone lists the passkey unticked, removes it, and Seguridad says what can enter now', async () => {
+    // The laptop: an account with a passkey on this device.
+    const laptop = await newVisitor(browser, { viewport: DESKTOP })
+    const laptopPage = await laptop.newPage()
+    await withoutAutofill(laptopPage)
+    const laptopDevice = await addAuthenticator(laptopPage)
+    const email = await signUpWithPasskey(laptopPage, 'recupera')
+    await signOut(laptopPage)
+    const [passkey] = await laptopDevice.credentials()
+
+    // A new phone, the password forgotten: "Olvidé mi contraseña".
+    const phone = await newVisitor(browser, { viewport: PHONE })
+    const page = await phone.newPage()
+    await page.goto(`${baseUrl}/password/forgot`)
+    await page.fill('#email', email)
+    const mail = await mailAfter(email, 'password-reset', () => clickThrough(page, 'text=ENVIAR INSTRUCCIONES DE RESTABLECIMIENTO'))
+    await page.goto(linkIn(mail, '/password/reset/'))
+    const keep = page.getByRole('checkbox', { name: 'Conservar' })
+    await expect.poll(() => keep.count()).toBe(1)
+    expect(await keep.isChecked()).toBe(false) // removed unless the person keeps it
+    expect(await page.textContent('main')).toContain('hasta 5 minutos')
+    expect(await seriousViolations(page)).toEqual([])
+    await page.screenshot({ path: new URL('reset-passkeys-phone.png', SCREENSHOTS).pathname, fullPage: true })
+
+    await page.fill('#password', 'nueva-ruta-34')
+    await page.fill('#password_confirmation', 'nueva-ruta-34')
+    await clickThrough(page, 'text=GUARDAR CONTRASEÑA')
+    expect(new URL(page.url()).pathname).toBe('/security')
+    const review = await page.textContent('main')
+    expect(review).toContain('Esto es lo que puede entrar en su cuenta ahora')
+    expect(review).toMatch(/Eliminamos 1 llave/)
+    expect(await seriousViolations(page)).toEqual([])
+    await page.screenshot({ path: new URL('security-review-phone.png', SCREENSHOTS).pathname, fullPage: true })
+
+    // Back on the laptop, the removed passkey no longer opens the account.
+    const login = await laptop.newPage()
+    await withoutAutofill(login)
+    await addAuthenticator(login, [passkey!])
+    await login.goto(`${baseUrl}/login`)
+    await login.click('text=Iniciar sesión con una llave de acceso')
+    await expect.poll(() => login.textContent('#passkey-sign-in-error')).toContain('No pudimos iniciar sesión con esa llave de acceso')
+    expect(new URL(login.url()).pathname).toBe('/login')
+    await laptop.close()
+    await phone.close()
   })
 })
