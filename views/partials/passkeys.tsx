@@ -1,3 +1,4 @@
+import type { Child } from 'hono/jsx'
 import { t } from '../../src/i18n'
 import { passkeyAsset } from '../assets'
 import { formatWhen } from '../format'
@@ -79,15 +80,7 @@ export function PasskeyList({ passkeys, rpId, userHandle, askCurrentPassword }: 
         ))}
       </ul>
       <p class="hint">{t.passkeys.recovery}</p>
-      <form
-        id="passkey-add"
-        method="post"
-        action="/profile/passkeys/options"
-        data-failed={t.passkeys.registerFailed}
-        data-cancelled={t.passkeys.cancelled}
-        data-exists={t.passkeys.alreadyRegistered}
-        hidden
-      >
+      <PasskeyAddForm label={t.passkeys.add} buttonClass="secondary">
         {askCurrentPassword && (
           <>
             <label for="passkey-password">{t.fields.currentPassword}</label>
@@ -97,12 +90,33 @@ export function PasskeyList({ passkeys, rpId, userHandle, askCurrentPassword }: 
             </p>
           </>
         )}
-        <p id="passkey-add-error" class="error" role="alert" hidden></p>
-        <button type="submit" class="secondary">
-          {t.passkeys.add}
-        </button>
-      </form>
+      </PasskeyAddForm>
       <script type="module" src={passkeyAsset.path}></script>
     </section>
+  )
+}
+
+/**
+ * "Agregar una llave de acceso": the form views/passkeys-script.ts drives
+ * (hidden until it finds WebAuthn), on the profile and in the review after
+ * a reset. `children` go before the button (the current password, when asked).
+ */
+export function PasskeyAddForm({ label, buttonClass, children }: { label: string; buttonClass: 'button' | 'secondary'; children?: Child }) {
+  return (
+    <form
+      id="passkey-add"
+      method="post"
+      action="/profile/passkeys/options"
+      data-failed={t.passkeys.registerFailed}
+      data-cancelled={t.passkeys.cancelled}
+      data-exists={t.passkeys.alreadyRegistered}
+      hidden
+    >
+      {children}
+      <p id="passkey-add-error" class="error" role="alert" hidden></p>
+      <button type="submit" class={buttonClass}>
+        {label}
+      </button>
+    </form>
   )
 }

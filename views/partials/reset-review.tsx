@@ -1,6 +1,6 @@
 import { t } from '../../src/i18n'
 import { passkeyAsset } from '../assets'
-import type { PasskeyRow } from './passkeys'
+import { PasskeyAddForm, type PasskeyRow } from './passkeys'
 
 export type ResetReviewProps = {
   /** What the reset closed, as its batch counted it. */
@@ -41,20 +41,7 @@ export function ResetReview({ closed, passkeys, thisDevice, rpId, userHandle }: 
       </ul>
       <p class="hint">{t.security.review.apps}</p>
       {/* The profile's add form: this session is fresh, so no current password is asked. */}
-      <form
-        id="passkey-add"
-        method="post"
-        action="/profile/passkeys/options"
-        data-failed={t.passkeys.registerFailed}
-        data-cancelled={t.passkeys.cancelled}
-        data-exists={t.passkeys.alreadyRegistered}
-        hidden
-      >
-        <p id="passkey-add-error" class="error" role="alert" hidden></p>
-        <button type="submit" class="button">
-          {t.security.review.addPasskey}
-        </button>
-      </form>
+      <PasskeyAddForm label={t.security.review.addPasskey} buttonClass="button" />
       <script type="module" src={passkeyAsset.path}></script>
     </section>
   )
