@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { CONFIRMATION_RESENDS_PER_IP, MAILS_PER_ADDRESS, MAILS_PER_IP } from '../src/auth/limits'
-import { Browser, lastMailTo, linkIn, mailsTo, PASSWORD, signedInUser, uniqueEmail } from './helpers'
+import { maskEmail } from '../src/auth/email-login'
+import { CODE_ATTEMPTS, CONFIRMATION_RESENDS_PER_IP, MAILS_PER_ADDRESS, MAILS_PER_IP } from '../src/auth/limits'
+import { Browser, lastMailTo, linkIn, mailsTo, PASSWORD, signedInUser, uniqueEmail, visibleText, type SentMail } from './helpers'
 
 /** A stranger's browser whose IP has used up its mail cap on made-up addresses: nothing it asks for is mailed any more. */
 async function strangerOverIpCap() {
@@ -60,6 +61,79 @@ describe('the mailbox always works: a mail counts against a mailbox only when it
 
     await new Browser().post('/signup', { name: 'Lucía Paz', email, password: PASSWORD, password_confirmation: PASSWORD })
     expect(mailsTo(email, 'email-verification')).toHaveLength(1)
+  }, 60_000)
+})
+
+/** A Gmail address of her own, and other spellings of the same inbox that a stranger may sign up with. */
+function gmailFamily() {
+  const local = `anasil${crypto.randomUUID().slice(0, 8)}`
+  const dotted = `${local.slice(0, 3)}.${local.slice(3)}`
+  return { hers: `${local}@gmail.com`, spelling: (i: number) => `${dotted}+x${i}@${i % 2 ? 'gmail.com' : 'googlemail.com'}` }
+}
+
+/** Her mailed link of this kind opens her own account: the page it leads to names her (masked) address. */
+async function expectLinkToHerAccount(mail: SentMail | undefined, prefix: string, hers: string) {
+  expect(mail, `a ${prefix} mail to ${hers}`).toBeDefined()
+  const browser = new Browser()
+  const page = await browser.get(linkIn(mail!, prefix))
+  if (prefix === '/password/reset/') {
+    expect(page.status).toBe(303) // a live link: it moves the token to a cookie and opens the reset page
+    const reset = await browser.get(page.location!)
+    expect(reset.status).toBe(200)
+    expect(visibleText(reset.text)).toContain(maskEmail(hers))
+  } else {
+    expect(page.status).toBe(200)
+    expect(visibleText(page.text)).toContain(maskEmail(hers))
+  }
+}
+
+describe('the mailbox always works: only mails that open her account spend her reset and access budgets', () => {
+  it('strangers with +tag and dotted spellings of her Gmail cannot silence her: from a new device she gets a reset link and an access link to her account', async () => {
+    const { hers, spelling } = gmailFamily()
+    await signedInUser({ email: hers })
+    // Accounts at other spellings of her inbox: their confirmations fill the mailbox's budget…
+    for (let i = 1; i <= MAILS_PER_ADDRESS.limit; i++) {
+      await new Browser().post('/signup', { name: 'Extraño', email: spelling(i), password: PASSWORD, password_confirmation: PASSWORD })
+    }
+    // …and resets for one of them land in her inbox, but open his account.
+    for (let i = 0; i <= MAILS_PER_ADDRESS.limit; i++) await new Browser().post('/password/forgot', { email: spelling(1) })
+    expect(mailsTo(spelling(1), 'password-reset')).toHaveLength(MAILS_PER_ADDRESS.limit)
+
+    const newDevice = new Browser()
+    expect((await newDevice.post('/password/forgot', { email: hers })).status).toBe(200)
+    await expectLinkToHerAccount(mailsTo(hers, 'password-reset').at(-1), '/password/reset/', hers)
+    expect((await newDevice.post('/login/email', { email: hers })).status).toBe(200)
+    await expectLinkToHerAccount(mailsTo(hers, 'login-link').at(-1), '/login/email/', hers)
+  }, 60_000)
+
+  it('sign-ups with her own address (notes that the account exists) do not use up her access links', async () => {
+    const { email } = await signedInUser()
+    for (let i = 0; i < MAILS_PER_ADDRESS.limit; i++) {
+      await new Browser().post('/signup', { name: 'Extraño', email, password: PASSWORD, password_confirmation: PASSWORD })
+    }
+    expect(mailsTo(email).length).toBeGreaterThan(1) // the notes went out
+    await new Browser().post('/login/email', { email })
+    await expectLinkToHerAccount(mailsTo(email, 'login-link').at(-1), '/login/email/', email)
+  }, 60_000)
+
+  it('a stranger typing wrong codes in the browser that asked leaves every mailed access link working', async () => {
+    const { email } = await signedInUser()
+    for (let round = 0; round < MAILS_PER_ADDRESS.limit; round++) {
+      const stranger = new Browser()
+      await stranger.post('/login/email', { email })
+      const code = lastMailTo(email, 'login-link').text.match(/^\s{4}(\d{6})$/m)![1]!
+      const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0')
+      for (let attempt = 0; attempt < CODE_ATTEMPTS; attempt++) await stranger.post('/login/code', { code: wrong })
+      expect((await stranger.post('/login/code', { code })).location).toBe('/login/code/vencido') // his code is dead
+    }
+    // Her own request is now over the budget; the strangers' links in her inbox are live, and one signs her in.
+    const links = mailsTo(email, 'login-link')
+    expect(links).toHaveLength(MAILS_PER_ADDRESS.limit)
+    for (const mail of links) expect((await new Browser().get(linkIn(mail, '/login/email/'))).status).toBe(200)
+    const owner = new Browser()
+    const signedIn = await owner.post(linkIn(links.at(-1)!, '/login/email/'))
+    expect(signedIn.status).toBe(303)
+    expect(owner.cookie('__Host-session')).toBeDefined()
   }, 60_000)
 })
 

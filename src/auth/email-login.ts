@@ -17,8 +17,11 @@ import { newOneTimeToken, TOKEN_LIFETIME } from './tokens'
 // two doors: the mailed link (its secret hashed in token_hash) and a 6-digit
 // code that works only in the browser that asked (code_hash is keyed by a
 // secret kept in that browser's HttpOnly cookie, whose hash is browser_hash).
-// Spending either door deletes the row, so it spends both. The link's GET
-// page looks it up with findOneTimeToken(…, 'login').
+// Spending either door deletes the row, so it spends both. Five wrong codes
+// close only the code door (code_hash cleared): the link's 43-character
+// secret is in the mailbox alone and cannot be guessed, so a stranger
+// typing wrong codes in the browser that asked must not kill the link he
+// cannot read. The link's GET page looks it up with findOneTimeToken(…, 'login').
 
 /**
  * Records a request and queues its mail, in one batch: the mail budget
@@ -64,7 +67,8 @@ export async function requestEmailLogin(db: Database, config: Config, input: { e
  * Tries a code from the browser holding `browserSecret`. Attempts are counted
  * per request (per browser secret) whether or not an account is behind it,
  * so an unknown address answers exactly like a known one; the fifth wrong
- * attempt deletes the request, after which even the right code fails. Across
+ * attempt clears the request's code, after which even the right code fails
+ * while the mailed link keeps working. Across
  * requests, an account takes at most CODE_ATTEMPTS_PER_DAY code attempts a
  * day (5 per request × 5 requests per 15 minutes would otherwise allow
  * ~2,400): past it codes stop working for the account (each known browser
@@ -102,7 +106,7 @@ export async function signInWithCode(db: Database, browserSecret: string | undef
         hit(db, attemptsKey, TOKEN_LIFETIME.login),
         hit(db, dailyKey, CODE_ATTEMPTS_PER_DAY.window),
       ],
-      after: [db.delete(oneTimeTokens).where(and(ofThisBrowser, not(within(attemptsKey, CODE_ATTEMPTS - 1))))],
+      after: [db.update(oneTimeTokens).set({ codeHash: null }).where(and(ofThisBrowser, not(within(attemptsKey, CODE_ATTEMPTS - 1))))],
     },
   )
   if (signedIn) return { signedIn, remaining: CODE_ATTEMPTS }

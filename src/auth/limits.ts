@@ -17,9 +17,11 @@ import { DAY, HOUR, MINUTE } from '../clock'
 export const LOGIN_FAILURES = { limit: 10, window: 15 * MINUTE }
 
 /**
- * Mails (verification, reset, sign-in link, "account exists") per mailbox:
- * counted only when one is queued, so requests that sent nothing — an IP
- * over its cap, an address without an account — spend nothing of it.
+ * Mails of each kind per account: reset links, and access links (link +
+ * code), each per exact address; confirmations and "account exists" notes
+ * per mailbox (all spellings of one inbox together). Counted only when one
+ * is queued, so requests that sent nothing — an IP over its cap, an address
+ * without an account — spend nothing of it. See mailBudget.
  */
 export const MAILS_PER_ADDRESS = { limit: 5, window: 15 * MINUTE }
 
@@ -37,7 +39,7 @@ export const CONFIRMATION_RESENDS_PER_IP = { limit: 20, window: HOUR }
 /** Failed authentications of the Postmark webhook per IP before 429 (see src/routes/webhooks.ts). */
 export const WEBHOOK_AUTH_FAILURES = { limit: 10, window: HOUR }
 
-/** Code attempts per login request. */
+/** Code attempts per login request; the fifth wrong one clears the code, not the mailed link. */
 export const CODE_ATTEMPTS = 5
 
 /** Code attempts per account across all its requests; past it only the mailed link works until the window ends. */

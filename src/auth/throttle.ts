@@ -59,7 +59,21 @@ export function within(key: ThrottleKey, limit: number) {
  * Device Cookies"). Decided inside the statement: no extra round trip.
  */
 export async function accountKey(scope: string, email: string, deviceHash: string | null): Promise<ThrottleKey> {
-  const shared = `${scope}:${await hashSecret(mailboxOf(email))}`
+  return withKnownDevice(`${scope}:${await hashSecret(mailboxOf(email))}`, email, deviceHash)
+}
+
+/**
+ * Like accountKey, but keyed on the exact account address (the stored,
+ * normalised email), not on its mailbox: for mails that open one account
+ * (reset and access links). Keyed on the mailbox, a stranger's own
+ * `ana+x@…` account would spend the budget of the mails that open `ana@…`,
+ * and her mailbox would hold only links that do not open hers.
+ */
+export async function addressKey(scope: string, email: string, deviceHash: string | null): Promise<ThrottleKey> {
+  return withKnownDevice(`${scope}:address:${await hashSecret(email)}`, email, deviceHash)
+}
+
+function withKnownDevice(shared: string, email: string, deviceHash: string | null): ThrottleKey {
   if (!deviceHash) return shared
   return sql`CASE WHEN ${isKnownDevice(email, deviceHash)} THEN ${`${shared}:device:${deviceHash}`} ELSE ${shared} END`
 }
@@ -93,18 +107,27 @@ export function failedSignInKey(ip: string | null) {
 
 /**
  * The mail budget of one request: counted per IP (/64 for IPv6) and per
- * mailbox (hashed: the table holds no addresses). Reset mails have a
- * mailbox budget of their own, and so has each of the owner's known
- * browsers, which the IP cap does not stop either (a stranger behind the
- * same NAT cannot silence her).
+ * account (hashed: the table holds no addresses), with one budget for each
+ * kind of mail and each of the owner's known browsers, which the IP cap
+ * does not stop either (a stranger behind the same NAT cannot silence her).
+ *
+ * - `reset` and `access` (sign-in link and code): keyed on the exact
+ *   address, each its own budget, so only mails that open HER account
+ *   spend them — not sign-up notes, confirmations, the other kind, or the
+ *   accounts strangers make at `ana+x@…` or `a.na@gmail.com`.
+ * - `other` (confirmation, "account exists" note): keyed on the mailbox,
+ *   the bound on flooding one inbox through its many spellings. Each
+ *   spelling's account is made by a sign-up this budget counts, and every
+ *   request still counts against its IP's cap.
  *
  * The IP counts every request, known address or not, so a throttled request
- * looks like any other. The mailbox counts only mails that were queued
+ * looks like any other. The account counts only mails that were queued
  * (`countQueued`, after the mail's insert in the same batch): a stranger
  * whose IP is over its cap, or who asks for an address without an account,
  * spends nothing of the owner's. So whatever strangers do, the owner asking
  * from a new device gets her reset (or access) link, or the strangers' own
- * requests already put live ones in her mailbox within the window.
+ * requests already put live ones to her account in her mailbox within the
+ * window.
  *
  * `statements` go first in the batch; `allows` guards the statements that
  * would cause a mail. `perIp: 'failed-sign-ins'` is for the confirmation a
@@ -117,10 +140,10 @@ export async function mailBudget(
   db: Database,
   email: string,
   from: { ip: string | null; deviceHash: string | null },
-  kind: 'reset' | 'other' = 'other',
+  kind: 'reset' | 'access' | 'other' = 'other',
   perIp: 'mails' | 'failed-sign-ins' = 'mails',
 ) {
-  const address = await accountKey(kind === 'reset' ? 'mail:reset' : 'mail', email, from.deviceHash)
+  const address = kind === 'other' ? await accountKey('mail', email, from.deviceHash) : await addressKey(`mail:${kind}`, email, from.deviceHash)
   const ip = perIp === 'mails' ? `mail:ip:${ipKey(from.ip)}` : failedSignInKey(from.ip)
   const ipLimit = perIp === 'mails' ? MAILS_PER_IP.limit : CONFIRMATION_RESENDS_PER_IP.limit
   return {

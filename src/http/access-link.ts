@@ -17,7 +17,7 @@ export const requestCookie = hostCookie('login_request', TOKEN_LIFETIME.login)
  * Used by the link page and by the profile's "¿No la recuerda?".
  */
 export async function sendAccessLink(c: Context<AppEnv>, email: string, options: { fromForgot: boolean; next?: string | null }) {
-  const budget = await mailBudget(c.var.db, email, await mailRequesterOf(c))
+  const budget = await mailBudget(c.var.db, email, await mailRequesterOf(c), 'access')
   const request = await requestEmailLogin(c.var.db, c.var.config, { email, fromForgot: options.fromForgot, next: options.next }, budget)
   securityLog(c, 'login_link_request', 'answered')
   requestCookie.set(c, request.browserSecret)
