@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { LOGIN_FAILURES } from '../src/auth/limits'
 import { clock, MINUTE } from '../src/clock'
 import { Browser, lastMailTo, linkIn, mailsTo, PASSWORD, signedInUser, uniqueEmail, visibleText } from './helpers'
+import { addPasskey, signInWithPasskey, SoftAuthenticator } from './webauthn'
 
 // Issue 17, points 2, 4, 5, 6, 7, 8 and 10: what a change of privilege, a
 // closed session, a sign-out and a mailed link leave behind.
@@ -198,14 +199,26 @@ describe('a browser keeps nothing after sign-out', () => {
     expect((await new Browser().post('/login', { email, password: PASSWORD })).status).toBe(303)
   })
 
-  it('signing in spends the account\'s outstanding reset links, wherever they were opened', async () => {
-    const { email } = await signedInUser()
-    await new Browser().post('/password/forgot', { email })
-    const link = linkInReset(email)
-    expect((await new Browser().post('/login', { email, password: PASSWORD })).status).toBe(303)
-    const opened = await new Browser().get(link)
-    expect(opened.status).toBe(400)
-  })
+  it('an intruder signing in with the old password or a passkey does not cancel the owner\'s reset: her reset still completes and evicts him', async () => {
+    const owner = await signedInUser()
+    const intruderKey = await SoftAuthenticator.create()
+    expect((await addPasskey(owner.browser, intruderKey)).status).toBe(200)
+    // The owner asks for a reset from her laptop and opens the link there.
+    const laptop = new Browser()
+    await laptop.post('/password/forgot', { email: owner.email })
+    expect((await laptop.get(linkInReset(owner.email))).location).toBe('/password/reset')
+    // Meanwhile the intruder signs in, once with the old password and once with his passkey.
+    const byPassword = new Browser()
+    expect((await byPassword.post('/login', { email: owner.email, password: PASSWORD })).status).toBe(303)
+    const byPasskey = new Browser()
+    expect((await signInWithPasskey(byPasskey, intruderKey)).status).toBe(200)
+
+    const reset = await laptop.post('/password/reset', { password: 'faro-del-sur-2026', password_confirmation: 'faro-del-sur-2026' })
+    expect(reset.status).toBe(303)
+    expect((await byPassword.get('/profile')).status).toBe(303)
+    expect((await byPasskey.get('/profile')).status).toBe(303)
+    expect((await new Browser().post('/login', { email: owner.email, password: PASSWORD })).status).toBe(401)
+  }, SIGN_UP_AND_SIGN_IN)
 
   it('"Cerrar sesión" clears every cookie of a flow in progress', async () => {
     const { browser, email } = await signedInUser()
