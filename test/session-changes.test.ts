@@ -127,6 +127,23 @@ describe('"Cerrar todas las demás sesiones" from a session older than 10 minute
     expect((await phone.get('/profile')).status).toBe(303)
   })
 
+  it('a stolen session older than 10 minutes that closes her other sessions one by one does not lock her laptop and phone out while strangers guess', async () => {
+    const { browser: laptop, email } = await signedInUser()
+    const phone = new Browser()
+    expect((await phone.post('/login', { email, password: PASSWORD }, { 'User-Agent': PHONE })).status).toBe(303)
+    const thief = new Browser()
+    expect((await thief.post('/login', { email, password: PASSWORD })).status).toBe(303)
+    vi.spyOn(clock, 'now').mockReturnValue(Date.now() + 11 * MINUTE)
+    // Seguridad lists the thief's own session first; the others are hers.
+    const actions = [...(await thief.get('/security')).text.matchAll(/action="(\/profile\/sessions\/[a-z0-9]+\/revoke)"/g)].map((m) => m[1]!)
+    expect(actions).toHaveLength(3)
+    for (const action of actions.slice(1)) expect((await thief.post(action)).status).toBe(303)
+    expect((await laptop.get('/profile')).status).toBe(303) // closed, as he asked
+    for (let i = 0; i < LOGIN_FAILURES.limit; i++) expect((await new Browser().post('/login', { email, password: `ajena-${i}` })).status).toBe(401)
+    expect((await laptop.post('/login', { email, password: PASSWORD })).status).toBe(303)
+    expect((await phone.post('/login', { email, password: PASSWORD }, { 'User-Agent': PHONE })).status).toBe(303)
+  }, SIGN_UP_AND_SIGN_IN)
+
   it('an account without a password, from an old session, is asked to sign in again by a mailed link, and nothing closes', async () => {
     const email = uniqueEmail()
     await new Browser().post('/signup', { name: 'Ana Pérez', email, password: PASSWORD, password_confirmation: PASSWORD })
