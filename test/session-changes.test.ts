@@ -237,6 +237,27 @@ describe('a browser keeps nothing after sign-out', () => {
     expect((await new Browser().post('/login', { email: owner.email, password: PASSWORD })).status).toBe(401)
   }, SIGN_UP_AND_SIGN_IN)
 
+  it('the next person signing in at a computer where someone opened /login?next=/security lands on the profile, not on the page the previous person chose', async () => {
+    const previous = await signedInUser()
+    const next = await signedInUser()
+    const shared = new Browser()
+    expect((await shared.get('/login?next=/security')).status).toBe(200)
+    // The previous person types their address and walks away after a wrong password: the page is theirs.
+    expect((await shared.post('/login', { email: previous.email, password: 'no-es-esta' })).status).toBe(401)
+    const signedIn = await shared.post('/login', { email: next.email, password: PASSWORD })
+    expect(signedIn.status).toBe(303)
+    expect(signedIn.location).toBe('/profile')
+  }, SIGN_UP_AND_SIGN_IN)
+
+  it('a person who typed their address with next=/security and got the password wrong lands there once they get it right', async () => {
+    const { email } = await signedInUser()
+    const browser = new Browser()
+    await browser.get('/login?next=/security')
+    expect((await browser.post('/login', { email, password: 'no-es-esta' })).status).toBe(401)
+    const signedIn = await browser.post('/login', { email, password: PASSWORD })
+    expect(signedIn.location).toBe('/security')
+  })
+
   it('"Cerrar sesión" clears every cookie of a flow in progress', async () => {
     const { browser, email } = await signedInUser()
     await startEveryFlow(browser, email)
