@@ -135,6 +135,29 @@ describe('recovery evicts', () => {
     expect(mismatch.text).toMatch(new RegExp(`<input type="checkbox" name="keep_${id}" value="1" checked`))
     expect((await signInWithPasskey(new Browser(), key)).status).toBe(200)
   })
+
+  it('a passkey registration finished after a reset closed its session stores nothing and is sent to sign in', async () => {
+    const owner = await signedInUser()
+    const user = (await db.select().from(users).where(eq(users.email, owner.email)).get())!
+    const intruderKey = await SoftAuthenticator.create()
+    const { options } = await registrationOptions(owner.browser)
+    const credential = JSON.stringify(await intruderKey.register(options!))
+    // The reset commits after the finish request passed requireAuthentication (its first D1 batch)
+    // and before the passkey is stored: simulated by closing the session ahead of the later batches.
+    const batch = env.DB.batch.bind(env.DB)
+    let batches = 0
+    vi.spyOn(env.DB, 'batch').mockImplementation(async (statements) => {
+      if (++batches === 2) await env.DB.prepare('DELETE FROM sessions WHERE user_id = ?').bind(user.id).run()
+      return batch(statements)
+    })
+    const late = await owner.browser.post('/profile/passkeys', { credential })
+    vi.restoreAllMocks()
+    expect(batches).toBeGreaterThanOrEqual(2)
+    expect(late.status).toBe(303)
+    expect(late.location).toMatch(/^\/login/)
+    expect(await passkeyIdsOf(owner.email)).toEqual([])
+    expect((await signInWithPasskey(new Browser(), intruderKey)).status).toBe(400)
+  })
 })
 
 describe('after a reset, a short review', () => {

@@ -175,9 +175,13 @@ describe('nobody chooses where someone else lands', () => {
     const opened = await victim.get(`/login?next=${encodeURIComponent(`${APP}/x`)}`, { 'Sec-Fetch-Site': 'cross-site' })
     expect(opened.status).toBe(200)
     expect(opened.text).toContain(`value="${APP}/x"`) // the form on that page still goes back, if the person uses it
+    // Even after the person types their address (a wrong password first), the planted next is not theirs.
+    expect((await victim.post('/login', { email, password: 'no-es-esta' })).status).toBe(401)
     expect((await victim.post('/login', { email, password: PASSWORD })).location).toBe('/profile')
+    // From a same-site page it is carried, for the address typed with it (a typed next is that address's only).
     const sameSite = browser()
     await sameSite.get(`/login?next=${encodeURIComponent(`${APP}/x`)}`, { 'Sec-Fetch-Site': 'same-site' })
+    expect((await sameSite.post('/login', { email, password: 'no-es-esta' })).status).toBe(401)
     expect((await sameSite.post('/login', { email, password: PASSWORD })).location).toBe(`${APP}/x`)
   })
 })

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { LOGIN_FAILURES } from '../src/auth/limits'
 import { clock, MINUTE } from '../src/clock'
 import { Browser, lastMailTo, linkIn, mailsTo, PASSWORD, signedInUser, uniqueEmail, visibleText } from './helpers'
+import { addPasskey, signInWithPasskey, SoftAuthenticator } from './webauthn'
 
 // Issue 17, points 2, 4, 5, 6, 7, 8 and 10: what a change of privilege, a
 // closed session, a sign-out and a mailed link leave behind.
@@ -126,6 +127,23 @@ describe('"Cerrar todas las demás sesiones" from a session older than 10 minute
     expect((await phone.get('/profile')).status).toBe(303)
   })
 
+  it('a stolen session older than 10 minutes that closes her other sessions one by one does not lock her laptop and phone out while strangers guess', async () => {
+    const { browser: laptop, email } = await signedInUser()
+    const phone = new Browser()
+    expect((await phone.post('/login', { email, password: PASSWORD }, { 'User-Agent': PHONE })).status).toBe(303)
+    const thief = new Browser()
+    expect((await thief.post('/login', { email, password: PASSWORD })).status).toBe(303)
+    vi.spyOn(clock, 'now').mockReturnValue(Date.now() + 11 * MINUTE)
+    // Seguridad lists the thief's own session first; the others are hers.
+    const actions = [...(await thief.get('/security')).text.matchAll(/action="(\/profile\/sessions\/[a-z0-9]+\/revoke)"/g)].map((m) => m[1]!)
+    expect(actions).toHaveLength(3)
+    for (const action of actions.slice(1)) expect((await thief.post(action)).status).toBe(303)
+    expect((await laptop.get('/profile')).status).toBe(303) // closed, as he asked
+    for (let i = 0; i < LOGIN_FAILURES.limit; i++) expect((await new Browser().post('/login', { email, password: `ajena-${i}` })).status).toBe(401)
+    expect((await laptop.post('/login', { email, password: PASSWORD })).status).toBe(303)
+    expect((await phone.post('/login', { email, password: PASSWORD }, { 'User-Agent': PHONE })).status).toBe(303)
+  }, SIGN_UP_AND_SIGN_IN)
+
   it('an account without a password, from an old session, is asked to sign in again by a mailed link, and nothing closes', async () => {
     const email = uniqueEmail()
     await new Browser().post('/signup', { name: 'Ana Pérez', email, password: PASSWORD, password_confirmation: PASSWORD })
@@ -198,13 +216,46 @@ describe('a browser keeps nothing after sign-out', () => {
     expect((await new Browser().post('/login', { email, password: PASSWORD })).status).toBe(303)
   })
 
-  it('signing in spends the account\'s outstanding reset links, wherever they were opened', async () => {
+  it('an intruder signing in with the old password or a passkey does not cancel the owner\'s reset: her reset still completes and evicts him', async () => {
+    const owner = await signedInUser()
+    const intruderKey = await SoftAuthenticator.create()
+    expect((await addPasskey(owner.browser, intruderKey)).status).toBe(200)
+    // The owner asks for a reset from her laptop and opens the link there.
+    const laptop = new Browser()
+    await laptop.post('/password/forgot', { email: owner.email })
+    expect((await laptop.get(linkInReset(owner.email))).location).toBe('/password/reset')
+    // Meanwhile the intruder signs in, once with the old password and once with his passkey.
+    const byPassword = new Browser()
+    expect((await byPassword.post('/login', { email: owner.email, password: PASSWORD })).status).toBe(303)
+    const byPasskey = new Browser()
+    expect((await signInWithPasskey(byPasskey, intruderKey)).status).toBe(200)
+
+    const reset = await laptop.post('/password/reset', { password: 'faro-del-sur-2026', password_confirmation: 'faro-del-sur-2026' })
+    expect(reset.status).toBe(303)
+    expect((await byPassword.get('/profile')).status).toBe(303)
+    expect((await byPasskey.get('/profile')).status).toBe(303)
+    expect((await new Browser().post('/login', { email: owner.email, password: PASSWORD })).status).toBe(401)
+  }, SIGN_UP_AND_SIGN_IN)
+
+  it('the next person signing in at a computer where someone opened /login?next=/security lands on the profile, not on the page the previous person chose', async () => {
+    const previous = await signedInUser()
+    const next = await signedInUser()
+    const shared = new Browser()
+    expect((await shared.get('/login?next=/security')).status).toBe(200)
+    // The previous person types their address and walks away after a wrong password: the page is theirs.
+    expect((await shared.post('/login', { email: previous.email, password: 'no-es-esta' })).status).toBe(401)
+    const signedIn = await shared.post('/login', { email: next.email, password: PASSWORD })
+    expect(signedIn.status).toBe(303)
+    expect(signedIn.location).toBe('/profile')
+  }, SIGN_UP_AND_SIGN_IN)
+
+  it('a person who typed their address with next=/security and got the password wrong lands there once they get it right', async () => {
     const { email } = await signedInUser()
-    await new Browser().post('/password/forgot', { email })
-    const link = linkInReset(email)
-    expect((await new Browser().post('/login', { email, password: PASSWORD })).status).toBe(303)
-    const opened = await new Browser().get(link)
-    expect(opened.status).toBe(400)
+    const browser = new Browser()
+    await browser.get('/login?next=/security')
+    expect((await browser.post('/login', { email, password: 'no-es-esta' })).status).toBe(401)
+    const signedIn = await browser.post('/login', { email, password: PASSWORD })
+    expect(signedIn.location).toBe('/security')
   })
 
   it('"Cerrar sesión" clears every cookie of a flow in progress', async () => {

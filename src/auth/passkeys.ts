@@ -4,7 +4,7 @@ import type { BatchItem } from 'drizzle-orm/batch'
 import { clock } from '../clock'
 import type { Config } from '../config'
 import type { Database } from '../db/client'
-import { passkeys, users, type User } from '../db/schema'
+import { passkeys, sessions, users, type User } from '../db/schema'
 import { runSteps } from '../db/steps'
 import type { Client } from '../http/client'
 import { queuedIds } from '../mail/outbox'
@@ -85,14 +85,16 @@ export async function startPasskeyRegistration(db: Database, config: Config, use
  * account's, a registration's), verifies the response (see expectedBy),
  * and stores the passkey with its "added" event
  * and mail in one batch. A credential id already stored (for any account)
- * or an account at MAX_PASSKEYS stores nothing. `reason` is for the log
+ * or an account at MAX_PASSKEYS stores nothing, nor does a session closed
+ * meanwhile (`session_gone`: the route answers as for any closed session).
+ * Otherwise `reason` is for the log
  * only: the person is told one thing.
  */
 export async function finishPasskeyRegistration(
   db: Database,
   config: Config,
   user: User,
-  input: { credential: string | undefined; browserHash: string | null; client: Client; mail: PasskeyMail },
+  input: { credential: string | undefined; browserHash: string | null; client: Client; mail: PasskeyMail; sessionId: string },
 ) {
   const failed = (reason: string) => ({ outcome: 'failed' as const, reason })
   const response = parseRegistrationResponse(input.credential)
@@ -112,7 +114,12 @@ export async function finishPasskeyRegistration(
   const now = clock.now()
   const name = passkeyNameFor(info.aaguid, input.client.userAgent)
   const stored = sql`EXISTS (SELECT 1 FROM ${passkeys} WHERE ${passkeys.id} = ${id})`
-  const { insert, mail } = await runSteps(db, {
+  // Guarded by the session in the same statement, not only by the
+  // middleware at the request's start: a reset (or a revoke) that commits
+  // while this request verifies leaves nothing to insert, so no passkey
+  // from a session it closed outlives it.
+  const { session, insert, mail } = await runSteps(db, {
+    session: db.select({ id: sessions.id }).from(sessions).where(and(eq(sessions.id, input.sessionId), eq(sessions.userId, user.id))),
     // Columns in table order (see migrations/0007_passkeys.sql, then 0010's user_agent, city, country).
     insert: db
       .insert(passkeys)
@@ -121,14 +128,15 @@ export async function finishPasskeyRegistration(
                    ${JSON.stringify(cleanTransports(info.credential.transports))},
                    ${info.credentialDeviceType === 'multiDevice' ? 1 : 0}, ${info.credentialBackedUp ? 1 : 0}, ${info.aaguid}, ${name}, ${now}, NULL,
                    ${input.client.userAgent}, ${input.client.city}, ${input.client.country}
-            WHERE (SELECT count(*) FROM ${passkeys} WHERE ${passkeys.userId} = ${user.id}) < ${MAX_PASSKEYS}`,
+            WHERE (SELECT count(*) FROM ${passkeys} WHERE ${passkeys.userId} = ${user.id}) < ${MAX_PASSKEYS}
+              AND EXISTS (SELECT 1 FROM ${sessions} WHERE ${sessions.id} = ${input.sessionId} AND ${sessions.userId} = ${user.id})`,
       )
       .onConflictDoNothing()
       .returning({ id: passkeys.id }),
     event: recordEvent(db, sql`(SELECT ${passkeys.userId} AS id FROM ${passkeys} WHERE ${passkeys.id} = ${id})`, 'passkey_added', input.client),
     mail: input.mail(name, stored),
   })
-  if ((insert as unknown[]).length === 0) return failed('not_stored')
+  if ((insert as unknown[]).length === 0) return failed((session as unknown[]).length === 0 ? 'session_gone' : 'not_stored')
   return { outcome: 'ok' as const, passkey: { id, name }, queued: queuedIds(mail) }
 }
 

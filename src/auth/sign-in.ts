@@ -22,6 +22,13 @@ export type SignInContext = {
   deviceHash: string
   method: SignInMethod
   replaces: string | null
+  /**
+   * The hash of the reset link this browser holds open, if any: a sign-in
+   * spends that one only. Links opened elsewhere stay live, or whoever has
+   * the old password or a passkey could cancel the owner's recovery by
+   * signing in.
+   */
+  resetLinkHere: string | null
   /** The "nuevo inicio de sesión" mail, queued in the batch only if this device is new to an account that has others. */
   newDeviceNotice: { mail: Omit<OutgoingMail, 'to'>; stream: string }
 }
@@ -68,12 +75,17 @@ export async function prepareSignIn(db: Database, owner: string | SQL, who: Sign
     recordEvent(db, owner, 'sign_in', who.client, who.method),
     // Only when this sign-in happens: a dead link or a wrong code leaves the current session alone.
     ...(who.replaces ? [db.delete(sessions).where(and(eq(sessions.tokenHash, who.replaces), ownerExists(owner)))] : []),
-    // Last: a reset link left open in some browser (a shared computer) must
-    // not outlive its owner signing in. A batch that spends a reset link
-    // itself says so (its owner subquery reads that link) and spends them all at its end.
-    ...(options.spendResetLinks === false
+    // Last: a reset link left open in this browser (a shared computer) must
+    // not outlive its owner signing in here. A batch that spends a reset
+    // link itself says so (its owner subquery reads that link) and spends
+    // the account's links at its end.
+    ...(options.spendResetLinks === false || !who.resetLinkHere
       ? []
-      : [db.delete(oneTimeTokens).where(and(eq(oneTimeTokens.purpose, 'password_reset'), inArray(oneTimeTokens.userId, accountOwner)))]),
+      : [
+          db
+            .delete(oneTimeTokens)
+            .where(and(eq(oneTimeTokens.purpose, 'password_reset'), eq(oneTimeTokens.tokenHash, who.resetLinkHere), inArray(oneTimeTokens.userId, accountOwner))),
+        ]),
   ]
   return {
     token: session.token,

@@ -8,19 +8,21 @@ import { newSignInMail } from '../mail/messages'
 import { clientOf, deviceOf } from './client'
 import { securityLog } from './log'
 import { nextFor } from './forms'
-import { forgetFlowsInProgress } from './flows'
+import { forgetFlowsInProgress, resetCookie } from './flows'
 import { rememberTyped, typedOf } from './typed'
 import { withNotice } from '../routes/notices'
 
 /** Who is signing in from this request, and how. Creates the device cookie on a first sign-in. */
 export async function signInContext(c: Context<AppEnv>, method: SignInMethod): Promise<SignInContext> {
   const current = readSessionCookie(c)
+  const resetLink = resetCookie.read(c)
   const client = clientOf(c)
   return {
     client,
     deviceHash: await deviceOf(c),
     method,
     replaces: isWellFormedSecret(current) ? await hashSecret(current) : null,
+    resetLinkHere: isWellFormedSecret(resetLink) ? await hashSecret(resetLink) : null,
     newDeviceNotice: { mail: newSignInMail(c.var.config, client, method), stream: c.var.config.postmark?.messageStream ?? 'outbound' },
   }
 }

@@ -50,6 +50,17 @@ export function linkNext(next: string | null | undefined): string | null {
   return next.startsWith('/') ? next.split(/[?#]/, 1)[0]! : `${new URL(next).origin}/`
 }
 
+/**
+ * Where this browser was going, for a sign-in as `email`: only the address
+ * it was typed with. The next person at a shared computer, who signs in as
+ * someone else, does not land on the page (or the app) the previous one
+ * chose and left behind.
+ */
+export function typedNextFor(c: Context<AppEnv>, email: string): string | undefined {
+  const typed = typedOf(c)
+  return typed.email === email ? typed.next : undefined
+}
+
 /** Once what was carried has been used (the profile saved), nothing lingers. */
 export function forgetTyped(c: Context) {
   typedCookie.clear(c)

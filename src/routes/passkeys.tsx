@@ -9,6 +9,7 @@ import { refund } from '../auth/throttle'
 import { clock } from '../clock'
 import type { AppEnv } from '../env'
 import { clientOf, knownDeviceOf } from '../http/client'
+import { forgetFlowsInProgress } from '../http/flows'
 import { nextFor, readForm } from '../http/forms'
 import { securityLog } from '../http/log'
 import { typedOf } from '../http/typed'
@@ -59,7 +60,14 @@ passkeyRoutes.post('/profile/passkeys', async (c) => {
     browserHash: await webauthnBrowserOf(c),
     client: clientOf(c),
     mail: passkeyMail(c, 'added'),
+    sessionId: c.var.session.id,
   })
+  if (result.outcome === 'failed' && result.reason === 'session_gone') {
+    // Closed while this request ran (a reset elsewhere): as requireAuthentication answers a closed session.
+    securityLog(c, 'passkey_add', 'failed', { reason: result.reason })
+    forgetFlowsInProgress(c)
+    return c.redirect(`/login?next=${encodeURIComponent('/profile')}`, 303)
+  }
   if (result.outcome === 'failed') {
     securityLog(c, 'passkey_add', 'failed', { reason: result.reason })
     return c.json({ error: t.passkeys.registerFailed }, 400)

@@ -108,10 +108,19 @@ profileRoutes.post('/profile/sessions/:id/revoke', async (c) => {
   const user = c.var.user
   const id = c.req.param('id')
   const db = c.var.db
+  // Closing a session is always allowed (it only takes access away), but
+  // forgetting its browser strips the owner's own counters from it: only a
+  // session that would pass confirmRecentSignIn without a password (signed
+  // in less than 10 minutes ago) does that here. Otherwise a stale stolen
+  // session could close her sessions one by one and lock her browsers out,
+  // skipping the gate on "Cerrar todas las demás sesiones", which forgets
+  // them after the current password. Closing this session ("Cerrar sesión
+  // aquí") stays ungated: it forgets only the browser that is asking.
+  const forgetsBrowser = id === c.var.session.id || isFreshSession(c.var.session)
   // Recorded and forgotten while the row still exists: made-up ids write nothing.
   const results = await runSteps(db, {
     event: recordEvent(db, ownerOfSession(db, user.id, id), 'sessions_revoked', clientOf(c)),
-    device: forgetSessionDevice(db, user.id, id),
+    ...(forgetsBrowser ? { device: forgetSessionDevice(db, user.id, id) } : {}),
     revoked: deleteUserSession(db, user.id, id),
   })
   const revoked = results.revoked as unknown[]

@@ -12,7 +12,7 @@ import { mailBudget } from '../auth/throttle'
 import type { AppEnv } from '../env'
 import { clientOf, knownDeviceOf } from '../http/client'
 import { describeError, securityLog } from '../http/log'
-import { rememberTyped, typedOf } from '../http/typed'
+import { rememberTyped, typedNextFor, typedOf } from '../http/typed'
 import { forgetFlowsInProgress } from '../http/flows'
 import { beginSession, signInContext } from '../http/sign-in'
 import { nextFor, readForm } from '../http/forms'
@@ -48,7 +48,7 @@ sessionRoutes.post('/login', async (c) => {
   const form = await readForm(c)
   const email = normalizeEmail(form.email)
   const password = form.password ?? ''
-  const next = nextFor(c, form.next ?? typedOf(c).next)
+  const next = nextFor(c, form.next ?? typedNextFor(c, email))
   const errors = {
     email: checkEmail(email),
     password: !password ? t.errors.currentPasswordRequired : password.length > MAX_PASSWORD_LENGTH ? t.errors.passwordTooLong : undefined,
