@@ -103,7 +103,9 @@ export async function navigate(page: Page, action: () => Promise<unknown>): Prom
   // The next page's load event, not framenavigated: htmx 4 stamps the history entry
   // (replaceState) on its first swap, and an inline-validation swap landing after the
   // click is a same-document "navigation" that would let us go on before the form's.
-  await Promise.all([page.waitForEvent('load'), action()])
+  // A limit, not a wait: on a busy two-core machine a sign-up (PBKDF2, D1,
+  // workerd) and its page have taken over Playwright's default 30 s.
+  await Promise.all([page.waitForEvent('load', { timeout: 90_000 }), action()])
 }
 
 /** Clicks what `selector` names and waits for the page it leads to (see navigate). */
