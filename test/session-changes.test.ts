@@ -60,6 +60,25 @@ describe('revoking a session forgets the browser it ran in', () => {
   }, SIGN_UP_AND_SIGN_IN)
 })
 
+describe('closing this session forgets only the browser that asks', () => {
+  it("a copied session cookie closing its own session does not make the owner's phone a stranger while strangers guess", async () => {
+    const { email } = await signedInUser()
+    const phone = new Browser()
+    expect((await phone.post('/login', { email, password: PASSWORD }, { 'User-Agent': PHONE })).status).toBe(303)
+    // The thief holds a copy of the phone's session cookie, not its device cookie.
+    const stolen = { Cookie: `__Host-session=${phone.cookie('__Host-session')}` }
+    const thief = new Browser()
+    const security = await thief.get('/security', stolen)
+    expect(security.status).toBe(200)
+    const own = security.text.split('<li>').find((item) => item.includes('Este dispositivo'))!
+    const action = own.match(/action="(\/profile\/sessions\/[a-z0-9]+\/revoke)"/)![1]!
+    expect((await thief.post(action, {}, stolen)).status).toBe(303)
+    for (let i = 0; i < LOGIN_FAILURES.limit; i++) expect((await new Browser().post('/login', { email, password: `ajena-${i}` })).status).toBe(401)
+    // The phone is still hers: its own counter, its right password lets it in.
+    expect((await phone.post('/login', { email, password: PASSWORD }, { 'User-Agent': PHONE })).status).toBe(303)
+  }, SIGN_UP_AND_SIGN_IN)
+})
+
 describe('the activity log records what happened', () => {
   it('20 revokes of made-up session ids leave the activity list unchanged', async () => {
     const { browser } = await signedInUser()
@@ -293,6 +312,21 @@ describe('a browser keeps nothing after sign-out', () => {
     expect(login.text).not.toContain(email)
     expect(browser.cookie('__Host-login_request')).toBeUndefined()
     expect((await browser.get('/login/email')).text).not.toContain(email)
+  })
+
+  it("after an app's sign-out, a reset link she had opened is gone whichever page the next person opens first", async () => {
+    const { browser, email } = await signedInUser()
+    await browser.post('/password/forgot', { email })
+    expect((await browser.get(linkInReset(email))).location).toBe('/password/reset')
+    expect(await env.ACCOUNTS.signOut(`__Host-session=${browser.cookie('__Host-session')}`)).toBe(true)
+    // The next person at that computer starts at the home page, not at /login.
+    expect((await browser.get('/')).status).toBe(303)
+    const page = await browser.get('/password/reset')
+    expect(page.status).toBe(400)
+    expect(visibleText(page.text)).toContain('Este enlace ya no es válido')
+    const taken = await browser.post('/password/reset', { password: 'toma-de-cuenta-2', password_confirmation: 'toma-de-cuenta-2' })
+    expect(taken.status).toBe(400)
+    expect(browser.cookie('__Host-session')).toBeUndefined()
   })
 
   it('a visit from another site to /login while signed in clears nothing', async () => {

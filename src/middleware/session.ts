@@ -13,7 +13,8 @@ export type PageReads = (db: Database, owner: SQL) => BatchItem<'sqlite'>[]
 /**
  * The session of this request, resolved on first use and then remembered.
  * Public pages that never ask cost no query; a visitor without a cookie
- * costs none either. A stale or forged cookie is cleared.
+ * costs none either. A stale or forged cookie is cleared, with every flow
+ * in progress it left behind.
  */
 export function currentSession(c: Context<AppEnv>) {
   let resolved = c.get('resolvedSession')
@@ -28,7 +29,13 @@ async function resolve(c: Context<AppEnv>, reads?: PageReads) {
   const token = readSessionCookie(c)
   if (!token) return null
   const found = await validateSessionToken(c.var.db, token, reads && ((owner) => reads(c.var.db, owner)))
-  if (!found) clearSessionCookie(c)
+  if (!found) {
+    // Signed out elsewhere (an app's "Cerrar sesión", a revoke, an expiry):
+    // whichever page notices first, the next person at this browser gets
+    // nothing of this one's flows (an opened reset link above all).
+    clearSessionCookie(c)
+    forgetFlowsInProgress(c)
+  }
   // Sliding expiry: the server extended the session, so the cookie's own expiry moves with it.
   else if (found.renewed) setSessionCookie(c, token)
   return found
@@ -51,8 +58,6 @@ export function requireAuthentication(options: { reads?: Record<string, PageRead
     c.set('resolvedSession', resolved)
     const found = await resolved
     if (!found) {
-      // Signed out elsewhere (an app's "Cerrar sesión", a revoke): the next person gets nothing of this one's flows.
-      if (readSessionCookie(c)) forgetFlowsInProgress(c)
       const url = new URL(c.req.url)
       return c.redirect(`/login?next=${encodeURIComponent(url.pathname + url.search)}`, 303)
     }

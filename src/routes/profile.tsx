@@ -115,8 +115,11 @@ profileRoutes.post('/profile/sessions/:id/revoke', async (c) => {
   // session could close her sessions one by one and lock her browsers out,
   // skipping the gate on "Cerrar todas las demás sesiones", which forgets
   // them after the current password. Closing this session ("Cerrar sesión
-  // aquí") stays ungated: it forgets only the browser that is asking.
-  const forgetsBrowser = id === c.var.session.id || isFreshSession(c.var.session)
+  // aquí") stays ungated, and forgets the browser only when the one asking
+  // is the one the session started in: a copied session cookie alone must
+  // not make the owner's own browser a stranger.
+  const here = id === c.var.session.id
+  const forgetsBrowser = here ? (await knownDeviceOf(c)) === c.var.session.deviceHash : isFreshSession(c.var.session)
   // Recorded and forgotten while the row still exists: made-up ids write nothing.
   const results = await runSteps(db, {
     event: recordEvent(db, ownerOfSession(db, user.id, id), 'sessions_revoked', clientOf(c)),
@@ -125,7 +128,7 @@ profileRoutes.post('/profile/sessions/:id/revoke', async (c) => {
   })
   const revoked = results.revoked as unknown[]
   securityLog(c, 'session_revoke', revoked.length ? 'ok' : 'not_found')
-  if (id === c.var.session.id) {
+  if (here) {
     clearSessionCookie(c)
     forgetFlowsInProgress(c)
     return c.redirect(withNotice('/login', 'sesion-cerrada'), 303)

@@ -28,10 +28,9 @@ sessionRoutes.get('/login', async (c) => {
   // Someone already signed in goes straight back where the app sent them.
   if (await currentSession(c)) return c.redirect(nextFor(c, c.req.query('next')), 303)
   // A session cookie that no longer resolves: this browser was signed out
-  // elsewhere (an app's "Cerrar sesión" sends it here). Nothing of the
-  // previous person's flows stays for the next one.
+  // elsewhere (an app's "Cerrar sesión" sends it here). currentSession has
+  // cleared its flows; what was typed is not shown to the next person either.
   const signedOutElsewhere = Boolean(readSessionCookie(c))
-  if (signedOutElsewhere) forgetFlowsInProgress(c)
   const typed = signedOutElsewhere ? {} : typedOf(c)
   const next = c.req.query('next') ? nextFor(c, c.req.query('next'), '') || undefined : typed.next
   const aviso = c.req.query('aviso')
