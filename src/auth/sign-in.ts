@@ -48,8 +48,9 @@ export function forgetDevices(db: Database, owner: string | SQL, keep?: string |
  * Everything a sign-in writes, as statements for the caller's batch: the
  * new session, the "nuevo inicio de sesión" notice (queued only for a device
  * new to an account that already had devices), the device remembered, the
- * "sign_in" event, and the account's outstanding reset links spent.
- * `queued(results)` reads the notice back.
+ * "sign_in" event, and the reset link open in this browser, if any, spent
+ * (only that one: see SignInContext.resetLinkHere). `queued(results)` reads
+ * the notice back.
  */
 export async function prepareSignIn(db: Database, owner: string | SQL, who: SignInContext, options: { spendResetLinks?: boolean } = {}) {
   const session = await newSession(db, owner, who.client, who.method, who.deviceHash)
