@@ -3,6 +3,7 @@ import { sweepExpiredSessions } from './auth/sessions'
 import { sweepThrottles } from './auth/throttle'
 import { sweepExpiredTokens } from './auth/tokens'
 import { sweepChallenges } from './auth/webauthn-challenges'
+import { createBatch } from './db/batch'
 import type { Database } from './db/client'
 import type { Outbox } from './mail/outbox'
 import { sweepOutbox } from './mail/outbox'
@@ -16,7 +17,9 @@ import { sweepOutbox } from './mail/outbox'
  * pay for it. One batch, one round trip.
  */
 export async function sweepExpired(db: Database) {
-  await db.batch([sweepExpiredSessions(db), sweepExpiredTokens(db), sweepThrottles(db), sweepEvents(db), sweepChallenges(db), ...sweepOutbox(db)])
+  const batch = createBatch(db)
+  for (const sweep of [sweepExpiredSessions(db), sweepExpiredTokens(db), sweepThrottles(db), sweepEvents(db), sweepChallenges(db), ...sweepOutbox(db)]) batch.add(sweep)
+  await batch.commit()
 }
 
 /** The Cron Triggers (wrangler.toml): the outbox every minute, the sweep every hour. */

@@ -1,11 +1,11 @@
 import { createId } from '@paralleldrive/cuid2'
 import { and, desc, eq, gt, inArray, lte, ne, sql, type SQL } from 'drizzle-orm'
-import type { BatchItem } from 'drizzle-orm/batch'
 import type { Context } from 'hono'
 import { clock, DAY, MINUTE } from '../clock'
+import { createBatch, type Batch, type Done } from '../db/batch'
 import type { Database } from '../db/client'
 import { knownDevices, sessions, users, type Session, type SignInMethod, type User } from '../db/schema'
-import type { Client } from '../http/client'
+import type { Client } from './client'
 import { domainCookie, hostCookie } from '../http/cookies'
 import type { Config } from '../config'
 import type { AppEnv } from '../env'
@@ -41,11 +41,11 @@ export const FRESH_AUTH_WINDOW = 10 * MINUTE
  * subquery yielding it, for batches that spend a token), remembering how it
  * started, from where and in which browser (its device hash, so closing the
  * session can forget that browser). A new secret every time: a sign-in never
- * reuses a cookie value, which rules out fixation.
+ * reuses a cookie value, which rules out fixation. Started now, or `at`.
  */
-export async function newSession(db: Database, owner: string | SQL, client: Client, method: SignInMethod, deviceHash: string) {
+export async function newSession(db: Database, owner: string | SQL, client: Client, method: SignInMethod, deviceHash: string, at?: number) {
   const { secret, hash } = await generateSecret()
-  const now = clock.now()
+  const now = at ?? clock.now()
   // Columns in table order: id, token_hash, user_id, created_at, expires_at, method, user_agent, city, country, last_seen_at, device_hash.
   const insert = db
     .insert(sessions)
@@ -76,12 +76,13 @@ export async function rotateSession(db: Database, sessionId: string, owner: stri
 
 /**
  * Resolves a cookie value to its session and user in one read, together with
- * whatever the page reads about the same account (`reads` gets the owner as
- * a subquery), in one D1 batch. An ordinary page view writes nothing, except
- * "last seen" at most every few minutes and the sliding expiry when it runs
- * low (together, one update).
+ * whatever the page reads about the same account (`reads` adds its steps,
+ * given the owner as a subquery, and returns how to read them back), in one
+ * D1 batch. An ordinary page view writes nothing, except "last seen" at
+ * most every few minutes and the sliding expiry when it runs low (together,
+ * one update).
  */
-export async function validateSessionToken(db: Database, token: string | undefined, reads?: (owner: SQL) => BatchItem<'sqlite'>[]) {
+export async function validateSessionToken<T>(db: Database, token: string | undefined, reads?: (batch: Batch, owner: SQL) => (done: Done) => T) {
   if (!isWellFormedSecret(token)) return null
   const now = clock.now()
   const live = and(eq(sessions.tokenHash, await hashSecret(token)), gt(sessions.expiresAt, now))
@@ -89,15 +90,15 @@ export async function validateSessionToken(db: Database, token: string | undefin
   // Two single-table selects rather than a join: in a D1 batch rows come back
   // as objects, and the two tables' same-named columns (id, created_at)
   // would overwrite each other.
-  const [sessionRows, userRows, ...pageData] = (await db.batch([
-    db.select().from(sessions).where(live),
-    db.select().from(users).where(inArray(users.id, owner)),
-    ...(reads ? reads(owner) : []),
-  ] as unknown as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]])) as [Session[], User[], ...unknown[]]
-  const session = sessionRows[0]
-  const user = userRows[0]
+  const batch = createBatch(db)
+  const sessionRows = batch.add(db.select().from(sessions).where(live))
+  const userRows = batch.add(db.select().from(users).where(inArray(users.id, owner)))
+  const readPage = reads?.(batch, owner)
+  const done = await batch.commit()
+  const [session] = done.of(sessionRows)
+  const [user] = done.of(userRows)
   if (!session || !user) return null
-  return { session, user, pageData, renewed: await touchSession(db, session, now) }
+  return { session, user, pageData: readPage ? readPage(done) : null, renewed: await touchSession(db, session, now) }
 }
 
 /**

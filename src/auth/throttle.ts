@@ -1,4 +1,4 @@
-import { and, eq, inArray, lte, or, sql, type SQL } from 'drizzle-orm'
+import { and, eq, gt, inArray, lte, or, sql, type SQL } from 'drizzle-orm'
 import { clock } from '../clock'
 import type { Database } from '../db/client'
 import { knownDevices, outbox, throttles, users } from '../db/schema'
@@ -95,9 +95,18 @@ export function sweepThrottles(db: Database) {
   return db.delete(throttles).where(lte(throttles.resetAt, clock.now()))
 }
 
-/** The count a `hit` statement returned, from a batch result. */
-export function countOf(result: unknown): number {
-  return (result as { count: number }[])[0]?.count ?? 0
+/**
+ * A counter that starts at 0 with a window of its own choosing (a login
+ * request's code attempts live as long as the request): a dead counter then
+ * tells an expired request from a wrong code.
+ */
+export function startCounter(db: Database, key: string, resetAt: number) {
+  return db.insert(throttles).values({ key, count: 0, resetAt })
+}
+
+/** The counter's row while its window is open (none once it has ended). */
+export function readCounter(db: Database, key: string) {
+  return db.select({ resetAt: throttles.resetAt }).from(throttles).where(and(eq(throttles.key, key), gt(throttles.resetAt, clock.now())))
 }
 
 /** The per-IP counter of failed password sign-ins (wrong password, unknown address, unconfirmed account alike); see authenticate. */

@@ -3,7 +3,7 @@ import { requestCookie, sendAccessLink } from '../http/access-link'
 import { readSessionCookie } from '../auth/sessions'
 import { switchUnconfirmed, switchWarning } from '../http/account-switch'
 import { rememberTyped, requestedNext, typedOf } from '../http/typed'
-import { spendLinkAndSignIn } from '../auth/accounts'
+import { signInWithLink } from '../auth/accounts'
 import { checkEmail, normalizeEmail } from '../auth/emails'
 import { maskEmail, signInWithCode } from '../auth/email-login'
 import { findOneTimeToken, matchToken } from '../auth/tokens'
@@ -86,7 +86,7 @@ emailLoginRoutes.post('/login/email/:token', async (c) => {
       return c.html(<ContinueAsPage maskedEmail={warning.target} token={token} warning={warning} />, 409)
     }
   }
-  const { signedIn } = await spendLinkAndSignIn(c.var.db, await matchToken(token, 'login'), {}, { who: await signInContext(c, 'link') })
+  const signedIn = await signInWithLink(c.var.db, await matchToken(token, 'login'), await signInContext(c, 'link'))
   if (!signedIn) return invalidLoginLink(c)
   beginSession(c, signedIn, 'link', signedIn.user)
   return c.redirect(landingAfter(c, signedIn, afterSignIn(signedIn)), 303)

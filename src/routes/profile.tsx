@@ -1,14 +1,13 @@
 import { Hono, type Context } from 'hono'
-import { closeOtherSessions, hasPassword, updateProfile } from '../auth/accounts'
+import { closeOtherSessions, closeSession, hasPassword, updateProfile } from '../auth/accounts'
 import { checkName, normalizeName } from '../auth/names'
-import { findLastPasswordChange, listRecentEvents, recordEvent } from '../auth/activity'
+import { findLastPasswordChange, listRecentEvents } from '../auth/activity'
 import { reviewOf } from '../auth/password-reset'
 import { listPasskeys } from '../auth/passkeys'
 import { checkNewPassword, hashPassword } from '../auth/passwords'
-import { clearSessionCookie, deleteUserSession, forgetSessionDevice, isFreshSession, listUserSessions, ownerOfSession, setSessionCookie } from '../auth/sessions'
+import { clearSessionCookie, isFreshSession, listUserSessions, setSessionCookie } from '../auth/sessions'
 import { forgetFlowsInProgress } from '../http/flows'
 import { asksCurrentPassword, confirmRecentSignIn } from '../http/recent-sign-in'
-import { runSteps } from '../db/steps'
 import { clock } from '../clock'
 import type { AppEnv } from '../env'
 import { clientOf, describeDevice, knownDeviceOf } from '../http/client'
@@ -17,21 +16,26 @@ import { securityLog } from '../http/log'
 import { t } from '../i18n'
 import { passwordChangedMail, queueMail } from '../mail/messages'
 import { ProfilePage, type ProfilePageProps } from '../../views/profile'
-import { SecurityPage, type SecurityPageProps } from '../../views/security'
-import type { ResetReviewProps } from '../../views/partials/reset-review'
+import { SecurityPage } from '../../views/security'
 import { EmailLoginSentPage } from '../../views/email-login'
 import { sendAccessLink } from '../http/access-link'
 import { forgetTyped, rememberTyped, typedOf } from '../http/typed'
 import { noticeFor, withNotice } from './notices'
-import type { PageReads } from '../middleware/session'
+import { pageDataOf, type PageReads } from '../middleware/session'
 
 /** Mounted behind requireAuthentication: c.var.user and c.var.session are set. */
 export const profileRoutes = new Hono<AppEnv>()
 
 /** Read with the session, in the same D1 batch (see requireAuthentication): the lists the profile shows. */
-export const profileReads: PageReads = (db, owner) => [listPasskeys(db, owner)]
+export const profileReads = (({ db, add }, owner) => {
+  const passkeys = add(listPasskeys(db, owner))
+  return (done) => ({ passkeys: done.of(passkeys) })
+}) satisfies PageReads
 /** "Seguridad" reads the sessions, the activity, and what a reset left (the review), in the same batch as the session. */
-export const securityReads: PageReads = (db, owner) => [listUserSessions(db, owner), listRecentEvents(db, owner), listPasskeys(db, owner), findLastPasswordChange(db, owner)]
+export const securityReads = (({ db, add }, owner) => {
+  const steps = { sessions: add(listUserSessions(db, owner)), events: add(listRecentEvents(db, owner)), passkeys: add(listPasskeys(db, owner)), lastChange: add(findLastPasswordChange(db, owner)) }
+  return (done) => ({ sessions: done.of(steps.sessions), events: done.of(steps.events), passkeys: done.of(steps.passkeys), lastChange: done.of(steps.lastChange) })
+}) satisfies PageReads
 
 profileRoutes.get('/profile', (c) => {
   // A name typed before "¿No la recuerda?" sent an enlace de acceso comes
@@ -105,9 +109,7 @@ profileRoutes.post('/profile', async (c) => {
 // Revoking takes effect on the session's next request: the row is gone, so
 // its cookie no longer resolves (see loadSession).
 profileRoutes.post('/profile/sessions/:id/revoke', async (c) => {
-  const user = c.var.user
   const id = c.req.param('id')
-  const db = c.var.db
   // Closing a session is always allowed (it only takes access away), but
   // forgetting its browser strips the owner's own counters from it: only a
   // session that would pass confirmRecentSignIn without a password (signed
@@ -121,13 +123,8 @@ profileRoutes.post('/profile/sessions/:id/revoke', async (c) => {
   const here = id === c.var.session.id
   const forgetsBrowser = here ? (await knownDeviceOf(c)) === c.var.session.deviceHash : isFreshSession(c.var.session)
   // Recorded and forgotten while the row still exists: made-up ids write nothing.
-  const results = await runSteps(db, {
-    event: recordEvent(db, ownerOfSession(db, user.id, id), 'sessions_revoked', clientOf(c)),
-    ...(forgetsBrowser ? { device: forgetSessionDevice(db, user.id, id) } : {}),
-    revoked: deleteUserSession(db, user.id, id),
-  })
-  const revoked = results.revoked as unknown[]
-  securityLog(c, 'session_revoke', revoked.length ? 'ok' : 'not_found')
+  const revoked = await closeSession(c.var.db, c.var.user.id, id, { forgetsBrowser, client: clientOf(c) })
+  securityLog(c, 'session_revoke', revoked ? 'ok' : 'not_found')
   if (here) {
     clearSessionCookie(c)
     forgetFlowsInProgress(c)
@@ -155,12 +152,7 @@ profileRoutes.post('/profile/sessions/revoke-others', async (c) => {
 
 /** "Seguridad": the sessions and the activity, which requireAuthentication read with the session. */
 function securityPage(c: Context<AppEnv>, props: { aviso?: string; error?: string }) {
-  const [sessions, events, passkeys, lastChange] = c.var.pageData as [
-    SecurityPageProps['sessions'],
-    SecurityPageProps['events'],
-    ResetReviewProps['passkeys'],
-    { createdAt: number; detail: string | null }[],
-  ]
+  const { sessions, events, passkeys, lastChange } = pageDataOf(c, securityReads)
   // The review's numbers come from the reset that started this very session, never from the URL:
   // the key only says where it is wanted, and another session (or account) gets no review.
   const closed = props.aviso === 'contrasena-restablecida' ? reviewOf(c.var.session, lastChange[0]) : null
@@ -174,7 +166,7 @@ function securityPage(c: Context<AppEnv>, props: { aviso?: string; error?: strin
 
 /** The profile with its passkeys, which requireAuthentication read with the session. */
 function profilePage(c: Context<AppEnv>, props: Pick<ProfilePageProps, 'name' | 'errors' | 'notice'>) {
-  const [passkeys] = c.var.pageData as [ProfilePageProps['passkeys']['passkeys']]
+  const { passkeys } = pageDataOf(c, profileReads)
   return (
     <ProfilePage
       {...props}

@@ -79,7 +79,7 @@ sessionRoutes.post('/login', async (c) => {
     }
     return c.html(<LoginPage email={email} next={form.next} failure={t.login.invalid} />, 401)
   }
-  beginSession(c, { sessionToken: signedIn.token, newDevice: signedIn.newDevice, queued: signedIn.queued }, 'password', { email })
+  beginSession(c, signedIn, 'password', { email })
   return c.redirect(next, 303)
 })
 
