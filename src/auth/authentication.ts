@@ -71,7 +71,8 @@ export async function signIn(db: Database, user: User, checked: { attemptKey: st
   if (checked.upgradedHash) {
     batch.add(db.update(users).set({ passwordHash: checked.upgradedHash }).where(and(eq(users.id, user.id), eq(users.passwordHash, user.passwordHash))))
   }
-  return startedSession(await batch.commit(), session)
+  const started = startedSession(await batch.commit(), session)
+  return started && { ...started, user }
 }
 
 /**

@@ -5,7 +5,7 @@ import { recordEvent } from './activity'
 import { hit, within } from './throttle'
 import type { Config } from '../config'
 import type { Database } from '../db/client'
-import { passkeys, users, type Passkey } from '../db/schema'
+import { passkeys, users, type Passkey, type User } from '../db/schema'
 import { createBatch } from '../db/batch'
 import { startedSession, startSession, type SignInContext } from './sign-in'
 import { CHALLENGE_LIFETIME, consumeChallenge, issueChallenge } from './webauthn-challenges'
@@ -74,7 +74,7 @@ export async function verifyPasskeySignIn(db: Database, config: Config, credenti
  * counts that do not go up, the second finds the guard false and starts
  * nothing. The passkey's count, backup state and last use are written last.
  */
-export async function signInWithPasskey(db: Database, checked: { passkey: Passkey; newCounter: number; backedUp: boolean }, who: SignInContext) {
+export async function signInWithPasskey(db: Database, checked: { user: User; passkey: Passkey; newCounter: number; backedUp: boolean }, who: SignInContext) {
   const { passkey, newCounter } = checked
   const countsUp = sql`(${passkeys.signCount} < ${newCounter} OR (${passkeys.signCount} = 0 AND ${newCounter} = 0))`
   const owner = sql`(SELECT ${passkeys.userId} AS id FROM ${passkeys} WHERE ${passkeys.id} = ${passkey.id} AND ${countsUp})`
@@ -87,7 +87,8 @@ export async function signInWithPasskey(db: Database, checked: { passkey: Passke
       .set({ signCount: newCounter, backedUp: checked.backedUp, lastUsedAt: clock.now() })
       .where(and(eq(passkeys.id, passkey.id), countsUp)),
   )
-  return startedSession(await batch.commit(), session)
+  const started = startedSession(await batch.commit(), session)
+  return started && { ...started, user: checked.user }
 }
 
 /** How often a failing passkey may add an "Inicio de sesión fallido" to its account's activity. */

@@ -1,6 +1,5 @@
 import { createId } from '@paralleldrive/cuid2'
 import { and, desc, eq, gt, inArray, lte, ne, sql, type SQL } from 'drizzle-orm'
-import type { Context } from 'hono'
 import { clock, DAY, MINUTE } from '../clock'
 import { createBatch, type Batch, type Done } from '../db/batch'
 import type { Database } from '../db/client'
@@ -8,7 +7,6 @@ import { knownDevices, sessions, users, type Session, type SignInMethod, type Us
 import type { Client } from './client'
 import { domainCookie, hostCookie } from '../http/cookies'
 import type { Config } from '../config'
-import type { AppEnv } from '../env'
 import { ownerQuery } from './owner'
 import { generateSecret, hashSecret, isWellFormedSecret } from './secrets'
 
@@ -194,16 +192,4 @@ export async function deleteSessionByToken(db: Database, token: string | undefin
 export function deleteUserSessions(db: Database, owner: string | SQL, keep?: string) {
   const ofOwner = typeof owner === 'string' ? eq(sessions.userId, owner) : inArray(sessions.userId, owner)
   return db.delete(sessions).where(keep ? and(ofOwner, ne(sessions.id, keep)) : ofOwner)
-}
-
-export function setSessionCookie(c: Context<AppEnv>, token: string) {
-  sessionCookieFor(c.var.config).set(c, token)
-}
-
-export function clearSessionCookie(c: Context<AppEnv>) {
-  sessionCookieFor(c.var.config).clear(c)
-}
-
-export function readSessionCookie(c: Context<AppEnv>) {
-  return sessionCookieFor(c.var.config).read(c)
 }

@@ -92,7 +92,7 @@ export async function startSession(batch: Batch, owner: string | SQL, who: SignI
         .where(and(eq(oneTimeTokens.purpose, 'password_reset'), eq(oneTimeTokens.tokenHash, who.resetLinkHere), inArray(oneTimeTokens.userId, accountOwner))),
     )
   }
-  return { token: created.token, session, browser, notice }
+  return { token: created.token, method: who.method, session, browser, notice }
 }
 
 export type StartingSession = Awaited<ReturnType<typeof startSession>>
@@ -105,5 +105,5 @@ export type StartingSession = Awaited<ReturnType<typeof startSession>>
 export function startedSession(done: Done, starting: StartingSession) {
   if (done.of(starting.session).length === 0) return null
   const queued = queuedIds(done.of(starting.notice))
-  return { sessionToken: starting.token, newDevice: queued.length > 0, queued }
+  return { sessionToken: starting.token, method: starting.method, newDevice: queued.length > 0, queued }
 }

@@ -106,8 +106,8 @@ passwordRoutes.post('/password/reset', async (c) => {
   )
   if (!reset) return invalidResetLink(c)
   resetCookie.clear(c)
-  beginSession(c, reset, 'reset', reset.user) // also sends the queued mails
-  return c.redirect(landingAfter(c, { next: reset.next, needsPassword: false }, withNotice('/security', 'contrasena-restablecida')), 303)
+  // beginSession also sends the queued mails.
+  return c.redirect(beginSession(c, reset, landingAfter(c, { next: reset.next, needsPassword: false }, withNotice('/security', 'contrasena-restablecida'))), 303)
 })
 
 function invalidResetLink(c: Context<AppEnv>) {
