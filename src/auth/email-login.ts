@@ -2,11 +2,12 @@ import { and, eq, gt, not, sql } from 'drizzle-orm'
 import { clock } from '../clock'
 import type { Database } from '../db/client'
 import { createBatch } from '../db/batch'
-import { knownDevices, oneTimeTokens } from '../db/schema'
+import { oneTimeTokens } from '../db/schema'
 import type { Config } from '../config'
 import { accountWithEmail, loginLinkMail, queueSealedMail, throwawayRecipient } from '../mail/messages'
 import { queuedIds } from '../mail/outbox'
 import { findUserByEmail, openLink, signedInByLink } from './accounts'
+import { isKnownDevice } from './known-devices'
 import { CODE_ATTEMPTS, CODE_ATTEMPTS_PER_DAY } from './limits'
 import { generateSecret, hashSecret, isWellFormedSecret } from './secrets'
 import { startSession, type SignInContext } from './sign-in'
@@ -84,8 +85,7 @@ export async function signInWithCode(db: Database, browserSecret: string | undef
   // there is none); a browser that has signed in to the account before counts
   // on its own, so strangers using up the account's codes cannot block hers.
   const account = sql`(SELECT ${oneTimeTokens.userId} FROM ${oneTimeTokens} WHERE ${ofThisBrowser})`
-  const knownHere = sql`EXISTS (SELECT 1 FROM ${knownDevices} WHERE ${knownDevices.userId} = ${account} AND ${knownDevices.deviceHash} = ${who.deviceHash})`
-  const dailyKey = sql`'login-code-day:' || coalesce(${account}, ${`browser:${browserHash}`}) || CASE WHEN ${knownHere} THEN ${`:device:${who.deviceHash}`} ELSE '' END`
+  const dailyKey = sql`'login-code-day:' || coalesce(${account}, ${`browser:${browserHash}`}) || CASE WHEN ${isKnownDevice(account, who.deviceHash)} THEN ${`:device:${who.deviceHash}`} ELSE '' END`
   const match = {
     purpose: 'login' as const,
     where: and(

@@ -1,13 +1,13 @@
-import { and, eq, inArray, ne, sql, type SQL } from 'drizzle-orm'
-import { clock } from '../clock'
+import { and, eq, inArray, not, type SQL } from 'drizzle-orm'
 import type { Batch, Done } from '../db/batch'
 import type { Database } from '../db/client'
-import { knownDevices, oneTimeTokens, sessions, type SignInMethod } from '../db/schema'
+import { oneTimeTokens, sessions, type SignInMethod } from '../db/schema'
 import type { Client } from './client'
 import { greetByName } from '../mail/messages'
 import { enqueueMailToOwner, queuedIds } from '../mail/outbox'
 import type { OutgoingMail } from '../mail/transport'
 import { recordEvent } from './activity'
+import { hasKnownDevices, isKnownDevice, rememberDevice } from './known-devices'
 import { ownerExists, ownerQuery } from './owner'
 import { newSession } from './sessions'
 
@@ -34,17 +34,6 @@ export type SignInContext = {
 }
 
 /**
- * Forgets the account's known browsers (but `keep`, this one): after a
- * password change or "cerrar todas las demás sesiones" they no longer get
- * the owner's own counters and budgets, and a sign-in from them is "new"
- * again, so its notice reaches the owner.
- */
-export function forgetDevices(db: Database, owner: string | SQL, keep?: string | null) {
-  const ofOwner = inArray(knownDevices.userId, ownerQuery(owner))
-  return db.delete(knownDevices).where(keep ? and(ofOwner, ne(knownDevices.deviceHash, keep)) : ofOwner)
-}
-
-/**
  * Starts a session for `owner` (a user id, or the subquery a batch is guarded
  * by) as steps of the caller's batch — the one way every way in (password,
  * link, code, confirmation, reset, passkey) begins a session, so the rules
@@ -67,18 +56,10 @@ export async function startSession(batch: Batch, owner: string | SQL, who: SignI
   const notice = batch.add(
     enqueueMailToOwner(db, greeted, accountOwner, {
       stream: who.newDeviceNotice.stream,
-      when: sql`NOT EXISTS (SELECT 1 FROM ${knownDevices} WHERE ${knownDevices.userId} IN ${accountOwner} AND ${knownDevices.deviceHash} = ${who.deviceHash})
-                AND EXISTS (SELECT 1 FROM ${knownDevices} WHERE ${knownDevices.userId} IN ${accountOwner})`,
+      when: and(not(isKnownDevice(accountOwner, who.deviceHash)), hasKnownDevices(accountOwner)),
     }).insert,
   )
-  // `WHERE true` lets SQLite parse ON CONFLICT after INSERT … SELECT.
-  const browser = batch.add(
-    db
-      .insert(knownDevices)
-      .select(sql`SELECT owner.id, ${who.deviceHash}, ${clock.now()} FROM ${accountOwner} AS owner WHERE true`)
-      .onConflictDoNothing()
-      .returning({ userId: knownDevices.userId }),
-  )
+  const browser = batch.add(rememberDevice(db, owner, who.deviceHash))
   batch.add(recordEvent(db, owner, 'sign_in', who.client, who.method))
   if (who.replaces) batch.add(db.delete(sessions).where(and(eq(sessions.tokenHash, who.replaces), ownerExists(owner))))
   // Last: a reset link left open in this browser (a shared computer) must
