@@ -3,7 +3,7 @@ import type { Database } from './db/client'
 import type { Outbox } from './mail/outbox'
 import type { Session, User } from './db/schema'
 
-/** Worker bindings, vars and secrets (see wrangler.toml and README "Configuración"). */
+/** Worker bindings, vars and secrets (see wrangler.toml and docs/operations.md, "Configuration"). */
 export type Bindings = {
   DB: D1Database
   APP_URL?: string

@@ -13,7 +13,7 @@ import type { Bindings } from '../env'
  */
 export const TOKEN_LIFETIME = 5 * MINUTE
 
-/** How long apps may cache the key set, in seconds. A rotation waits this long plus TOKEN_LIFETIME (README "Apps"). */
+/** How long apps may cache the key set, in seconds. A rotation waits this long plus TOKEN_LIFETIME (docs/apps.md). */
 export const JWKS_MAX_AGE = 600
 
 export type TokenIssuer = {
