@@ -2,17 +2,20 @@
 // `npm run layers`). Read it top to bottom: each layer imports the layers
 // below it, never one above, and nothing imports in a circle.
 //
-//   src/index.tsx, src/maintenance.ts, src/routes/   entry points
-//        │                     │
-//        ▼                     ▼
-//   src/middleware/ ─► src/http/, src/env/          HTTP adapters      views/  pages and mails
-//        │                                              │                ▲     (pure: props in, HTML out)
-//        ▼                                              ▼                │
-//   src/apps/ ─► src/auth/ ─► src/mail/              the domain ─────────┘ (props types; mail bodies)
-//        │
+//   entry points    src/index.tsx (the app), src/maintenance.ts (the crons), src/routes/ (one file per area)
+//        │          a route parses input, calls one domain function, renders or redirects
 //        ▼
-//   src/db/, src/crypto/, src/config/, src/clock/, src/addresses/, src/log/, src/i18n/
-//                                                    foundations: know nothing above them
+//   HTTP adapters   src/middleware/ ─► src/http/, src/env/
+//        │          a request turned into plain values (client, cookies, form) and back
+//        ▼
+//   domain          src/apps/ ─► src/auth/ ─► src/mail/
+//        │          the account rules, on plain values: no request, no Context, no page
+//        ▼
+//   foundations     src/db/, src/crypto/, src/config/, src/clock/, src/addresses/, src/log/, src/i18n/
+//
+//   views/          beside the stack, not in it: pure functions of props that import only
+//                   views/ and src/i18n/. Entry points and adapters render them; mail renders
+//                   views/emails/; the domain may import a view's props type, nothing more.
 //
 // Every layer may import any layer below it, not only the next one (a route
 // reads the clock). There are no exceptions: a file that needs one is in
