@@ -2,7 +2,7 @@ import { importJWK, SignJWT, type JWK } from 'jose'
 import { clock, MINUTE } from '../clock'
 import type { Config } from '../config'
 import type { Session, User } from '../db/schema'
-import type { Bindings } from '../env'
+import type { Bindings } from '../config/bindings'
 
 /**
  * Short-lived signed tokens for apps that cannot call back (a phone app, a

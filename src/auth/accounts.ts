@@ -8,10 +8,9 @@ import type { Client } from '../http/client'
 import { queuedIds } from '../mail/outbox'
 import { recordEvent } from './activity'
 import { deleteUserSessions, rotateSession } from './sessions'
-import { ownerExists } from './owner'
+import { ownerExists, whileHashIs } from './owner'
 import { forgetDevices, prepareSignIn, type SignInContext } from './sign-in'
 import { refund } from './throttle'
-import { whileHashIs } from './authentication'
 import { spendAllTokens, spendOneTimeToken, type TokenMatch } from './tokens'
 
 export function findUserByEmail(db: Database, email: string) {

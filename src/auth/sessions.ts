@@ -9,6 +9,8 @@ import type { Client } from '../http/client'
 import { domainCookie, hostCookie } from '../http/cookies'
 import type { Config } from '../config'
 import type { AppEnv } from '../env'
+import { runSteps } from '../db/steps'
+import { recordEvent } from './activity'
 import { ownerQuery } from './owner'
 import { generateSecret, hashSecret, isWellFormedSecret } from './secrets'
 
@@ -171,6 +173,20 @@ export function ownerOfSession(db: Database, userId: string, sessionId: string):
 export function forgetSessionDevice(db: Database, userId: string, sessionId: string) {
   const device = db.select({ deviceHash: sessions.deviceHash }).from(sessions).where(and(eq(sessions.userId, userId), eq(sessions.id, sessionId)))
   return db.delete(knownDevices).where(and(eq(knownDevices.userId, userId), inArray(knownDevices.deviceHash, device)))
+}
+
+/**
+ * Closes one session of this user in one batch. The event is recorded and
+ * the browser forgotten (when asked) while the row still exists, so a
+ * made-up id writes nothing. True when a session was closed.
+ */
+export async function closeUserSession(db: Database, userId: string, sessionId: string, client: Client, forgetBrowser: boolean): Promise<boolean> {
+  const results = await runSteps(db, {
+    event: recordEvent(db, ownerOfSession(db, userId, sessionId), 'sessions_revoked', client),
+    ...(forgetBrowser ? { device: forgetSessionDevice(db, userId, sessionId) } : {}),
+    revoked: deleteUserSession(db, userId, sessionId),
+  })
+  return (results.revoked as unknown[]).length > 0
 }
 
 export function isFreshSession(session: { createdAt: number }): boolean {

@@ -2,7 +2,7 @@ import type { Context } from 'hono'
 import { maskEmail } from '../auth/email-login'
 import { readSessionCookie } from '../auth/sessions'
 import type { AppEnv } from '../env'
-import { currentSession } from '../middleware/session'
+import { currentSession } from './session'
 import type { SwitchWarning } from '../../views/partials/notices'
 
 

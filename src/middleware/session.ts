@@ -1,45 +1,12 @@
 import type { SQL } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
-import type { Context } from 'hono'
 import { createMiddleware } from 'hono/factory'
-import { clearSessionCookie, readSessionCookie, setSessionCookie, validateSessionToken } from '../auth/sessions'
 import type { Database } from '../db/client'
 import type { AppEnv } from '../env'
-import { forgetFlowsInProgress } from '../http/flows'
+import { resolveSession } from '../http/session'
 
 /** What a signed-in page reads besides the session, keyed by the account (see requireAuthentication). */
 export type PageReads = (db: Database, owner: SQL) => BatchItem<'sqlite'>[]
-
-/**
- * The session of this request, resolved on first use and then remembered.
- * Public pages that never ask cost no query; a visitor without a cookie
- * costs none either. A stale or forged cookie is cleared, with every flow
- * in progress it left behind.
- */
-export function currentSession(c: Context<AppEnv>) {
-  let resolved = c.get('resolvedSession')
-  if (!resolved) {
-    resolved = resolve(c)
-    c.set('resolvedSession', resolved)
-  }
-  return resolved
-}
-
-async function resolve(c: Context<AppEnv>, reads?: PageReads) {
-  const token = readSessionCookie(c)
-  if (!token) return null
-  const found = await validateSessionToken(c.var.db, token, reads && ((owner) => reads(c.var.db, owner)))
-  if (!found) {
-    // Signed out elsewhere (an app's "Cerrar sesión", a revoke, an expiry):
-    // whichever page notices first, the next person at this browser gets
-    // nothing of this one's flows (an opened reset link above all).
-    clearSessionCookie(c)
-    forgetFlowsInProgress(c)
-  }
-  // Sliding expiry: the server extended the session, so the cookie's own expiry moves with it.
-  else if (found.renewed) setSessionCookie(c, token)
-  return found
-}
 
 /**
  * Deny by default: index.ts mounts this after the public routes, so every
@@ -54,7 +21,8 @@ export function requireAuthentication(options: { reads?: Record<string, PageRead
   return createMiddleware<AppEnv>(async (c, next) => {
     // HEAD is served by the GET handler (Hono), so it reads what GET reads.
     const method = c.req.method === 'HEAD' ? 'GET' : c.req.method
-    const resolved = resolve(c, options.reads?.[`${method} ${c.req.path}`])
+    const reads = options.reads?.[`${method} ${c.req.path}`]
+    const resolved = resolveSession(c, reads && ((owner) => reads(c.var.db, owner)))
     c.set('resolvedSession', resolved)
     const found = await resolved
     if (!found) {

@@ -1,17 +1,17 @@
 import { Hono, type Context } from 'hono'
 import { closeOtherSessions, hasPassword, updateProfile } from '../auth/accounts'
 import { checkName, normalizeName } from '../auth/names'
-import { findLastPasswordChange, listRecentEvents, recordEvent } from '../auth/activity'
+import { findLastPasswordChange, listRecentEvents } from '../auth/activity'
 import { reviewOf } from '../auth/password-reset'
 import { listPasskeys } from '../auth/passkeys'
 import { checkNewPassword, hashPassword } from '../auth/passwords'
-import { clearSessionCookie, deleteUserSession, forgetSessionDevice, isFreshSession, listUserSessions, ownerOfSession, setSessionCookie } from '../auth/sessions'
+import { clearSessionCookie, closeUserSession, isFreshSession, listUserSessions, setSessionCookie } from '../auth/sessions'
 import { forgetFlowsInProgress } from '../http/flows'
 import { asksCurrentPassword, confirmRecentSignIn } from '../http/recent-sign-in'
-import { runSteps } from '../db/steps'
 import { clock } from '../clock'
 import type { AppEnv } from '../env'
-import { clientOf, describeDevice, knownDeviceOf } from '../http/client'
+import { clientOf, knownDeviceOf } from '../http/client'
+import { describeDevice } from '../i18n/devices'
 import { readForm } from '../http/forms'
 import { securityLog } from '../http/log'
 import { t } from '../i18n'
@@ -22,7 +22,7 @@ import type { ResetReviewProps } from '../../views/partials/reset-review'
 import { EmailLoginSentPage } from '../../views/email-login'
 import { sendAccessLink } from '../http/access-link'
 import { forgetTyped, rememberTyped, typedOf } from '../http/typed'
-import { noticeFor, withNotice } from './notices'
+import { noticeFor, withNotice } from '../http/notices'
 import type { PageReads } from '../middleware/session'
 
 /** Mounted behind requireAuthentication: c.var.user and c.var.session are set. */
@@ -107,7 +107,6 @@ profileRoutes.post('/profile', async (c) => {
 profileRoutes.post('/profile/sessions/:id/revoke', async (c) => {
   const user = c.var.user
   const id = c.req.param('id')
-  const db = c.var.db
   // Closing a session is always allowed (it only takes access away), but
   // forgetting its browser strips the owner's own counters from it: only a
   // session that would pass confirmRecentSignIn without a password (signed
@@ -120,14 +119,8 @@ profileRoutes.post('/profile/sessions/:id/revoke', async (c) => {
   // not make the owner's own browser a stranger.
   const here = id === c.var.session.id
   const forgetsBrowser = here ? (await knownDeviceOf(c)) === c.var.session.deviceHash : isFreshSession(c.var.session)
-  // Recorded and forgotten while the row still exists: made-up ids write nothing.
-  const results = await runSteps(db, {
-    event: recordEvent(db, ownerOfSession(db, user.id, id), 'sessions_revoked', clientOf(c)),
-    ...(forgetsBrowser ? { device: forgetSessionDevice(db, user.id, id) } : {}),
-    revoked: deleteUserSession(db, user.id, id),
-  })
-  const revoked = results.revoked as unknown[]
-  securityLog(c, 'session_revoke', revoked.length ? 'ok' : 'not_found')
+  const revoked = await closeUserSession(c.var.db, user.id, id, clientOf(c), forgetsBrowser)
+  securityLog(c, 'session_revoke', revoked ? 'ok' : 'not_found')
   if (here) {
     clearSessionCookie(c)
     forgetFlowsInProgress(c)

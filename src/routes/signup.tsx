@@ -5,7 +5,7 @@ import { checkName, normalizeName } from '../auth/names'
 import { readSessionCookie } from '../auth/sessions'
 import { switchUnconfirmed, switchWarning } from '../http/account-switch'
 import { bindSignupBrowser, signupBrowserOf } from '../http/signup-browser'
-import { checkEmail, normalizeEmail } from '../auth/emails'
+import { checkEmail, normalizeEmail } from '../addresses/email'
 import { checkNewPassword } from '../auth/passwords'
 import { findOneTimeToken } from '../auth/tokens'
 import type { AppEnv } from '../env'
@@ -20,7 +20,7 @@ import { MessagePage } from '../../views/message'
 import { renderOnce } from '../../views/render-once'
 import { SignupPage } from '../../views/signup'
 import { VerifyEmailPage } from '../../views/verify'
-import { withNotice } from './notices'
+import { withNotice } from '../http/notices'
 
 export const signupRoutes = new Hono<AppEnv>()
 
