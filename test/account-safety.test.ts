@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { LOGIN_FAILURES, MAILS_PER_ADDRESS } from '../src/auth/limits'
 import { clock, DAY, MINUTE } from '../src/clock'
 import { openDatabase } from '../src/db/client'
-import { describePlace } from '../src/http/client'
+import { describePlace } from '../src/i18n/devices'
 import { securityEvents, users } from '../src/db/schema'
 import { Browser, lastMailTo, linkIn, mailsTo, PASSWORD, signedInUser, uniqueEmail, visibleText } from './helpers'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { checkEmail, mailboxOf, normalizeEmail } from '../src/auth/emails'
+import { checkEmail, mailboxOf, normalizeEmail } from '../src/addresses/email'
 import { Browser, lastMailTo, mailsTo, PASSWORD, uniqueEmail, visibleText } from './helpers'
 
 /** What a form does with the field: normalise, then check. */

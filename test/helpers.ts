@@ -1,5 +1,5 @@
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test'
-import { toBase64Url } from '../src/auth/encoding'
+import { toBase64Url } from '../src/crypto/encoding'
 import { createApp } from '../src/index'
 
 export const ORIGIN = 'https://cuentas.ecuabots.test' // = APP_URL in test/vitest.config.ts

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { MAX_EMAIL_LENGTH } from '../src/auth/emails'
+import { MAX_EMAIL_LENGTH } from '../src/addresses/email'
 import { MAX_NAME_LENGTH } from '../src/auth/names'
 import { checkNewPassword, MAX_PASSWORD_LENGTH } from '../src/auth/passwords'
 import { MAX_BODY_BYTES } from '../src/http/body-limits'

@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { readConfig } from '../src/config'
 import { openDatabase } from '../src/db/client'
-import { describeError } from '../src/http/log'
+import { describeError } from '../src/log'
 import { enqueueMail, outboxFor } from '../src/mail/outbox'
 import { Browser, postmark, uniqueEmail } from './helpers'
 

@@ -52,7 +52,7 @@ export async function rowOf(id: string) {
   return row
 }
 
-/** Sets the clock every module reads (src/clock.ts). */
+/** Sets the clock every module reads (src/clock). */
 export function setClock(at: number) {
   vi.spyOn(clock, 'now').mockReturnValue(at)
 }

@@ -8,7 +8,7 @@ import { openDatabase } from '../src/db/client'
 import { users } from '../src/db/schema'
 import { Browser, lastMailTo, linkIn, ORIGIN, PASSWORD, signedInUser, uniqueEmail } from './helpers'
 
-// What the README says about password checks, held through the front door:
+// What docs/security.md and docs/sign-in.md say about password checks, held through the front door:
 // PBKDF2 work is counted, not timed (the test runtime's clock says nothing
 // about CPU, see input-bounds.test.ts).
 

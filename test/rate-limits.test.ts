@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ipKey } from '../src/http/ip'
+import { ipKey } from '../src/addresses/ip'
 import { Browser, visibleText, type Page } from './helpers'
 
 // The Workers Rate Limiting binding in miniflare (wrangler.toml: 30 per 60 s

@@ -1,5 +1,5 @@
 import { isoCBOR } from '@simplewebauthn/server/helpers'
-import { fromBase64Url, toBase64Url } from '../src/auth/encoding'
+import { fromBase64Url, toBase64Url } from '../src/crypto/encoding'
 import { Browser, ORIGIN, type Page } from './helpers'
 
 // A software authenticator for the tests: a WebCrypto P-256 key per

@@ -1,9 +1,21 @@
-import type { OutboxRow } from '../src/db/schema'
 import { t } from '../src/i18n'
 import { formatWhen } from './format'
 import { Layout } from './layout'
 
-export function DevMailboxPage({ mails, appUrl }: { mails: OutboxRow[]; appUrl: string }) {
+/** One outbox mail as the developer reads it, its bodies opened. */
+export type DevMail = {
+  id: string
+  kind: string
+  recipient: string
+  subject: string
+  status: string
+  attempts: number
+  lastError: string | null
+  textBody: string
+  createdAt: number
+}
+
+export function DevMailboxPage({ mails, appUrl }: { mails: DevMail[]; appUrl: string }) {
   return (
     <Layout title={t.dev.title} wide>
       <h1>{t.dev.title}</h1>

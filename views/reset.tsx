@@ -1,5 +1,5 @@
-import type { NewPasswordErrors } from '../src/auth/passwords'
-import { describeDevice, describePlace } from '../src/http/client'
+import type { NewPasswordErrors } from './partials/password-feedback'
+import { describeDevice, describePlace } from '../src/i18n/devices'
 import { t } from '../src/i18n'
 import { formatWhen } from './format'
 import { Layout } from './layout'

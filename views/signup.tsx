@@ -1,4 +1,4 @@
-import type { NewPasswordErrors } from '../src/auth/passwords'
+import type { NewPasswordErrors } from './partials/password-feedback'
 import { t } from '../src/i18n'
 import { Layout } from './layout'
 import { Field } from './partials/field'

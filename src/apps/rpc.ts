@@ -1,7 +1,7 @@
 import { WorkerEntrypoint } from 'cloudflare:workers'
 import { readConfig, type Config } from '../config'
 import { openDatabase, type Database } from '../db/client'
-import type { Bindings } from '../env'
+import type { Bindings } from '../config/bindings'
 import { lookUpSession, revokeUserSession, signOutSession, type SessionInfo } from './session-info'
 
 /**

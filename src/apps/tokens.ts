@@ -2,7 +2,7 @@ import { importJWK, SignJWT, type JWK } from 'jose'
 import { clock, MINUTE } from '../clock'
 import type { Config } from '../config'
 import type { Session, User } from '../db/schema'
-import type { Bindings } from '../env'
+import type { Bindings } from '../config/bindings'
 
 /**
  * Short-lived signed tokens for apps that cannot call back (a phone app, a
@@ -13,7 +13,7 @@ import type { Bindings } from '../env'
  */
 export const TOKEN_LIFETIME = 5 * MINUTE
 
-/** How long apps may cache the key set, in seconds. A rotation waits this long plus TOKEN_LIFETIME (README "Apps"). */
+/** How long apps may cache the key set, in seconds. A rotation waits this long plus TOKEN_LIFETIME (docs/apps.md). */
 export const JWKS_MAX_AGE = 600
 
 export type TokenIssuer = {

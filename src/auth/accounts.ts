@@ -4,15 +4,14 @@ import { clock } from '../clock'
 import { createBatch, type Batch, type Done } from '../db/batch'
 import type { Database } from '../db/client'
 import { users, type User } from '../db/schema'
-import type { Client } from './client'
+import type { Client } from '../addresses/client'
 import { queuedIds } from '../mail/outbox'
 import { recordEvent } from './activity'
-import { deleteUserSession, deleteUserSessions, forgetSessionDevice, ownerOfSession, rotateSession } from './sessions'
-import { ownerExists } from './owner'
+import { deleteUserSessions, rotateSession } from './sessions'
+import { ownerExists, whileHashIs } from './owner'
 import { forgetDevices } from './known-devices'
 import { startedSession, startSession, type SignInContext, type StartingSession } from './sign-in'
 import { refund } from './throttle'
-import { whileHashIs } from './authentication'
 import { openToken, spendAllTokens, spendToken, type TokenMatch } from './tokens'
 
 export function findUserByEmail(db: Database, email: string) {
@@ -161,17 +160,4 @@ export async function closeOtherSessions(
   if (keep.attemptKey) batch.add(refund(db, keep.attemptKey))
   await batch.commit()
   return thisSession.token
-}
-
-/**
- * Closes one session of this user, in one batch: recorded, and its browser
- * forgotten when `forgetsBrowser` (the route decides who may), while the row
- * still exists, so a made-up id writes nothing. True if there was one.
- */
-export async function closeSession(db: Database, userId: string, sessionId: string, how: { forgetsBrowser: boolean; client: Client }) {
-  const batch = createBatch(db)
-  batch.add(recordEvent(db, ownerOfSession(db, userId, sessionId), 'sessions_revoked', how.client))
-  if (how.forgetsBrowser) batch.add(forgetSessionDevice(db, userId, sessionId))
-  const closed = batch.add(deleteUserSession(db, userId, sessionId))
-  return (await batch.commit()).of(closed).length > 0
 }

@@ -1,11 +1,11 @@
-import { and, eq, sql, type SQL } from 'drizzle-orm'
+import { and, eq } from 'drizzle-orm'
 import { clock } from '../clock'
 import type { Database } from '../db/client'
 import { users, type User } from '../db/schema'
 import { createBatch } from '../db/batch'
 import { hasPassword } from './accounts'
 import { CONFIRMATION_RESENDS_PER_IP, LOGIN_FAILURES } from './limits'
-import { ownerExists } from './owner'
+import { ownerExists, whileHashIs } from './owner'
 import { DUMMY_HASH, hashPassword, needsRehash, verifyPassword } from './passwords'
 import { startedSession, startSession, type SignInContext } from './sign-in'
 import { failedSignInKey, hit, passwordAttemptKey, refund } from './throttle'
@@ -42,16 +42,6 @@ export async function authenticate(db: Database, pepper: string | null, email: s
   if (!user.emailVerifiedAt) return { outcome: 'unconfirmed' as const, user }
   const upgradedHash = needsRehash(user.passwordHash, pepper) ? await hashPassword(password, pepper) : null
   return { outcome: 'ok' as const, user, upgradedHash, attemptKey: attempt!.key, failedSignInKey: failedSignInKey(from.ip) }
-}
-
-/**
- * The account, as a subquery that yields its id only while its password
- * hash is still the one that was checked. Every write that follows a
- * password check in a later round trip is guarded by it: a reset or change
- * that commits in between leaves the late write with nothing to do.
- */
-export function whileHashIs(user: Pick<User, 'id' | 'passwordHash'>): SQL {
-  return sql`(SELECT ${users.id} AS id FROM ${users} WHERE ${users.id} = ${user.id} AND ${users.passwordHash} = ${user.passwordHash})`
 }
 
 /**

@@ -1,7 +1,7 @@
 import { DAY, HOUR, MINUTE } from '../clock'
 
 /**
- * Every limit of the account system, in one place (README "Security" lists
+ * Every limit of the account system, in one place (docs/security.md lists
  * them). Per-account and per-address counters live in D1 (global, not per
  * edge location); per-IP request rates use the Workers Rate Limiting
  * bindings declared in wrangler.toml.

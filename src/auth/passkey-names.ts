@@ -1,4 +1,4 @@
-import { describeDevice } from '../http/client'
+import { describeDevice } from '../i18n/devices'
 
 /**
  * Where a passkey lives, by the AAGUID its provider reports (from the

@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import { clock, MINUTE } from '../clock'
-import type { Client } from './client'
+import type { Client } from '../addresses/client'
 import { recordEvent } from './activity'
 import { hit, within } from './throttle'
 import type { Config } from '../config'

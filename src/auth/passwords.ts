@@ -1,9 +1,10 @@
 import { t } from '../i18n'
 import commonPasswords from './common-passwords.txt'
 import { PASSWORD_ITERATIONS, pbkdf2 } from './pbkdf2'
-import { fromBase64Url, toBase64Url } from './encoding'
-import { MAX_EMAIL_LENGTH } from './emails'
+import { fromBase64Url, toBase64Url } from '../crypto/encoding'
+import { MAX_EMAIL_LENGTH } from '../addresses/email'
 import { MAX_NAME_LENGTH } from './names'
+import type { NewPasswordErrors } from '../../views/partials/password-feedback'
 
 export { PASSWORD_ITERATIONS, PBKDF2_MAX_ITERATIONS } from './pbkdf2'
 export const MIN_PASSWORD_LENGTH = 6 // the help page's rule
@@ -55,12 +56,10 @@ export function needsRehash(stored: string, pepper: string | null): boolean {
 export const DUMMY_HASH =
   'pbkdf2-sha256$100000$0$4v2Xk8Rb3tM0pWq9ZsY1Lg$8sVfJ1m4x8qQnq0Hj2nZrW1Yt5bqkQ9o3h7c0sV6uAQ'
 
-/** The rules for a new password, in one place: full POSTs and the htmx check both call this. */
-export type NewPasswordErrors = { password?: string; password_confirmation?: string }
-
 /** The person choosing the password, when known: their own name or address is no password. */
 export type PasswordOwner = { name?: string; email?: string }
 
+/** The rules for a new password, in one place: full POSTs and the htmx check both call this. */
 export function checkNewPassword(password: string, confirmation: string, owner: PasswordOwner = {}): NewPasswordErrors {
   const errors: NewPasswordErrors = {}
   // The maximum is checked on the raw string first, so a pasted megabyte is

@@ -1,4 +1,4 @@
-import { sha256Hex, toBase64Url } from './encoding'
+import { sha256Hex, toBase64Url } from '../crypto/encoding'
 
 /**
  * A fresh secret for a URL or a cookie: 32 bytes from the platform CSPRNG

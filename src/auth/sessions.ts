@@ -4,29 +4,24 @@ import { clock, DAY, MINUTE } from '../clock'
 import { createBatch, type Batch, type Done } from '../db/batch'
 import type { Database } from '../db/client'
 import { knownDevices, sessions, users, type Session, type SignInMethod, type User } from '../db/schema'
-import type { Client } from './client'
-import { domainCookie, hostCookie } from '../http/cookies'
+import type { Client } from '../addresses/client'
 import type { Config } from '../config'
+import { recordEvent } from './activity'
 import { ownerQuery } from './owner'
 import { generateSecret, hashSecret, isWellFormedSecret } from './secrets'
 
 export const SESSION_LIFETIME = 30 * DAY
 /**
- * The session cookie: `__Host-session` (see src/http/cookies.ts), or, with
- * COOKIE_DOMAIN set, `__Secure-session` for that domain so first-party
- * subdomains (the CRM) receive it. Its Max-Age is re-sent whenever the
- * server extends the session. One per domain setting, made once.
+ * The session cookie's name: `__Host-session`, or, with COOKIE_DOMAIN set,
+ * `__Secure-session` for that domain so first-party subdomains (the CRM)
+ * receive it. src/http/session.ts sets and reads it (the prefixes are
+ * src/http/cookies.ts's); an app's forwarded Cookie header is read by this
+ * name (src/apps/session-info.ts).
  */
-const sessionCookies = new Map<string | null, ReturnType<typeof hostCookie>>()
-
-export function sessionCookieFor(config: Pick<Config, 'cookieDomain'>) {
-  let cookie = sessionCookies.get(config.cookieDomain)
-  if (!cookie) {
-    cookie = config.cookieDomain ? domainCookie('session', SESSION_LIFETIME, config.cookieDomain) : hostCookie('session', SESSION_LIFETIME)
-    sessionCookies.set(config.cookieDomain, cookie)
-  }
-  return cookie
+export function sessionCookieName(config: Pick<Config, 'cookieDomain'>) {
+  return config.cookieDomain ? `__Secure-${SESSION_COOKIE}` : `__Host-${SESSION_COOKIE}`
 }
+export const SESSION_COOKIE = 'session'
 /** Sliding expiry is renewed only when less than this remains: at most one write a fortnight, not one per page. */
 const RENEW_WHEN_LEFT = 15 * DAY
 /** "Last seen" is refreshed at most this often, so page views do not each cost a write. */
@@ -170,6 +165,19 @@ export function ownerOfSession(db: Database, userId: string, sessionId: string):
 export function forgetSessionDevice(db: Database, userId: string, sessionId: string) {
   const device = db.select({ deviceHash: sessions.deviceHash }).from(sessions).where(and(eq(sessions.userId, userId), eq(sessions.id, sessionId)))
   return db.delete(knownDevices).where(and(eq(knownDevices.userId, userId), inArray(knownDevices.deviceHash, device)))
+}
+
+/**
+ * Closes one session of this user in one batch. The event is recorded and
+ * the browser forgotten (when asked) while the row still exists, so a
+ * made-up id writes nothing. True when a session was closed.
+ */
+export async function closeUserSession(db: Database, userId: string, sessionId: string, client: Client, forgetBrowser: boolean): Promise<boolean> {
+  const batch = createBatch(db)
+  batch.add(recordEvent(db, ownerOfSession(db, userId, sessionId), 'sessions_revoked', client))
+  if (forgetBrowser) batch.add(forgetSessionDevice(db, userId, sessionId))
+  const revoked = batch.add(deleteUserSession(db, userId, sessionId))
+  return (await batch.commit()).of(revoked).length > 0
 }
 
 export function isFreshSession(session: { createdAt: number }): boolean {

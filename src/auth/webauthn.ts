@@ -1,6 +1,6 @@
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server'
 import type { Config } from '../config'
-import { fromBase64Url } from './encoding'
+import { fromBase64Url } from '../crypto/encoding'
 
 /**
  * @simplewebauthn/server, loaded on first use. Its attestation formats bring

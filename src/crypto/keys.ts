@@ -1,4 +1,4 @@
-import { fromBase64Url, toBase64Url } from '../auth/encoding'
+import { fromBase64Url, toBase64Url } from './encoding'
 
 /**
  * Keys derived from the one master secret, SECRET_KEY — what Rails calls

@@ -1,8 +1,8 @@
 import type { Context } from 'hono'
 import { maskEmail } from '../auth/email-login'
-import { readSessionCookie } from './session-cookie'
+import { readSessionCookie } from './session'
 import type { AppEnv } from '../env'
-import { currentSession } from '../middleware/session'
+import { currentSession } from './session'
 import type { SwitchWarning } from '../../views/partials/notices'
 
 

@@ -1,6 +1,5 @@
 import type { Context } from 'hono'
 import { matchedRoutes } from 'hono/route'
-import { DrizzleQueryError } from 'drizzle-orm'
 
 /**
  * One JSON line per security event or mail failure, for `wrangler tail` and
@@ -20,41 +19,4 @@ export function securityLog(c: Context, event: string, outcome: string, extra: R
 export function routeOf(c: Context): string {
   const patterns = matchedRoutes(c).map((route) => route.path)
   return patterns.filter((path) => path !== '/*' && path !== '*').at(-1) ?? patterns.at(-1) ?? ''
-}
-
-export type ErrorSummary = { name: string; code?: string; cause?: ErrorSummary }
-
-/**
- * What may be logged of a caught exception: its name and a code, and the
- * same of its cause. Never its message: drizzle's carries the query's bound
- * parameters (addresses, token hashes), D1's may quote a value.
- */
-export function describeError(error: unknown, depth = 0): ErrorSummary {
-  if (!(error instanceof Error)) return { name: typeof error }
-  // drizzle's query error keeps the generic name "Error"; say which it is (class names do not survive minification).
-  const name = error instanceof DrizzleQueryError ? 'DrizzleQueryError' : error.name
-  const summary: ErrorSummary = { name: /^[\w.$-]{1,60}$/.test(name) ? name : 'Error' }
-  const code = codeOf(error)
-  if (code) summary.code = code
-  if (error.cause !== undefined && depth < 2) summary.cause = describeError(error.cause, depth + 1)
-  return summary
-}
-
-/**
- * A `code` property that looks like one (ECONNRESET, 406), or D1's codes:
- * its messages read "D1_ERROR: <details>: SQLITE_CONSTRAINT", and only the
- * two codes at the ends are taken, never the details between them.
- */
-function codeOf(error: Error): string | undefined {
-  const own = (error as { code?: unknown }).code
-  if ((typeof own === 'string' || typeof own === 'number') && /^[\w.-]{1,40}$/.test(String(own))) return String(own)
-  const d1 = /^(D1_[A-Z_]{1,40})\b/.exec(error.message)?.[1]
-  if (!d1) return undefined
-  const sqlite = /\b(SQLITE_[A-Z_]{1,40})(?: \(extended: SQLITE_[A-Z_]+\))?$/.exec(error.message)?.[1]
-  return sqlite ? `${d1} ${sqlite}` : d1
-}
-
-/** A third party's text (Postmark's verdict) with anything shaped like an address blanked. */
-export function withoutAddresses(text: string): string {
-  return text.replace(/[^\s'"<>(),;:]+@[^\s'"<>(),;:]+/g, '[dirección]')
 }

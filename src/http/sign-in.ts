@@ -1,5 +1,5 @@
 import type { Context } from 'hono'
-import { readSessionCookie, setSessionCookie } from './session-cookie'
+import { readSessionCookie, setSessionCookie } from './session'
 import { hashSecret, isWellFormedSecret } from '../auth/secrets'
 import type { SignInContext } from '../auth/sign-in'
 import type { SignInMethod } from '../db/schema'
@@ -10,7 +10,7 @@ import { securityLog } from './log'
 import { nextFor } from './forms'
 import { forgetFlowsInProgress, resetCookie } from './flows'
 import { rememberTyped, typedOf } from './typed'
-import { withNotice } from '../routes/notices'
+import { withNotice } from './notices'
 
 /** Who is signing in from this request, and how. Creates the device cookie on a first sign-in. */
 export async function signInContext(c: Context<AppEnv>, method: SignInMethod): Promise<SignInContext> {

@@ -5,7 +5,7 @@ import type { Database } from '../db/client'
 import { outbox, users, type OutboxRow } from '../db/schema'
 import type { Config } from '../config'
 import { createTransport, type Delivery, type OutgoingMail, type Transport } from './transport'
-import { describeError } from '../http/log'
+import { describeError } from '../log'
 import type { Keyring } from '../crypto/keys'
 import { openBodies, outboxKeyring, sealBodies, sealedAtRest } from './sealed-bodies'
 

@@ -1,6 +1,6 @@
 import { ServerClient } from 'postmark'
 import type { Config } from '../config'
-import { withoutAddresses } from '../http/log'
+import { withoutAddresses } from '../log'
 
 export type OutgoingMail = { to: string; subject: string; text: string; html: string; tag: string }
 

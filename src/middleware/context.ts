@@ -1,7 +1,8 @@
 import { createMiddleware } from 'hono/factory'
 import { readConfig } from '../config'
 import { openDatabase } from '../db/client'
-import type { AppEnv, Bindings, Variables } from '../env'
+import type { Bindings } from '../config/bindings'
+import type { AppEnv, Variables } from '../env'
 import { outboxFor } from '../mail/outbox'
 
 type Services = Pick<Variables, 'config' | 'db' | 'outbox'>

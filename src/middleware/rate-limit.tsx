@@ -1,7 +1,7 @@
 import { createMiddleware } from 'hono/factory'
 import { routePath } from 'hono/route'
 import type { AppEnv } from '../env'
-import { ipKey } from '../http/ip'
+import { ipKey } from '../addresses/ip'
 import { securityLog } from '../http/log'
 import { t } from '../i18n'
 import { MessagePage } from '../../views/message'

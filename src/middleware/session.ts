@@ -1,11 +1,9 @@
 import type { SQL } from 'drizzle-orm'
 import type { Context } from 'hono'
 import { createMiddleware } from 'hono/factory'
-import { validateSessionToken } from '../auth/sessions'
-import { clearSessionCookie, readSessionCookie, setSessionCookie } from '../http/session-cookie'
 import type { Batch, Done } from '../db/batch'
 import type { AppEnv } from '../env'
-import { forgetFlowsInProgress } from '../http/flows'
+import { resolveSession } from '../http/session'
 
 /**
  * What a signed-in page reads besides the session, keyed by the account (see
@@ -26,37 +24,6 @@ export function pageDataOf<T>(c: Context<AppEnv>, reads: PageReads<T>): T {
 }
 
 /**
- * The session of this request, resolved on first use and then remembered.
- * Public pages that never ask cost no query; a visitor without a cookie
- * costs none either. A stale or forged cookie is cleared, with every flow
- * in progress it left behind.
- */
-export function currentSession(c: Context<AppEnv>) {
-  let resolved = c.get('resolvedSession')
-  if (!resolved) {
-    resolved = resolve(c)
-    c.set('resolvedSession', resolved)
-  }
-  return resolved
-}
-
-async function resolve(c: Context<AppEnv>, reads?: PageReads) {
-  const token = readSessionCookie(c)
-  if (!token) return null
-  const found = await validateSessionToken(c.var.db, token, reads)
-  if (!found) {
-    // Signed out elsewhere (an app's "Cerrar sesión", a revoke, an expiry):
-    // whichever page notices first, the next person at this browser gets
-    // nothing of this one's flows (an opened reset link above all).
-    clearSessionCookie(c)
-    forgetFlowsInProgress(c)
-  }
-  // Sliding expiry: the server extended the session, so the cookie's own expiry moves with it.
-  else if (found.renewed) setSessionCookie(c, token)
-  return found
-}
-
-/**
  * Deny by default: index.ts mounts this after the public routes, so every
  * route added below it needs a session. Anonymous people go to /login and
  * come back afterwards (the path only, see safeNext).
@@ -70,7 +37,7 @@ export function requireAuthentication(options: { reads?: Record<string, PageRead
     // HEAD is served by the GET handler (Hono), so it reads what GET reads.
     const method = c.req.method === 'HEAD' ? 'GET' : c.req.method
     const reads = options.reads?.[`${method} ${c.req.path}`]
-    const resolved = resolve(c, reads)
+    const resolved = resolveSession(c, reads)
     c.set('resolvedSession', resolved)
     const found = await resolved
     if (!found) {

@@ -1,10 +1,10 @@
 import { Hono, type Context } from 'hono'
 import { requestCookie, sendAccessLink } from '../http/access-link'
-import { readSessionCookie } from '../http/session-cookie'
+import { readSessionCookie } from '../http/session'
 import { switchUnconfirmed, switchWarning } from '../http/account-switch'
 import { rememberTyped, requestedNext, typedOf } from '../http/typed'
 import { signInWithLink } from '../auth/accounts'
-import { checkEmail, normalizeEmail } from '../auth/emails'
+import { checkEmail, normalizeEmail } from '../addresses/email'
 import { maskEmail, signInWithCode } from '../auth/email-login'
 import { findOneTimeToken, matchToken } from '../auth/tokens'
 import type { AppEnv } from '../env'
@@ -15,7 +15,7 @@ import { beginSession, landingAfter, signInContext } from '../http/sign-in'
 import { CodeMessage, ContinueAsPage, EmailLoginPage, EmailLoginSentPage } from '../../views/email-login'
 import { MessagePage } from '../../views/message'
 import { renderOnce } from '../../views/render-once'
-import { withNotice } from './notices'
+import { withNotice } from '../http/notices'
 
 export const emailLoginRoutes = new Hono<AppEnv>()
 

@@ -18,7 +18,7 @@ import { webauthnBrowserFor, webauthnBrowserOf } from '../http/webauthn-browser'
 import { t } from '../i18n'
 import { passkeyChangedMail, queueMail } from '../mail/messages'
 import { MessagePage } from '../../views/message'
-import { withNotice } from './notices'
+import { withNotice } from '../http/notices'
 
 // The browser module (views/passkeys-script.ts) posts forms here and reads
 // JSON back: the options for the browser's passkey dialog, then where to go.

@@ -1,9 +1,10 @@
 import { Hono, type Context } from 'hono'
-import { checkEmail, normalizeEmail } from '../auth/emails'
+import { checkEmail, normalizeEmail } from '../addresses/email'
 import { findResetOwner, requestPasswordReset, resetPassword } from '../auth/password-reset'
 import { mailBudget } from '../auth/throttle'
 import { clientOf, mailRequesterOf } from '../http/client'
-import { describeError, securityLog } from '../http/log'
+import { securityLog } from '../http/log'
+import { describeError } from '../log'
 import { checkNewPassword } from '../auth/passwords'
 import { findOneTimeToken } from '../auth/tokens'
 import { resetCookie } from '../http/flows'
@@ -15,14 +16,13 @@ import type { AppEnv } from '../env'
 import { beginSession, landingAfter, signInContext } from '../http/sign-in'
 import { readForm } from '../http/forms'
 import { t } from '../i18n'
-import { sql } from 'drizzle-orm'
-import { users } from '../db/schema'
+import { accountExists } from '../auth/owner'
 import { passwordChangedMail, queueMail } from '../mail/messages'
 import { ForgotPasswordPage } from '../../views/forgot'
 import { MessagePage } from '../../views/message'
 import { renderOnce } from '../../views/render-once'
 import { ResetPasswordPage } from '../../views/reset'
-import { withNotice } from './notices'
+import { withNotice } from '../http/notices'
 
 export const passwordRoutes = new Hono<AppEnv>()
 
@@ -102,7 +102,7 @@ passwordRoutes.post('/password/reset', async (c) => {
   // An account nobody had confirmed loses its sign-up name with this reset: the notice greets without it.
   const notice = passwordChangedMail(c.var.config, owner, clientOf(c), clock.now())
   const reset = await resetPassword(c.var.db, c.var.config.pepper, resetCookie.read(c), password, who, keep, (account) =>
-    queueMail(c.var.db, c.var.config, notice, { when: sql`EXISTS (SELECT 1 FROM ${users} WHERE ${users.id} IN ${account})` }).insert,
+    queueMail(c.var.db, c.var.config, notice, { when: accountExists(account) }).insert,
   )
   if (!reset) return invalidResetLink(c)
   resetCookie.clear(c)

@@ -1,17 +1,18 @@
 import { Hono, type Context } from 'hono'
-import { closeOtherSessions, closeSession, hasPassword, updateProfile } from '../auth/accounts'
+import { closeOtherSessions, hasPassword, updateProfile } from '../auth/accounts'
 import { checkName, normalizeName } from '../auth/names'
 import { findLastPasswordChange, listRecentEvents } from '../auth/activity'
 import { reviewOf } from '../auth/password-reset'
 import { listPasskeys } from '../auth/passkeys'
 import { checkNewPassword, hashPassword } from '../auth/passwords'
-import { isFreshSession, listUserSessions } from '../auth/sessions'
-import { clearSessionCookie, setSessionCookie } from '../http/session-cookie'
+import { clearSessionCookie, setSessionCookie } from '../http/session'
+import { closeUserSession, isFreshSession, listUserSessions } from '../auth/sessions'
 import { forgetFlowsInProgress } from '../http/flows'
 import { asksCurrentPassword, confirmRecentSignIn } from '../http/recent-sign-in'
 import { clock } from '../clock'
 import type { AppEnv } from '../env'
-import { clientOf, describeDevice, knownDeviceOf } from '../http/client'
+import { clientOf, knownDeviceOf } from '../http/client'
+import { describeDevice } from '../i18n/devices'
 import { readForm } from '../http/forms'
 import { securityLog } from '../http/log'
 import { t } from '../i18n'
@@ -21,7 +22,7 @@ import { SecurityPage } from '../../views/security'
 import { EmailLoginSentPage } from '../../views/email-login'
 import { sendAccessLink } from '../http/access-link'
 import { forgetTyped, rememberTyped, typedOf } from '../http/typed'
-import { noticeFor, withNotice } from './notices'
+import { noticeFor, withNotice } from '../http/notices'
 import { pageDataOf, type PageReads } from '../middleware/session'
 
 /** Mounted behind requireAuthentication: c.var.user and c.var.session are set. */
@@ -137,7 +138,7 @@ profileRoutes.post('/profile/sessions/:id/revoke', async (c) => {
   const here = id === c.var.session.id
   const forgetsBrowser = here ? (await knownDeviceOf(c)) === c.var.session.deviceHash : isFreshSession(c.var.session)
   // Recorded and forgotten while the row still exists: made-up ids write nothing.
-  const revoked = await closeSession(c.var.db, c.var.user.id, id, { forgetsBrowser, client: clientOf(c) })
+  const revoked = await closeUserSession(c.var.db, c.var.user.id, id, clientOf(c), forgetsBrowser)
   securityLog(c, 'session_revoke', revoked ? 'ok' : 'not_found')
   if (here) {
     clearSessionCookie(c)

@@ -3,7 +3,7 @@ import { JWKS_MAX_AGE, tokenIssuerFor } from '../apps/tokens'
 import type { AppEnv } from '../env'
 import { readForm } from '../http/forms'
 import { securityLog } from '../http/log'
-import { currentSession } from '../middleware/session'
+import { currentSession } from '../http/session'
 
 /**
  * Short-lived tokens for apps (see src/apps/tokens.ts). Mounted before the

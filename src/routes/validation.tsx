@@ -1,5 +1,5 @@
 import { Hono } from 'hono'
-import { normalizeEmail } from '../auth/emails'
+import { normalizeEmail } from '../addresses/email'
 import { normalizeName } from '../auth/names'
 import { checkNewPassword } from '../auth/passwords'
 import type { AppEnv } from '../env'

@@ -1,16 +1,15 @@
-import { eq } from 'drizzle-orm'
 import { Hono, type Context } from 'hono'
 import { createMiddleware } from 'hono/factory'
 import { basicAuth } from 'hono/basic-auth'
-import { normalizeEmail } from '../auth/emails'
-import { sha256Hex } from '../auth/encoding'
+import { normalizeEmail } from '../addresses/email'
+import { sha256Hex } from '../crypto/encoding'
 import { clock } from '../clock'
-import { users } from '../db/schema'
 import type { AppEnv } from '../env'
 import { securityLog } from '../http/log'
-import { ipKey } from '../http/ip'
+import { ipKey } from '../addresses/ip'
 import { WEBHOOK_AUTH_FAILURES } from '../auth/limits'
 import { hit, refund } from '../auth/throttle'
+import { recordBounce } from '../mail/bounces'
 
 /**
  * Postmark's bounce webhook (configured in Postmark with basic-auth
@@ -41,9 +40,6 @@ function webhookAttemptKey(c: Context<AppEnv>) {
   return `webhook:ip:${ipKey(c.req.header('cf-connecting-ip'))}`
 }
 
-/** Bounces that mean mail will not get through: the address is gone or refuses us. */
-const UNDELIVERABLE = new Set(['HardBounce', 'BadEmailAddress', 'SpamComplaint', 'SpamNotification', 'ManuallyDeactivated', 'Blocked'])
-
 webhookRoutes.post(
   '/webhooks/postmark/bounce',
   async (c, next) => (c.var.config.postmarkWebhookSecret ? next() : c.notFound()),
@@ -63,11 +59,8 @@ webhookRoutes.post(
     const email = typeof bounce?.Email === 'string' ? normalizeEmail(bounce.Email) : ''
     if (!bounce || !email) return c.json({ error: 'not a Postmark bounce' }, 400)
     const type = String(bounce.Type ?? bounce.RecordType ?? '').slice(0, 50)
-    const undeliverable = bounce.Inactive === true || UNDELIVERABLE.has(type) || bounce.RecordType === 'SpamComplaint'
-    if (undeliverable) {
-      await c.var.db.update(users).set({ mailBouncedAt: clock.now(), mailBounceType: type }).where(eq(users.email, email))
-    }
-    securityLog(c, 'mail_bounce', undeliverable ? 'marked' : 'ignored', { type })
+    const outcome = await recordBounce(c.var.db, { email, type, recordType: bounce.RecordType ?? null, inactive: bounce.Inactive === true })
+    securityLog(c, 'mail_bounce', outcome, { type })
     return c.json({ ok: true })
   },
 )

@@ -19,7 +19,7 @@ import {
 
 // Every page, empty and with errors: axe-core finds no serious or critical
 // violation, and each main page is saved as a phone and a desktop screenshot
-// in docs/screenshots/ (the README shows them).
+// in docs/screenshots/ (docs/operations.md shows them).
 const SCREENSHOTS = new URL('../../docs/screenshots/', import.meta.url)
 
 let browser: Browser

@@ -1,7 +1,6 @@
-import type { NewPasswordErrors } from '../../src/auth/passwords'
 import { t } from '../../src/i18n'
 import { Field } from './field'
-import { FeedbackRegion, feedbackId } from './password-feedback'
+import { FeedbackRegion, feedbackId, type NewPasswordErrors } from './password-feedback'
 
 // Both inputs ask the server as the person types (debounced); htmx 4 sends
 // the enclosing form's fields with a POST, so the endpoint sees both values.

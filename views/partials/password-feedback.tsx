@@ -1,5 +1,7 @@
-import type { NewPasswordErrors } from '../../src/auth/passwords'
 import { t } from '../../src/i18n'
+
+/** The message under each new-password field, if any: what src/auth/passwords.ts's checkNewPassword returns. */
+export type NewPasswordErrors = { password?: string; password_confirmation?: string }
 
 export type PasswordField = 'password' | 'password_confirmation'
 

@@ -1,4 +1,4 @@
-import { describeDevice, describePlace } from '../../src/http/client'
+import { describeDevice, describePlace } from '../../src/i18n/devices'
 import { t } from '../../src/i18n'
 import { formatWhen } from '../format'
 import { Field } from './field'

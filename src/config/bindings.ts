@@ -1,9 +1,4 @@
-import type { Config } from './config'
-import type { Database } from './db/client'
-import type { Outbox } from './mail/outbox'
-import type { Session, User } from './db/schema'
-
-/** Worker bindings, vars and secrets (see wrangler.toml and README "Configuración"). */
+/** Worker bindings, vars and secrets (see wrangler.toml and docs/operations.md, "Configuration"). */
 export type Bindings = {
   DB: D1Database
   APP_URL?: string
@@ -40,20 +35,3 @@ export type Bindings = {
   AUTH_LIMITER?: RateLimit
   INLINE_LIMITER?: RateLimit
 }
-
-/** Per-request values set by middleware, read as c.var.* in handlers. */
-export type Variables = {
-  requestId: string
-  config: Config
-  db: Database
-  outbox: Outbox
-  /** Set by requireAuthentication, so present on every route behind it. */
-  user: User
-  session: Session
-  /** What the page's declared reads read, read back with pageDataOf (see requireAuthentication). */
-  pageData: { reads: unknown; data: unknown } | null
-  /** The lazily resolved session (see currentSession). */
-  resolvedSession: Promise<{ user: User; session: Session; pageData: unknown; renewed: boolean } | null>
-}
-
-export type AppEnv = { Bindings: Bindings; Variables: Variables }

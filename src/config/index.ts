@@ -1,6 +1,6 @@
-import type { SecretKeys } from './crypto/keys'
-import type { Bindings } from './env'
-import { checkEmail, normalizeEmail } from './auth/emails'
+import type { SecretKeys } from '../crypto/keys'
+import type { Bindings } from './bindings'
+import { checkEmail, normalizeEmail } from '../addresses/email'
 
 export type Config = {
   appUrl: URL
