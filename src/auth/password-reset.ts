@@ -1,8 +1,7 @@
 import { and, eq, inArray, ne, notInArray, sql, type SQL } from 'drizzle-orm'
-import type { BatchItem } from 'drizzle-orm/batch'
 import { clock } from '../clock'
 import type { Config } from '../config'
-import { accountWithEmail, passwordResetMail, queueSealedMail, throwawayRecipient } from '../mail/messages'
+import { accountWithEmail, passwordChangedMail, passwordResetMail, queueMail, queueSealedMail, throwawayRecipient } from '../mail/messages'
 import { queuedIds } from '../mail/outbox'
 import type { Database } from '../db/client'
 import { knownDevices, passkeys, sessions, users } from '../db/schema'
@@ -10,6 +9,7 @@ import { createBatch } from '../db/batch'
 import type { Client } from '../addresses/client'
 import { findUserByEmail, openLink, signedInByLink } from './accounts'
 import { recordEvent } from './activity'
+import { accountExists } from './owner'
 import { hashPassword } from './passwords'
 import { deleteUserSessions } from './sessions'
 import { forgetDevices } from './known-devices'
@@ -76,15 +76,15 @@ export type ResetReview = { sessions: number; passkeys: number; browsers: number
  */
 export async function resetPassword(
   db: Database,
-  pepper: string | null,
-  token: string | undefined,
-  password: string,
+  config: Config,
+  reset: { token: string | undefined; owner: { name: string; email: string; emailVerifiedAt: number | null }; password: string; keepPasskeys: string[] },
   who: SignInContext,
-  keepPasskeys: string[],
-  notice: (owner: SQL) => BatchItem<'sqlite'>,
 ) {
-  const passwordHash = await hashPassword(password, pepper)
-  const match = await matchToken(token, 'password_reset')
+  const { keepPasskeys } = reset
+  const passwordHash = await hashPassword(reset.password, config.pepper)
+  // An account nobody had confirmed loses its sign-up name with this reset: the notice greets without it.
+  const notice = passwordChangedMail(config, reset.owner, who.client, clock.now())
+  const match = await matchToken(reset.token, 'password_reset')
   if (!match) return null
   const batch = createBatch(db)
   const link = openLink(batch, match, { passwordHash })
@@ -101,7 +101,7 @@ export async function resetPassword(
   // … and no browser but this one counts as the owner's any more (after the
   // new-device notice has read which browsers the account knew).
   batch.add(forgetDevices(db, link.owner, who.deviceHash))
-  const noticeQueued = batch.add(notice(link.owner))
+  const noticeQueued = batch.add(queueMail(db, config, notice, { when: accountExists(link.owner) }).insert)
   batch.add(db.delete(passkeys).where(removable))
   batch.add(spendAllTokens(db, link.owner)) // every outstanding link and code of the account, not only resets
   const done = await batch.commit()
