@@ -1,7 +1,7 @@
 import { parse } from 'hono/utils/cookie'
 import type { Config } from '../config'
 import type { Database } from '../db/client'
-import { deleteSessionByToken, deleteUserSession, findSessionForApp, isFreshSession, sessionCookieFor } from '../auth/sessions'
+import { deleteSessionByToken, deleteUserSession, findSessionForApp, isFreshSession, sessionCookieName } from '../auth/sessions'
 
 /**
  * What an app may learn about the person behind a cookie: who they are and
@@ -17,7 +17,7 @@ export type SessionInfo = {
 /** The session cookie's value in a `Cookie` header an app forwarded (null if absent). */
 function sessionTokenIn(config: Pick<Config, 'cookieDomain'>, cookieHeader: string | null | undefined): string | undefined {
   if (!cookieHeader || cookieHeader.length > 8192) return undefined
-  const { name } = sessionCookieFor(config)
+  const name = sessionCookieName(config)
   return parse(cookieHeader, name)[name]
 }
 

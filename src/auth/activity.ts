@@ -3,7 +3,7 @@ import { and, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm'
 import { clock, DAY } from '../clock'
 import type { Database } from '../db/client'
 import { securityEvents, type SecurityEventType, type SignInMethod } from '../db/schema'
-import type { Client } from '../http/client'
+import type { Client } from '../addresses/client'
 import { ownerQuery } from './owner'
 
 /** How long "Actividad de seguridad" remembers. */
@@ -13,14 +13,14 @@ export const ACTIVITY_SHOWN = 20
 /**
  * One security event, as a statement to put in the batch of the action it
  * records (so the action and its record commit together). Stores who/where
- * only: never a password, token or code.
+ * only: never a password, token or code. Happened now, or `at`.
  */
-export function recordEvent(db: Database, owner: string | SQL, type: SecurityEventType, client: Client, method?: SignInMethod, detail: SQL | null = null) {
+export function recordEvent(db: Database, owner: string | SQL, type: SecurityEventType, client: Client, method?: SignInMethod, detail: SQL | null = null, at = clock.now()) {
   // Columns in table order: id, user_id, type, method, created_at, ip, user_agent, city, country, detail.
   return db
     .insert(securityEvents)
     .select(
-      sql`SELECT ${createId()}, owner.id, ${type}, ${method ?? null}, ${clock.now()}, ${client.ip}, ${client.userAgent}, ${client.city}, ${client.country}, ${detail}
+      sql`SELECT ${createId()}, owner.id, ${type}, ${method ?? null}, ${at}, ${client.ip}, ${client.userAgent}, ${client.city}, ${client.country}, ${detail}
           FROM ${ownerQuery(owner)} AS owner`,
     )
 }

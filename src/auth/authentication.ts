@@ -2,12 +2,12 @@ import { and, eq } from 'drizzle-orm'
 import { clock } from '../clock'
 import type { Database } from '../db/client'
 import { users, type User } from '../db/schema'
-import { runSteps } from '../db/steps'
-import { hasPassword, newDeviceNotice } from './accounts'
+import { createBatch } from '../db/batch'
+import { hasPassword } from './accounts'
 import { CONFIRMATION_RESENDS_PER_IP, LOGIN_FAILURES } from './limits'
 import { ownerExists, whileHashIs } from './owner'
 import { DUMMY_HASH, hashPassword, needsRehash, verifyPassword } from './passwords'
-import { prepareSignIn, type SignInContext } from './sign-in'
+import { startedSession, startSession, type SignInContext } from './sign-in'
 import { failedSignInKey, hit, passwordAttemptKey, refund } from './throttle'
 
 // Password checks: sign-in, and re-authentication on the profile. Both
@@ -26,22 +26,22 @@ import { failedSignInKey, hit, passwordAttemptKey, refund } from './throttle'
  */
 export async function authenticate(db: Database, pepper: string | null, email: string, password: string, from: { ip: string | null; deviceHash: string | null }) {
   const key = await passwordAttemptKey(email, from.deviceHash)
-  const [counted, , found] = await db.batch([
-    hit(db, key, LOGIN_FAILURES.window),
-    // Every sign-in from this IP, whatever its outcome (a right one is given
-    // back in signIn): confirmations sent again are held by it (mailBudget).
-    hit(db, failedSignInKey(from.ip), CONFIRMATION_RESENDS_PER_IP.window),
-    db.select().from(users).where(eq(users.email, email)),
-  ])
-  const attempt = counted[0]!
-  const throttled = throttledFor(attempt)
+  const batch = createBatch(db)
+  const counted = batch.add(hit(db, key, LOGIN_FAILURES.window))
+  // Every sign-in from this IP, whatever its outcome (a right one is given
+  // back in signIn): confirmations sent again are held by it (mailBudget).
+  batch.add(hit(db, failedSignInKey(from.ip), CONFIRMATION_RESENDS_PER_IP.window))
+  const found = batch.add(db.select().from(users).where(eq(users.email, email)))
+  const done = await batch.commit()
+  const [attempt] = done.of(counted)
+  const [user] = done.of(found)
+  const throttled = throttledFor(attempt!)
   if (throttled) return throttled
-  const user = found[0]
   const ok = await verifyPassword(password, user && hasPassword(user) ? user.passwordHash : DUMMY_HASH, pepper)
   if (!user || !ok) return { outcome: 'failed' as const, user: user ?? null }
   if (!user.emailVerifiedAt) return { outcome: 'unconfirmed' as const, user }
   const upgradedHash = needsRehash(user.passwordHash, pepper) ? await hashPassword(password, pepper) : null
-  return { outcome: 'ok' as const, user, upgradedHash, attemptKey: attempt.key, failedSignInKey: failedSignInKey(from.ip) }
+  return { outcome: 'ok' as const, user, upgradedHash, attemptKey: attempt!.key, failedSignInKey: failedSignInKey(from.ip) }
 }
 
 /**
@@ -53,14 +53,16 @@ export async function authenticate(db: Database, pepper: string | null, email: s
  */
 export async function signIn(db: Database, user: User, checked: { attemptKey: string; failedSignInKey: string; upgradedHash: string | null }, who: SignInContext) {
   const owner = whileHashIs(user)
-  const signingIn = await prepareSignIn(db, owner, who)
+  const batch = createBatch(db)
+  const session = await startSession(batch, owner, who)
+  batch.add(refund(db, checked.attemptKey, ownerExists(owner)))
+  batch.add(refund(db, checked.failedSignInKey, ownerExists(owner)))
   // Last: it changes the hash the guard above reads.
-  const rehash = checked.upgradedHash
-    ? [db.update(users).set({ passwordHash: checked.upgradedHash }).where(and(eq(users.id, user.id), eq(users.passwordHash, user.passwordHash)))]
-    : []
-  const results = await runSteps(db, { signIn: signingIn.statements, refund: refund(db, checked.attemptKey, ownerExists(owner)), refundIp: refund(db, checked.failedSignInKey, ownerExists(owner)), rehash })
-  if (!signingIn.started(results.signIn, 0)) return null
-  return { token: signingIn.token, ...newDeviceNotice(signingIn.queued(results.signIn, 0)) }
+  if (checked.upgradedHash) {
+    batch.add(db.update(users).set({ passwordHash: checked.upgradedHash }).where(and(eq(users.id, user.id), eq(users.passwordHash, user.passwordHash))))
+  }
+  const started = startedSession(await batch.commit(), session)
+  return started && { ...started, user }
 }
 
 /**

@@ -1,17 +1,18 @@
 import { and, eq, gt, not, sql } from 'drizzle-orm'
 import { clock } from '../clock'
 import type { Database } from '../db/client'
-import { knownDevices, oneTimeTokens, throttles } from '../db/schema'
-import { runSteps } from '../db/steps'
+import { createBatch } from '../db/batch'
+import { oneTimeTokens } from '../db/schema'
 import type { Config } from '../config'
 import { accountWithEmail, loginLinkMail, queueSealedMail, throwawayRecipient } from '../mail/messages'
 import { queuedIds } from '../mail/outbox'
-import { findUserByEmail, spendLinkAndSignIn } from './accounts'
+import { findUserByEmail, openLink, signedInByLink } from './accounts'
+import { isKnownDevice } from './known-devices'
 import { CODE_ATTEMPTS, CODE_ATTEMPTS_PER_DAY } from './limits'
 import { generateSecret, hashSecret, isWellFormedSecret } from './secrets'
-import type { SignInContext } from './sign-in'
-import { countOf, hit, within, type MailBudget } from './throttle'
-import { newOneTimeToken, TOKEN_LIFETIME } from './tokens'
+import { startSession, type SignInContext } from './sign-in'
+import { hit, readCounter, startCounter, within, type MailBudget } from './throttle'
+import { newOneTimeToken, spendToken, TOKEN_LIFETIME } from './tokens'
 
 // Passwordless sign-in. One login request is one row of one_time_tokens with
 // two doors: the mailed link (its secret hashed in token_hash) and a 6-digit
@@ -52,15 +53,14 @@ export async function requestEmailLogin(db: Database, config: Config, input: { e
   // The code's attempt counter starts with the request, for every address
   // alike: its window is the request's life, which tells a dead code (expired,
   // used up) from a wrong one without revealing whether an account exists.
-  const attempts = db.insert(throttles).values({ key: codeAttemptsKey(browser.hash), count: 0, resetAt: request.expiresAt })
-  const results = await runSteps(db, {
-    budget: budget.statements,
-    attempts,
-    request: request.insert,
-    mail: mail.insert,
-    counted: budget.countQueued(mail.id), // last: the guards above read the mailbox's count before this mail
-  })
-  return { browserSecret: browser.secret, queued: queuedIds(results.mail) }
+  const batch = createBatch(db)
+  for (const statement of budget.statements) batch.add(statement)
+  batch.add(startCounter(db, codeAttemptsKey(browser.hash), request.expiresAt))
+  batch.add(request.insert)
+  const queued = batch.add(mail.insert)
+  batch.add(budget.countQueued(mail.id)) // last: the guards above read the mailbox's count before this mail
+  const done = await batch.commit()
+  return { browserSecret: browser.secret, queued: queuedIds(done.of(queued)) }
 }
 
 /**
@@ -85,35 +85,33 @@ export async function signInWithCode(db: Database, browserSecret: string | undef
   // there is none); a browser that has signed in to the account before counts
   // on its own, so strangers using up the account's codes cannot block hers.
   const account = sql`(SELECT ${oneTimeTokens.userId} FROM ${oneTimeTokens} WHERE ${ofThisBrowser})`
-  const knownHere = sql`EXISTS (SELECT 1 FROM ${knownDevices} WHERE ${knownDevices.userId} = ${account} AND ${knownDevices.deviceHash} = ${who.deviceHash})`
-  const dailyKey = sql`'login-code-day:' || coalesce(${account}, ${`browser:${browserHash}`}) || CASE WHEN ${knownHere} THEN ${`:device:${who.deviceHash}`} ELSE '' END`
-  const { signedIn, results } = await spendLinkAndSignIn(
-    db,
-    {
-      purpose: 'login',
-      where: and(
-        eq(oneTimeTokens.browserHash, browserHash),
-        eq(oneTimeTokens.codeHash, await hashSecret(`${browserSecret}:${code}`)),
-        within(attemptsKey, CODE_ATTEMPTS),
-        within(dailyKey, CODE_ATTEMPTS_PER_DAY.limit),
-      )!,
-    },
-    {},
-    {
-      who,
-      before: [
-        db.select({ resetAt: throttles.resetAt }).from(throttles).where(and(eq(throttles.key, attemptsKey), gt(throttles.resetAt, clock.now()))),
-        hit(db, attemptsKey, TOKEN_LIFETIME.login),
-        hit(db, dailyKey, CODE_ATTEMPTS_PER_DAY.window),
-      ],
-      after: [db.update(oneTimeTokens).set({ codeHash: null }).where(and(ofThisBrowser, not(within(attemptsKey, CODE_ATTEMPTS - 1))))],
-    },
-  )
+  const dailyKey = sql`'login-code-day:' || coalesce(${account}, ${`browser:${browserHash}`}) || CASE WHEN ${isKnownDevice(account, who.deviceHash)} THEN ${`:device:${who.deviceHash}`} ELSE '' END`
+  const match = {
+    purpose: 'login' as const,
+    where: and(
+      eq(oneTimeTokens.browserHash, browserHash),
+      eq(oneTimeTokens.codeHash, await hashSecret(`${browserSecret}:${code}`)),
+      within(attemptsKey, CODE_ATTEMPTS),
+      within(dailyKey, CODE_ATTEMPTS_PER_DAY.limit),
+    )!,
+  }
+  const batch = createBatch(db)
+  // Read before this attempt counts: whether the request is still live.
+  const live = batch.add(readCounter(db, attemptsKey))
+  const attempts = batch.add(hit(db, attemptsKey, TOKEN_LIFETIME.login))
+  batch.add(hit(db, dailyKey, CODE_ATTEMPTS_PER_DAY.window))
+  const link = openLink(batch, match)
+  const session = await startSession(batch, link.owner, who)
+  spendToken(batch, link)
+  // After the spend (which the guards above read): the attempt that used up the code closes its door.
+  batch.add(db.update(oneTimeTokens).set({ codeHash: null }).where(and(ofThisBrowser, not(within(attemptsKey, CODE_ATTEMPTS - 1)))))
+  const done = await batch.commit()
+  const signedIn = signedInByLink(done, link, session)
   if (signedIn) return { signedIn, remaining: CODE_ATTEMPTS }
   // Over the daily ceiling the answer stays that of a wrong code: a ceiling
   // that only accounts have must not show, or it would tell which addresses have one.
-  const live = (results[0] as unknown[]).length > 0
-  return { signedIn, remaining: live ? Math.max(0, CODE_ATTEMPTS - countOf(results[1])) : 0 }
+  const [attempt] = done.of(attempts)
+  return { signedIn, remaining: done.of(live).length > 0 ? Math.max(0, CODE_ATTEMPTS - (attempt?.count ?? 0)) : 0 }
 }
 
 /** The per-request code attempt counter, created with the request (see requestEmailLogin). */

@@ -1,14 +1,13 @@
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import { clock, MINUTE } from '../clock'
-import type { Client } from '../http/client'
+import type { Client } from '../addresses/client'
 import { recordEvent } from './activity'
 import { hit, within } from './throttle'
 import type { Config } from '../config'
 import type { Database } from '../db/client'
 import { passkeys, users, type Passkey, type User } from '../db/schema'
-import { runSteps } from '../db/steps'
-import { newDeviceNotice } from './accounts'
-import { prepareSignIn, type SignInContext } from './sign-in'
+import { createBatch } from '../db/batch'
+import { startedSession, startSession, type SignInContext } from './sign-in'
 import { CHALLENGE_LIFETIME, consumeChallenge, issueChallenge } from './webauthn-challenges'
 import { bytesOf, expectedBy, parseAuthenticationResponse, webauthnLibrary } from './webauthn'
 
@@ -46,15 +45,15 @@ export async function verifyPasskeySignIn(db: Database, config: Config, credenti
   const consume = await consumeChallenge(db, response.challenge, { browserHash, ceremony: 'sign_in', userId: null })
   if (!consume) return failed('challenge')
   const byCredential = eq(passkeys.credentialId, response.id)
-  const found = await runSteps(db, {
-    spent: consume.statement,
-    // Two single-table reads: in a D1 batch the tables' same-named columns (id, created_at) would collide in a join.
-    passkey: db.select().from(passkeys).where(byCredential),
-    user: db.select().from(users).where(inArray(users.id, db.select({ id: passkeys.userId }).from(passkeys).where(byCredential))),
-  })
-  if ((found.spent as unknown[]).length === 0) return failed('challenge')
-  const passkey = (found.passkey as Passkey[])[0]
-  const user = (found.user as User[])[0]
+  const batch = createBatch(db)
+  const spent = batch.add(consume.statement)
+  // Two single-table reads: in a D1 batch the tables' same-named columns (id, created_at) would collide in a join.
+  const storedPasskey = batch.add(db.select().from(passkeys).where(byCredential))
+  const account = batch.add(db.select().from(users).where(inArray(users.id, db.select({ id: passkeys.userId }).from(passkeys).where(byCredential))))
+  const found = await batch.commit()
+  if (found.of(spent).length === 0) return failed('challenge')
+  const [passkey] = found.of(storedPasskey)
+  const [user] = found.of(account)
   if (!passkey || !user) return failed('unknown_credential')
   if (!user.webauthnUserId || response.response.userHandle !== user.webauthnUserId) return failed('user_handle', user.id, passkey.id)
   const { verifyAuthenticationResponse } = await webauthnLibrary()
@@ -69,27 +68,27 @@ export async function verifyPasskeySignIn(db: Database, config: Config, credenti
 }
 
 /**
- * Starts a session through the same path as a password (prepareSignIn:
+ * Starts a session through the same path as every way in (startSession:
  * fresh session, device remembered, event, new-device mail), in one batch
  * guarded by the sign count that was checked: of two responses racing with
  * counts that do not go up, the second finds the guard false and starts
  * nothing. The passkey's count, backup state and last use are written last.
  */
-export async function signInWithPasskey(db: Database, checked: { passkey: Passkey; newCounter: number; backedUp: boolean }, who: SignInContext) {
+export async function signInWithPasskey(db: Database, checked: { user: User; passkey: Passkey; newCounter: number; backedUp: boolean }, who: SignInContext) {
   const { passkey, newCounter } = checked
   const countsUp = sql`(${passkeys.signCount} < ${newCounter} OR (${passkeys.signCount} = 0 AND ${newCounter} = 0))`
   const owner = sql`(SELECT ${passkeys.userId} AS id FROM ${passkeys} WHERE ${passkeys.id} = ${passkey.id} AND ${countsUp})`
-  const signingIn = await prepareSignIn(db, owner, who)
-  const results = await runSteps(db, {
-    signIn: signingIn.statements,
-    // Last: it changes the count the guard above reads.
-    used: db
+  const batch = createBatch(db)
+  const session = await startSession(batch, owner, who)
+  // Last: it changes the count the guard above reads.
+  batch.add(
+    db
       .update(passkeys)
       .set({ signCount: newCounter, backedUp: checked.backedUp, lastUsedAt: clock.now() })
       .where(and(eq(passkeys.id, passkey.id), countsUp)),
-  })
-  if (!signingIn.started(results.signIn, 0)) return null
-  return { sessionToken: signingIn.token, ...newDeviceNotice(signingIn.queued(results.signIn, 0)) }
+  )
+  const started = startedSession(await batch.commit(), session)
+  return started && { ...started, user: checked.user }
 }
 
 /** How often a failing passkey may add an "Inicio de sesión fallido" to its account's activity. */
@@ -105,5 +104,8 @@ export function recordFailedPasskeySignIn(db: Database, failure: { userId: strin
   const key = `passkey-failed:${failure.passkeyId}`
   // The hit runs first: the count is 1 only for the first failure of the window.
   const firstInWindow = sql`(SELECT ${users.id} AS id FROM ${users} WHERE ${users.id} = ${failure.userId} AND ${within(key, 1)})`
-  return db.batch([hit(db, key, FAILED_PASSKEY_EVENT_WINDOW), recordEvent(db, firstInWindow, 'sign_in_failed', client, 'passkey')])
+  const batch = createBatch(db)
+  batch.add(hit(db, key, FAILED_PASSKEY_EVENT_WINDOW))
+  batch.add(recordEvent(db, firstInWindow, 'sign_in_failed', client, 'passkey'))
+  return batch.commit()
 }

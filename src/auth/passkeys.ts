@@ -5,8 +5,8 @@ import { clock } from '../clock'
 import type { Config } from '../config'
 import type { Database } from '../db/client'
 import { passkeys, sessions, users, type User } from '../db/schema'
-import { runSteps } from '../db/steps'
-import type { Client } from '../http/client'
+import { createBatch } from '../db/batch'
+import type { Client } from '../addresses/client'
 import { queuedIds } from '../mail/outbox'
 import { recordEvent } from './activity'
 import { toBase64Url } from '../crypto/encoding'
@@ -54,27 +54,29 @@ export function listPasskeys(db: Database, owner: string | SQL) {
  */
 export async function startPasskeyRegistration(db: Database, config: Config, user: User, browserHash: string, extra: BatchItem<'sqlite'>[] = []) {
   const challenge = await issueChallenge(db, { browserHash, ceremony: 'register', userId: user.id })
-  const { handle, existing } = await runSteps(db, {
-    handle: db
+  const batch = createBatch(db)
+  const handle = batch.add(
+    db
       .update(users)
       .set({ webauthnUserId: sql`coalesce(${users.webauthnUserId}, ${toBase64Url(crypto.getRandomValues(new Uint8Array(32)))})` })
       .where(eq(users.id, user.id))
       .returning({ handle: users.webauthnUserId }),
-    existing: db.select({ id: passkeys.credentialId, transports: passkeys.transports }).from(passkeys).where(eq(passkeys.userId, user.id)),
-    challenge: challenge.insert,
-    extra,
-  })
+  )
+  const existing = batch.add(db.select({ id: passkeys.credentialId, transports: passkeys.transports }).from(passkeys).where(eq(passkeys.userId, user.id)))
+  batch.add(challenge.insert)
+  for (const statement of extra) batch.add(statement)
+  const done = await batch.commit()
   const { generateRegistrationOptions } = await webauthnLibrary()
   return generateRegistrationOptions({
     rpName: config.appName,
     rpID: config.webauthn.rpId,
     userName: user.email,
     userDisplayName: user.name || user.email,
-    userID: bytesOf((handle as { handle: string }[])[0]!.handle),
+    userID: bytesOf(done.of(handle)[0]!.handle!),
     challenge: bytesOf(challenge.challenge),
     timeout: CHALLENGE_LIFETIME,
     attestationType: 'none',
-    excludeCredentials: (existing as { id: string; transports: string | null }[]).map((passkey) => ({ id: passkey.id, transports: transportsOf(passkey.transports) })),
+    excludeCredentials: done.of(existing).map((passkey) => ({ id: passkey.id, transports: transportsOf(passkey.transports) })),
     authenticatorSelection: { residentKey: 'required', userVerification: 'required' },
     supportedAlgorithmIDs: ALGORITHMS,
   })
@@ -118,10 +120,11 @@ export async function finishPasskeyRegistration(
   // middleware at the request's start: a reset (or a revoke) that commits
   // while this request verifies leaves nothing to insert, so no passkey
   // from a session it closed outlives it.
-  const { session, insert, mail } = await runSteps(db, {
-    session: db.select({ id: sessions.id }).from(sessions).where(and(eq(sessions.id, input.sessionId), eq(sessions.userId, user.id))),
-    // Columns in table order (see migrations/0007_passkeys.sql, then 0010's user_agent, city, country).
-    insert: db
+  const batch = createBatch(db)
+  const session = batch.add(db.select({ id: sessions.id }).from(sessions).where(and(eq(sessions.id, input.sessionId), eq(sessions.userId, user.id))))
+  // Columns in table order (see migrations/0007_passkeys.sql, then 0010's user_agent, city, country).
+  const insert = batch.add(
+    db
       .insert(passkeys)
       .select(
         sql`SELECT ${id}, ${user.id}, ${info.credential.id}, ${toBase64Url(info.credential.publicKey)}, ${info.credential.counter},
@@ -133,11 +136,12 @@ export async function finishPasskeyRegistration(
       )
       .onConflictDoNothing()
       .returning({ id: passkeys.id }),
-    event: recordEvent(db, sql`(SELECT ${passkeys.userId} AS id FROM ${passkeys} WHERE ${passkeys.id} = ${id})`, 'passkey_added', input.client),
-    mail: input.mail(name, stored),
-  })
-  if ((insert as unknown[]).length === 0) return failed((session as unknown[]).length === 0 ? 'session_gone' : 'not_stored')
-  return { outcome: 'ok' as const, passkey: { id, name }, queued: queuedIds(mail) }
+  )
+  batch.add(recordEvent(db, sql`(SELECT ${passkeys.userId} AS id FROM ${passkeys} WHERE ${passkeys.id} = ${id})`, 'passkey_added', input.client))
+  const mail = batch.add(input.mail(name, stored))
+  const done = await batch.commit()
+  if (done.of(insert).length === 0) return failed(done.of(session).length === 0 ? 'session_gone' : 'not_stored')
+  return { outcome: 'ok' as const, passkey: { id, name }, queued: queuedIds(done.of(mail)) }
 }
 
 /** One line of visible text, like a person's name (same rules), at most MAX_PASSKEY_NAME characters. */
@@ -162,14 +166,14 @@ export async function removePasskey(db: Database, user: User, passkeyId: string,
   const found = await db.select({ name: passkeys.name }).from(passkeys).where(mine).get()
   if (!found) return null
   const owner = sql`(SELECT ${passkeys.userId} AS id FROM ${passkeys} WHERE ${mine})`
-  const results = await runSteps(db, {
-    event: recordEvent(db, owner, 'passkey_removed', client),
-    mail: mail(found.name, sql`EXISTS ${owner}`),
-    // Last: the guards above read the row it deletes.
-    removed: db.delete(passkeys).where(mine).returning({ id: passkeys.id }),
-  })
-  if ((results.removed as unknown[]).length === 0) return null
-  return { name: found.name, queued: queuedIds(results.mail) }
+  const batch = createBatch(db)
+  batch.add(recordEvent(db, owner, 'passkey_removed', client))
+  const queued = batch.add(mail(found.name, sql`EXISTS ${owner}`))
+  // Last: the guards above read the row it deletes.
+  const removed = batch.add(db.delete(passkeys).where(mine).returning({ id: passkeys.id }))
+  const done = await batch.commit()
+  if (done.of(removed).length === 0) return null
+  return { name: found.name, queued: queuedIds(done.of(queued)) }
 }
 
 /** Transports as stored (a JSON array of short words), for excludeCredentials. */

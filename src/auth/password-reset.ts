@@ -1,20 +1,22 @@
 import { and, eq, inArray, ne, notInArray, sql, type SQL } from 'drizzle-orm'
-import type { BatchItem } from 'drizzle-orm/batch'
+import { clock } from '../clock'
 import type { Config } from '../config'
-import { accountWithEmail, passwordResetMail, queueSealedMail, throwawayRecipient } from '../mail/messages'
+import { accountWithEmail, passwordChangedMail, passwordResetMail, queueMail, queueSealedMail, throwawayRecipient } from '../mail/messages'
 import { queuedIds } from '../mail/outbox'
 import type { Database } from '../db/client'
 import { knownDevices, passkeys, sessions, users } from '../db/schema'
-import { runSteps } from '../db/steps'
-import type { PasskeyRow } from '../../views/partials/passkeys'
-import type { Client } from '../http/client'
-import { findUserByEmail, spendLinkAndSignIn } from './accounts'
+import { createBatch } from '../db/batch'
+import type { Client } from '../addresses/client'
+import { findUserByEmail, openLink, signedInByLink } from './accounts'
 import { recordEvent } from './activity'
+import { accountExists } from './owner'
 import { hashPassword } from './passwords'
-import type { SignInContext } from './sign-in'
+import { deleteUserSessions } from './sessions'
+import { forgetDevices } from './known-devices'
+import { startSession, type SignInContext } from './sign-in'
 import type { MailBudget } from './throttle'
 import { listPasskeys } from './passkeys'
-import { findTokenOwner, matchToken, newOneTimeToken, tokenOwnerQuery } from './tokens'
+import { findTokenOwner, matchToken, newOneTimeToken, spendAllTokens, tokenOwnerQuery } from './tokens'
 
 /**
  * A reset link and its mail for the account with this address, within the
@@ -33,14 +35,14 @@ export async function requestPasswordReset(db: Database, config: Config, email: 
     when: and(budget.allows, accountWithEmail(email)),
   })
   const owner = sql`(${db.select({ id: users.id }).from(users).where(and(eq(users.email, email), budget.allows))})`
-  const results = await runSteps(db, {
-    budget: budget.statements,
-    reset: reset.insert,
-    mail: mail.insert,
-    event: recordEvent(db, owner, 'reset_requested', client),
-    counted: budget.countQueued(mail.id), // last: the guards above read the mailbox's count before this mail
-  })
-  return queuedIds(results.mail)
+  const batch = createBatch(db)
+  for (const statement of budget.statements) batch.add(statement)
+  batch.add(reset.insert)
+  const queued = batch.add(mail.insert)
+  batch.add(recordEvent(db, owner, 'reset_requested', client))
+  batch.add(budget.countQueued(mail.id)) // last: the guards above read the mailbox's count before this mail
+  const done = await batch.commit()
+  return queuedIds(done.of(queued))
 }
 
 /**
@@ -51,12 +53,13 @@ export async function requestPasswordReset(db: Database, config: Config, email: 
 export async function findResetOwner(db: Database, token: string | undefined) {
   const match = await matchToken(token, 'password_reset')
   if (!match) return null
-  const found = await runSteps(db, { owner: findTokenOwner(db, match), passkeys: listPasskeys(db, tokenOwnerQuery(db, match)) })
-  const owner = (found.owner as ResetOwner[])[0]
-  return owner ? { ...owner, passkeys: found.passkeys as PasskeyRow[] } : null
+  const batch = createBatch(db)
+  const owner = batch.add(findTokenOwner(db, match))
+  const passkeysOf = batch.add(listPasskeys(db, tokenOwnerQuery(db, match)))
+  const found = await batch.commit()
+  const [account] = found.of(owner)
+  return account ? { ...account, passkeys: found.of(passkeysOf) } : null
 }
-
-type ResetOwner = { userId: string; name: string; email: string; emailVerifiedAt: number | null }
 
 /** What a reset closed, stored on its "password_changed" event (the review on Seguridad reads it). */
 export type ResetReview = { sessions: number; passkeys: number; browsers: number }
@@ -73,24 +76,38 @@ export type ResetReview = { sessions: number; passkeys: number; browsers: number
  */
 export async function resetPassword(
   db: Database,
-  pepper: string | null,
-  token: string | undefined,
-  password: string,
+  config: Config,
+  reset: { token: string | undefined; owner: { name: string; email: string; emailVerifiedAt: number | null }; password: string; keepPasskeys: string[] },
   who: SignInContext,
-  keepPasskeys: string[],
-  notice: (owner: SQL) => BatchItem<'sqlite'>,
 ) {
-  const passwordHash = await hashPassword(password, pepper)
-  const removable = (owner: SQL) => and(inArray(passkeys.userId, owner), notInArray(passkeys.id, keepPasskeys))
-  const { signedIn, effectResult } = await spendLinkAndSignIn(db, await matchToken(token, 'password_reset'), { passwordHash }, {
-    who,
-    revokeSessions: true,
-    spendAll: true, // every outstanding link and code of the account, not only resets
-    first: (owner) => [recordEvent(db, owner, 'password_changed', who.client, undefined, reviewCounts(owner, who, removable(owner)))],
-    effects: (owner) => [notice(owner), db.delete(passkeys).where(removable(owner))],
-  })
+  const { keepPasskeys } = reset
+  const passwordHash = await hashPassword(reset.password, config.pepper)
+  // An account nobody had confirmed loses its sign-up name with this reset: the notice greets without it.
+  const notice = passwordChangedMail(config, reset.owner, who.client, clock.now())
+  const match = await matchToken(reset.token, 'password_reset')
+  if (!match) return null
+  const batch = createBatch(db)
+  const link = openLink(batch, match, { passwordHash })
+  const removable = and(inArray(passkeys.userId, link.owner), notInArray(passkeys.id, keepPasskeys))
+  // Counted before the deletes below, so the numbers are what they removed;
+  // stamped with the new session's start, so the review (reviewOf) finds it
+  // no older than the session it belongs to.
+  const now = clock.now()
+  batch.add(recordEvent(db, link.owner, 'password_changed', who.client, undefined, reviewCounts(link.owner, who, removable), now))
+  // Whoever had the old password is out: no session (before this one starts) …
+  batch.add(deleteUserSessions(db, link.owner))
+  // … this browser's reset link is the one being spent, with every other link below.
+  const session = await startSession(batch, link.owner, { ...who, resetLinkHere: null }, now)
+  // … and no browser but this one counts as the owner's any more (after the
+  // new-device notice has read which browsers the account knew).
+  batch.add(forgetDevices(db, link.owner, who.deviceHash))
+  const noticeQueued = batch.add(queueMail(db, config, notice, { when: accountExists(link.owner) }).insert)
+  batch.add(db.delete(passkeys).where(removable))
+  batch.add(spendAllTokens(db, link.owner)) // every outstanding link and code of the account, not only resets
+  const done = await batch.commit()
+  const signedIn = signedInByLink(done, link, session)
   // The notice joins the sign-in's own queued mail (a new device's notice), not replaces it.
-  return signedIn ? { ...signedIn, queued: [...signedIn.queued, ...queuedIds(effectResult(0))] } : null
+  return signedIn ? { ...signedIn, queued: [...signedIn.queued, ...queuedIds(done.of(noticeQueued))] } : null
 }
 
 /** The review's numbers as JSON, read before the batch's deletes: sessions, passkeys removed, browsers forgotten. */

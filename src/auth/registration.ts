@@ -4,14 +4,15 @@ import { clock } from '../clock'
 import type { Config } from '../config'
 import type { Database } from '../db/client'
 import { oneTimeTokens, users, type User } from '../db/schema'
-import { runSteps } from '../db/steps'
+import { createBatch } from '../db/batch'
 import { accountExistsMail, queueMail, queueSealedMail, throwawayRecipient, verificationMail } from '../mail/messages'
 import { queuedIds } from '../mail/outbox'
-import { findUserByEmail, spendLinkAndSignIn } from './accounts'
+import { findUserByEmail, openLink, signedInByLink } from './accounts'
+import { recordEvent } from './activity'
 import { hashPassword } from './passwords'
 import type { MailBudget } from './throttle'
-import type { SignInContext } from './sign-in'
-import { matchToken, newOneTimeToken } from './tokens'
+import { startSession, type SignInContext } from './sign-in'
+import { matchToken, newOneTimeToken, spendToken } from './tokens'
 
 /**
  * Creates an unverified account, its verification token and its mail in one
@@ -45,15 +46,15 @@ export async function registerUser(
   // Rendered for an address without an account too (and never written
   // there: the account was just created), so both answers do the same work.
   const noteToOwner = queueMail(db, config, accountExistsMail(config, owner ?? throwawayRecipient(input.email)), { when: and(not(created), budget.allows) })
-  const results = await runSteps(db, {
-    budget: budget.statements,
-    account: db.insert(users).values({ id, email: input.email, name: input.name, passwordHash, createdAt: now, updatedAt: now }).onConflictDoNothing(),
-    verification: verification.insert,
-    verificationMail: verificationMailRow.insert,
-    noteToOwner: noteToOwner.insert,
-    counted: budget.countQueued(verificationMailRow.id, noteToOwner.id), // last: the guards above read the mailbox's count before this mail
-  })
-  return queuedIds(results.verificationMail, results.noteToOwner)
+  const batch = createBatch(db)
+  for (const statement of budget.statements) batch.add(statement)
+  batch.add(db.insert(users).values({ id, email: input.email, name: input.name, passwordHash, createdAt: now, updatedAt: now }).onConflictDoNothing())
+  batch.add(verification.insert)
+  const verificationQueued = batch.add(verificationMailRow.insert)
+  const noteQueued = batch.add(noteToOwner.insert)
+  batch.add(budget.countQueued(verificationMailRow.id, noteToOwner.id)) // last: the guards above read the mailbox's count before this mail
+  const done = await batch.commit()
+  return queuedIds(done.of(verificationQueued), done.of(noteQueued))
 }
 
 /**
@@ -67,13 +68,13 @@ export async function renewVerification(db: Database, config: Config, user: User
     expiresAt: verification.expiresAt,
     when: budget.allows,
   })
-  const results = await runSteps(db, {
-    budget: budget.statements,
-    verification: verification.insert,
-    mail: mail.insert,
-    counted: budget.countQueued(mail.id), // last: the guards above read the mailbox's count before this mail
-  })
-  return queuedIds(results.mail)
+  const batch = createBatch(db)
+  for (const statement of budget.statements) batch.add(statement)
+  batch.add(verification.insert)
+  const queued = batch.add(mail.insert)
+  batch.add(budget.countQueued(mail.id)) // last: the guards above read the mailbox's count before this mail
+  const done = await batch.commit()
+  return queuedIds(done.of(queued))
 }
 
 /**
@@ -87,9 +88,12 @@ export async function renewVerification(db: Database, config: Config, user: User
  */
 export async function confirmEmail(db: Database, token: string | undefined, browserHash: string | null, who: SignInContext) {
   const match = await matchToken(token, 'email_verification')
-  const signedUpHere = match && browserHash
-    ? sql`EXISTS (SELECT 1 FROM ${oneTimeTokens} WHERE ${and(match.where, eq(oneTimeTokens.browserHash, browserHash))})`
-    : sql`false`
-  const { signedIn } = await spendLinkAndSignIn(db, match, {}, { who, signedUpHere, events: ['email_verified'] })
-  return signedIn
+  if (!match) return null
+  const signedUpHere = browserHash ? sql`EXISTS (SELECT 1 FROM ${oneTimeTokens} WHERE ${and(match.where, eq(oneTimeTokens.browserHash, browserHash))})` : sql`false`
+  const batch = createBatch(db)
+  const link = openLink(batch, match, { signedUpHere })
+  const session = await startSession(batch, link.owner, who)
+  batch.add(recordEvent(db, link.owner, 'email_verified', who.client))
+  spendToken(batch, link)
+  return signedInByLink(await batch.commit(), link, session)
 }

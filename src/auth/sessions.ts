@@ -1,36 +1,27 @@
 import { createId } from '@paralleldrive/cuid2'
 import { and, desc, eq, gt, inArray, lte, ne, sql, type SQL } from 'drizzle-orm'
-import type { BatchItem } from 'drizzle-orm/batch'
-import type { Context } from 'hono'
 import { clock, DAY, MINUTE } from '../clock'
+import { createBatch, type Batch, type Done } from '../db/batch'
 import type { Database } from '../db/client'
 import { knownDevices, sessions, users, type Session, type SignInMethod, type User } from '../db/schema'
-import type { Client } from '../http/client'
-import { domainCookie, hostCookie } from '../http/cookies'
+import type { Client } from '../addresses/client'
 import type { Config } from '../config'
-import type { AppEnv } from '../env'
-import { runSteps } from '../db/steps'
 import { recordEvent } from './activity'
 import { ownerQuery } from './owner'
 import { generateSecret, hashSecret, isWellFormedSecret } from './secrets'
 
 export const SESSION_LIFETIME = 30 * DAY
 /**
- * The session cookie: `__Host-session` (see src/http/cookies.ts), or, with
- * COOKIE_DOMAIN set, `__Secure-session` for that domain so first-party
- * subdomains (the CRM) receive it. Its Max-Age is re-sent whenever the
- * server extends the session. One per domain setting, made once.
+ * The session cookie's name: `__Host-session`, or, with COOKIE_DOMAIN set,
+ * `__Secure-session` for that domain so first-party subdomains (the CRM)
+ * receive it. src/http/session.ts sets and reads it (the prefixes are
+ * src/http/cookies.ts's); an app's forwarded Cookie header is read by this
+ * name (src/apps/session-info.ts).
  */
-const sessionCookies = new Map<string | null, ReturnType<typeof hostCookie>>()
-
-export function sessionCookieFor(config: Pick<Config, 'cookieDomain'>) {
-  let cookie = sessionCookies.get(config.cookieDomain)
-  if (!cookie) {
-    cookie = config.cookieDomain ? domainCookie('session', SESSION_LIFETIME, config.cookieDomain) : hostCookie('session', SESSION_LIFETIME)
-    sessionCookies.set(config.cookieDomain, cookie)
-  }
-  return cookie
+export function sessionCookieName(config: Pick<Config, 'cookieDomain'>) {
+  return config.cookieDomain ? `__Secure-${SESSION_COOKIE}` : `__Host-${SESSION_COOKIE}`
 }
+export const SESSION_COOKIE = 'session'
 /** Sliding expiry is renewed only when less than this remains: at most one write a fortnight, not one per page. */
 const RENEW_WHEN_LEFT = 15 * DAY
 /** "Last seen" is refreshed at most this often, so page views do not each cost a write. */
@@ -43,11 +34,11 @@ export const FRESH_AUTH_WINDOW = 10 * MINUTE
  * subquery yielding it, for batches that spend a token), remembering how it
  * started, from where and in which browser (its device hash, so closing the
  * session can forget that browser). A new secret every time: a sign-in never
- * reuses a cookie value, which rules out fixation.
+ * reuses a cookie value, which rules out fixation. Started now, or `at`.
  */
-export async function newSession(db: Database, owner: string | SQL, client: Client, method: SignInMethod, deviceHash: string) {
+export async function newSession(db: Database, owner: string | SQL, client: Client, method: SignInMethod, deviceHash: string, at?: number) {
   const { secret, hash } = await generateSecret()
-  const now = clock.now()
+  const now = at ?? clock.now()
   // Columns in table order: id, token_hash, user_id, created_at, expires_at, method, user_agent, city, country, last_seen_at, device_hash.
   const insert = db
     .insert(sessions)
@@ -78,12 +69,13 @@ export async function rotateSession(db: Database, sessionId: string, owner: stri
 
 /**
  * Resolves a cookie value to its session and user in one read, together with
- * whatever the page reads about the same account (`reads` gets the owner as
- * a subquery), in one D1 batch. An ordinary page view writes nothing, except
- * "last seen" at most every few minutes and the sliding expiry when it runs
- * low (together, one update).
+ * whatever the page reads about the same account (`reads` adds its steps,
+ * given the owner as a subquery, and returns how to read them back), in one
+ * D1 batch. An ordinary page view writes nothing, except "last seen" at
+ * most every few minutes and the sliding expiry when it runs low (together,
+ * one update).
  */
-export async function validateSessionToken(db: Database, token: string | undefined, reads?: (owner: SQL) => BatchItem<'sqlite'>[]) {
+export async function validateSessionToken<T>(db: Database, token: string | undefined, reads?: (batch: Batch, owner: SQL) => (done: Done) => T) {
   if (!isWellFormedSecret(token)) return null
   const now = clock.now()
   const live = and(eq(sessions.tokenHash, await hashSecret(token)), gt(sessions.expiresAt, now))
@@ -91,15 +83,15 @@ export async function validateSessionToken(db: Database, token: string | undefin
   // Two single-table selects rather than a join: in a D1 batch rows come back
   // as objects, and the two tables' same-named columns (id, created_at)
   // would overwrite each other.
-  const [sessionRows, userRows, ...pageData] = (await db.batch([
-    db.select().from(sessions).where(live),
-    db.select().from(users).where(inArray(users.id, owner)),
-    ...(reads ? reads(owner) : []),
-  ] as unknown as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]])) as [Session[], User[], ...unknown[]]
-  const session = sessionRows[0]
-  const user = userRows[0]
+  const batch = createBatch(db)
+  const sessionRows = batch.add(db.select().from(sessions).where(live))
+  const userRows = batch.add(db.select().from(users).where(inArray(users.id, owner)))
+  const readPage = reads?.(batch, owner)
+  const done = await batch.commit()
+  const [session] = done.of(sessionRows)
+  const [user] = done.of(userRows)
   if (!session || !user) return null
-  return { session, user, pageData, renewed: await touchSession(db, session, now) }
+  return { session, user, pageData: readPage ? readPage(done) : null, renewed: await touchSession(db, session, now) }
 }
 
 /**
@@ -181,12 +173,11 @@ export function forgetSessionDevice(db: Database, userId: string, sessionId: str
  * made-up id writes nothing. True when a session was closed.
  */
 export async function closeUserSession(db: Database, userId: string, sessionId: string, client: Client, forgetBrowser: boolean): Promise<boolean> {
-  const results = await runSteps(db, {
-    event: recordEvent(db, ownerOfSession(db, userId, sessionId), 'sessions_revoked', client),
-    ...(forgetBrowser ? { device: forgetSessionDevice(db, userId, sessionId) } : {}),
-    revoked: deleteUserSession(db, userId, sessionId),
-  })
-  return (results.revoked as unknown[]).length > 0
+  const batch = createBatch(db)
+  batch.add(recordEvent(db, ownerOfSession(db, userId, sessionId), 'sessions_revoked', client))
+  if (forgetBrowser) batch.add(forgetSessionDevice(db, userId, sessionId))
+  const revoked = batch.add(deleteUserSession(db, userId, sessionId))
+  return (await batch.commit()).of(revoked).length > 0
 }
 
 export function isFreshSession(session: { createdAt: number }): boolean {
@@ -209,16 +200,4 @@ export async function deleteSessionByToken(db: Database, token: string | undefin
 export function deleteUserSessions(db: Database, owner: string | SQL, keep?: string) {
   const ofOwner = typeof owner === 'string' ? eq(sessions.userId, owner) : inArray(sessions.userId, owner)
   return db.delete(sessions).where(keep ? and(ofOwner, ne(sessions.id, keep)) : ofOwner)
-}
-
-export function setSessionCookie(c: Context<AppEnv>, token: string) {
-  sessionCookieFor(c.var.config).set(c, token)
-}
-
-export function clearSessionCookie(c: Context<AppEnv>) {
-  sessionCookieFor(c.var.config).clear(c)
-}
-
-export function readSessionCookie(c: Context<AppEnv>) {
-  return sessionCookieFor(c.var.config).read(c)
 }

@@ -1,13 +1,13 @@
-import { and, eq, inArray, ne, sql, type SQL } from 'drizzle-orm'
-import type { BatchItem } from 'drizzle-orm/batch'
-import { clock } from '../clock'
+import { and, eq, inArray, not, type SQL } from 'drizzle-orm'
+import type { Batch, Done } from '../db/batch'
 import type { Database } from '../db/client'
-import { knownDevices, oneTimeTokens, sessions, type SignInMethod } from '../db/schema'
-import type { Client } from '../http/client'
+import { oneTimeTokens, sessions, type SignInMethod } from '../db/schema'
+import type { Client } from '../addresses/client'
 import { greetByName } from '../mail/messages'
 import { enqueueMailToOwner, queuedIds } from '../mail/outbox'
 import type { OutgoingMail } from '../mail/transport'
 import { recordEvent } from './activity'
+import { hasKnownDevices, isKnownDevice, rememberDevice } from './known-devices'
 import { ownerExists, ownerQuery } from './owner'
 import { newSession } from './sessions'
 
@@ -34,70 +34,57 @@ export type SignInContext = {
 }
 
 /**
- * Forgets the account's known browsers (but `keep`, this one): after a
- * password change or "cerrar todas las demás sesiones" they no longer get
- * the owner's own counters and budgets, and a sign-in from them is "new"
- * again, so its notice reaches the owner.
+ * Starts a session for `owner` (a user id, or the subquery a batch is guarded
+ * by) as steps of the caller's batch — the one way every way in (password,
+ * link, code, confirmation, reset, passkey) begins a session, so the rules
+ * of a new session hold for all of them: a fresh session; the "nuevo inicio
+ * de sesión" notice, queued only for a device new to an account that
+ * already had devices; the device remembered; the "sign_in" event; the
+ * session this browser held before ended (only when this one starts: a dead
+ * link or a wrong code leaves it alone); and the reset link open in this
+ * browser, if any, spent (only that one: see SignInContext.resetLinkHere).
+ * Read the outcome with startedSession. Started now, or `at`.
  */
-export function forgetDevices(db: Database, owner: string | SQL, keep?: string | null) {
-  const ofOwner = inArray(knownDevices.userId, ownerQuery(owner))
-  return db.delete(knownDevices).where(keep ? and(ofOwner, ne(knownDevices.deviceHash, keep)) : ofOwner)
-}
-
-/**
- * Everything a sign-in writes, as statements for the caller's batch: the
- * new session, the "nuevo inicio de sesión" notice (queued only for a device
- * new to an account that already had devices), the device remembered, the
- * "sign_in" event, and the reset link open in this browser, if any, spent
- * (only that one: see SignInContext.resetLinkHere). `queued(results)` reads
- * the notice back.
- */
-export async function prepareSignIn(db: Database, owner: string | SQL, who: SignInContext, options: { spendResetLinks?: boolean } = {}) {
-  const session = await newSession(db, owner, who.client, who.method, who.deviceHash)
+export async function startSession(batch: Batch, owner: string | SQL, who: SignInContext, at?: number) {
+  const { db } = batch
+  const created = await newSession(db, owner, who.client, who.method, who.deviceHash, at)
   const accountOwner = ownerQuery(owner)
+  const session = batch.add(created.insert)
   // Evaluated before the device is remembered: new here, and not the account's first.
   const mail = who.newDeviceNotice.mail
   const greeted = { ...mail, text: greetByName(mail.text, 'text'), html: greetByName(mail.html, 'html') }
-  const notice = enqueueMailToOwner(db, greeted, accountOwner, {
-    stream: who.newDeviceNotice.stream,
-    when: sql`NOT EXISTS (SELECT 1 FROM ${knownDevices} WHERE ${knownDevices.userId} IN ${accountOwner} AND ${knownDevices.deviceHash} = ${who.deviceHash})
-              AND EXISTS (SELECT 1 FROM ${knownDevices} WHERE ${knownDevices.userId} IN ${accountOwner})`,
-  })
-  // `WHERE true` lets SQLite parse ON CONFLICT after INSERT … SELECT.
-  const rememberDevice = db
-    .insert(knownDevices)
-    .select(sql`SELECT owner.id, ${who.deviceHash}, ${clock.now()} FROM ${accountOwner} AS owner WHERE true`)
-    .onConflictDoNothing()
-    .returning({ userId: knownDevices.userId })
-  const statements: BatchItem<'sqlite'>[] = [
-    session.insert,
-    notice.insert,
-    rememberDevice,
-    recordEvent(db, owner, 'sign_in', who.client, who.method),
-    // Only when this sign-in happens: a dead link or a wrong code leaves the current session alone.
-    ...(who.replaces ? [db.delete(sessions).where(and(eq(sessions.tokenHash, who.replaces), ownerExists(owner)))] : []),
-    // Last: a reset link left open in this browser (a shared computer) must
-    // not outlive its owner signing in here. A batch that spends a reset
-    // link itself says so (its owner subquery reads that link) and spends
-    // the account's links at its end.
-    ...(options.spendResetLinks === false || !who.resetLinkHere
-      ? []
-      : [
-          db
-            .delete(oneTimeTokens)
-            .where(and(eq(oneTimeTokens.purpose, 'password_reset'), eq(oneTimeTokens.tokenHash, who.resetLinkHere), inArray(oneTimeTokens.userId, accountOwner))),
-        ]),
-  ]
-  return {
-    token: session.token,
-    statements,
-    /** Whether the session was written (its owner guard held), from the batch results. */
-    started(results: unknown[], offset: number) {
-      return (results[offset] as unknown[]).length > 0
-    },
-    /** The outbox ids to send after the batch: the notice, when this was a new device. */
-    queued(results: unknown[], offset: number) {
-      return queuedIds(results[offset + 1])
-    },
+  const notice = batch.add(
+    enqueueMailToOwner(db, greeted, accountOwner, {
+      stream: who.newDeviceNotice.stream,
+      when: and(not(isKnownDevice(accountOwner, who.deviceHash)), hasKnownDevices(accountOwner)),
+    }).insert,
+  )
+  const browser = batch.add(rememberDevice(db, owner, who.deviceHash))
+  batch.add(recordEvent(db, owner, 'sign_in', who.client, who.method))
+  if (who.replaces) batch.add(db.delete(sessions).where(and(eq(sessions.tokenHash, who.replaces), ownerExists(owner))))
+  // Last: a reset link left open in this browser (a shared computer) must
+  // not outlive its owner signing in here. A batch that spends a reset link
+  // itself passes none here (its owner subquery reads that link, and it
+  // spends every link of the account at its end).
+  if (who.resetLinkHere) {
+    batch.add(
+      db
+        .delete(oneTimeTokens)
+        .where(and(eq(oneTimeTokens.purpose, 'password_reset'), eq(oneTimeTokens.tokenHash, who.resetLinkHere), inArray(oneTimeTokens.userId, accountOwner))),
+    )
   }
+  return { token: created.token, method: who.method, session, browser, notice }
+}
+
+export type StartingSession = Awaited<ReturnType<typeof startSession>>
+
+/**
+ * The session a committed batch started, or null when its owner guard
+ * failed (nothing was written): its cookie value, and the new-device notice
+ * to send after the response (queued exactly when the device was new).
+ */
+export function startedSession(done: Done, starting: StartingSession) {
+  if (done.of(starting.session).length === 0) return null
+  const queued = queuedIds(done.of(starting.notice))
+  return { sessionToken: starting.token, method: starting.method, newDevice: queued.length > 0, queued }
 }

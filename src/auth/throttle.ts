@@ -1,9 +1,10 @@
-import { and, eq, inArray, lte, or, sql, type SQL } from 'drizzle-orm'
+import { and, eq, gt, inArray, lte, or, sql, type SQL } from 'drizzle-orm'
 import { clock } from '../clock'
 import type { Database } from '../db/client'
-import { knownDevices, outbox, throttles, users } from '../db/schema'
+import { outbox, throttles, users } from '../db/schema'
 import { ipKey } from '../addresses/ip'
 import { mailboxOf } from '../addresses/email'
+import { isKnownDevice } from './known-devices'
 import { CONFIRMATION_RESENDS_PER_IP, MAILS_PER_ADDRESS, MAILS_PER_IP } from './limits'
 import { hashSecret } from './secrets'
 
@@ -75,14 +76,13 @@ export async function addressKey(scope: string, email: string, deviceHash: strin
 
 function withKnownDevice(shared: string, email: string, deviceHash: string | null): ThrottleKey {
   if (!deviceHash) return shared
-  return sql`CASE WHEN ${isKnownDevice(email, deviceHash)} THEN ${`${shared}:device:${deviceHash}`} ELSE ${shared} END`
+  return sql`CASE WHEN ${knownHere(email, deviceHash)} THEN ${`${shared}:device:${deviceHash}`} ELSE ${shared} END`
 }
 
 /** This browser has signed in to the account with this address before (its device id is one the account knows). */
-function isKnownDevice(email: string, deviceHash: string | null): SQL {
+function knownHere(email: string, deviceHash: string | null): SQL {
   if (!deviceHash) return sql`false`
-  return sql`EXISTS (SELECT 1 FROM ${knownDevices} JOIN ${users} ON ${users.id} = ${knownDevices.userId}
-                     WHERE ${users.email} = ${email} AND ${knownDevices.deviceHash} = ${deviceHash})`
+  return isKnownDevice(sql`(SELECT ${users.id} FROM ${users} WHERE ${users.email} = ${email})`, deviceHash)
 }
 
 /** The counter of password attempts against an account (see authenticate). */
@@ -95,9 +95,18 @@ export function sweepThrottles(db: Database) {
   return db.delete(throttles).where(lte(throttles.resetAt, clock.now()))
 }
 
-/** The count a `hit` statement returned, from a batch result. */
-export function countOf(result: unknown): number {
-  return (result as { count: number }[])[0]?.count ?? 0
+/**
+ * A counter that starts at 0 with a window of its own choosing (a login
+ * request's code attempts live as long as the request): a dead counter then
+ * tells an expired request from a wrong code.
+ */
+export function startCounter(db: Database, key: string, resetAt: number) {
+  return db.insert(throttles).values({ key, count: 0, resetAt })
+}
+
+/** The counter's row while its window is open (none once it has ended). */
+export function readCounter(db: Database, key: string) {
+  return db.select({ resetAt: throttles.resetAt }).from(throttles).where(and(eq(throttles.key, key), gt(throttles.resetAt, clock.now())))
 }
 
 /** The per-IP counter of failed password sign-ins (wrong password, unknown address, unconfirmed account alike); see authenticate. */
@@ -149,7 +158,7 @@ export async function mailBudget(
   return {
     statements: perIp === 'mails' ? [hit(db, ip, MAILS_PER_IP.window)] : [],
     // The mailbox has not counted this mail yet (countQueued comes after it): room for one more.
-    allows: and(or(isKnownDevice(email, from.deviceHash), within(ip, ipLimit)), within(address, MAILS_PER_ADDRESS.limit - 1))!,
+    allows: and(or(knownHere(email, from.deviceHash), within(ip, ipLimit)), within(address, MAILS_PER_ADDRESS.limit - 1))!,
     /** Counts against the mailbox the mails of these outbox ids that the batch actually wrote; none written, nothing counted. */
     countQueued: (...mailIds: string[]) => hit(db, address, MAILS_PER_ADDRESS.window, sql`EXISTS (SELECT 1 FROM ${outbox} WHERE ${inArray(outbox.id, mailIds)})`),
   }

@@ -2,6 +2,7 @@ import { createId } from '@paralleldrive/cuid2'
 import { and, eq, gt, inArray, lte, sql, type SQL } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import { clock, DAY, HOUR, MINUTE } from '../clock'
+import { createBatch, type Batch } from '../db/batch'
 import type { Database } from '../db/client'
 import { oneTimeTokens, users, type TokenPurpose } from '../db/schema'
 import { ownerQuery } from './owner'
@@ -83,32 +84,45 @@ export async function matchToken(token: string | undefined, purpose: TokenPurpos
 }
 
 /**
- * Spends a token and applies its effects in one D1 batch (one transaction,
- * one round trip). `effects` receives a subquery that yields the owner's id
- * while the token is live; every effect must be guarded by it. The batch
- * deletes every token of this purpose for the owner, so a link and its
- * siblings die together. Two simultaneous submissions of one link serialize
- * in D1: the second sees no live token, its effects match no row, and it
- * gets null. `before` statements run first (their results are returned),
- * `after` statements last. With `spendAll` (a password change) every
- * outstanding token of the owner dies, of every purpose.
+ * A live token, opened in a batch that is about to spend it: `found` reads
+ * its row (who, from where, going where), `owner` is a subquery yielding its
+ * account's id while the token is live. Every effect the batch adds after
+ * this must be guarded by `owner`, and the batch must end with spendToken
+ * (or spendAllTokens): the guards read the row that spending deletes. Two
+ * simultaneous submissions of one link serialize in D1: the second sees no
+ * live token, its effects match no row, and its `found` is empty.
  */
-export async function spendOneTimeToken(
-  db: Database,
-  match: TokenMatch | null,
-  effects: (owner: SQL) => Promise<BatchItem<'sqlite'>[]>,
-  extra: { before?: BatchItem<'sqlite'>[]; after?: BatchItem<'sqlite'>[]; spendAll?: boolean } = {},
-) {
+export function openToken(batch: Batch, match: TokenMatch) {
+  const { db } = batch
+  const found = batch.add(
+    db
+      .select({ userId: oneTimeTokens.userId, fromForgot: oneTimeTokens.fromForgot, next: oneTimeTokens.next })
+      .from(oneTimeTokens)
+      .where(and(match.where, isLive(match.purpose))),
+  )
+  return { found, owner: tokenOwnerQuery(db, match), purpose: match.purpose }
+}
+
+export type OpenToken = ReturnType<typeof openToken>
+
+/** Spends an opened token and its siblings (every token of its purpose for the owner): the link and the code it came with die together. */
+export function spendToken(batch: Batch, token: OpenToken) {
+  return batch.add(batch.db.delete(oneTimeTokens).where(and(eq(oneTimeTokens.purpose, token.purpose), inArray(oneTimeTokens.userId, token.owner))))
+}
+
+/**
+ * Spends a token and applies its effects in one batch (openToken, the
+ * effects, spendToken): for a caller with nothing else in the batch.
+ * Null for a malformed token; `spent` is null when no live token matched.
+ */
+export async function spendOneTimeToken(db: Database, match: TokenMatch | null, effects: (owner: SQL) => Promise<BatchItem<'sqlite'>[]>) {
   if (!match) return null
-  const live = and(match.where, isLive(match.purpose))
-  const owner = tokenOwnerQuery(db, match)
-  const matched = db.select({ userId: oneTimeTokens.userId, fromForgot: oneTimeTokens.fromForgot, next: oneTimeTokens.next }).from(oneTimeTokens).where(live)
-  const spend = extra.spendAll ? spendAllTokens(db, owner) : db.delete(oneTimeTokens).where(and(eq(oneTimeTokens.purpose, match.purpose), inArray(oneTimeTokens.userId, owner)))
-  const before = extra.before ?? []
-  const statements = [...before, matched, ...(await effects(owner)), spend, ...(extra.after ?? [])]
-  const results = (await db.batch(statements as unknown as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]])) as unknown[]
-  const spent = (results[before.length] as { userId: string; fromForgot: boolean; next: string | null }[])[0]
-  return { spent: spent ?? null, results }
+  const batch = createBatch(db)
+  const token = openToken(batch, match)
+  for (const effect of await effects(token.owner)) batch.add(effect)
+  spendToken(batch, token)
+  const [spent] = (await batch.commit()).of(token.found)
+  return { spent: spent ?? null }
 }
 
 /**

@@ -20,10 +20,10 @@ export type Variables = {
   /** Set by requireAuthentication, so present on every route behind it. */
   user: User
   session: Session
-  /** The results of the page's declared reads, in order (see requireAuthentication). */
-  pageData: unknown[]
+  /** What the page's declared reads read, read back with pageDataOf (see requireAuthentication). */
+  pageData: { reads: unknown; data: unknown } | null
   /** The lazily resolved session (see currentSession). */
-  resolvedSession: Promise<{ user: User; session: Session; pageData: unknown[]; renewed: boolean } | null>
+  resolvedSession: Promise<{ user: User; session: Session; pageData: unknown; renewed: boolean } | null>
 }
 
 export type AppEnv = { Bindings: Bindings; Variables: Variables }

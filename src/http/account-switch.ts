@@ -1,6 +1,6 @@
 import type { Context } from 'hono'
 import { maskEmail } from '../auth/email-login'
-import { readSessionCookie } from '../auth/sessions'
+import { readSessionCookie } from './session'
 import type { AppEnv } from '../env'
 import { currentSession } from './session'
 import type { SwitchWarning } from '../../views/partials/notices'

@@ -1,9 +1,9 @@
 import type { Context } from 'hono'
 import { DAY } from '../clock'
+import type { Client } from '../addresses/client'
 import { browserSecret } from './cookies'
 
-/** Who is asking, as far as the request tells: for sessions, activity and notices. Never a secret. */
-export type Client = { ip: string | null; userAgent: string | null; city: string | null; country: string | null }
+export type { Client }
 
 export function clientOf(c: Context): Client {
   const cf = (c.req.raw as { cf?: { city?: string; country?: string } }).cf

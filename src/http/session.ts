@@ -1,9 +1,41 @@
 import type { SQL } from 'drizzle-orm'
-import type { BatchItem } from 'drizzle-orm/batch'
 import type { Context } from 'hono'
-import { clearSessionCookie, readSessionCookie, setSessionCookie, validateSessionToken } from '../auth/sessions'
+import type { Config } from '../config'
+import { SESSION_COOKIE, SESSION_LIFETIME, validateSessionToken } from '../auth/sessions'
+import type { Batch, Done } from '../db/batch'
 import type { AppEnv } from '../env'
+import { domainCookie, hostCookie } from './cookies'
 import { forgetFlowsInProgress } from './flows'
+
+/**
+ * The session cookie (named as sessionCookieName says): `__Host-session`,
+ * or, with COOKIE_DOMAIN set, `__Secure-session` for that domain. Its
+ * Max-Age is re-sent whenever the server extends the session. One per
+ * domain setting, made once. Read and written here; the domain sees only
+ * its value.
+ */
+const sessionCookies = new Map<string | null, ReturnType<typeof hostCookie>>()
+
+function sessionCookieFor(config: Pick<Config, 'cookieDomain'>) {
+  let cookie = sessionCookies.get(config.cookieDomain)
+  if (!cookie) {
+    cookie = config.cookieDomain ? domainCookie(SESSION_COOKIE, SESSION_LIFETIME, config.cookieDomain) : hostCookie(SESSION_COOKIE, SESSION_LIFETIME)
+    sessionCookies.set(config.cookieDomain, cookie)
+  }
+  return cookie
+}
+
+export function setSessionCookie(c: Context<AppEnv>, token: string) {
+  sessionCookieFor(c.var.config).set(c, token)
+}
+
+export function clearSessionCookie(c: Context<AppEnv>) {
+  sessionCookieFor(c.var.config).clear(c)
+}
+
+export function readSessionCookie(c: Context<AppEnv>) {
+  return sessionCookieFor(c.var.config).read(c)
+}
 
 /**
  * The session of this request, resolved on first use and then remembered.
@@ -21,7 +53,7 @@ export function currentSession(c: Context<AppEnv>) {
 }
 
 /** Resolves the session now, with the page's own reads (see requireAuthentication) in the same batch. */
-export async function resolveSession(c: Context<AppEnv>, reads?: (owner: SQL) => BatchItem<'sqlite'>[]) {
+export async function resolveSession(c: Context<AppEnv>, reads?: (batch: Batch, owner: SQL) => (done: Done) => unknown) {
   const token = readSessionCookie(c)
   if (!token) return null
   const found = await validateSessionToken(c.var.db, token, reads)

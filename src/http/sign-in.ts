@@ -1,5 +1,5 @@
 import type { Context } from 'hono'
-import { readSessionCookie, setSessionCookie } from '../auth/sessions'
+import { readSessionCookie, setSessionCookie } from './session'
 import { hashSecret, isWellFormedSecret } from '../auth/secrets'
 import type { SignInContext } from '../auth/sign-in'
 import type { SignInMethod } from '../db/schema'
@@ -40,24 +40,25 @@ export function landingAfter(c: Context<AppEnv>, signedIn: { next: string | null
 }
 
 /**
- * Hands this browser its new session (the one it held before, if any, was
- * ended in the sign-in batch), clears what the browser held for the flow
- * that led here (forgetFlowsInProgress: every way in ends here, so none can
- * forget it), and sends, after the response, the mail the batch queued (a
- * new device's notice). A name drafted on this account's profile before
- * "¿No la recuerda?" survives, for this account only: it is why that flow
- * signed in.
+ * Every way in ends here, after the domain started the session
+ * (startSession): hands this browser its new session (the one it held
+ * before, if any, was ended in the same batch), clears what the browser held
+ * for the flow that led here (forgetFlowsInProgress: every way in ends here,
+ * so none can forget it), and sends, after the response, the mail the batch
+ * queued (a new device's notice). A name drafted on this account's profile
+ * before "¿No la recuerda?" survives, for this account only: it is why that
+ * flow signed in. Returns `to`, where the browser goes next.
  */
 export function beginSession(
   c: Context<AppEnv>,
-  signedIn: { sessionToken: string; newDevice: boolean; queued: string[] },
-  method: SignInMethod,
-  account: { email: string },
+  signedIn: { sessionToken: string; method: SignInMethod; newDevice: boolean; queued: string[]; user: { email: string } },
+  to: string,
 ) {
   const draft = typedOf(c)
   forgetFlowsInProgress(c)
-  if (draft.name && draft.email === account.email) rememberTyped(c, { email: draft.email, name: draft.name }, {})
+  if (draft.name && draft.email === signedIn.user.email) rememberTyped(c, { email: draft.email, name: draft.name }, {})
   setSessionCookie(c, signedIn.sessionToken)
-  securityLog(c, 'sign_in', 'ok', { method, newDevice: signedIn.newDevice })
+  securityLog(c, 'sign_in', 'ok', { method: signedIn.method, newDevice: signedIn.newDevice })
   c.executionCtx.waitUntil(c.var.outbox.send(...signedIn.queued))
+  return to
 }

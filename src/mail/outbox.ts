@@ -208,8 +208,8 @@ export function enqueueMailToOwner(
 }
 
 /** The ids of the enqueueMail inserts that wrote a row, from their batch results. */
-export function queuedIds(...results: unknown[]): string[] {
-  return results.flatMap((result) => (result as { id: string }[] | undefined) ?? []).map((row) => row.id)
+export function queuedIds(...results: { id: string }[][]): string[] {
+  return results.flat().map((row) => row.id)
 }
 
 /**

@@ -1,12 +1,27 @@
 import type { SQL } from 'drizzle-orm'
-import type { BatchItem } from 'drizzle-orm/batch'
+import type { Context } from 'hono'
 import { createMiddleware } from 'hono/factory'
-import type { Database } from '../db/client'
+import type { Batch, Done } from '../db/batch'
 import type { AppEnv } from '../env'
 import { resolveSession } from '../http/session'
 
-/** What a signed-in page reads besides the session, keyed by the account (see requireAuthentication). */
-export type PageReads = (db: Database, owner: SQL) => BatchItem<'sqlite'>[]
+/**
+ * What a signed-in page reads besides the session, keyed by the account (see
+ * requireAuthentication): it adds its steps to the session's batch and
+ * returns how to read them back once committed.
+ */
+export type PageReads<T = unknown> = (batch: Batch, owner: SQL) => (done: Done) => T
+
+/**
+ * The data `reads` read with this request's session. The page names the
+ * reads it declared, so what comes back has their type; any other reads
+ * are a programming error, not a cast.
+ */
+export function pageDataOf<T>(c: Context<AppEnv>, reads: PageReads<T>): T {
+  const page = c.var.pageData
+  if (!page || page.reads !== reads) throw new Error('pageDataOf: this route did not declare these reads')
+  return page.data as T
+}
 
 /**
  * Deny by default: index.ts mounts this after the public routes, so every
@@ -22,7 +37,7 @@ export function requireAuthentication(options: { reads?: Record<string, PageRead
     // HEAD is served by the GET handler (Hono), so it reads what GET reads.
     const method = c.req.method === 'HEAD' ? 'GET' : c.req.method
     const reads = options.reads?.[`${method} ${c.req.path}`]
-    const resolved = resolveSession(c, reads && ((owner) => reads(c.var.db, owner)))
+    const resolved = resolveSession(c, reads)
     c.set('resolvedSession', resolved)
     const found = await resolved
     if (!found) {
@@ -31,7 +46,7 @@ export function requireAuthentication(options: { reads?: Record<string, PageRead
     }
     c.set('user', found.user)
     c.set('session', found.session)
-    c.set('pageData', found.pageData)
+    c.set('pageData', reads ? { reads, data: found.pageData } : null)
     await next()
   })
 }

@@ -1,9 +1,9 @@
 import { Hono, type Context } from 'hono'
 import { requestCookie, sendAccessLink } from '../http/access-link'
-import { readSessionCookie } from '../auth/sessions'
+import { readSessionCookie } from '../http/session'
 import { switchUnconfirmed, switchWarning } from '../http/account-switch'
 import { rememberTyped, requestedNext, typedOf } from '../http/typed'
-import { spendLinkAndSignIn } from '../auth/accounts'
+import { signInWithLink } from '../auth/accounts'
 import { checkEmail, normalizeEmail } from '../addresses/email'
 import { maskEmail, signInWithCode } from '../auth/email-login'
 import { findOneTimeToken, matchToken } from '../auth/tokens'
@@ -48,24 +48,21 @@ emailLoginRoutes.post('/login/code', async (c) => {
   const code = (form.code ?? '').length <= MAX_CODE_INPUT ? (form.code ?? '').replace(/\s+/g, '') : ''
   if (!/^\d{6}$/.test(code)) return codeProblem(c, htmx, t.emailLogin.codeFormat)
   const outcome = await signInWithCode(c.var.db, requestCookie.read(c), code, await signInContext(c, 'code'))
-  if (outcome.signedIn) {
-    requestCookie.clear(c)
-    beginSession(c, outcome.signedIn, 'code', outcome.signedIn.user)
-    const next = landingAfter(c, outcome.signedIn, afterSignIn(outcome.signedIn))
-    // htmx follows a 303 inside fetch and would swap the whole profile into
-    // the feedback box; HX-Redirect makes it load the page instead.
-    if (htmx) return c.body(null, 200, { 'HX-Redirect': next })
-    return c.redirect(next, 303)
-  }
+  if (outcome.signedIn) return goTo(c, htmx, beginSession(c, outcome.signedIn, landingAfter(c, outcome.signedIn, afterSignIn(outcome.signedIn))))
   securityLog(c, 'sign_in', outcome.remaining === 0 ? 'code_dead' : 'failed', { method: 'code' })
-  if (outcome.remaining === 0) {
-    // Used up, expired or over the account's daily ceiling: lead to a new request.
-    requestCookie.clear(c)
-    if (htmx) return c.body(null, 200, { 'HX-Redirect': '/login/code/vencido' })
-    return c.redirect('/login/code/vencido', 303)
-  }
-  return codeProblem(c, htmx, t.emailLogin.codeWrong(outcome.remaining))
+  if (outcome.remaining > 0) return codeProblem(c, htmx, t.emailLogin.codeWrong(outcome.remaining))
+  // Used up, expired or over the account's daily ceiling: lead to a new request.
+  requestCookie.clear(c)
+  return goTo(c, htmx, '/login/code/vencido')
 })
+
+/**
+ * htmx follows a 303 inside fetch and would swap the whole next page into
+ * the feedback box; HX-Redirect makes it load the page instead.
+ */
+function goTo(c: Context<AppEnv>, htmx: boolean, to: string) {
+  return htmx ? c.body(null, 200, { 'HX-Redirect': to }) : c.redirect(to, 303)
+}
 
 emailLoginRoutes.get('/login/code/vencido', (c) => codeDead(c))
 
@@ -86,10 +83,9 @@ emailLoginRoutes.post('/login/email/:token', async (c) => {
       return c.html(<ContinueAsPage maskedEmail={warning.target} token={token} warning={warning} />, 409)
     }
   }
-  const { signedIn } = await spendLinkAndSignIn(c.var.db, await matchToken(token, 'login'), {}, { who: await signInContext(c, 'link') })
+  const signedIn = await signInWithLink(c.var.db, await matchToken(token, 'login'), await signInContext(c, 'link'))
   if (!signedIn) return invalidLoginLink(c)
-  beginSession(c, signedIn, 'link', signedIn.user)
-  return c.redirect(landingAfter(c, signedIn, afterSignIn(signedIn)), 303)
+  return c.redirect(beginSession(c, signedIn, landingAfter(c, signedIn, afterSignIn(signedIn))), 303)
 })
 
 /** Without a place to go back to: someone who came from "Olvidé mi contraseña" lands on the profile with a prompt to choose a new password. */

@@ -39,8 +39,7 @@ passkeySignInRoutes.post('/login/passkey', async (c) => {
     if (failure.userId && failure.passkeyId) await recordFailedPasskeySignIn(c.var.db, { userId: failure.userId, passkeyId: failure.passkeyId }, clientOf(c))
     return c.json({ error: t.passkeys.signInFailed }, 400)
   }
-  beginSession(c, signedIn, 'passkey', checked.user)
-  return c.json({ redirect: nextFor(c, form.next ?? typedOf(c).next) })
+  return c.json({ redirect: beginSession(c, signedIn, nextFor(c, form.next ?? typedOf(c).next)) })
 })
 
 /** Behind requireAuthentication: the profile's "Llaves de acceso". */
@@ -62,16 +61,7 @@ passkeyRoutes.post('/profile/passkeys', async (c) => {
     mail: passkeyMail(c, 'added'),
     sessionId: c.var.session.id,
   })
-  if (result.outcome === 'failed' && result.reason === 'session_gone') {
-    // Closed while this request ran (a reset elsewhere): as requireAuthentication answers a closed session.
-    securityLog(c, 'passkey_add', 'failed', { reason: result.reason })
-    forgetFlowsInProgress(c)
-    return c.redirect(`/login?next=${encodeURIComponent('/profile')}`, 303)
-  }
-  if (result.outcome === 'failed') {
-    securityLog(c, 'passkey_add', 'failed', { reason: result.reason })
-    return c.json({ error: t.passkeys.registerFailed }, 400)
-  }
+  if (result.outcome === 'failed') return registrationFailed(c, result.reason)
   securityLog(c, 'passkey_add', 'ok')
   c.executionCtx.waitUntil(c.var.outbox.send(...result.queued))
   return c.json({ redirect: `${withNotice('/profile', 'llave-agregada')}#llaves` })
@@ -91,6 +81,15 @@ passkeyRoutes.post('/profile/passkeys/:id/delete', async (c) => {
   if (removed) c.executionCtx.waitUntil(c.var.outbox.send(...removed.queued))
   return c.redirect(`${withNotice('/profile', 'llave-eliminada')}#llaves`, 303)
 })
+
+/** One answer whichever check failed (the log says which), but for a session closed meanwhile. */
+function registrationFailed(c: Context<AppEnv>, reason: string) {
+  securityLog(c, 'passkey_add', 'failed', { reason })
+  if (reason !== 'session_gone') return c.json({ error: t.passkeys.registerFailed }, 400)
+  // Closed while this request ran (a reset elsewhere): as requireAuthentication answers a closed session.
+  forgetFlowsInProgress(c)
+  return c.redirect(`/login?next=${encodeURIComponent('/profile')}`, 303)
+}
 
 const backToList = [{ href: '/profile#llaves', label: t.passkeys.title }]
 

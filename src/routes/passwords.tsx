@@ -11,13 +11,10 @@ import { resetCookie } from '../http/flows'
 import { maskEmail } from '../auth/email-login'
 import { switchUnconfirmed, switchWarning } from '../http/account-switch'
 import { rememberTyped, requestedNext, typedOf } from '../http/typed'
-import { clock } from '../clock'
 import type { AppEnv } from '../env'
 import { beginSession, landingAfter, signInContext } from '../http/sign-in'
 import { readForm } from '../http/forms'
 import { t } from '../i18n'
-import { accountExists } from '../auth/owner'
-import { passwordChangedMail, queueMail } from '../mail/messages'
 import { ForgotPasswordPage } from '../../views/forgot'
 import { MessagePage } from '../../views/message'
 import { renderOnce } from '../../views/render-once'
@@ -38,11 +35,24 @@ passwordRoutes.post('/password/forgot', async (c) => {
   const error = checkEmail(email)
   if (error) return c.html(<ForgotPasswordPage email={email} error={error} />, 422)
   rememberTyped(c, { email })
-  // Lookup, token and mail all happen after the response: the answer and
-  // its timing are the same whether or not the address has an account.
+  await mailResetLink(c, email, requestedNext(c, form))
+  securityLog(c, 'reset_request', 'answered')
+  // The next step is in the mailbox: no button competes with it. The quiet
+  // links fix a mistyped address (prefilled) or offer the other way in.
+  const links = [
+    { href: '/password/forgot', label: t.login.mistyped },
+    { href: '/login/email?from=forgot', label: t.emailLogin.offer },
+  ]
+  return c.html(<MessagePage title={t.forgot.sentTitle} body={t.forgot.sent(email, t.mail.resetSubject)} links={links} quiet />)
+})
+
+/**
+ * Lookup, token and mail all happen after the response: the answer and its
+ * timing are the same whether or not the address has an account.
+ */
+async function mailResetLink(c: Context<AppEnv>, email: string, next: string | null) {
   const client = clientOf(c)
   const requester = await mailRequesterOf(c)
-  const next = requestedNext(c, form)
   c.executionCtx.waitUntil(
     mailBudget(c.var.db, email, requester, 'reset')
       .then((budget) => requestPasswordReset(c.var.db, c.var.config, email, budget, client, next))
@@ -50,21 +60,7 @@ passwordRoutes.post('/password/forgot', async (c) => {
       // After the response nobody is waiting for an error page: log it.
       .catch((error) => console.error(JSON.stringify({ event: 'reset_request.error', error: describeError(error) }))),
   )
-  securityLog(c, 'reset_request', 'answered')
-  // The next step is in the mailbox: no button competes with it. The quiet
-  // links fix a mistyped address (prefilled) or offer the other way in.
-  return c.html(
-    <MessagePage
-      title={t.forgot.sentTitle}
-      body={t.forgot.sent(email, t.mail.resetSubject)}
-      links={[
-        { href: '/password/forgot', label: t.login.mistyped },
-        { href: '/login/email?from=forgot', label: t.emailLogin.offer },
-      ]}
-      quiet
-    />,
-  )
-})
+}
 
 /**
  * The mailed link. Like Django's PasswordResetConfirmView, it moves the
@@ -98,16 +94,11 @@ passwordRoutes.post('/password/reset', async (c) => {
   if (switchUnconfirmed(page.warning, form)) return c.html(<ResetPasswordPage {...page} />, 409)
   const errors = checkNewPassword(password, form.password_confirmation ?? '', owner)
   if (errors.password || errors.password_confirmation) return c.html(<ResetPasswordPage {...page} errors={errors} />, 422)
-  const who = await signInContext(c, 'reset')
-  // An account nobody had confirmed loses its sign-up name with this reset: the notice greets without it.
-  const notice = passwordChangedMail(c.var.config, owner, clientOf(c), clock.now())
-  const reset = await resetPassword(c.var.db, c.var.config.pepper, resetCookie.read(c), password, who, keep, (account) =>
-    queueMail(c.var.db, c.var.config, notice, { when: accountExists(account) }).insert,
-  )
+  const reset = await resetPassword(c.var.db, c.var.config, { token: resetCookie.read(c), owner, password, keepPasskeys: keep }, await signInContext(c, 'reset'))
   if (!reset) return invalidResetLink(c)
   resetCookie.clear(c)
-  beginSession(c, reset, 'reset', reset.user) // also sends the queued mails
-  return c.redirect(landingAfter(c, { next: reset.next, needsPassword: false }, withNotice('/security', 'contrasena-restablecida')), 303)
+  // beginSession also sends the queued mails.
+  return c.redirect(beginSession(c, reset, landingAfter(c, { next: reset.next, needsPassword: false }, withNotice('/security', 'contrasena-restablecida'))), 303)
 })
 
 function invalidResetLink(c: Context<AppEnv>) {

@@ -5,7 +5,8 @@ import { findLastPasswordChange, listRecentEvents } from '../auth/activity'
 import { reviewOf } from '../auth/password-reset'
 import { listPasskeys } from '../auth/passkeys'
 import { checkNewPassword, hashPassword } from '../auth/passwords'
-import { clearSessionCookie, closeUserSession, isFreshSession, listUserSessions, setSessionCookie } from '../auth/sessions'
+import { clearSessionCookie, setSessionCookie } from '../http/session'
+import { closeUserSession, isFreshSession, listUserSessions } from '../auth/sessions'
 import { forgetFlowsInProgress } from '../http/flows'
 import { asksCurrentPassword, confirmRecentSignIn } from '../http/recent-sign-in'
 import { clock } from '../clock'
@@ -17,21 +18,26 @@ import { securityLog } from '../http/log'
 import { t } from '../i18n'
 import { passwordChangedMail, queueMail } from '../mail/messages'
 import { ProfilePage, type ProfilePageProps } from '../../views/profile'
-import { SecurityPage, type SecurityPageProps } from '../../views/security'
-import type { ResetReviewProps } from '../../views/partials/reset-review'
+import { SecurityPage } from '../../views/security'
 import { EmailLoginSentPage } from '../../views/email-login'
 import { sendAccessLink } from '../http/access-link'
 import { forgetTyped, rememberTyped, typedOf } from '../http/typed'
 import { noticeFor, withNotice } from '../http/notices'
-import type { PageReads } from '../middleware/session'
+import { pageDataOf, type PageReads } from '../middleware/session'
 
 /** Mounted behind requireAuthentication: c.var.user and c.var.session are set. */
 export const profileRoutes = new Hono<AppEnv>()
 
 /** Read with the session, in the same D1 batch (see requireAuthentication): the lists the profile shows. */
-export const profileReads: PageReads = (db, owner) => [listPasskeys(db, owner)]
+export const profileReads = (({ db, add }, owner) => {
+  const passkeys = add(listPasskeys(db, owner))
+  return (done) => ({ passkeys: done.of(passkeys) })
+}) satisfies PageReads
 /** "Seguridad" reads the sessions, the activity, and what a reset left (the review), in the same batch as the session. */
-export const securityReads: PageReads = (db, owner) => [listUserSessions(db, owner), listRecentEvents(db, owner), listPasskeys(db, owner), findLastPasswordChange(db, owner)]
+export const securityReads = (({ db, add }, owner) => {
+  const steps = { sessions: add(listUserSessions(db, owner)), events: add(listRecentEvents(db, owner)), passkeys: add(listPasskeys(db, owner)), lastChange: add(findLastPasswordChange(db, owner)) }
+  return (done) => ({ sessions: done.of(steps.sessions), events: done.of(steps.events), passkeys: done.of(steps.passkeys), lastChange: done.of(steps.lastChange) })
+}) satisfies PageReads
 
 profileRoutes.get('/profile', (c) => {
   // A name typed before "¿No la recuerda?" sent an enlace de acceso comes
@@ -61,37 +67,13 @@ profileRoutes.post('/profile/reauth', async (c) => {
 })
 
 profileRoutes.post('/profile', async (c) => {
-  const user = c.var.user
-  const session = c.var.session
   const form = await readForm(c)
   const name = normalizeName(form.name)
   const password = form.password ?? ''
-  const confirmation = form.password_confirmation ?? ''
-  const changingPassword = Boolean(password || confirmation) // both blank = keep the current one
-
-  const errors: ProfilePageProps['errors'] = {
-    name: checkName(name),
-    ...(changingPassword ? checkNewPassword(password, confirmation, { name, email: user.email }) : {}),
-  }
-  // An old session must prove it still knows the password before replacing
-  // it (see confirmRecentSignIn); asked only once the new one is acceptable.
-  let attemptKey: string | null = null
-  if (changingPassword && !Object.values(errors).some(Boolean)) {
-    const check = await confirmRecentSignIn(c, form.current_password ?? '', t.errors.firstPasswordNeedsFreshSignIn)
-    if (!check.ok && check.status === 429) return c.html(profilePage(c, { name, errors: { current_password: check.error } }), 429)
-    if (!check.ok) errors[check.field] = check.error
-    else attemptKey = check.attemptKey
-  }
-  if (Object.values(errors).some(Boolean)) return c.html(profilePage(c, { name, errors }), 422)
-
-  const passwordHash = changingPassword ? await hashPassword(password, c.var.config.pepper) : undefined
-  const mail = passwordChangedMail(c.var.config, { ...user, name }, clientOf(c), clock.now())
-  const saved = await updateProfile(c.var.db, user, session.id, { name, passwordHash }, {
-    client: clientOf(c),
-    mail: (guard) => queueMail(c.var.db, c.var.config, mail, { when: guard }).insert,
-    attemptKey,
-    deviceHash: await knownDeviceOf(c),
-  })
+  const changingPassword = Boolean(password || form.password_confirmation) // both blank = keep the current one
+  const checked = await checkProfileForm(c, form, name, changingPassword)
+  if (!checked.ok) return c.html(profilePage(c, { name, errors: checked.errors }), checked.status)
+  const saved = await saveProfile(c, name, changingPassword ? password : null, checked.attemptKey)
   // The password changed since this request read it (a reset elsewhere): nothing was written.
   if (!saved) return c.html(profilePage(c, { name, errors: { current_password: t.errors.passwordChangedMeanwhile } }), 409)
   forgetTyped(c)
@@ -102,24 +84,61 @@ profileRoutes.post('/profile', async (c) => {
   return c.redirect(withNotice('/profile', 'contrasena-cambiada'), 303)
 })
 
+/**
+ * The profile form's errors, under their fields. An old session must prove
+ * it still knows the password before replacing it (see
+ * confirmRecentSignIn); asked only once the new one is acceptable. Past the
+ * attempt limit, only that (429). `attemptKey` gives a right answer back in
+ * the batch that saves.
+ */
+async function checkProfileForm(c: Context<AppEnv>, form: Record<string, string>, name: string, changingPassword: boolean) {
+  const errors: ProfilePageProps['errors'] = {
+    name: checkName(name),
+    ...(changingPassword ? checkNewPassword(form.password ?? '', form.password_confirmation ?? '', { name, email: c.var.user.email }) : {}),
+  }
+  let attemptKey: string | null = null
+  if (changingPassword && !Object.values(errors).some(Boolean)) {
+    const check = await confirmRecentSignIn(c, form.current_password ?? '', t.errors.firstPasswordNeedsFreshSignIn)
+    if (!check.ok && check.status === 429) return { ok: false as const, errors: { current_password: check.error }, status: 429 as const }
+    if (!check.ok) errors[check.field] = check.error
+    else attemptKey = check.attemptKey
+  }
+  if (Object.values(errors).some(Boolean)) return { ok: false as const, errors, status: 422 as const }
+  return { ok: true as const, attemptKey }
+}
+
+/** Saves the name and, if given, the new password (see updateProfile), with the "contraseña cambiada" notice ready to queue. */
+async function saveProfile(c: Context<AppEnv>, name: string, password: string | null, attemptKey: string | null) {
+  const user = c.var.user
+  const passwordHash = password !== null ? await hashPassword(password, c.var.config.pepper) : undefined
+  const mail = passwordChangedMail(c.var.config, { ...user, name }, clientOf(c), clock.now())
+  return updateProfile(c.var.db, user, c.var.session.id, { name, passwordHash }, {
+    client: clientOf(c),
+    mail: (guard) => queueMail(c.var.db, c.var.config, mail, { when: guard }).insert,
+    attemptKey,
+    deviceHash: await knownDeviceOf(c),
+  })
+}
+
 // Revoking takes effect on the session's next request: the row is gone, so
 // its cookie no longer resolves (see loadSession).
+//
+// Closing a session is always allowed (it only takes access away), but
+// forgetting its browser strips the owner's own counters from it: only a
+// session that would pass confirmRecentSignIn without a password (signed
+// in less than 10 minutes ago) does that here. Otherwise a stale stolen
+// session could close her sessions one by one and lock her browsers out,
+// skipping the gate on "Cerrar todas las demás sesiones", which forgets
+// them after the current password. Closing this session ("Cerrar sesión
+// aquí") stays ungated, and forgets the browser only when the one asking
+// is the one the session started in: a copied session cookie alone must
+// not make the owner's own browser a stranger.
 profileRoutes.post('/profile/sessions/:id/revoke', async (c) => {
-  const user = c.var.user
   const id = c.req.param('id')
-  // Closing a session is always allowed (it only takes access away), but
-  // forgetting its browser strips the owner's own counters from it: only a
-  // session that would pass confirmRecentSignIn without a password (signed
-  // in less than 10 minutes ago) does that here. Otherwise a stale stolen
-  // session could close her sessions one by one and lock her browsers out,
-  // skipping the gate on "Cerrar todas las demás sesiones", which forgets
-  // them after the current password. Closing this session ("Cerrar sesión
-  // aquí") stays ungated, and forgets the browser only when the one asking
-  // is the one the session started in: a copied session cookie alone must
-  // not make the owner's own browser a stranger.
   const here = id === c.var.session.id
   const forgetsBrowser = here ? (await knownDeviceOf(c)) === c.var.session.deviceHash : isFreshSession(c.var.session)
-  const revoked = await closeUserSession(c.var.db, user.id, id, clientOf(c), forgetsBrowser)
+  // Recorded and forgotten while the row still exists: made-up ids write nothing.
+  const revoked = await closeUserSession(c.var.db, c.var.user.id, id, clientOf(c), forgetsBrowser)
   securityLog(c, 'session_revoke', revoked ? 'ok' : 'not_found')
   if (here) {
     clearSessionCookie(c)
@@ -148,12 +167,7 @@ profileRoutes.post('/profile/sessions/revoke-others', async (c) => {
 
 /** "Seguridad": the sessions and the activity, which requireAuthentication read with the session. */
 function securityPage(c: Context<AppEnv>, props: { aviso?: string; error?: string }) {
-  const [sessions, events, passkeys, lastChange] = c.var.pageData as [
-    SecurityPageProps['sessions'],
-    SecurityPageProps['events'],
-    ResetReviewProps['passkeys'],
-    { createdAt: number; detail: string | null }[],
-  ]
+  const { sessions, events, passkeys, lastChange } = pageDataOf(c, securityReads)
   // The review's numbers come from the reset that started this very session, never from the URL:
   // the key only says where it is wanted, and another session (or account) gets no review.
   const closed = props.aviso === 'contrasena-restablecida' ? reviewOf(c.var.session, lastChange[0]) : null
@@ -167,7 +181,7 @@ function securityPage(c: Context<AppEnv>, props: { aviso?: string; error?: strin
 
 /** The profile with its passkeys, which requireAuthentication read with the session. */
 function profilePage(c: Context<AppEnv>, props: Pick<ProfilePageProps, 'name' | 'errors' | 'notice'>) {
-  const [passkeys] = c.var.pageData as [ProfilePageProps['passkeys']['passkeys']]
+  const { passkeys } = pageDataOf(c, profileReads)
   return (
     <ProfilePage
       {...props}

@@ -6,8 +6,8 @@ import { renewVerification } from '../auth/registration'
 import { signupBrowserOf } from '../http/signup-browser'
 import { checkEmail, normalizeEmail } from '../addresses/email'
 import { MAX_PASSWORD_LENGTH } from '../auth/passwords'
-import { clearSessionCookie, deleteSessionByToken, readSessionCookie } from '../auth/sessions'
-import { currentSession } from '../http/session'
+import { deleteSessionByToken } from '../auth/sessions'
+import { clearSessionCookie, currentSession, readSessionCookie } from '../http/session'
 import { mailBudget } from '../auth/throttle'
 import type { AppEnv } from '../env'
 import { clientOf, knownDeviceOf } from '../http/client'
@@ -59,30 +59,37 @@ sessionRoutes.post('/login', async (c) => {
   if (errors.email || errors.password) return c.html(<LoginPage email={email} next={form.next} errors={errors} />, 422)
   const deviceHash = await knownDeviceOf(c)
   const result = await authenticate(c.var.db, c.var.config.pepper, email, password, { ip: clientOf(c).ip, deviceHash })
-  if (result.outcome === 'throttled') {
-    // Unknown addresses are counted and refused the same way. The owner's
-    // own browsers count apart, and the mailed link and code do not go
-    // through this counter at all.
-    securityLog(c, 'sign_in', 'throttled')
-    c.header('Retry-After', String(result.retryAfterSeconds))
-    return c.html(<ThrottledPage minutes={Math.ceil(result.retryAfterSeconds / 60)} />, 429)
-  }
+  if (result.outcome === 'throttled') return throttled(c, result.retryAfterSeconds)
   const signedIn = result.outcome === 'ok' && (await signIn(c.var.db, result.user, result, await signInContext(c, 'password')))
-  if (!signedIn) {
-    // One answer for an unknown address, a wrong password, an unconfirmed
-    // account (even with the right password) and a password changed while
-    // this one was being checked. What differs happens after the response.
-    securityLog(c, 'sign_in', 'failed', { method: 'password' })
-    if (result.user) {
-      const after = afterFailedSignIn(c, result.outcome, result.user, deviceHash)
-      // After the response nobody is waiting for an error page: log it.
-      c.executionCtx.waitUntil(after.catch((error) => console.error(JSON.stringify({ event: 'sign_in.after_error', error: describeError(error) }))))
-    }
-    return c.html(<LoginPage email={email} next={form.next} failure={t.login.invalid} />, 401)
-  }
-  beginSession(c, { sessionToken: signedIn.token, newDevice: signedIn.newDevice, queued: signedIn.queued }, 'password', { email })
-  return c.redirect(next, 303)
+  if (signedIn) return c.redirect(beginSession(c, signedIn, next), 303)
+  return failedSignIn(c, result, { email, next: form.next, deviceHash })
 })
+
+/**
+ * Over the attempt limit. Unknown addresses are counted and refused the
+ * same way. The owner's own browsers count apart, and the mailed link and
+ * code do not go through this counter at all.
+ */
+function throttled(c: Context<AppEnv>, retryAfterSeconds: number) {
+  securityLog(c, 'sign_in', 'throttled')
+  c.header('Retry-After', String(retryAfterSeconds))
+  return c.html(<ThrottledPage minutes={Math.ceil(retryAfterSeconds / 60)} />, 429)
+}
+
+/**
+ * One answer for an unknown address, a wrong password, an unconfirmed
+ * account (even with the right password) and a password changed while
+ * this one was being checked. What differs happens after the response.
+ */
+function failedSignIn(c: Context<AppEnv>, result: { outcome: 'failed' | 'unconfirmed' | 'ok'; user: User | null }, form: { email: string; next?: string; deviceHash: string | null }) {
+  securityLog(c, 'sign_in', 'failed', { method: 'password' })
+  if (result.user) {
+    const after = afterFailedSignIn(c, result.outcome, result.user, form.deviceHash)
+    // After the response nobody is waiting for an error page: log it.
+    c.executionCtx.waitUntil(after.catch((error) => console.error(JSON.stringify({ event: 'sign_in.after_error', error: describeError(error) }))))
+  }
+  return c.html(<LoginPage email={form.email} next={form.next} failure={t.login.invalid} />, 401)
+}
 
 /**
  * After the response: a failure is recorded on the account; an unconfirmed

@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono'
 import { confirmEmail, registerUser } from '../auth/registration'
 import { maskEmail } from '../auth/email-login'
 import { checkName, normalizeName } from '../auth/names'
-import { readSessionCookie } from '../auth/sessions'
+import { readSessionCookie } from '../http/session'
 import { switchUnconfirmed, switchWarning } from '../http/account-switch'
 import { bindSignupBrowser, signupBrowserOf } from '../http/signup-browser'
 import { checkEmail, normalizeEmail } from '../addresses/email'
@@ -26,6 +26,9 @@ export const signupRoutes = new Hono<AppEnv>()
 
 signupRoutes.get('/signup', async (c) => c.html(await renderOnce('signup', () => <SignupPage />)))
 
+// The same answer whether or not the address already had an account; the
+// owner of an existing account gets a note by mail instead. Over the mail
+// budget, no mail at all, and still the same answer.
 signupRoutes.post('/signup', async (c) => {
   const form = await readForm(c)
   const name = normalizeName(form.name)
@@ -37,11 +40,7 @@ signupRoutes.post('/signup', async (c) => {
     ...checkNewPassword(password, form.password_confirmation ?? '', { name, email }),
   }
   if (Object.values(errors).some(Boolean)) return c.html(<SignupPage values={{ name, email }} errors={errors} />, 422)
-
   const budget = await mailBudget(c.var.db, email, await mailRequesterOf(c))
-  // The same answer whether or not the address already had an account; the
-  // owner of an existing account gets a note by mail instead. Over the mail
-  // budget, no mail at all, and still the same answer.
   const queued = await registerUser(c.var.db, c.var.config, c.var.config.pepper, { name, email, password }, budget, await bindSignupBrowser(c), requestedNext(c, form))
   c.executionCtx.waitUntil(c.var.outbox.send(...queued))
   securityLog(c, 'sign_up', 'answered')
@@ -67,9 +66,8 @@ signupRoutes.post('/email/verify/:token', async (c) => {
   }
   const verified = await confirmEmail(c.var.db, token, await signupBrowserOf(c), await signInContext(c, 'verification'))
   if (!verified) return invalidVerificationLink(c)
-  beginSession(c, verified, 'verification', verified.user)
   // Confirmed from another browser: the sign-up password was discarded; the profile asks for one.
-  return c.redirect(landingAfter(c, verified, withNotice('/profile', 'verificado')), 303)
+  return c.redirect(beginSession(c, verified, landingAfter(c, verified, withNotice('/profile', 'verificado'))), 303)
 })
 
 function invalidVerificationLink(c: Context<AppEnv>) {

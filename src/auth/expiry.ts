@@ -1,0 +1,23 @@
+import { createBatch } from '../db/batch'
+import type { Database } from '../db/client'
+import { sweepOutbox } from '../mail/outbox'
+import { sweepEvents } from './activity'
+import { sweepExpiredSessions } from './sessions'
+import { sweepThrottles } from './throttle'
+import { sweepExpiredTokens } from './tokens'
+import { sweepChallenges } from './webauthn-challenges'
+
+/**
+ * The hourly sweep (Cron Trigger, wrangler.toml [triggers], run by
+ * src/maintenance.ts): expired sessions, spent-by-time links, ended throttle
+ * windows, activity past its 90 days, passkey challenges nobody answered,
+ * and the outbox's old rows. None of these rows can be used any more (every
+ * read checks expiry), so this is tidiness and retention, kept off the
+ * request path so sign-ins and page views do not pay for it. One batch,
+ * one round trip.
+ */
+export async function sweepExpired(db: Database) {
+  const batch = createBatch(db)
+  for (const sweep of [sweepExpiredSessions(db), sweepExpiredTokens(db), sweepThrottles(db), sweepEvents(db), sweepChallenges(db), ...sweepOutbox(db)]) batch.add(sweep)
+  await batch.commit()
+}
