@@ -2,7 +2,7 @@ import { t } from '../src/i18n'
 import { Layout } from './layout'
 import { Field } from './partials/field'
 import { FormAlert, Notice, Reminder } from './partials/notices'
-import { PasskeySignIn } from './partials/passkeys'
+import { PasskeySignIn } from './partials/passkey-controls'
 
 export type LoginPageProps = {
   email?: string

@@ -4,15 +4,15 @@ import { clock } from '../clock'
 import { createBatch, type Batch, type Done } from '../db/batch'
 import type { Database } from '../db/client'
 import { users, type User } from '../db/schema'
-import type { Client } from '../addresses/client'
+import type { Client } from '../addresses/client-info'
 import { queuedIds } from '../mail/outbox'
 import { recordEvent } from './activity'
 import { deleteUserSessions, rotateSession } from './sessions'
 import { ownerExists, whileHashIs } from './owner'
 import { forgetDevices } from './known-devices'
-import { startedSession, startSession, type SignInContext, type StartingSession } from './sign-in'
+import { startedSession, startSession, type SignInContext, type StartingSession } from './start-session'
 import { refund } from './throttle'
-import { openToken, spendAllTokens, spendToken, type TokenMatch } from './tokens'
+import { openToken, spendAllTokens, spendToken, type TokenMatch } from './one-time-tokens'
 
 export function findUserByEmail(db: Database, email: string) {
   return db.select().from(users).where(eq(users.email, email)).get()

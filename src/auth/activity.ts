@@ -3,7 +3,7 @@ import { and, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm'
 import { clock, DAY } from '../clock'
 import type { Database } from '../db/client'
 import { securityEvents, type SecurityEventType, type SignInMethod } from '../db/schema'
-import type { Client } from '../addresses/client'
+import type { Client } from '../addresses/client-info'
 import { ownerQuery } from './owner'
 
 /** How long "Actividad de seguridad" remembers. */

@@ -7,7 +7,7 @@ import { hasPassword } from './accounts'
 import { CONFIRMATION_RESENDS_PER_IP, LOGIN_FAILURES } from './limits'
 import { ownerExists, whileHashIs } from './owner'
 import { DUMMY_HASH, hashPassword, needsRehash, verifyPassword } from './passwords'
-import { startedSession, startSession, type SignInContext } from './sign-in'
+import { startedSession, startSession, type SignInContext } from './start-session'
 import { failedSignInKey, hit, passwordAttemptKey, refund } from './throttle'
 
 // Password checks: sign-in, and re-authentication on the profile. Both

@@ -10,9 +10,9 @@ import { findUserByEmail, openLink, signedInByLink } from './accounts'
 import { isKnownDevice } from './known-devices'
 import { CODE_ATTEMPTS, CODE_ATTEMPTS_PER_DAY } from './limits'
 import { generateSecret, hashSecret, isWellFormedSecret } from './secrets'
-import { startSession, type SignInContext } from './sign-in'
+import { startSession, type SignInContext } from './start-session'
 import { hit, readCounter, startCounter, within, type MailBudget } from './throttle'
-import { newOneTimeToken, spendToken, TOKEN_LIFETIME } from './tokens'
+import { newOneTimeToken, spendToken, TOKEN_LIFETIME } from './one-time-tokens'
 
 // Passwordless sign-in. One login request is one row of one_time_tokens with
 // two doors: the mailed link (its secret hashed in token_hash) and a 6-digit

@@ -4,7 +4,7 @@ import { sweepOutbox } from '../mail/outbox'
 import { sweepEvents } from './activity'
 import { sweepExpiredSessions } from './sessions'
 import { sweepThrottles } from './throttle'
-import { sweepExpiredTokens } from './tokens'
+import { sweepExpiredTokens } from './one-time-tokens'
 import { sweepChallenges } from './webauthn-challenges'
 
 /**

@@ -11,8 +11,8 @@ import { findUserByEmail, openLink, signedInByLink } from './accounts'
 import { recordEvent } from './activity'
 import { hashPassword } from './passwords'
 import type { MailBudget } from './throttle'
-import { startSession, type SignInContext } from './sign-in'
-import { matchToken, newOneTimeToken, spendToken } from './tokens'
+import { startSession, type SignInContext } from './start-session'
+import { matchToken, newOneTimeToken, spendToken } from './one-time-tokens'
 
 /**
  * Creates an unverified account, its verification token and its mail in one

@@ -1,9 +1,9 @@
 import type { Context } from 'hono'
 import { requestEmailLogin } from '../auth/email-login'
 import { mailBudget } from '../auth/throttle'
-import { TOKEN_LIFETIME } from '../auth/tokens'
+import { TOKEN_LIFETIME } from '../auth/one-time-tokens'
 import type { AppEnv } from '../env'
-import { mailRequesterOf } from './client'
+import { mailRequesterOf } from './requester'
 import { hostCookie } from './cookies'
 import { securityLog } from './log'
 

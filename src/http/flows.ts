@@ -1,5 +1,5 @@
 import type { Context } from 'hono'
-import { TOKEN_LIFETIME } from '../auth/tokens'
+import { TOKEN_LIFETIME } from '../auth/one-time-tokens'
 import type { AppEnv } from '../env'
 import { requestCookie } from './access-link'
 import { hostCookie } from './cookies'

@@ -1,5 +1,5 @@
 import type { Context } from 'hono'
-import { TOKEN_LIFETIME } from '../auth/tokens'
+import { TOKEN_LIFETIME } from '../auth/one-time-tokens'
 import { browserSecret } from './cookies'
 
 /**
