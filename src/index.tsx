@@ -21,7 +21,7 @@ import { currentSession } from './http/session'
 import { requireAuthentication } from './middleware/require-authentication'
 import { assetRoutes } from './routes/static-assets'
 import { devMailboxRoutes } from './routes/dev-mailbox'
-import { emailLoginRoutes } from './routes/email-login'
+import { accessLinkRoutes } from './routes/access-links'
 import { passkeyRoutes, passkeySignInRoutes } from './routes/passkeys'
 import { passwordRoutes } from './routes/passwords'
 import { profileReads, profileRoutes, securityReads } from './routes/profile'
@@ -70,7 +70,7 @@ export function createApp(options: { fetch?: typeof fetch } = {}) {
   app.route('/', apiRoutes) // for apps: JSON, the session from the forwarded Cookie header
   app.get('/', async (c) => c.redirect((await currentSession(c)) ? '/profile' : '/login', 303))
   app.route('/', sessionRoutes)
-  app.route('/', emailLoginRoutes)
+  app.route('/', accessLinkRoutes)
   app.route('/', passkeySignInRoutes)
   app.route('/', signupRoutes)
   app.route('/', passwordRoutes)

@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:test'
 import { eq } from 'drizzle-orm'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { generateLoginCode, maskEmail } from '../src/auth/email-login'
+import { generateAccessCode, maskEmail } from '../src/auth/access-links'
 import { MAILS_PER_ADDRESS } from '../src/auth/limits'
 import { clock, MINUTE } from '../src/clock'
 import { openDatabase } from '../src/db/client'
@@ -368,7 +368,7 @@ describe('login request storage', () => {
   it('codes are six digits, uniformly spread', () => {
     const counts = new Array(10).fill(0)
     for (let i = 0; i < 2000; i++) {
-      const code = generateLoginCode()
+      const code = generateAccessCode()
       expect(code).toMatch(/^\d{6}$/)
       counts[Number(code[0])]++
     }

@@ -43,7 +43,7 @@ export function LoginPage({ email, next, errors = {}, failure, notice }: LoginPa
       <PasskeySignIn />
       <div class="links">
         <a href="/password/forgot">{t.login.forgot}</a>
-        <a href="/login/email">{t.emailLogin.offer}</a>
+        <a href="/login/email">{t.accessLink.offer}</a>
         <span>
           {t.login.noAccount} <a href="/signup">{t.login.signupLink}</a>
         </span>

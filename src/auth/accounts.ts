@@ -82,7 +82,7 @@ export function signedInByLink(done: Done, link: OpenLink, starting: StartingSes
   }
 }
 
-/** Spends a mailed sign-in link and signs its owner in on a fresh session, in one batch. */
+/** Spends a mailed access link and signs its owner in on a fresh session, in one batch. */
 export async function signInWithLink(db: Database, match: TokenMatch | null, who: SignInContext) {
   if (!match) return null
   const batch = createBatch(db)

@@ -120,7 +120,7 @@ export function failedSignInKey(ip: string | null) {
  * kind of mail and each of the owner's known browsers, which the IP cap
  * does not stop either (a stranger behind the same NAT cannot silence her).
  *
- * - `reset` and `access` (sign-in link and code): keyed on the exact
+ * - `reset` and `access` (access link: link and code): keyed on the exact
  *   address, each its own budget, so only mails that open HER account
  *   spend them — not sign-up notes, confirmations, the other kind, or the
  *   accounts strangers make at `ana+x@…` or `a.na@gmail.com`.

@@ -1,5 +1,5 @@
 import type { Context } from 'hono'
-import { maskEmail } from '../auth/email-login'
+import { maskEmail } from '../auth/access-links'
 import { readSessionCookie } from './session'
 import type { AppEnv } from '../env'
 import { currentSession } from './session'
@@ -8,7 +8,7 @@ import type { SwitchWarning } from '../../views/partials/notices'
 
 /**
  * Login CSRF with the attacker's own link: someone signed in who opens a
- * stranger's confirmation, reset or sign-in link and presses its button
+ * stranger's confirmation, reset or access link and presses its button
  * would end up in the stranger's account, typing her data into it. So the
  * link pages name the account they act on, and when the browser is signed
  * in as someone else they say so; the button then carries `switch=1`. A

@@ -1,7 +1,7 @@
 import type { Context } from 'hono'
 import { TOKEN_LIFETIME } from '../auth/one-time-tokens'
 import type { AppEnv } from '../env'
-import { requestCookie } from './access-link'
+import { requestCookie } from './access-link-request'
 import { hostCookie } from './cookies'
 import { forgetSignupBrowser } from './signup-browser'
 import { forgetTyped } from './typed'

@@ -66,13 +66,15 @@ export function passwordResetMail(config: Config, to: Recipient, token: string) 
   })
 }
 
-export function loginLinkMail(config: Config, to: Recipient, token: string, code: string) {
+export function accessLinkMail(config: Config, to: Recipient, token: string, code: string) {
+  // 'login-link' is the Postmark Tag and the outbox kind already stored and
+  // counted under that name: it stays, like the /login/email URLs.
   return render(config, to, 'login-link', {
-    subject: t.mail.loginSubject,
-    paragraphs: [t.mail.loginIntro],
-    action: { label: t.mail.loginButton, url: appLink(config, `/login/email/${token}`) },
-    code: { intro: t.mail.loginCode, value: code },
-    after: [{ text: t.mail.loginValidFor }],
+    subject: t.mail.accessLinkSubject,
+    paragraphs: [t.mail.accessLinkIntro],
+    action: { label: t.mail.accessLinkButton, url: appLink(config, `/login/email/${token}`) },
+    code: { intro: t.mail.accessLinkCode, value: code },
+    after: [{ text: t.mail.accessLinkValidFor }],
   })
 }
 

@@ -13,7 +13,7 @@ import { openBodies, outboxKeyring, sealBodies, sealedAtRest } from './sealed-bo
  * Retry schedule: 30 s, 1 min, 2 min, … doubling, at most an hour apart; a
  * mail without expiry gives up after a day. A mail whose link expires gets
  * a try `lastChance` before it does, whatever the doubling says: after a
- * ten-minute outage a 15-minute sign-in link would otherwise wait until
+ * ten-minute outage a 15-minute access link would otherwise wait until
  * minute 16 for its next try, and die unsent.
  */
 export const RETRY = { first: 30_000, max: HOUR, giveUpAfter: 24 * HOUR, lastChance: 2 * MINUTE }

@@ -8,7 +8,7 @@ import { describeError } from '../log'
 import { checkNewPassword } from '../auth/passwords'
 import { findOneTimeToken } from '../auth/one-time-tokens'
 import { resetCookie } from '../http/flows'
-import { maskEmail } from '../auth/email-login'
+import { maskEmail } from '../auth/access-links'
 import { switchUnconfirmed, switchWarning } from '../http/account-switch'
 import { rememberTyped, requestedNext, typedOf } from '../http/typed'
 import type { AppEnv } from '../env'
@@ -41,7 +41,7 @@ passwordRoutes.post('/password/forgot', async (c) => {
   // links fix a mistyped address (prefilled) or offer the other way in.
   const links = [
     { href: '/password/forgot', label: t.login.mistyped },
-    { href: '/login/email?from=forgot', label: t.emailLogin.offer },
+    { href: '/login/email?from=forgot', label: t.accessLink.offer },
   ]
   return c.html(<MessagePage title={t.forgot.sentTitle} body={t.forgot.sent(email, t.mail.resetSubject)} links={links} quiet />)
 })

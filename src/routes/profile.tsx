@@ -19,8 +19,8 @@ import { t } from '../i18n'
 import { passwordChangedMail, queueMail } from '../mail/messages'
 import { ProfilePage, type ProfilePageProps } from '../../views/profile-page'
 import { SecurityPage } from '../../views/security-page'
-import { EmailLoginSentPage } from '../../views/email-login'
-import { sendAccessLink } from '../http/access-link'
+import { AccessLinkSentPage } from '../../views/access-link-pages'
+import { sendAccessLink } from '../http/access-link-request'
 import { forgetTyped, rememberTyped, typedOf } from '../http/typed'
 import { noticeFor, withNotice } from '../http/notices'
 import { pageDataOf, type PageReads } from '../middleware/require-authentication'
@@ -63,7 +63,7 @@ profileRoutes.post('/profile/reauth', async (c) => {
   const back = form.back === 'security' ? '/security' : '/profile'
   rememberTyped(c, { email: c.var.user.email, next: back, name: checkName(name) ? undefined : name })
   await sendAccessLink(c, c.var.user.email, { fromForgot: false })
-  return c.html(<EmailLoginSentPage email={c.var.user.email} />)
+  return c.html(<AccessLinkSentPage email={c.var.user.email} />)
 })
 
 profileRoutes.post('/profile', async (c) => {

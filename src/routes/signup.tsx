@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono'
 import { confirmEmail, registerUser } from '../auth/registration'
-import { maskEmail } from '../auth/email-login'
+import { maskEmail } from '../auth/access-links'
 import { checkName, normalizeName } from '../auth/names'
 import { readSessionCookie } from '../http/session'
 import { switchUnconfirmed, switchWarning } from '../http/account-switch'

@@ -1,5 +1,5 @@
 import type { Context } from 'hono'
-import { requestEmailLogin } from '../auth/email-login'
+import { requestAccessLink } from '../auth/access-links'
 import { mailBudget } from '../auth/throttle'
 import { TOKEN_LIFETIME } from '../auth/one-time-tokens'
 import type { AppEnv } from '../env'
@@ -18,7 +18,7 @@ export const requestCookie = hostCookie('login_request', TOKEN_LIFETIME.login)
  */
 export async function sendAccessLink(c: Context<AppEnv>, email: string, options: { fromForgot: boolean; next?: string | null }) {
   const budget = await mailBudget(c.var.db, email, await mailRequesterOf(c), 'access')
-  const request = await requestEmailLogin(c.var.db, c.var.config, { email, fromForgot: options.fromForgot, next: options.next }, budget)
+  const request = await requestAccessLink(c.var.db, c.var.config, { email, fromForgot: options.fromForgot, next: options.next }, budget)
   securityLog(c, 'login_link_request', 'answered')
   requestCookie.set(c, request.browserSecret)
   c.executionCtx.waitUntil(c.var.outbox.send(...request.queued))
