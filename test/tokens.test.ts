@@ -2,7 +2,7 @@ import { env } from 'cloudflare:test'
 import { createId } from '@paralleldrive/cuid2'
 import { eq, inArray, type SQL } from 'drizzle-orm'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { findOneTimeToken, matchToken, newOneTimeToken, spendOneTimeToken } from '../src/auth/one-time-tokens'
+import { findOneTimeToken, tokenBySecret, newOneTimeToken, spendOneTimeToken } from '../src/auth/one-time-tokens'
 import { clock, HOUR, MINUTE } from '../src/clock'
 import { openDatabase } from '../src/db/client'
 import { oneTimeTokens, users, type TokenPurpose } from '../src/db/schema'
@@ -20,7 +20,7 @@ const noEffects = async () => []
 
 /** Spends by the secret in a link; the spent row's owner, or null. */
 async function spend(token: string | undefined, purpose: TokenPurpose, effects: (owner: SQL) => Promise<BatchItem<'sqlite'>[]>) {
-  const outcome = await spendOneTimeToken(db, await matchToken(token, purpose), effects)
+  const outcome = await spendOneTimeToken(db, await tokenBySecret(token, purpose), effects)
   return outcome?.spent ?? null
 }
 

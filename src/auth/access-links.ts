@@ -87,7 +87,7 @@ export async function signInWithCode(db: Database, browserSecret: string | undef
   // on its own, so strangers using up the account's codes cannot block hers.
   const account = sql`(SELECT ${oneTimeTokens.userId} FROM ${oneTimeTokens} WHERE ${ofThisBrowser})`
   const dailyKey = sql`'login-code-day:' || coalesce(${account}, ${`browser:${browserHash}`}) || CASE WHEN ${isKnownDevice(account, who.deviceHash)} THEN ${`:device:${who.deviceHash}`} ELSE '' END`
-  const match = {
+  const selector = {
     purpose: 'login' as const,
     where: and(
       eq(oneTimeTokens.browserHash, browserHash),
@@ -101,7 +101,7 @@ export async function signInWithCode(db: Database, browserSecret: string | undef
   const live = batch.add(readCounter(db, attemptsKey))
   const attempts = batch.add(hit(db, attemptsKey, TOKEN_LIFETIME.login))
   batch.add(hit(db, dailyKey, CODE_ATTEMPTS_PER_DAY.window))
-  const link = openLink(batch, match)
+  const link = openLink(batch, selector)
   const session = await startSession(batch, link.owner, who)
   spendToken(batch, link)
   // After the spend (which the guards above read): the attempt that used up the code closes its door.

@@ -12,7 +12,7 @@ import { ownerExists, whileHashIs } from './owner'
 import { forgetDevices } from './known-devices'
 import { startedSession, startSession, type SignInContext, type StartingSession } from './start-session'
 import { refund } from './throttle'
-import { openToken, spendAllTokens, spendToken, type TokenMatch } from './one-time-tokens'
+import { openToken, spendAllTokens, spendToken, type TokenSelector } from './one-time-tokens'
 
 export function findUserByEmail(db: Database, email: string) {
   return db.select().from(users).where(eq(users.email, email)).get()
@@ -37,8 +37,8 @@ export const NO_PASSWORD = ''
  * is theirs. Also clears a bounce mark: mail reaches the address again.
  * The batch must end with spendToken or spendAllTokens (see openToken).
  */
-export function openLink(batch: Batch, match: TokenMatch, changes: { passwordHash?: string; signedUpHere?: SQL } = {}) {
-  const token = openToken(batch, match)
+export function openLink(batch: Batch, selector: TokenSelector, changes: { passwordHash?: string; signedUpHere?: SQL } = {}) {
+  const token = openToken(batch, selector)
   // SET expressions read the row as it was: `email_verified_at IS NOT NULL`
   // means "confirmed before this link". Otherwise the password and the
   // name chosen at sign-up are kept only in the browser that signed up.
@@ -64,7 +64,7 @@ export type OpenLink = ReturnType<typeof openLink>
 
 /**
  * Who a committed link sign-in signed in, with the session it started;
- * null for a used, expired or forged link (the batch wrote nothing).
+ * null for a spent, expired or forged link (the batch wrote nothing).
  */
 export function signedInByLink(done: Done, link: OpenLink, starting: StartingSession) {
   const [user] = done.of(link.account)
@@ -83,10 +83,10 @@ export function signedInByLink(done: Done, link: OpenLink, starting: StartingSes
 }
 
 /** Spends a mailed access link and signs its owner in on a fresh session, in one batch. */
-export async function signInWithLink(db: Database, match: TokenMatch | null, who: SignInContext) {
-  if (!match) return null
+export async function signInWithLink(db: Database, selector: TokenSelector | null, who: SignInContext) {
+  if (!selector) return null
   const batch = createBatch(db)
-  const link = openLink(batch, match)
+  const link = openLink(batch, selector)
   const session = await startSession(batch, link.owner, who)
   spendToken(batch, link)
   return signedInByLink(await batch.commit(), link, session)

@@ -53,32 +53,33 @@ export function sweepExpiredTokens(db: Database) {
  * before people do.
  */
 export async function findOneTimeToken(db: Database, token: string | undefined, purpose: TokenPurpose) {
-  const match = await matchToken(token, purpose)
-  return match ? ((await findTokenOwner(db, match).get()) ?? null) : null
+  const selector = await tokenBySecret(token, purpose)
+  return selector ? ((await findTokenOwner(db, selector).get()) ?? null) : null
 }
 
 /** The account behind a live token, as a read for the caller's batch; spends nothing. */
-export function findTokenOwner(db: Database, match: TokenMatch) {
+export function findTokenOwner(db: Database, selector: TokenSelector) {
   return db
     .select({ userId: oneTimeTokens.userId, name: users.name, email: users.email, emailVerifiedAt: users.emailVerifiedAt })
     .from(oneTimeTokens)
     .innerJoin(users, eq(users.id, oneTimeTokens.userId))
-    .where(and(match.where, isLive(match.purpose)))
+    .where(and(selector.where, isLive(selector.purpose)))
 }
 
 /** The same account as a subquery yielding its id while the token is live: `x IN owner`, `FROM owner`. */
-export function tokenOwnerQuery(db: Database, match: TokenMatch) {
+export function tokenOwnerQuery(db: Database, selector: TokenSelector) {
   // Parenthesised and aliased `id` so it reads as `x IN owner` and `FROM owner`.
   return sql`(${db
     .select({ id: sql<string>`${oneTimeTokens.userId}`.as('id') })
     .from(oneTimeTokens)
-    .where(and(match.where, isLive(match.purpose)))})`
+    .where(and(selector.where, isLive(selector.purpose)))})`
 }
 
-/** Which live token to spend: by the secret in a link, or (login codes) by another condition. */
-export type TokenMatch = { purpose: TokenPurpose; where: SQL }
+/** Which live token a batch reads or spends: by the secret in a link, or (access-link codes) by another condition. Selecting spends nothing. */
+export type TokenSelector = { purpose: TokenPurpose; where: SQL }
 
-export async function matchToken(token: string | undefined, purpose: TokenPurpose): Promise<TokenMatch | null> {
+/** The selector of the token whose secret this is; null for text that cannot be one. */
+export async function tokenBySecret(token: string | undefined, purpose: TokenPurpose): Promise<TokenSelector | null> {
   if (!isWellFormedSecret(token)) return null
   return { purpose, where: eq(oneTimeTokens.tokenHash, await hashSecret(token)) }
 }
@@ -92,15 +93,15 @@ export async function matchToken(token: string | undefined, purpose: TokenPurpos
  * simultaneous submissions of one link serialize in D1: the second sees no
  * live token, its effects match no row, and its `found` is empty.
  */
-export function openToken(batch: Batch, match: TokenMatch) {
+export function openToken(batch: Batch, selector: TokenSelector) {
   const { db } = batch
   const found = batch.add(
     db
       .select({ userId: oneTimeTokens.userId, fromForgot: oneTimeTokens.fromForgot, next: oneTimeTokens.next })
       .from(oneTimeTokens)
-      .where(and(match.where, isLive(match.purpose))),
+      .where(and(selector.where, isLive(selector.purpose))),
   )
-  return { found, owner: tokenOwnerQuery(db, match), purpose: match.purpose }
+  return { found, owner: tokenOwnerQuery(db, selector), purpose: selector.purpose }
 }
 
 export type OpenToken = ReturnType<typeof openToken>
@@ -115,10 +116,10 @@ export function spendToken(batch: Batch, token: OpenToken) {
  * effects, spendToken): for a caller with nothing else in the batch.
  * Null for a malformed token; `spent` is null when no live token matched.
  */
-export async function spendOneTimeToken(db: Database, match: TokenMatch | null, effects: (owner: SQL) => Promise<BatchItem<'sqlite'>[]>) {
-  if (!match) return null
+export async function spendOneTimeToken(db: Database, selector: TokenSelector | null, effects: (owner: SQL) => Promise<BatchItem<'sqlite'>[]>) {
+  if (!selector) return null
   const batch = createBatch(db)
-  const token = openToken(batch, match)
+  const token = openToken(batch, selector)
   for (const effect of await effects(token.owner)) batch.add(effect)
   spendToken(batch, token)
   const [spent] = (await batch.commit()).of(token.found)

@@ -13,7 +13,7 @@ import { toBase64Url } from '../crypto/encoding'
 import { checkName, normalizeName } from './names'
 import { ownerQuery } from './owner'
 import { passkeyNameFor } from './passkey-names'
-import { CHALLENGE_LIFETIME, consumeChallenge, issueChallenge } from './webauthn-challenges'
+import { CHALLENGE_LIFETIME, spendChallenge, issueChallenge } from './webauthn-challenges'
 import { ALGORITHMS, bytesOf, expectedBy, parseRegistrationResponse, webauthnLibrary } from './webauthn'
 
 // Registering, listing, renaming and removing an account's passkeys.
@@ -101,8 +101,8 @@ export async function finishPasskeyRegistration(
   const failed = (reason: string) => ({ outcome: 'failed' as const, reason })
   const response = parseRegistrationResponse(input.credential)
   if (!response) return failed('malformed')
-  const consume = await consumeChallenge(db, response.challenge, { browserHash: input.browserHash, ceremony: 'register', userId: user.id })
-  if (!consume || (await consume.statement).length === 0) return failed('challenge')
+  const spend = await spendChallenge(db, response.challenge, { browserHash: input.browserHash, ceremony: 'register', userId: user.id })
+  if (!spend || (await spend.statement).length === 0) return failed('challenge')
   const { verifyRegistrationResponse } = await webauthnLibrary()
   const verification = await verifyRegistrationResponse({
     response,

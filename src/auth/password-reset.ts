@@ -16,7 +16,7 @@ import { forgetDevices } from './known-devices'
 import { startSession, type SignInContext } from './start-session'
 import type { MailBudget } from './throttle'
 import { listPasskeys } from './passkeys'
-import { findTokenOwner, matchToken, newOneTimeToken, spendAllTokens, tokenOwnerQuery } from './one-time-tokens'
+import { findTokenOwner, tokenBySecret, newOneTimeToken, spendAllTokens, tokenOwnerQuery } from './one-time-tokens'
 
 /**
  * A reset link and its mail for the account with this address, within the
@@ -51,11 +51,11 @@ export async function requestPasswordReset(db: Database, config: Config, email: 
  * one round trip, without spending the link.
  */
 export async function findResetOwner(db: Database, token: string | undefined) {
-  const match = await matchToken(token, 'password_reset')
-  if (!match) return null
+  const selector = await tokenBySecret(token, 'password_reset')
+  if (!selector) return null
   const batch = createBatch(db)
-  const owner = batch.add(findTokenOwner(db, match))
-  const passkeysOf = batch.add(listPasskeys(db, tokenOwnerQuery(db, match)))
+  const owner = batch.add(findTokenOwner(db, selector))
+  const passkeysOf = batch.add(listPasskeys(db, tokenOwnerQuery(db, selector)))
   const found = await batch.commit()
   const [account] = found.of(owner)
   return account ? { ...account, passkeys: found.of(passkeysOf) } : null
@@ -84,10 +84,10 @@ export async function resetPassword(
   const passwordHash = await hashPassword(reset.password, config.pepper)
   // An account nobody had confirmed loses its sign-up name with this reset: the notice greets without it.
   const notice = passwordChangedMail(config, reset.owner, who.client, clock.now())
-  const match = await matchToken(reset.token, 'password_reset')
-  if (!match) return null
+  const selector = await tokenBySecret(reset.token, 'password_reset')
+  if (!selector) return null
   const batch = createBatch(db)
-  const link = openLink(batch, match, { passwordHash })
+  const link = openLink(batch, selector, { passwordHash })
   const removable = and(inArray(passkeys.userId, link.owner), notInArray(passkeys.id, keepPasskeys))
   // Counted before the deletes below, so the numbers are what they removed;
   // stamped with the new session's start, so the review (reviewOf) finds it

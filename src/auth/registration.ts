@@ -12,7 +12,7 @@ import { recordEvent } from './activity'
 import { hashPassword } from './passwords'
 import type { MailBudget } from './throttle'
 import { startSession, type SignInContext } from './start-session'
-import { matchToken, newOneTimeToken, spendToken } from './one-time-tokens'
+import { tokenBySecret, newOneTimeToken, spendToken } from './one-time-tokens'
 
 /**
  * Creates an unverified account, its verification token and its mail in one
@@ -87,11 +87,11 @@ export async function renewVerification(db: Database, config: Config, user: User
  * would sign in with his own password once she confirmed it.
  */
 export async function confirmEmail(db: Database, token: string | undefined, browserHash: string | null, who: SignInContext) {
-  const match = await matchToken(token, 'email_verification')
-  if (!match) return null
-  const signedUpHere = browserHash ? sql`EXISTS (SELECT 1 FROM ${oneTimeTokens} WHERE ${and(match.where, eq(oneTimeTokens.browserHash, browserHash))})` : sql`false`
+  const selector = await tokenBySecret(token, 'email_verification')
+  if (!selector) return null
+  const signedUpHere = browserHash ? sql`EXISTS (SELECT 1 FROM ${oneTimeTokens} WHERE ${and(selector.where, eq(oneTimeTokens.browserHash, browserHash))})` : sql`false`
   const batch = createBatch(db)
-  const link = openLink(batch, match, { signedUpHere })
+  const link = openLink(batch, selector, { signedUpHere })
   const session = await startSession(batch, link.owner, who)
   batch.add(recordEvent(db, link.owner, 'email_verified', who.client))
   spendToken(batch, link)

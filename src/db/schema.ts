@@ -67,7 +67,7 @@ export const oneTimeTokens = sqliteTable('one_time_tokens', {
   browserHash: text('browser_hash'),
   codeHash: text('code_hash'),
   fromForgot: integer('from_forgot', { mode: 'boolean' }).notNull().default(false),
-  // migrations/0008_return_to.sql: where to go once the link is used.
+  // migrations/0008_return_to.sql: where to go once the link is spent.
   next: text('next'),
 })
 

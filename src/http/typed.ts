@@ -27,7 +27,7 @@ export function rememberTyped(c: Context<AppEnv>, typed: Typed, current: Typed =
 }
 
 /**
- * Where a request for a mailed link should lead once the link is used: the
+ * Where a request for a mailed link should lead once the link is spent: the
  * form's `next`, else the one carried from the sign-in page; checked against
  * this site's pages and RETURN_ORIGINS. Stored with the link, so it works
  * from another device too. Null: the profile. Anyone can ask for a link to

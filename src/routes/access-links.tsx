@@ -6,7 +6,7 @@ import { rememberTyped, requestedNext, typedOf } from '../http/typed'
 import { signInWithLink } from '../auth/accounts'
 import { checkEmail, normalizeEmail } from '../addresses/email'
 import { maskEmail, signInWithCode } from '../auth/access-links'
-import { findOneTimeToken, matchToken } from '../auth/one-time-tokens'
+import { findOneTimeToken, tokenBySecret } from '../auth/one-time-tokens'
 import type { AppEnv } from '../env'
 import { readForm } from '../http/forms'
 import { t } from '../i18n'
@@ -86,7 +86,7 @@ accessLinkRoutes.post('/login/email/:token', async (c) => {
       return c.html(<ContinueAsPage maskedEmail={warning.target} token={token} warning={warning} />, 409)
     }
   }
-  const signedIn = await signInWithLink(c.var.db, await matchToken(token, 'login'), await signInContext(c, 'link'))
+  const signedIn = await signInWithLink(c.var.db, await tokenBySecret(token, 'login'), await signInContext(c, 'link'))
   if (!signedIn) return invalidAccessLink(c)
   return c.redirect(beginSession(c, signedIn, landingAfter(c, signedIn, afterSignIn(signedIn))), 303)
 })
