@@ -4,7 +4,7 @@ import type { AppEnv } from '../env'
 import { requestCookie } from './access-link-request'
 import { hostCookie } from './cookies'
 import { forgetSignupBrowser } from './signup-browser'
-import { forgetTyped } from './typed'
+import { forgetRememberedInput } from './remembered-input'
 import { forgetWebauthnBrowser } from './webauthn-browser'
 
 /** An opened reset link's token, moved out of the URL; read only by /password/reset. */
@@ -25,5 +25,5 @@ export function forgetFlowsInProgress(c: Context<AppEnv>) {
   requestCookie.clear(c)
   forgetSignupBrowser(c)
   forgetWebauthnBrowser(c)
-  forgetTyped(c)
+  forgetRememberedInput(c)
 }

@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono'
 import { requestCookie, sendAccessLink } from '../http/access-link-request'
 import { readSessionCookie } from '../http/session'
 import { switchUnconfirmed, switchWarning } from '../http/account-switch'
-import { rememberTyped, requestedNext, typedOf } from '../http/typed'
+import { rememberInput, requestedNext, rememberedInputOf } from '../http/remembered-input'
 import { signInWithLink } from '../auth/accounts'
 import { checkEmail, normalizeEmail } from '../addresses/email'
 import { maskEmail, signInWithCode } from '../auth/access-links'
@@ -28,7 +28,7 @@ const MAX_CODE_INPUT = 16
 accessLinkRoutes.get('/login/email', async (c) => {
   const fromForgot = c.req.query('from') === 'forgot'
   // Prefilled with the address typed on another page; the plain form is the same for everyone.
-  const { email } = typedOf(c)
+  const { email } = rememberedInputOf(c)
   if (email) return c.html(<AccessLinkPage email={email} fromForgot={fromForgot} />)
   return c.html(await renderOnce(`access-link:${fromForgot}`, () => <AccessLinkPage fromForgot={fromForgot} />))
 })
@@ -39,7 +39,7 @@ accessLinkRoutes.post('/login/email', async (c) => {
   const fromForgot = form.from === 'forgot'
   const error = checkEmail(email)
   if (error) return c.html(<AccessLinkPage email={email} error={error} fromForgot={fromForgot} />, 422)
-  rememberTyped(c, { email })
+  rememberInput(c, { email })
   await sendAccessLink(c, email, { fromForgot, next: requestedNext(c, form) })
   return c.html(<AccessLinkSentPage email={email} />)
 })

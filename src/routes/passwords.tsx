@@ -10,7 +10,7 @@ import { findOneTimeToken } from '../auth/one-time-tokens'
 import { resetCookie } from '../http/flows'
 import { maskEmail } from '../auth/access-links'
 import { switchUnconfirmed, switchWarning } from '../http/account-switch'
-import { rememberTyped, requestedNext, typedOf } from '../http/typed'
+import { rememberInput, requestedNext, rememberedInputOf } from '../http/remembered-input'
 import type { AppEnv } from '../env'
 import { beginSession, landingAfter, signInContext } from '../http/sign-in'
 import { readForm } from '../http/forms'
@@ -25,7 +25,7 @@ export const passwordRoutes = new Hono<AppEnv>()
 
 passwordRoutes.get('/password/forgot', async (c) => {
   // Prefilled with the address typed on another page; the plain form is the same for everyone.
-  const { email } = typedOf(c)
+  const { email } = rememberedInputOf(c)
   return c.html(email ? <ForgotPasswordPage email={email} /> : await renderOnce('forgot', () => <ForgotPasswordPage />))
 })
 
@@ -34,7 +34,7 @@ passwordRoutes.post('/password/forgot', async (c) => {
   const email = normalizeEmail(form.email)
   const error = checkEmail(email)
   if (error) return c.html(<ForgotPasswordPage email={email} error={error} />, 422)
-  rememberTyped(c, { email })
+  rememberInput(c, { email })
   await mailResetLink(c, email, requestedNext(c, form))
   securityLog(c, 'reset_request', 'answered')
   // The next step is in the mailbox: no button competes with it. The quiet

@@ -21,7 +21,7 @@ import { ProfilePage, type ProfilePageProps } from '../../views/profile-page'
 import { SecurityPage } from '../../views/security-page'
 import { AccessLinkSentPage } from '../../views/access-link-pages'
 import { sendAccessLink } from '../http/access-link-request'
-import { forgetTyped, rememberTyped, typedOf } from '../http/typed'
+import { forgetRememberedInput, rememberInput, rememberedInputOf } from '../http/remembered-input'
 import { noticeFor, withNotice } from '../http/notices'
 import { pageDataOf, type PageReads } from '../middleware/require-authentication'
 
@@ -43,8 +43,8 @@ profileRoutes.get('/profile', (c) => {
   // A name typed before "¿No la recuerda?" sent an enlace de acceso comes
   // back here — only to the account that typed it (the draft is stored with
   // its address), never to another one signed in later in this browser.
-  const typed = typedOf(c)
-  const name = typed.email === c.var.user.email ? typed.name : undefined
+  const remembered = rememberedInputOf(c)
+  const name = remembered.email === c.var.user.email ? remembered.name : undefined
   return c.html(profilePage(c, { notice: noticeFor(c.req.query('aviso')), name }))
 })
 
@@ -61,7 +61,7 @@ profileRoutes.post('/profile/reauth', async (c) => {
   const name = normalizeName(form.name)
   // From Seguridad's "Cerrar todas las demás sesiones", back there; else to the profile.
   const back = form.back === 'security' ? '/security' : '/profile'
-  rememberTyped(c, { email: c.var.user.email, next: back, name: checkName(name) ? undefined : name })
+  rememberInput(c, { email: c.var.user.email, next: back, name: checkName(name) ? undefined : name })
   await sendAccessLink(c, c.var.user.email, { fromForgot: false })
   return c.html(<AccessLinkSentPage email={c.var.user.email} />)
 })
@@ -76,7 +76,7 @@ profileRoutes.post('/profile', async (c) => {
   const saved = await saveProfile(c, name, changingPassword ? password : null, checked.attemptKey)
   // The password changed since this request read it (a reset elsewhere): nothing was written.
   if (!saved) return c.html(profilePage(c, { name, errors: { current_password: t.errors.passwordChangedMeanwhile } }), 409)
-  forgetTyped(c)
+  forgetRememberedInput(c)
   if (!changingPassword) return c.redirect(withNotice('/profile', 'guardado'), 303)
   if (saved.sessionToken) setSessionCookie(c, saved.sessionToken)
   securityLog(c, 'password_change', 'ok')
