@@ -12,7 +12,7 @@ import { CODE_ATTEMPTS, CODE_ATTEMPTS_PER_DAY } from './limits'
 import { generateSecret, hashSecret, isWellFormedSecret } from './secrets'
 import { startSession, type SignInContext } from './start-session'
 import { hit, readCounter, startCounter, within, type MailBudget } from './throttle'
-import { newOneTimeToken, spendToken, TOKEN_LIFETIME } from './one-time-tokens'
+import { newOneTimeToken, spendToken, ONE_TIME_TOKEN_LIFETIME } from './one-time-tokens'
 
 // The access link ("enlace de acceso"): signing in without a password. One
 // request is one row of one_time_tokens (purpose 'login', as stored) with
@@ -99,7 +99,7 @@ export async function signInWithCode(db: Database, browserSecret: string | undef
   const batch = createBatch(db)
   // Read before this attempt counts: whether the request is still live.
   const live = batch.add(readCounter(db, attemptsKey))
-  const attempts = batch.add(hit(db, attemptsKey, TOKEN_LIFETIME.login))
+  const attempts = batch.add(hit(db, attemptsKey, ONE_TIME_TOKEN_LIFETIME.login))
   batch.add(hit(db, dailyKey, CODE_ATTEMPTS_PER_DAY.window))
   const link = openLink(batch, selector)
   const session = await startSession(batch, link.owner, who)

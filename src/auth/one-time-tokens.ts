@@ -8,8 +8,8 @@ import { oneTimeTokens, users, type TokenPurpose } from '../db/schema'
 import { ownerQuery } from './owner'
 import { generateSecret, hashSecret, isWellFormedSecret } from './secrets'
 
-/** How long a link in a mail stays good. */
-export const TOKEN_LIFETIME: Record<TokenPurpose, number> = {
+/** How long a mailed link (and an access link's code) stays good, by purpose; an app's signed token is APP_TOKEN_LIFETIME. */
+export const ONE_TIME_TOKEN_LIFETIME: Record<TokenPurpose, number> = {
   password_reset: HOUR,
   email_verification: DAY,
   login: 15 * MINUTE,
@@ -34,12 +34,12 @@ export async function newOneTimeToken(
   const insert = db
     .insert(oneTimeTokens)
     .select(
-      sql`SELECT ${createId()}, ${hash}, ${users.id}, ${purpose}, ${now}, ${now + TOKEN_LIFETIME[purpose]},
+      sql`SELECT ${createId()}, ${hash}, ${users.id}, ${purpose}, ${now}, ${now + ONE_TIME_TOKEN_LIFETIME[purpose]},
                  ${options.browserHash ?? null}, ${options.codeHash ?? null}, ${options.fromForgot ? 1 : 0}, ${options.next ?? null}
           FROM ${users} WHERE ${and(account, options.when ?? sql`true`)}`,
     )
     .returning({ userId: oneTimeTokens.userId })
-  return { token: secret, insert, expiresAt: now + TOKEN_LIFETIME[purpose] }
+  return { token: secret, insert, expiresAt: now + ONE_TIME_TOKEN_LIFETIME[purpose] }
 }
 
 /** Expired links of every kind carry nothing; indexed, so cheap to drop in passing. */

@@ -1,14 +1,14 @@
 import type { Context } from 'hono'
 import { requestAccessLink } from '../auth/access-links'
 import { mailBudget } from '../auth/throttle'
-import { TOKEN_LIFETIME } from '../auth/one-time-tokens'
+import { ONE_TIME_TOKEN_LIFETIME } from '../auth/one-time-tokens'
 import type { AppEnv } from '../env'
 import { mailRequesterOf } from './requester'
 import { hostCookie } from './cookies'
 import { securityLog } from './log'
 
 /** Holds the secret that binds a request's code to the browser that asked; read only by /login/code. */
-export const requestCookie = hostCookie('login_request', TOKEN_LIFETIME.login)
+export const requestCookie = hostCookie('login_request', ONE_TIME_TOKEN_LIFETIME.login)
 
 /**
  * Asks for an "enlace de acceso" (link + code) for this address from this

@@ -1,5 +1,5 @@
 import type { Context } from 'hono'
-import { TOKEN_LIFETIME } from '../auth/one-time-tokens'
+import { ONE_TIME_TOKEN_LIFETIME } from '../auth/one-time-tokens'
 import type { AppEnv } from '../env'
 import { requestCookie } from './access-link-request'
 import { hostCookie } from './cookies'
@@ -8,7 +8,7 @@ import { forgetRememberedInput } from './remembered-input'
 import { forgetWebauthnBrowser } from './webauthn-browser'
 
 /** An opened reset link's token, moved out of the URL; read only by /password/reset. */
-export const resetCookie = hostCookie('password_reset', TOKEN_LIFETIME.password_reset)
+export const resetCookie = hostCookie('password_reset', ONE_TIME_TOKEN_LIFETIME.password_reset)
 
 /**
  * A browser keeps nothing of a flow in progress once someone signs in or
