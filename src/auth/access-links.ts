@@ -73,7 +73,7 @@ export async function requestAccessLink(db: Database, config: Config, input: { e
  * requests, an account takes at most CODE_ATTEMPTS_PER_DAY code attempts a
  * day (5 per request × 5 requests per 15 minutes would otherwise allow
  * ~2,400): past it codes stop working for the account (each known browser
- * of the owner has its own ceiling), links do not. `remaining` is 0 when
+ * of the account holder has its own ceiling), links do not. `remaining` is 0 when
  * this browser's request is dead (used up or expired), so the page can lead
  * to a new one.
  */
@@ -102,7 +102,7 @@ export async function signInWithCode(db: Database, browserSecret: string | undef
   const attempts = batch.add(hit(db, attemptsKey, ONE_TIME_TOKEN_LIFETIME.login))
   batch.add(hit(db, dailyKey, CODE_ATTEMPTS_PER_DAY.window))
   const link = openLink(batch, selector)
-  const session = await startSession(batch, link.owner, who)
+  const session = await startSession(batch, link.opens, who)
   spendToken(batch, link)
   // After the spend (which the guards above read): the attempt that used up the code closes its door.
   batch.add(db.update(oneTimeTokens).set({ codeHash: null }).where(and(ofThisBrowser, not(within(attemptsKey, CODE_ATTEMPTS - 1)))))

@@ -8,7 +8,7 @@ import type { Client } from '../addresses/client-info'
 import { queuedIds } from '../mail/outbox'
 import { recordEvent } from './activity'
 import { deleteUserSessions, rotateSession } from './sessions'
-import { ownerExists, whileHashIs } from './owner'
+import { accountFound, whileHashIs } from './account-ref'
 import { forgetDevices } from './known-devices'
 import { startedSession, startSession, type SignInContext, type StartingSession } from './start-session'
 import { refund } from './throttle'
@@ -20,7 +20,7 @@ export function findUserByEmail(db: Database, email: string) {
 
 /**
  * An account whose address was confirmed by someone other than the person
- * who signed up has no password until its owner chooses one (see
+ * who signed up has no password until its holder chooses one (see
  * confirmEmail): stored as '' — never a valid hash, so nothing verifies.
  */
 export function hasPassword(user: Pick<User, 'passwordHash'>): boolean {
@@ -29,8 +29,8 @@ export function hasPassword(user: Pick<User, 'passwordHash'>): boolean {
 export const NO_PASSWORD = ''
 
 /**
- * Opens a mailed link (or a login code's request) in a batch that signs its
- * owner in (openToken), and confirms the address: every kind of link proves
+ * Opens a mailed link (or an access-link code's request) in a batch that
+ * signs in the account it opens (openToken), and confirms the address: every kind of link proves
  * the mailbox. A link that confirms it for the first time discards the
  * password chosen at sign-up unless `signedUpHere` holds or a new password
  * is set (see confirmEmail): whoever chose it has not shown that the mailbox
@@ -54,7 +54,7 @@ export function openLink(batch: Batch, selector: TokenSelector, changes: { passw
         mailBounceType: null,
         updatedAt: clock.now(),
       })
-      .where(inArray(users.id, token.owner))
+      .where(inArray(users.id, token.opens))
       .returning(),
   )
   return { ...token, account }
@@ -82,12 +82,12 @@ export function signedInByLink(done: Done, link: OpenLink, starting: StartingSes
   }
 }
 
-/** Spends a mailed access link and signs its owner in on a fresh session, in one batch. */
+/** Spends a mailed access link and signs in the account it opens, on a fresh session, in one batch. */
 export async function signInWithLink(db: Database, selector: TokenSelector | null, who: SignInContext) {
   if (!selector) return null
   const batch = createBatch(db)
   const link = openLink(batch, selector)
-  const session = await startSession(batch, link.owner, who)
+  const session = await startSession(batch, link.opens, who)
   spendToken(batch, link)
   return signedInByLink(await batch.commit(), link, session)
 }
@@ -97,7 +97,7 @@ export async function signInWithLink(db: Database, selector: TokenSelector | nul
  * request read or checked (whileHashIs: a change that commits first wins),
  * revokes every other session of the user, rotates this one (new id, new
  * cookie value: a copy of the old cookie no longer works), forgets every
- * other known browser (they no longer get the owner's own limits), spends every
+ * other known browser (they no longer get the account holder's own limits), spends every
  * outstanding link and code of the account, is recorded, gives back the
  * re-authentication attempt, and queues the "password changed" notice.
  * Returns the outbox ids to send and this browser's new session token, or
@@ -114,15 +114,15 @@ export async function updateProfile(
     await db.update(users).set({ name: changes.name, updatedAt: clock.now() }).where(eq(users.id, user.id))
     return { queued: [], sessionToken: null }
   }
-  const owner = whileHashIs(user)
-  const guard = ownerExists(owner)
-  const thisSession = await rotateSession(db, keepSessionId, owner)
+  const account = whileHashIs(user)
+  const guard = accountFound(account)
+  const thisSession = await rotateSession(db, keepSessionId, account)
   const batch = createBatch(db)
-  batch.add(deleteUserSessions(db, owner, keepSessionId))
+  batch.add(deleteUserSessions(db, account, keepSessionId))
   batch.add(thisSession.update)
-  batch.add(forgetDevices(db, owner, notice.deviceHash))
-  batch.add(spendAllTokens(db, owner))
-  batch.add(recordEvent(db, owner, 'password_changed', notice.client))
+  batch.add(forgetDevices(db, account, notice.deviceHash))
+  batch.add(spendAllTokens(db, account))
+  batch.add(recordEvent(db, account, 'password_changed', notice.client))
   const mail = batch.add(notice.mail(guard))
   if (notice.attemptKey) batch.add(refund(db, notice.attemptKey, guard))
   // Last: it changes the hash the guard reads.
@@ -141,7 +141,7 @@ export async function updateProfile(
 /**
  * "Cerrar todas las demás sesiones", in one batch: every other session of the
  * user ends, every other known browser is forgotten (they no longer get the
- * owner's own limits), this session is rotated (a copy of its cookie taken
+ * account holder's own limits), this session is rotated (a copy of its cookie taken
  * before no longer works), the re-authentication attempt is given back, and
  * it is recorded. Returns this browser's new session token.
  */

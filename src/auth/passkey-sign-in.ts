@@ -77,9 +77,9 @@ export async function verifyPasskeySignIn(db: Database, config: Config, credenti
 export async function signInWithPasskey(db: Database, checked: { user: User; passkey: Passkey; newCounter: number; backedUp: boolean }, who: SignInContext) {
   const { passkey, newCounter } = checked
   const countsUp = sql`(${passkeys.signCount} < ${newCounter} OR (${passkeys.signCount} = 0 AND ${newCounter} = 0))`
-  const owner = sql`(SELECT ${passkeys.userId} AS id FROM ${passkeys} WHERE ${passkeys.id} = ${passkey.id} AND ${countsUp})`
+  const passkeyAccount = sql`(SELECT ${passkeys.userId} AS id FROM ${passkeys} WHERE ${passkeys.id} = ${passkey.id} AND ${countsUp})`
   const batch = createBatch(db)
-  const session = await startSession(batch, owner, who)
+  const session = await startSession(batch, passkeyAccount, who)
   // Last: it changes the count the guard above reads.
   batch.add(
     db

@@ -15,13 +15,13 @@ import type { SwitchWarning } from '../../views/partials/notices'
  * POST without it, from such a browser, gets the page with the warning
  * instead of the switch. Costs nothing without a session cookie.
  */
-export async function switchWarning(c: Context<AppEnv>, linkOwner: { email: string; userId: string } | null): Promise<SwitchWarning | null> {
-  if (!linkOwner || !readSessionCookie(c)) return null
+export async function switchWarning(c: Context<AppEnv>, linkAccount: { email: string; userId: string } | null): Promise<SwitchWarning | null> {
+  if (!linkAccount || !readSessionCookie(c)) return null
   const signedIn = await currentSession(c)
-  if (!signedIn || signedIn.user.id === linkOwner.userId) return null
-  const masked = { current: maskEmail(signedIn.user.email), target: maskEmail(linkOwner.email) }
+  if (!signedIn || signedIn.user.id === linkAccount.userId) return null
+  const masked = { current: maskEmail(signedIn.user.email), target: maskEmail(linkAccount.email) }
   // Two accounts that mask alike ("b•••a@gmail.com") must still be told apart here.
-  return masked.current === masked.target ? { current: signedIn.user.email, target: linkOwner.email } : masked
+  return masked.current === masked.target ? { current: signedIn.user.email, target: linkAccount.email } : masked
 }
 
 /** The warning still stands for this POST: the form did not confirm the switch. */

@@ -29,7 +29,7 @@ export function throwawayRecipient(email: string): Recipient {
   return { email, name: '', emailVerifiedAt: null }
 }
 
-/** The guard of a mail that only an account's owner gets (see throwawayRecipient). */
+/** The guard of a mail that only an account's holder gets (see throwawayRecipient). */
 export function accountWithEmail(email: string): SQL {
   return sql`EXISTS (SELECT 1 FROM ${users} WHERE ${users.email} = ${email})`
 }
@@ -81,7 +81,7 @@ export function accessLinkMail(config: Config, to: Recipient, token: string, cod
 /**
  * Addressed inside the sign-in batch, to whoever's account it turns out to
  * be: rendered with the greeting as a placeholder that the batch fills in
- * from the account's row (enqueueMailToOwner, greetByName).
+ * from the account's row (enqueueMailToAccount, greetByName).
  */
 export function newSignInMail(config: Config, client: Client, method: SignInMethod): Omit<OutgoingMail, 'to'> {
   const where = [describeDevice(client.userAgent), describePlace(client), client.ip && `IP ${client.ip}`].filter(Boolean).join(' · ')

@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono'
 import { checkEmail, normalizeEmail } from '../addresses/email'
-import { findResetOwner, requestPasswordReset, resetPassword } from '../auth/password-reset'
+import { findResetAccount, requestPasswordReset, resetPassword } from '../auth/password-reset'
 import { mailBudget } from '../auth/throttle'
 import { clientOf, mailRequesterOf } from '../http/requester'
 import { securityLog } from '../http/log'
@@ -76,25 +76,25 @@ passwordRoutes.get('/password/reset/:token', async (c) => {
 })
 
 passwordRoutes.get('/password/reset', async (c) => {
-  const owner = await findResetOwner(c.var.db, resetCookie.read(c))
-  if (!owner) return invalidResetLink(c)
-  return c.html(<ResetPasswordPage owner={owner} account={maskEmail(owner.email)} passkeys={owner.passkeys} warning={await switchWarning(c, owner)} />)
+  const resetAccount = await findResetAccount(c.var.db, resetCookie.read(c))
+  if (!resetAccount) return invalidResetLink(c)
+  return c.html(<ResetPasswordPage holder={resetAccount} account={maskEmail(resetAccount.email)} passkeys={resetAccount.passkeys} warning={await switchWarning(c, resetAccount)} />)
 })
 
 passwordRoutes.post('/password/reset', async (c) => {
   const form = await readForm(c)
   const password = form.password ?? ''
-  // The owner is read first so the password can be checked against their
+  // The resetAccount is read first so the password can be checked against their
   // own name and address before anything is hashed or spent.
-  const owner = await findResetOwner(c.var.db, resetCookie.read(c))
-  if (!owner) return invalidResetLink(c)
+  const resetAccount = await findResetAccount(c.var.db, resetCookie.read(c))
+  if (!resetAccount) return invalidResetLink(c)
   // Ticked "Conservar" boxes, by this account's passkey ids only (the batch checks the account again).
-  const keep = owner.passkeys.filter((passkey) => form[`keep_${passkey.id}`]).map((passkey) => passkey.id)
-  const page = { owner, account: maskEmail(owner.email), passkeys: owner.passkeys, kept: keep, warning: await switchWarning(c, owner) }
+  const keep = resetAccount.passkeys.filter((passkey) => form[`keep_${passkey.id}`]).map((passkey) => passkey.id)
+  const page = { holder: resetAccount, account: maskEmail(resetAccount.email), passkeys: resetAccount.passkeys, kept: keep, warning: await switchWarning(c, resetAccount) }
   if (switchUnconfirmed(page.warning, form)) return c.html(<ResetPasswordPage {...page} />, 409)
-  const errors = checkNewPassword(password, form.password_confirmation ?? '', owner)
+  const errors = checkNewPassword(password, form.password_confirmation ?? '', resetAccount)
   if (errors.password || errors.password_confirmation) return c.html(<ResetPasswordPage {...page} errors={errors} />, 422)
-  const reset = await resetPassword(c.var.db, c.var.config, { token: resetCookie.read(c), owner, password, keepPasskeys: keep }, await signInContext(c, 'reset'))
+  const reset = await resetPassword(c.var.db, c.var.config, { token: resetCookie.read(c), account: resetAccount, password, keepPasskeys: keep }, await signInContext(c, 'reset'))
   if (!reset) return invalidResetLink(c)
   resetCookie.clear(c)
   // beginSession also sends the queued mails.
