@@ -23,7 +23,7 @@ function codeIn(mail: SentMail): string {
 
 const wrongCodeFor = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0')
 
-describe('asking for a sign-in link and code', () => {
+describe('asking for an access link (a link and a code)', () => {
   it('the login window offers "Recibir un enlace de acceso", and so do the forgot-password page and its answer', async () => {
     const login = await new Browser().get('/login')
     expect(login.status).toBe(200)
@@ -353,7 +353,7 @@ describe('coming from "Olvidé mi contraseña"', () => {
   })
 })
 
-describe('login request storage', () => {
+describe('access-link request storage', () => {
   it('stores only hashes: no link secret, no code, no browser secret', async () => {
     const { email } = await signedInUser()
     const asking = new Browser()
