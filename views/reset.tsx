@@ -9,15 +9,15 @@ import type { PasskeyRow } from './partials/passkey-controls'
 
 /** The token is not in this page: it travels in a short-lived HttpOnly cookie (see routes/passwords.ts). */
 export function ResetPasswordPage({
-  holder,
+  owner,
   account,
   passkeys = [],
   kept = [],
   errors = {},
   warning,
 }: {
-  /** The account holder's name and address, for password managers (hidden fields). */
-  holder: { name: string; email: string }
+  /** The owner's name and address, for password managers (hidden fields). */
+  owner: { name: string; email: string }
   /** The masked address of the account whose password this sets. */
   account: string
   /** The account's passkeys: each removed by the reset unless its "Conservar" box is ticked. */
@@ -38,8 +38,8 @@ export function ResetPasswordPage({
       <form method="post" action="/password/reset" novalidate>
         <SwitchAccountField warning={warning} />
         {/* For the inline check (not your own name or address) and for password managers. */}
-        <input type="hidden" name="email" value={holder.email} autocomplete="username" />
-        <input type="hidden" name="name" value={holder.name} />
+        <input type="hidden" name="email" value={owner.email} autocomplete="username" />
+        <input type="hidden" name="name" value={owner.name} />
         <NewPasswordFields errors={errors} label={t.fields.newPassword} />
         <PasskeysToKeep passkeys={passkeys} kept={kept} />
         <button class="button" type="submit">
@@ -54,7 +54,7 @@ export function ResetPasswordPage({
 /**
  * The account's passkeys, each with an unticked "Conservar" box: a plain
  * checkbox in the same form, so it works without JavaScript. Name, when and
- * from where each was added, so the holder can tell hers from an intruder's.
+ * from where each was added, so the owner can tell hers from an intruder's.
  */
 function PasskeysToKeep({ passkeys, kept }: { passkeys: PasskeyRow[]; kept: string[] }) {
   if (passkeys.length === 0) return null

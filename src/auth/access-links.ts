@@ -73,7 +73,7 @@ export async function requestAccessLink(db: Database, config: Config, input: { e
  * requests, an account takes at most CODE_ATTEMPTS_PER_DAY code attempts a
  * day (5 per request × 5 requests per 15 minutes would otherwise allow
  * ~2,400): past it codes stop working for the account (each known browser
- * of the account holder has its own ceiling), links do not. `remaining` is 0 when
+ * of the owner has its own ceiling), links do not. `remaining` is 0 when
  * this browser's request is dead (used up or expired), so the page can lead
  * to a new one.
  */

@@ -6,7 +6,8 @@ import { users, type User } from '../db/schema'
  * subquery yielding `id` — the account a token opens (`token.opens`), the
  * account of a session or passkey, or an account while its password hash is
  * the one checked (whileHashIs) — when the statement shares a batch with the
- * spend or check that decides it.
+ * spend or check that decides it. (The owner, in comments, docs and test
+ * names, is the person whose account and mailbox it is: never one of these.)
  */
 export type AccountRef = string | SQL
 

@@ -20,7 +20,7 @@ export function findUserByEmail(db: Database, email: string) {
 
 /**
  * An account whose address was confirmed by someone other than the person
- * who signed up has no password until its holder chooses one (see
+ * who signed up has no password until its owner chooses one (see
  * confirmEmail): stored as '' — never a valid hash, so nothing verifies.
  */
 export function hasPassword(user: Pick<User, 'passwordHash'>): boolean {
@@ -97,7 +97,7 @@ export async function signInWithLink(db: Database, selector: TokenSelector | nul
  * request read or checked (whileHashIs: a change that commits first wins),
  * revokes every other session of the user, rotates this one (new id, new
  * cookie value: a copy of the old cookie no longer works), forgets every
- * other known browser (they no longer get the account holder's own limits), spends every
+ * other known browser (they no longer get the owner's own limits), spends every
  * outstanding link and code of the account, is recorded, gives back the
  * re-authentication attempt, and queues the "password changed" notice.
  * Returns the outbox ids to send and this browser's new session token, or
@@ -141,7 +141,7 @@ export async function updateProfile(
 /**
  * "Cerrar todas las demás sesiones", in one batch: every other session of the
  * user ends, every other known browser is forgotten (they no longer get the
- * account holder's own limits), this session is rotated (a copy of its cookie taken
+ * owner's own limits), this session is rotated (a copy of its cookie taken
  * before no longer works), the re-authentication attempt is given back, and
  * it is recorded. Returns this browser's new session token.
  */

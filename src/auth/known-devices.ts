@@ -5,7 +5,7 @@ import { knownDevices } from '../db/schema'
 import { accountIdQuery, type AccountRef } from './account-ref'
 
 // The browsers an account knows: one row per browser (its device id's hash)
-// that has signed in to it. A known browser gets the account holder's own counters
+// that has signed in to it. A known browser gets the owner's own counters
 // and budgets (src/auth/throttle.ts), and a sign-in from an unknown one
 // mails the "nuevo inicio de sesión" notice (startSession).
 
@@ -32,8 +32,8 @@ export function rememberDevice(db: Database, account: AccountRef, deviceHash: st
 /**
  * Forgets the account's known browsers (but `keep`, this one): after a
  * password change or "cerrar todas las demás sesiones" they no longer get
- * the account holder's own counters and budgets, and a sign-in from them is "new"
- * again, so its notice reaches the account holder.
+ * the owner's own counters and budgets, and a sign-in from them is "new"
+ * again, so its notice reaches the owner.
  */
 export function forgetDevices(db: Database, account: AccountRef, keep?: string | null) {
   const ofAccount = inArray(knownDevices.userId, accountIdQuery(account))

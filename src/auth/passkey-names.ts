@@ -5,7 +5,7 @@ import { describeDevice } from '../i18n/devices'
  * community list at github.com/passkeydeveloper/passkey-authenticator-aaguids):
  * the common ones only. Browsers may blank the AAGUID when no attestation is
  * asked for; then the browser and system that registered it name it, as for
- * sessions, and the account holder can rename it.
+ * sessions, and the owner can rename it.
  */
 const PROVIDERS: Record<string, string> = {
   'ea9b8d66-4d01-1d21-3ce4-b6b48cb575d4': 'Gestor de contraseñas de Google',

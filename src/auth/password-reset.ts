@@ -66,7 +66,7 @@ export type ResetReview = { sessions: number; passkeys: number; browsers: number
 
 /**
  * Sets the new password from a reset link. Whoever got in without the
- * account holder leaves no way back: in one batch, the new hash, every existing
+ * owner leaves no way back: in one batch, the new hash, every existing
  * session revoked, every browser but this one forgotten, every passkey not
  * in `keepPasskeys` deleted (ids of another account's passkeys match
  * nothing), a fresh session for this browser, the link and every other
@@ -98,7 +98,7 @@ export async function resetPassword(
   batch.add(deleteUserSessions(db, link.opens))
   // … this browser's reset link is the one being spent, with every other link below.
   const session = await startSession(batch, link.opens, { ...who, resetLinkHere: null }, now)
-  // … and no browser but this one counts as the account holder's any more (after the
+  // … and no browser but this one counts as the owner's any more (after the
   // new-device notice has read which browsers the account knew).
   batch.add(forgetDevices(db, link.opens, who.deviceHash))
   const noticeQueued = batch.add(queueMail(db, config, notice, { when: accountExists(link.opens) }).insert)

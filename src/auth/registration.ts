@@ -17,7 +17,7 @@ import { tokenBySecret, newOneTimeToken, spendToken } from './one-time-tokens'
 /**
  * Creates an unverified account, its verification token and its mail in one
  * batch; for an address that already has an account, it queues a note to
- * the account holder instead. The password is hashed before anything else and the
+ * the owner instead. The password is hashed before anything else and the
  * same statements run either way, so both answers cost the same time. The
  * UNIQUE constraint is the check (no read-then-write race). Mails are
  * queued only within the address's and IP's mail budget. Returns the
@@ -45,14 +45,14 @@ export async function registerUser(
   })
   // Rendered for an address without an account too (and never written
   // there: the account was just created), so both answers do the same work.
-  const noteToHolder = queueMail(db, config, accountExistsMail(config, existing ?? throwawayRecipient(input.email)), { when: and(not(created), budget.allows) })
+  const noteToOwner = queueMail(db, config, accountExistsMail(config, existing ?? throwawayRecipient(input.email)), { when: and(not(created), budget.allows) })
   const batch = createBatch(db)
   for (const statement of budget.statements) batch.add(statement)
   batch.add(db.insert(users).values({ id, email: input.email, name: input.name, passwordHash, createdAt: now, updatedAt: now }).onConflictDoNothing())
   batch.add(verification.insert)
   const verificationQueued = batch.add(verificationMailRow.insert)
-  const noteQueued = batch.add(noteToHolder.insert)
-  batch.add(budget.countQueued(verificationMailRow.id, noteToHolder.id)) // last: the guards above read the mailbox's count before this mail
+  const noteQueued = batch.add(noteToOwner.insert)
+  batch.add(budget.countQueued(verificationMailRow.id, noteToOwner.id)) // last: the guards above read the mailbox's count before this mail
   const done = await batch.commit()
   return queuedIds(done.of(verificationQueued), done.of(noteQueued))
 }
@@ -83,7 +83,7 @@ export async function renewVerification(db: Database, config: Config, user: User
  * the browser that signed up (it holds the pending account's cookie, whose
  * hash the link carries) keeps it; confirming anywhere else proves only the
  * mailbox, so the password (and the name typed with it) is discarded and
- * the account holder chooses her own on the profile. Otherwise a stranger who signed up with someone else's address
+ * the owner chooses her own on the profile. Otherwise a stranger who signed up with someone else's address
  * would sign in with his own password once she confirmed it.
  */
 export async function confirmEmail(db: Database, token: string | undefined, browserHash: string | null, who: SignInContext) {

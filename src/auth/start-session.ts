@@ -25,7 +25,7 @@ export type SignInContext = {
   /**
    * The hash of the reset link this browser holds open, if any: a sign-in
    * spends that one only. Links opened elsewhere stay live, or whoever has
-   * the old password or a passkey could cancel the account holder's recovery by
+   * the old password or a passkey could cancel the owner's recovery by
    * signing in.
    */
   resetLinkHere: string | null
@@ -63,7 +63,7 @@ export async function startSession(batch: Batch, account: AccountRef, who: SignI
   batch.add(recordEvent(db, account, 'sign_in', who.client, who.method))
   if (who.replaces) batch.add(db.delete(sessions).where(and(eq(sessions.tokenHash, who.replaces), accountFound(account))))
   // Last: a reset link left open in this browser (a shared computer) must
-  // not outlive its account holder signing in here. A batch that spends a reset link
+  // not outlive its owner signing in here. A batch that spends a reset link
   // itself passes none here (its `opens` subquery reads that link, and it
   // spends every link of the account at its end).
   if (who.resetLinkHere) {

@@ -37,7 +37,7 @@ export function hit(db: Database, key: ThrottleKey, windowMs: number, when?: SQL
     .returning({ key: throttles.key, count: throttles.count, resetAt: throttles.resetAt })
 }
 
-/** Gives back one counted event (a password that turned out right), so the account holder's own sign-ins never add up. */
+/** Gives back one counted event (a password that turned out right), so the owner's own sign-ins never add up. */
 export function refund(db: Database, key: string, when: SQL = sql`true`) {
   return db
     .update(throttles)
@@ -56,7 +56,7 @@ export function within(key: ThrottleKey, limit: number) {
  * `ana@…` count together). A browser that has signed in to this account
  * before — it holds a device cookie the account knows — gets its own
  * counter instead, so strangers filling the shared one cannot lock the
- * account holder's own browsers out (OWASP, "Slow Down Online Guessing Attacks with
+ * owner's own browsers out (OWASP, "Slow Down Online Guessing Attacks with
  * Device Cookies"). Decided inside the statement: no extra round trip.
  */
 export async function accountKey(scope: string, email: string, deviceHash: string | null): Promise<ThrottleKey> {
@@ -117,7 +117,7 @@ export function failedSignInKey(ip: string | null) {
 /**
  * The mail budget of one request: counted per IP (/64 for IPv6) and per
  * account (hashed: the table holds no addresses), with one budget for each
- * kind of mail and each of the account holder's known browsers, which the IP cap
+ * kind of mail and each of the owner's known browsers, which the IP cap
  * does not stop either (a stranger behind the same NAT cannot silence her).
  *
  * - `reset` and `access` (access link: link and code): keyed on the exact
@@ -133,7 +133,7 @@ export function failedSignInKey(ip: string | null) {
  * looks like any other. The account counts only mails that were queued
  * (`countQueued`, after the mail's insert in the same batch): a stranger
  * whose IP is over its cap, or who asks for an address without an account,
- * spends nothing of the account holder's. So whatever strangers do, the account holder asking
+ * spends nothing of the owner's. So whatever strangers do, the owner asking
  * from a new device gets her reset (or access) link, or the strangers' own
  * requests already put live ones to her account in her mailbox within the
  * window.

@@ -33,7 +33,7 @@ export function rememberInput(c: Context<AppEnv>, input: RememberedInput, curren
  * from another device too. Null: the profile. Anyone can ask for a link to
  * someone else's address, so the link carries no choice of theirs beyond
  * which page (linkNext): never a query (`?aviso=` would make our page tell
- * the account holder her password was changed), never an app's path.
+ * the owner her password was changed), never an app's path.
  */
 export function requestedNext(c: Context<AppEnv>, form: Record<string, string>): string | null {
   return linkNext(nextFor(c, form.next ?? rememberedInputOf(c).next, ''))

@@ -15,14 +15,14 @@ export function clientOf(c: Context): Client {
   }
 }
 
-/** `__Host-device`: a planted device cookie would let a stranger pose as one of the account holder's browsers. */
+/** `__Host-device`: a planted device cookie would let a stranger pose as one of the owner's browsers. */
 const device = browserSecret('device', 400 * DAY) // the longest browsers keep a cookie
 
 /**
  * The browser's long-lived device id (a random secret in an HttpOnly cookie,
  * created at its first sign-in); only its SHA-256 is stored, in
  * known_devices, to tell a sign-in from a new device and to give the
- * account holder's own browsers their own limits (see src/auth/throttle.ts).
+ * owner's own browsers their own limits (see src/auth/throttle.ts).
  */
 export function deviceOf(c: Context): Promise<string> {
   return device.ensure(c)

@@ -29,7 +29,7 @@ export function throwawayRecipient(email: string): Recipient {
   return { email, name: '', emailVerifiedAt: null }
 }
 
-/** The guard of a mail that only an account's holder gets (see throwawayRecipient). */
+/** The guard of a mail that only an account's owner gets (see throwawayRecipient). */
 export function accountWithEmail(email: string): SQL {
   return sql`EXISTS (SELECT 1 FROM ${users} WHERE ${users.email} = ${email})`
 }

@@ -124,7 +124,7 @@ async function saveProfile(c: Context<AppEnv>, name: string, password: string | 
 // its cookie no longer resolves (see loadSession).
 //
 // Closing a session is always allowed (it only takes access away), but
-// forgetting its browser strips the account holder's own counters from it: only a
+// forgetting its browser strips the owner's own counters from it: only a
 // session that would pass confirmRecentSignIn without a password (signed
 // in less than 10 minutes ago) does that here. Otherwise a stale stolen
 // session could close her sessions one by one and lock her browsers out,
@@ -132,7 +132,7 @@ async function saveProfile(c: Context<AppEnv>, name: string, password: string | 
 // them after the current password. Closing this session ("Cerrar sesión
 // aquí") stays ungated, and forgets the browser only when the one asking
 // is the one the session started in: a copied session cookie alone must
-// not make the account holder's own browser a stranger.
+// not make the owner's own browser a stranger.
 profileRoutes.post('/profile/sessions/:id/revoke', async (c) => {
   const id = c.req.param('id')
   const here = id === c.var.session.id
@@ -149,8 +149,8 @@ profileRoutes.post('/profile/sessions/:id/revoke', async (c) => {
 })
 
 // Closing every other session also forgets every other browser of the
-// account holder: asked of an old session, like a password change, so a stolen
-// cookie cannot lock the account holder's own browsers out of their own counters.
+// owner: asked of an old session, like a password change, so a stolen
+// cookie cannot lock the owner's own browsers out of their own counters.
 profileRoutes.post('/profile/sessions/revoke-others', async (c) => {
   const form = await readForm(c)
   const check = await confirmRecentSignIn(c, form.current_password ?? '', t.errors.closeOthersNeedsFreshSignIn)

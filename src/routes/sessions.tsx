@@ -67,7 +67,7 @@ sessionRoutes.post('/login', async (c) => {
 
 /**
  * Over the attempt limit. Unknown addresses are counted and refused the
- * same way. The account holder's own browsers count apart, and the mailed link and
+ * same way. The owner's own browsers count apart, and the mailed link and
  * code do not go through this counter at all.
  */
 function throttled(c: Context<AppEnv>, retryAfterSeconds: number) {

@@ -27,7 +27,7 @@ export const signupRoutes = new Hono<AppEnv>()
 signupRoutes.get('/signup', async (c) => c.html(await renderOnce('signup', () => <SignupPage />)))
 
 // The same answer whether or not the address already had an account; the
-// holder of an existing account gets a note by mail instead. Over the mail
+// owner of an existing account gets a note by mail instead. Over the mail
 // budget, no mail at all, and still the same answer.
 signupRoutes.post('/signup', async (c) => {
   const form = await readForm(c)
