@@ -8,7 +8,7 @@ import { hostCookie } from './cookies'
 import { securityLog } from './log'
 
 /** Holds the secret that binds a request's code to the browser that asked; read only by /login/code. */
-export const requestCookie = hostCookie('login_request', ONE_TIME_TOKEN_LIFETIME.login)
+export const accessLinkRequestCookie = hostCookie('login_request', ONE_TIME_TOKEN_LIFETIME.login)
 
 /**
  * Asks for an "enlace de acceso" (link + code) for this address from this
@@ -20,6 +20,6 @@ export async function sendAccessLink(c: Context<AppEnv>, email: string, options:
   const budget = await mailBudget(c.var.db, email, await mailRequesterOf(c), 'access')
   const request = await requestAccessLink(c.var.db, c.var.config, { email, fromForgot: options.fromForgot, next: options.next }, budget)
   securityLog(c, 'login_link_request', 'answered')
-  requestCookie.set(c, request.browserSecret)
+  accessLinkRequestCookie.set(c, request.browserSecret)
   c.executionCtx.waitUntil(c.var.outbox.send(...request.queued))
 }

@@ -1,7 +1,7 @@
 import type { Context } from 'hono'
 import { ONE_TIME_TOKEN_LIFETIME } from '../auth/one-time-tokens'
 import type { AppEnv } from '../env'
-import { requestCookie } from './access-link-request'
+import { accessLinkRequestCookie } from './access-link-request'
 import { hostCookie } from './cookies'
 import { forgetSignupBrowser } from './signup-browser'
 import { forgetRememberedInput } from './remembered-input'
@@ -22,7 +22,7 @@ export const resetCookie = hostCookie('password_reset', ONE_TIME_TOKEN_LIFETIME.
  */
 export function forgetFlowsInProgress(c: Context<AppEnv>) {
   resetCookie.clear(c)
-  requestCookie.clear(c)
+  accessLinkRequestCookie.clear(c)
   forgetSignupBrowser(c)
   forgetWebauthnBrowser(c)
   forgetRememberedInput(c)

@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono'
-import { requestCookie, sendAccessLink } from '../http/access-link-request'
+import { accessLinkRequestCookie, sendAccessLink } from '../http/access-link-request'
 import { readSessionCookie } from '../http/session'
 import { switchUnconfirmed, switchWarning } from '../http/account-switch'
 import { rememberInput, requestedNext, rememberedInputOf } from '../http/remembered-input'
@@ -50,12 +50,12 @@ accessLinkRoutes.post('/login/code', async (c) => {
   // Bounded before any work: a code is 6 digits, perhaps typed with spaces.
   const code = (form.code ?? '').length <= MAX_CODE_INPUT ? (form.code ?? '').replace(/\s+/g, '') : ''
   if (!/^\d{6}$/.test(code)) return codeProblem(c, htmx, t.accessLink.codeFormat)
-  const outcome = await signInWithCode(c.var.db, requestCookie.read(c), code, await signInContext(c, 'code'))
+  const outcome = await signInWithCode(c.var.db, accessLinkRequestCookie.read(c), code, await signInContext(c, 'code'))
   if (outcome.signedIn) return goTo(c, htmx, beginSession(c, outcome.signedIn, landingAfter(c, outcome.signedIn, afterSignIn(outcome.signedIn))))
   securityLog(c, 'sign_in', outcome.remaining === 0 ? 'code_dead' : 'failed', { method: 'code' })
   if (outcome.remaining > 0) return codeProblem(c, htmx, t.accessLink.codeWrong(outcome.remaining))
   // Used up, expired or over the account's daily ceiling: lead to a new request.
-  requestCookie.clear(c)
+  accessLinkRequestCookie.clear(c)
   return goTo(c, htmx, '/login/code/vencido')
 })
 
