@@ -60,7 +60,7 @@ export const es = {
     title: 'Crear una cuenta',
     submit: 'CREAR CUENTA',
     haveAccount: '¿Ya tiene cuenta?',
-    loginLink: 'Iniciar sesión',
+    signInLink: 'Iniciar sesión',
     sentTitle: 'Revise su bandeja de entrada',
     sent: (email: string) =>
       `Enviamos un correo a ${email} con los pasos para continuar. Si no lo encuentra en su bandeja de entrada, revise la carpeta de correo no deseado o basura.`,

@@ -72,7 +72,7 @@ signupRoutes.post('/email/verify/:token', async (c) => {
 
 function invalidVerificationLink(c: Context<AppEnv>) {
   return c.html(
-    <MessagePage title={t.verify.invalidTitle} body={t.verify.invalid} links={[{ href: '/login', label: t.signup.loginLink }]} />,
+    <MessagePage title={t.verify.invalidTitle} body={t.verify.invalid} links={[{ href: '/login', label: t.signup.signInLink }]} />,
     400,
   )
 }
