@@ -4,7 +4,7 @@ import { clock, MINUTE } from '../src/clock'
 import type { OutboxRow } from '../src/db/schema'
 import packageJson from '../package.json'
 import { Browser, lastMailTo, linkIn, mailsTo, PASSWORD, postmark, signedInUser, uniqueEmail } from './helpers'
-import { BAD_TOKEN, captureMailLog, cronOf, everyMinute, REDACTED, restoreAfterEach, rowsTo, setClock, UNAVAILABLE } from './outbox-helpers'
+import { BAD_TOKEN, captureMailLog, cronOf, everyMinute, REDACTED, restoreAfterEach, rowsTo, setClock, UNAVAILABLE, type LogLine } from './outbox-helpers'
 
 restoreAfterEach()
 
@@ -55,7 +55,7 @@ describe('a rotated or mistyped Postmark token, fixed ten minutes later', () => 
     }
     // The operator was told, in lines that name the cause and nobody's address.
     // (Storage is shared with other files: the lines about these mails are read, by their ids.)
-    const ours = (line: { outbox?: unknown }) => queued.some((row) => row.id === line.outbox)
+    const ours = (line: LogLine) => queued.some((row) => row.id === line.outbox)
     const alerts = log('mail.config_error').filter(ours)
     expect(alerts.length).toBeGreaterThanOrEqual(queued.length)
     for (const alert of log('mail.config_error')) {
