@@ -121,7 +121,7 @@ describe('what Postmark says about our setup, and what it says about one mail', 
     const failed = log('mail.failed').filter((line) => line.outbox === row!.id)
     expect(failed).toMatchObject([{ errorCode: code, status: 422, permanent: true }])
     expect(failed[0]!.line).not.toContain(email)
-    expect(log('mail.config_error')).toEqual([])
+    expect(log('mail.config_error').filter((line) => line.outbox === row!.id)).toEqual([])
   })
 })
 
@@ -135,13 +135,16 @@ describe('npm run mail:status', () => {
     await new Browser().post('/password/forgot', { email: refused.email })
     const command = packageJson.scripts['mail:status'].match(/--command "(.*)"$/)![1]!
     const { results } = await env.DB.prepare(command).all<{ status: string; problem: string; mails: number; last_errors: string | null }>()
-    const config = results.find((row) => row.problem === 'config')!
+    // Other files leave mails in the outbox (storage is shared), some of them expired while waiting on a configuration problem.
+    const config = results.find((row) => row.problem === 'config' && row.status === 'pending')!
     expect(config).toMatchObject({ status: 'pending' })
     expect(config.last_errors).toContain('password-reset (1 intentos): config 401/10: ')
     const recipient = results.find((row) => row.problem === 'refused')!
     expect(recipient).toMatchObject({ status: 'failed' })
     expect(recipient.last_errors).toContain('refused 422/406: Inactive recipient.')
-    expect(results[0]).toBe(config) // what the operator must fix comes first
+    // What the operator must fix comes first.
+    expect(results.findIndex((row) => row.problem !== 'config')).toBeGreaterThan(results.indexOf(config))
+    expect(results.slice(0, results.indexOf(config)).every((row) => row.problem === 'config')).toBe(true)
   })
 })
 
