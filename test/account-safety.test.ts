@@ -58,9 +58,15 @@ describe('password guessing is throttled per account, globally', () => {
   })
 
   it('too many requests from one IP get 429 before any work is done', async () => {
-    const attacker = new Browser()
-    const statuses = []
-    for (let i = 0; i < 32; i++) statuses.push((await attacker.post('/login', { email: uniqueEmail(), password: 'x' })).status)
+    // The limiter counts per minute: a burst that straddles a minute is sent again from a fresh IP.
+    let statuses: number[] = []
+    for (let tries = 0; tries < 3; tries++) {
+      const attacker = new Browser()
+      const minute = Math.floor(Date.now() / 60_000)
+      statuses = []
+      for (let i = 0; i < 32; i++) statuses.push((await attacker.post('/login', { email: uniqueEmail(), password: 'x' })).status)
+      if (Math.floor(Date.now() / 60_000) === minute) break
+    }
     expect(statuses.slice(0, 30), statuses.join(",")).toEqual(Array(30).fill(401))
     expect(statuses.at(-1)).toBe(429)
   })
