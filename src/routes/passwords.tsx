@@ -10,7 +10,7 @@ import { findOneTimeToken } from '../auth/tokens'
 import { resetCookie } from '../http/flows'
 import { maskEmail } from '../auth/email-login'
 import { switchUnconfirmed, switchWarning } from '../http/account-switch'
-import { rememberTyped, requestedNext, typedOf } from '../http/typed'
+import { onwardAfterReview, rememberTyped, requestedNext, typedOf } from '../http/typed'
 import type { AppEnv } from '../env'
 import { beginSession, landingAfter, signInContext } from '../http/sign-in'
 import { readForm } from '../http/forms'
@@ -19,7 +19,7 @@ import { ForgotPasswordPage } from '../../views/forgot'
 import { MessagePage } from '../../views/message'
 import { renderOnce } from '../../views/render-once'
 import { ResetPasswordPage } from '../../views/reset'
-import { withNotice } from '../http/notices'
+import { ONWARD_PARAM, withNotice } from '../http/notices'
 
 export const passwordRoutes = new Hono<AppEnv>()
 
@@ -97,9 +97,17 @@ passwordRoutes.post('/password/reset', async (c) => {
   const reset = await resetPassword(c.var.db, c.var.config, { token: resetCookie.read(c), owner, password, keepPasskeys: keep }, await signInContext(c, 'reset'))
   if (!reset) return invalidResetLink(c)
   resetCookie.clear(c)
+  // Always the review first, whatever `next` the link carried; where the person was going becomes its "Continuar".
+  const onward = onwardAfterReview(c, landingAfter(c, { next: reset.next, needsPassword: false }, ''))
   // beginSession also sends the queued mails.
-  return c.redirect(beginSession(c, reset, landingAfter(c, { next: reset.next, needsPassword: false }, withNotice('/security', 'contrasena-restablecida'))), 303)
+  return c.redirect(beginSession(c, reset, reviewAfterReset(onward)), 303)
 })
+
+/** Seguridad's review of the reset, offering `onward` (checked again there: anyone can type this URL). */
+function reviewAfterReset(onward: string | null) {
+  const review = withNotice('/security', 'contrasena-restablecida')
+  return onward ? `${review}&${ONWARD_PARAM}=${encodeURIComponent(onward)}` : review
+}
 
 function invalidResetLink(c: Context<AppEnv>) {
   resetCookie.clear(c)
