@@ -97,15 +97,20 @@ passwordRoutes.post('/password/reset', async (c) => {
   const reset = await resetPassword(c.var.db, c.var.config, { token: resetCookie.read(c), owner, password, keepPasskeys: keep }, await signInContext(c, 'reset'))
   if (!reset) return invalidResetLink(c)
   resetCookie.clear(c)
-  // Always the review first, whatever `next` the link carried; where the person was going becomes its "Continuar".
-  const onward = onwardAfterReview(c, landingAfter(c, { next: reset.next, needsPassword: false }, ''))
   // beginSession also sends the queued mails.
-  return c.redirect(beginSession(c, reset, reviewAfterReset(onward)), 303)
+  return c.redirect(beginSession(c, reset, reviewAfterReset(c, reset.next)), 303)
 })
 
-/** Seguridad's review of the reset, offering `onward` (checked again there: anyone can type this URL). */
-function reviewAfterReset(onward: string | null) {
+/**
+ * Always Seguridad's review first, whatever `next` the link carried: someone
+ * who just recovered an account needs to see what can enter it now. Where
+ * the person was going (read before beginSession forgets this browser's
+ * flow) becomes the review's "Continuar", checked again there: anyone can
+ * type this URL.
+ */
+function reviewAfterReset(c: Context<AppEnv>, linkNext: string | null) {
   const review = withNotice('/security', 'contrasena-restablecida')
+  const onward = onwardAfterReview(c, landingAfter(c, { next: linkNext, needsPassword: false }, ''))
   return onward ? `${review}&${ONWARD_PARAM}=${encodeURIComponent(onward)}` : review
 }
 
