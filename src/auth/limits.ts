@@ -32,7 +32,8 @@ export const MAILS_PER_ADDRESS = { limit: 5, window: 15 * MINUTE }
  * carrier-grade NAT), so it does not stop an account's first reset or first
  * access link of its MAILS_PER_ADDRESS window: a neighbour using the cap
  * cannot silence the owner. The price: one IP over its cap can still cause
- * one of each per existing account per window, at the per-IP form rate.
+ * one of each per existing account per window, at the per-IP form rate
+ * (each account's own bound, MAILS_PER_ADDRESS, does not move).
  */
 export const MAILS_PER_IP = { limit: 10, window: HOUR }
 
