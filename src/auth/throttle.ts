@@ -184,9 +184,10 @@ export type MailBudget = Awaited<ReturnType<typeof mailBudget>>
  * to the owner of an existing one (the mailbox's).
  */
 export async function signUpMailBudget(db: Database, email: string, from: { ip: string | null; deviceHash: string | null }) {
-  const confirmation = await mailBudget(db, email, from, 'confirmation')
-  const note = await mailBudget(db, email, from, 'note')
-  return { statements: confirmation.statements, confirmation, note }
+  const { statements, ...confirmation } = await mailBudget(db, email, from, 'confirmation')
+  // The note's own IP statement is dropped: one request counts once against its IP.
+  const { statements: _, ...note } = await mailBudget(db, email, from, 'note')
+  return { statements, confirmation, note }
 }
 
 export type SignUpMailBudget = Awaited<ReturnType<typeof signUpMailBudget>>
