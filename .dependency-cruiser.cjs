@@ -163,6 +163,9 @@ module.exports = {
     // imports included.
     parser: 'swc',
     doNotFollow: { path: '^node_modules/' },
+    // A linked node_modules (a git worktree sharing one install) must still
+    // read as node_modules/…, or every package import escapes the rules.
+    preserveSymlinks: true,
     builtInModules: { add: ['cloudflare:workers'] },
     enhancedResolveOptions: {
       extensions: ['.ts', '.tsx', '.d.ts', '.js'],

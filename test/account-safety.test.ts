@@ -58,16 +58,22 @@ describe('password guessing is throttled per account, globally', () => {
   })
 
   it('too many requests from one IP get 429 before any work is done', async () => {
-    const attacker = new Browser()
-    const statuses = []
-    for (let i = 0; i < 32; i++) statuses.push((await attacker.post('/login', { email: uniqueEmail(), password: 'x' })).status)
+    // The limiter counts per minute: a burst that straddles a minute is sent again from a fresh IP.
+    let statuses: number[] = []
+    for (let tries = 0; tries < 3; tries++) {
+      const attacker = new Browser()
+      const minute = Math.floor(Date.now() / 60_000)
+      statuses = []
+      for (let i = 0; i < 32; i++) statuses.push((await attacker.post('/login', { email: uniqueEmail(), password: 'x' })).status)
+      if (Math.floor(Date.now() / 60_000) === minute) break
+    }
     expect(statuses.slice(0, 30), statuses.join(",")).toEqual(Array(30).fill(401))
     expect(statuses.at(-1)).toBe(429)
   })
 })
 
 describe('mail floods are capped', () => {
-  it(`at most ${MAILS_PER_ADDRESS.limit} reset mails, ${MAILS_PER_ADDRESS.limit} access links and ${MAILS_PER_ADDRESS.limit} other mails reach one address in 15 minutes, however many requests, from however many IPs`, async () => {
+  it(`at most ${MAILS_PER_ADDRESS.limit} reset mails, ${MAILS_PER_ADDRESS.limit} access links and ${MAILS_PER_ADDRESS.limit} "account exists" notes reach one address in 15 minutes, however many requests, from however many IPs`, async () => {
     const { email } = await signedInUser() // 1 verification mail
     for (let i = 0; i < 8; i++) {
       const page = await new Browser().post('/password/forgot', { email })
@@ -79,7 +85,11 @@ describe('mail floods are capped', () => {
     }
     expect(mailsTo(email, 'password-reset')).toHaveLength(MAILS_PER_ADDRESS.limit)
     expect(mailsTo(email, 'login-link')).toHaveLength(MAILS_PER_ADDRESS.limit)
-    expect(mailsTo(email).filter((mail) => mail.tag !== 'password-reset' && mail.tag !== 'login-link')).toHaveLength(MAILS_PER_ADDRESS.limit)
+    expect(mailsTo(email, 'account-exists')).toHaveLength(MAILS_PER_ADDRESS.limit)
+    // Her confirmation counted on a budget of its own (the exact address): nothing else reached her.
+    expect(mailsTo(email).map((mail) => mail.tag).sort()).toEqual(
+      ['email-verification', ...Array<string>(MAILS_PER_ADDRESS.limit).fill('account-exists'), ...Array<string>(MAILS_PER_ADDRESS.limit).fill('login-link'), ...Array<string>(MAILS_PER_ADDRESS.limit).fill('password-reset')].sort(),
+    )
   })
 })
 

@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:test'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { Browser, signedInUser } from './helpers'
+import { rowsTo } from './outbox-helpers'
 
 /** `npm run dev`: the dev mailbox on, APP_URL on this machine (wrangler.toml's default). */
 const development = { ...env, APP_URL: 'http://localhost:8787', POSTMARK_SERVER_TOKEN: undefined, DEV_MAILBOX: 'true' }
@@ -32,6 +33,8 @@ describe('development is local only', () => {
     expectNothingButMisdirected(await developer.get('/dev/mail', { Host: 'attacker.example:8787' }))
 
     expect((await developer.get('/dev/mail')).text.split('/login/email/').length).toBe(mailsListed) // the rebound POST mailed nothing
+    // The mailbox lists the 50 newest mails of every file (storage is shared): her own rows say it too.
+    expect((await rowsTo(email)).filter((row) => row.kind === 'login-link')).toHaveLength(1)
   })
 
   it('outside development (no dev mailbox) every host is answered as before: routing is the platform’s job there', async () => {

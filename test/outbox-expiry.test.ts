@@ -37,7 +37,8 @@ describe('a mail whose link dies while Postmark is down', () => {
     await everyMinute()
     expect(await rowOf(queued!.id)).toMatchObject({ status: 'expired', textBody: REDACTED, htmlBody: '' })
     expect(mailsTo(email, kind)).toHaveLength(0)
-    expect(log('mail.expired')).toMatchObject([{ outbox: queued!.id, tag: kind }])
+    // Other files' mails may expire in the same runs (storage is shared): this mail's lines are its own.
+    expect(log('mail.expired').filter((line) => line.outbox === queued!.id)).toMatchObject([{ outbox: queued!.id, tag: kind }])
   })
 })
 
@@ -67,18 +68,25 @@ describe('the hourly sweep', () => {
     const { email } = await signedInUser()
     setClock(Date.now())
     await developer.post('/login/email', { email })
-    const code = () => visibleText(mailboxText).match(/\b\d{6}\b/)?.[0]
-    let mailboxText = (await developer.get('/dev/mail')).text
-    expect(code()).toBeDefined()
     const [row] = (await rowsTo(email)).filter((r) => r.kind === 'login-link')
     expect(row).toMatchObject({ status: 'sent' })
     expect(row!.textBody).toMatch(/^sealed:v1:/) // readable on the page, sealed in D1
+    // The mailbox lists every file's mails (storage is shared): read this one's entry.
+    const entry = async () => {
+      const page = (await developer.get('/dev/mail')).text
+      const article = page.match(new RegExp(`<article id="mail-${row!.id}">[\\s\\S]*?</article>`))?.[0]
+      if (!article) throw new Error(`mail ${row!.id} is not listed at /dev/mail`)
+      return article
+    }
+    const code = (article: string) => visibleText(article).match(/\b\d{6}\b/)?.[0]
+    expect(code(await entry())).toBeDefined()
 
     advance(15 * MINUTE)
     await hourly()
     expect(await rowOf(row!.id)).toMatchObject({ textBody: REDACTED, htmlBody: '' })
-    mailboxText = (await developer.get('/dev/mail')).text
-    expect(mailboxText).toContain(REDACTED)
-    expect(mailboxText).not.toContain('/login/email/')
+    const redacted = await entry()
+    expect(redacted).toContain(REDACTED)
+    expect(redacted).not.toContain('/login/email/')
+    expect(code(redacted)).toBeUndefined()
   })
 })

@@ -256,3 +256,33 @@ describe('failed passkey sign-ins in the activity', () => {
     expect(failures(security)).toBe(2)
   })
 })
+
+describe('after a reset, the review comes first, whatever the link carried', () => {
+  it('a reset asked by a stranger with next=/profile still lands on Seguridad with the review, which offers "Continuar" to the profile', async () => {
+    const { email } = await signedInUser()
+    await new Browser().post('/password/forgot', { email, next: '/profile' })
+    const owner = new Browser()
+    await owner.get(linkIn(lastMailTo(email, 'password-reset'), '/password/reset/'))
+    const done = await owner.post('/password/reset', { password: NEW_PASSWORD, password_confirmation: NEW_PASSWORD })
+    expect(done.status).toBe(303)
+    expect(done.location).toBe('/security?aviso=contrasena-restablecida&continuar=%2Fprofile')
+    const landed = await owner.get(done.location!)
+    expect(visibleText(landed.text)).toContain(REVIEW_TITLE)
+    expect(landed.text).toContain('<a href="/profile">Continuar</a>')
+  })
+
+  it('"Continuar" leads only where a mailed link may: a notice, another site or a token route typed into the URL is dropped', async () => {
+    const { email } = await signedInUser()
+    const owner = new Browser()
+    await openResetLink(email, owner)
+    const done = await owner.post('/password/reset', { password: NEW_PASSWORD, password_confirmation: NEW_PASSWORD })
+    expect(done.location).toBe('/security?aviso=contrasena-restablecida') // nothing asked: no "Continuar"
+    for (const onward of ['https://evil.example/', '//evil.example', '/password/reset/x', '/security']) {
+      const page = await owner.get(`/security?aviso=contrasena-restablecida&continuar=${encodeURIComponent(onward)}`)
+      expect(visibleText(page.text)).toContain(REVIEW_TITLE)
+      expect(visibleText(page.text)).not.toContain('Continuar')
+    }
+    const withNotice = await owner.get(`/security?aviso=contrasena-restablecida&continuar=${encodeURIComponent('/profile?aviso=contrasena-cambiada')}`)
+    expect(withNotice.text).toContain('<a href="/profile">Continuar</a>')
+  })
+})

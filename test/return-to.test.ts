@@ -104,7 +104,9 @@ describe('every way in goes back to the app', () => {
     await b.get(linkIn(lastMailTo(email, 'password-reset'), '/password/reset/'))
     const reset = await b.post('/password/reset', { password: 'nueva-clave-31', password_confirmation: 'nueva-clave-31' })
     expect(reset.status).toBe(303)
-    expect(reset.location).toBe(target)
+    // The review of the reset comes first; the app (its origin, as a mailed link would carry it) is its "Continuar".
+    expect(reset.location).toBe(`/security?aviso=contrasena-restablecida&continuar=${encodeURIComponent(`${APP}/`)}`)
+    expect((await b.get(reset.location!)).text).toContain(`<a href="${APP}/">Continuar</a>`)
   })
 
   it('a next that is not listed leads to the profile, and a stored next is checked again when the link is used', async () => {

@@ -359,7 +359,8 @@ describe('links carry no choices from strangers', () => {
     await owner.get(linkInReset(email))
     const reset = await owner.post('/password/reset', { password: 'nueva-clave-larga-3', password_confirmation: 'nueva-clave-larga-3' })
     expect(reset.status).toBe(303)
-    expect(reset.location).toBe('/security')
+    expect(reset.location).toBe('/security?aviso=contrasena-restablecida') // the review, not the notice the stranger chose
+    expect(visibleText((await owner.get(reset.location!)).text)).not.toContain('Cerramos todas las demás sesiones')
   })
 
   it('a confirmation link asked with next=/profile?aviso=… lands on that page without the notice', async () => {

@@ -54,5 +54,14 @@ export default defineConfig({
     // busy two-core machine a few take over vitest's 5 s default without
     // anything being wrong. A hang still fails, after 20 s.
     testTimeout: 20_000,
+    // One workerd runtime per worker, shared by the files it runs, instead of
+    // one per file: starting a runtime and its D1 cost more than most files'
+    // tests. Storage is therefore shared across files (one file at a time per
+    // worker), so every test finds its own rows by its own addresses and ids
+    // and never counts what other files left.
+    isolate: false,
+    // vitest's default is one worker less than the cores; the tests mostly
+    // wait on workerd, so two runtimes on two cores keep both busy.
+    maxWorkers: 2,
   },
 })

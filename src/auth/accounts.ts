@@ -12,7 +12,7 @@ import { accountFound, whileHashIs } from './account-ref'
 import { forgetDevices } from './known-devices'
 import { startedSession, startSession, type SignInContext, type StartingSession } from './start-session'
 import { refund } from './throttle'
-import { openToken, spendAllTokens, spendToken, type TokenSelector } from './one-time-tokens'
+import { openToken, spendToken, spendTokensButResetLinks, type TokenSelector } from './one-time-tokens'
 
 export function findUserByEmail(db: Database, email: string) {
   return db.select().from(users).where(eq(users.email, email)).get()
@@ -98,7 +98,8 @@ export async function signInWithLink(db: Database, selector: TokenSelector | nul
  * revokes every other session of the user, rotates this one (new id, new
  * cookie value: a copy of the old cookie no longer works), forgets every
  * other known browser (they no longer get the owner's own limits), spends every
- * outstanding link and code of the account, is recorded, gives back the
+ * outstanding link and code of the account but its reset links (see
+ * spendTokensButResetLinks), is recorded, gives back the
  * re-authentication attempt, and queues the "password changed" notice.
  * Returns the outbox ids to send and this browser's new session token, or
  * null when the password changed in between and nothing was written.
@@ -121,7 +122,7 @@ export async function updateProfile(
   batch.add(deleteUserSessions(db, account, keepSessionId))
   batch.add(thisSession.update)
   batch.add(forgetDevices(db, account, notice.deviceHash))
-  batch.add(spendAllTokens(db, account))
+  batch.add(spendTokensButResetLinks(db, account))
   batch.add(recordEvent(db, account, 'password_changed', notice.client))
   const mail = batch.add(notice.mail(guard))
   if (notice.attemptKey) batch.add(refund(db, notice.attemptKey, guard))

@@ -17,15 +17,24 @@ import { DAY, HOUR, MINUTE } from '../clock'
 export const LOGIN_FAILURES = { limit: 10, window: 15 * MINUTE }
 
 /**
- * Mails of each kind per account: reset links, and access links (link +
- * code), each per exact address; confirmations and "account exists" notes
- * per mailbox (all spellings of one inbox together). Counted only when one
- * is queued, so requests that sent nothing — an IP over its cap, an address
- * without an account — spend nothing of it. See mailBudget.
+ * Mails of each kind per account: reset links, access links (link + code)
+ * and confirmations, each per exact address (a stranger's account at
+ * `ana+x@…` cannot spend hers); "account exists" notes per mailbox (all
+ * spellings of one inbox together). Counted only when one is queued, so
+ * requests that sent nothing — an IP over its cap, an address without an
+ * account — spend nothing of it. See mailBudget.
  */
 export const MAILS_PER_ADDRESS = { limit: 5, window: 15 * MINUTE }
 
-/** Mail-causing requests per IP, counted whether or not a mail went out (the count must not tell). */
+/**
+ * Mail-causing requests per IP, counted whether or not a mail went out (the
+ * count must not tell). Shared by everyone behind one address (an IPv6 /64,
+ * carrier-grade NAT), so it does not stop an account's first reset or first
+ * access link of its MAILS_PER_ADDRESS window: a neighbour using the cap
+ * cannot silence the owner. The price: one IP over its cap can still cause
+ * one of each per existing account per window, at the per-IP form rate
+ * (each account's own bound, MAILS_PER_ADDRESS, does not move).
+ */
 export const MAILS_PER_IP = { limit: 10, window: HOUR }
 
 /**

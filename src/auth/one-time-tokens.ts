@@ -1,5 +1,5 @@
 import { createId } from '@paralleldrive/cuid2'
-import { and, eq, gt, inArray, lte, sql, type SQL } from 'drizzle-orm'
+import { and, eq, gt, inArray, lte, ne, sql, type SQL } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import { clock, DAY, HOUR, MINUTE } from '../clock'
 import { createBatch, type Batch } from '../db/batch'
@@ -128,11 +128,23 @@ export async function spendOneTimeToken(db: Database, selector: TokenSelector | 
 
 /**
  * Every outstanding link and code of the account — sign-in, verification,
- * reset — for the batch that changes its password: a link mailed before
- * the change must not open the account after it.
+ * reset — for the batch of a completed reset: a link mailed before it must
+ * not open the account after it.
  */
 export function spendAllTokens(db: Database, account: AccountRef) {
   return db.delete(oneTimeTokens).where(inArray(oneTimeTokens.userId, accountIdQuery(account)))
+}
+
+/**
+ * Every outstanding link and code of the account but its reset links, for
+ * the batch of a password change on the profile. The reset links stay: a
+ * reset is what evicts whoever changed the password (the mailbox is the
+ * root of trust), so someone holding a session — the old password, a
+ * borrowed laptop — who changes it, even every few seconds, cannot kill
+ * the owner's way back in while her budget for more links is spent.
+ */
+export function spendTokensButResetLinks(db: Database, account: AccountRef) {
+  return db.delete(oneTimeTokens).where(and(inArray(oneTimeTokens.userId, accountIdQuery(account)), ne(oneTimeTokens.purpose, 'password_reset')))
 }
 
 function isLive(purpose: TokenPurpose) {

@@ -10,7 +10,7 @@ import { queuedIds } from '../mail/outbox'
 import { findUserByEmail, openLink, signedInByLink } from './accounts'
 import { recordEvent } from './activity'
 import { hashPassword } from './passwords'
-import type { MailBudget } from './throttle'
+import type { MailBudget, SignUpMailBudget } from './throttle'
 import { startSession, type SignInContext } from './start-session'
 import { tokenBySecret, newOneTimeToken, spendToken } from './one-time-tokens'
 
@@ -20,15 +20,17 @@ import { tokenBySecret, newOneTimeToken, spendToken } from './one-time-tokens'
  * the owner instead. The password is hashed before anything else and the
  * same statements run either way, so both answers cost the same time. The
  * UNIQUE constraint is the check (no read-then-write race). Mails are
- * queued only within the address's and IP's mail budget. Returns the
- * outbox ids to send.
+ * queued only within the IP's mail budget and their own: the confirmation
+ * the exact address's (strangers' sign-ups at other spellings of her
+ * mailbox cannot silence hers), the note the mailbox's. Returns the outbox
+ * ids to send.
  */
 export async function registerUser(
   db: Database,
   config: Config,
   pepper: string | null,
   input: { name: string; email: string; password: string },
-  budget: MailBudget,
+  budget: SignUpMailBudget,
   browserHash: string,
   next: string | null = null,
 ) {
@@ -37,22 +39,24 @@ export async function registerUser(
   const now = clock.now()
   const id = createId()
   // Bound to the browser that signed up: confirming there keeps the password (see confirmEmail).
-  const verification = await newOneTimeToken(db, { userId: id }, 'email_verification', { when: budget.allows, browserHash, next })
+  const verification = await newOneTimeToken(db, { userId: id }, 'email_verification', { when: budget.confirmation.allows, browserHash, next })
   const created = sql`EXISTS (SELECT 1 FROM ${users} WHERE ${users.id} = ${id})`
   const verificationMailRow = await queueSealedMail(db, config, verificationMail(config, input.email, verification.token), {
     expiresAt: verification.expiresAt,
-    when: and(created, budget.allows),
+    when: and(created, budget.confirmation.allows),
   })
   // Rendered for an address without an account too (and never written
   // there: the account was just created), so both answers do the same work.
-  const noteToOwner = queueMail(db, config, accountExistsMail(config, existing ?? throwawayRecipient(input.email)), { when: and(not(created), budget.allows) })
+  const noteToOwner = queueMail(db, config, accountExistsMail(config, existing ?? throwawayRecipient(input.email)), { when: and(not(created), budget.note.allows) })
   const batch = createBatch(db)
   for (const statement of budget.statements) batch.add(statement)
   batch.add(db.insert(users).values({ id, email: input.email, name: input.name, passwordHash, createdAt: now, updatedAt: now }).onConflictDoNothing())
   batch.add(verification.insert)
   const verificationQueued = batch.add(verificationMailRow.insert)
   const noteQueued = batch.add(noteToOwner.insert)
-  batch.add(budget.countQueued(verificationMailRow.id, noteToOwner.id)) // last: the guards above read the mailbox's count before this mail
+  // Last: the guards above read the budgets' counts before this mail.
+  batch.add(budget.confirmation.countQueued(verificationMailRow.id))
+  batch.add(budget.note.countQueued(noteToOwner.id))
   const done = await batch.commit()
   return queuedIds(done.of(verificationQueued), done.of(noteQueued))
 }

@@ -120,23 +120,30 @@ export function failedSignInKey(ip: string | null) {
  * kind of mail and each of the owner's known browsers, which the IP cap
  * does not stop either (a stranger behind the same NAT cannot silence her).
  *
- * - `reset` and `access` (access link: link and code): keyed on the exact
- *   address, each its own budget, so only mails that open HER account
- *   spend them — not sign-up notes, confirmations, the other kind, or the
- *   accounts strangers make at `ana+x@…` or `a.na@gmail.com`.
- * - `other` (confirmation, "account exists" note): keyed on the mailbox,
- *   the bound on flooding one inbox through its many spellings. Each
- *   spelling's account is made by a sign-up this budget counts, and every
- *   request still counts against its IP's cap.
+ * - `reset`, `access` (access link: link and code) and `confirmation`: keyed on
+ *   the exact address, each its own budget, so only mails to HER account
+ *   spend them — not the other kinds, nor the accounts strangers make at
+ *   `ana+x@…` or `a.na@gmail.com` (whose sign-ups would otherwise keep her
+ *   own confirmation from arriving). Flooding one inbox through its many
+ *   spellings is bounded by the per-IP caps instead.
+ * - `note` ("account exists"): keyed on the mailbox, all spellings together.
  *
  * The IP counts every request, known address or not, so a throttled request
  * looks like any other. The account counts only mails that were queued
  * (`countQueued`, after the mail's insert in the same batch): a stranger
  * whose IP is over its cap, or who asks for an address without an account,
- * spends nothing of the owner's. So whatever strangers do, the owner asking
- * from a new device gets her reset (or access) link, or the strangers' own
- * requests already put live ones to her account in her mailbox within the
- * window.
+ * spends nothing of the owner's.
+ *
+ * The IP cap is shared by everyone behind one address (an IPv6 /64,
+ * carrier-grade NAT), so it alone could silence the owner on a new device
+ * there. A reset or access link is therefore queued over the IP's cap when
+ * it is the first of its window for that account's budget: whatever
+ * strangers do, the owner asking from a new device gets her link, or the
+ * strangers' own requests already put a live one in her mailbox within the
+ * window. The cost: one IP over its cap can still cause one reset and one
+ * access mail per existing account per window (MAILS_PER_ADDRESS), at the
+ * per-IP form rate. The condition is SQL inside the same statements, so an
+ * unknown address does the same work and the answer is the same.
  *
  * `statements` go first in the batch; `allows` guards the statements that
  * would cause a mail. `perIp: 'failed-sign-ins'` is for the confirmation a
@@ -149,19 +156,38 @@ export async function mailBudget(
   db: Database,
   email: string,
   from: { ip: string | null; deviceHash: string | null },
-  kind: 'reset' | 'access' | 'other' = 'other',
+  kind: MailKind,
   perIp: 'mails' | 'failed-sign-ins' = 'mails',
 ) {
-  const address = kind === 'other' ? await accountKey('mail', email, from.deviceHash) : await addressKey(`mail:${kind}`, email, from.deviceHash)
+  const address = kind === 'note' ? await accountKey('mail', email, from.deviceHash) : await addressKey(`mail:${kind}`, email, from.deviceHash)
   const ip = perIp === 'mails' ? `mail:ip:${ipKey(from.ip)}` : failedSignInKey(from.ip)
   const ipLimit = perIp === 'mails' ? MAILS_PER_IP.limit : CONFIRMATION_RESENDS_PER_IP.limit
+  // The first reset or access link of the account's window passes a shared IP's cap (see above).
+  const firstOfWindow = kind === 'reset' || kind === 'access' ? within(address, 0) : sql`false`
   return {
     statements: perIp === 'mails' ? [hit(db, ip, MAILS_PER_IP.window)] : [],
     // The mailbox has not counted this mail yet (countQueued comes after it): room for one more.
-    allows: and(or(knownHere(email, from.deviceHash), within(ip, ipLimit)), within(address, MAILS_PER_ADDRESS.limit - 1))!,
+    allows: and(or(knownHere(email, from.deviceHash), within(ip, ipLimit), firstOfWindow), within(address, MAILS_PER_ADDRESS.limit - 1))!,
     /** Counts against the mailbox the mails of these outbox ids that the batch actually wrote; none written, nothing counted. */
     countQueued: (...mailIds: string[]) => hit(db, address, MAILS_PER_ADDRESS.window, sql`EXISTS (SELECT 1 FROM ${outbox} WHERE ${inArray(outbox.id, mailIds)})`),
   }
 }
 
+/** Which budget a mail spends (see mailBudget). */
+export type MailKind = 'reset' | 'access' | 'confirmation' | 'note'
+
 export type MailBudget = Awaited<ReturnType<typeof mailBudget>>
+
+/**
+ * A sign-up's budget: one request (the IP counted once) that queues either
+ * a confirmation for a new account (its exact address's budget) or a note
+ * to the owner of an existing one (the mailbox's).
+ */
+export async function signUpMailBudget(db: Database, email: string, from: { ip: string | null; deviceHash: string | null }) {
+  const { statements, ...confirmation } = await mailBudget(db, email, from, 'confirmation')
+  // The note's own IP statement is dropped: one request counts once against its IP.
+  const { statements: _, ...note } = await mailBudget(db, email, from, 'note')
+  return { statements, confirmation, note }
+}
+
+export type SignUpMailBudget = Awaited<ReturnType<typeof signUpMailBudget>>

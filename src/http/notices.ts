@@ -29,3 +29,6 @@ export function noticeFor(key: string | undefined): string | undefined {
 export function withNotice(path: string, key: NoticeKey): string {
   return `${path}?aviso=${key}`
 }
+
+/** The query key of where to go on after a notice that asks to be read first (the reset's review): a place `nextFor` allows, nothing else. */
+export const ONWARD_PARAM = 'continuar'

@@ -51,6 +51,17 @@ export function linkNext(next: string | null | undefined): string | null {
 }
 
 /**
+ * Where the reset's review (on Seguridad) offers to continue: the landing a
+ * sign-in would have had, checked again and cut like a mailed link's (a
+ * page without query, or an app's origin), since it travels in the URL
+ * and anyone can type that. Null for nothing, or for Seguridad itself.
+ */
+export function onwardAfterReview(c: Context<AppEnv>, next: string | undefined): string | null {
+  const to = linkNext(nextFor(c, next, ''))
+  return to === '/security' ? null : to
+}
+
+/**
  * Where this browser was going, for a sign-in as `email`: only the address
  * it was typed with. The next person at a shared computer, who signs in as
  * someone else, does not land on the page (or the app) the previous one

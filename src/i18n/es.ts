@@ -147,6 +147,7 @@ export const es = {
           : `Olvidamos ${n === 1 ? '1 navegador' : `${n} navegadores`}: si alguien vuelve a entrar desde ${n === 1 ? 'él' : 'uno de ellos'}, le avisaremos por correo.`,
       apps: 'Los permisos que las apps ya habían recibido pueden seguir valiendo hasta 5 minutos.',
       addPasskey: 'Agregar una llave de acceso en este dispositivo',
+      onward: 'Continuar',
     },
   },
   inline: {

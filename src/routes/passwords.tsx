@@ -10,7 +10,7 @@ import { findOneTimeToken } from '../auth/one-time-tokens'
 import { resetCookie } from '../http/flows'
 import { maskEmail } from '../auth/access-links'
 import { switchUnconfirmed, switchWarning } from '../http/account-switch'
-import { rememberInput, requestedNext, rememberedInputOf } from '../http/remembered-input'
+import { onwardAfterReview, rememberInput, requestedNext, rememberedInputOf } from '../http/remembered-input'
 import type { AppEnv } from '../env'
 import { beginSession, landingAfter, signInContext } from '../http/sign-in'
 import { readForm } from '../http/forms'
@@ -19,7 +19,7 @@ import { ForgotPasswordPage } from '../../views/forgot'
 import { MessagePage } from '../../views/message'
 import { renderOnce } from '../../views/render-once'
 import { ResetPasswordPage } from '../../views/reset'
-import { withNotice } from '../http/notices'
+import { ONWARD_PARAM, withNotice } from '../http/notices'
 
 export const passwordRoutes = new Hono<AppEnv>()
 
@@ -98,8 +98,21 @@ passwordRoutes.post('/password/reset', async (c) => {
   if (!reset) return invalidResetLink(c)
   resetCookie.clear(c)
   // beginSession also sends the queued mails.
-  return c.redirect(beginSession(c, reset, landingAfter(c, { next: reset.next, needsPassword: false }, withNotice('/security', 'contrasena-restablecida'))), 303)
+  return c.redirect(beginSession(c, reset, reviewAfterReset(c, reset.next)), 303)
 })
+
+/**
+ * Always Seguridad's review first, whatever `next` the link carried: someone
+ * who just recovered an account needs to see what can enter it now. Where
+ * the person was going (read before beginSession forgets this browser's
+ * flow) becomes the review's "Continuar", checked again there: anyone can
+ * type this URL.
+ */
+function reviewAfterReset(c: Context<AppEnv>, linkNext: string | null) {
+  const review = withNotice('/security', 'contrasena-restablecida')
+  const onward = onwardAfterReview(c, landingAfter(c, { next: linkNext, needsPassword: false }, ''))
+  return onward ? `${review}&${ONWARD_PARAM}=${encodeURIComponent(onward)}` : review
+}
 
 function invalidResetLink(c: Context<AppEnv>) {
   resetCookie.clear(c)

@@ -21,8 +21,8 @@ import { ProfilePage, type ProfilePageProps } from '../../views/profile-page'
 import { SecurityPage } from '../../views/security-page'
 import { AccessLinkSentPage } from '../../views/access-link-pages'
 import { sendAccessLink } from '../http/access-link-request'
-import { forgetRememberedInput, rememberInput, rememberedInputOf } from '../http/remembered-input'
-import { noticeFor, withNotice } from '../http/notices'
+import { forgetRememberedInput, onwardAfterReview, rememberInput, rememberedInputOf } from '../http/remembered-input'
+import { noticeFor, ONWARD_PARAM, withNotice } from '../http/notices'
 import { pageDataOf, type PageReads } from '../middleware/require-authentication'
 
 /** Mounted behind requireAuthentication: c.var.user and c.var.session are set. */
@@ -48,7 +48,7 @@ profileRoutes.get('/profile', (c) => {
   return c.html(profilePage(c, { notice: noticeFor(c.req.query('aviso')), name }))
 })
 
-profileRoutes.get('/security', (c) => c.html(securityPage(c, { aviso: c.req.query('aviso') })))
+profileRoutes.get('/security', (c) => c.html(securityPage(c, { aviso: c.req.query('aviso'), onward: c.req.query(ONWARD_PARAM) })))
 
 /**
  * "¿No la recuerda? Reciba un enlace de acceso": someone asked for a current
@@ -166,13 +166,13 @@ profileRoutes.post('/profile/sessions/revoke-others', async (c) => {
 })
 
 /** "Seguridad": the sessions and the activity, which requireAuthentication read with the session. */
-function securityPage(c: Context<AppEnv>, props: { aviso?: string; error?: string }) {
+function securityPage(c: Context<AppEnv>, props: { aviso?: string; onward?: string; error?: string }) {
   const { sessions, events, passkeys, lastChange } = pageDataOf(c, securityReads)
   // The review's numbers come from the reset that started this very session, never from the URL:
   // the key only says where it is wanted, and another session (or account) gets no review.
   const closed = props.aviso === 'contrasena-restablecida' ? reviewOf(c.var.session, lastChange[0]) : null
   const review = closed
-    ? { closed, passkeys, thisDevice: describeDevice(c.var.session.userAgent), rpId: c.var.config.webauthn.rpId, userHandle: c.var.user.webauthnUserId }
+    ? { closed, passkeys, thisDevice: describeDevice(c.var.session.userAgent), rpId: c.var.config.webauthn.rpId, userHandle: c.var.user.webauthnUserId, onward: onwardAfterReview(c, props.onward) ?? undefined }
     : undefined
   const notice = review || props.aviso === 'contrasena-restablecida' ? undefined : noticeFor(props.aviso)
   const revokeOthers = { askCurrentPassword: asksCurrentPassword(c), asksFreshSignIn: !hasPassword(c.var.user) && !isFreshSession(c.var.session), error: props.error }

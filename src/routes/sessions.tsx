@@ -94,14 +94,14 @@ function failedSignIn(c: Context<AppEnv>, result: { outcome: 'failed' | 'unconfi
 /**
  * After the response: a failure is recorded on the account; an unconfirmed
  * account with the right password gets its confirmation mail again (within
- * the mailbox's budget and this IP's failed sign-ins, which every failed
+ * the address's confirmation budget and this IP's failed sign-ins, which every failed
  * sign-in counts alike: see mailBudget), bound to this browser if it is the
  * one that signed up.
  */
 async function afterFailedSignIn(c: Context<AppEnv>, outcome: 'failed' | 'unconfirmed' | 'ok', user: User, deviceHash: string | null) {
   const client = clientOf(c)
   if (outcome !== 'unconfirmed') return void (await recordEvent(c.var.db, user.id, 'sign_in_failed', client, 'password'))
-  const budget = await mailBudget(c.var.db, user.email, { ip: client.ip, deviceHash }, 'other', 'failed-sign-ins')
+  const budget = await mailBudget(c.var.db, user.email, { ip: client.ip, deviceHash }, 'confirmation', 'failed-sign-ins')
   const queued = await renewVerification(c.var.db, c.var.config, user, budget, await signupBrowserOf(c))
   await c.var.outbox.send(...queued)
 }

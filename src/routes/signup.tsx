@@ -9,7 +9,7 @@ import { checkEmail, normalizeEmail } from '../addresses/email'
 import { checkNewPassword } from '../auth/passwords'
 import { findOneTimeToken } from '../auth/one-time-tokens'
 import type { AppEnv } from '../env'
-import { mailBudget } from '../auth/throttle'
+import { signUpMailBudget } from '../auth/throttle'
 import { mailRequesterOf } from '../http/requester'
 import { securityLog } from '../http/log'
 import { beginSession, landingAfter, signInContext } from '../http/sign-in'
@@ -40,7 +40,7 @@ signupRoutes.post('/signup', async (c) => {
     ...checkNewPassword(password, form.password_confirmation ?? '', { name, email }),
   }
   if (Object.values(errors).some(Boolean)) return c.html(<SignupPage values={{ name, email }} errors={errors} />, 422)
-  const budget = await mailBudget(c.var.db, email, await mailRequesterOf(c))
+  const budget = await signUpMailBudget(c.var.db, email, await mailRequesterOf(c))
   const queued = await registerUser(c.var.db, c.var.config, c.var.config.pepper, { name, email, password }, budget, await bindSignupBrowser(c), requestedNext(c, form))
   c.executionCtx.waitUntil(c.var.outbox.send(...queued))
   securityLog(c, 'sign_up', 'answered')

@@ -11,6 +11,8 @@ export type ResetReviewProps = {
   thisDevice: string
   rpId: string
   userHandle: string | null
+  /** Where the person was going when the reset was asked for (a checked place), offered once the review is read. */
+  onward?: string
 }
 
 /**
@@ -20,7 +22,7 @@ export type ResetReviewProps = {
  * it reveals the add button where WebAuthn works, and tells this device
  * which of its passkeys still count, so a removed one stops being offered.
  */
-export function ResetReview({ closed, passkeys, thisDevice, rpId, userHandle }: ResetReviewProps) {
+export function ResetReview({ closed, passkeys, thisDevice, rpId, userHandle, onward }: ResetReviewProps) {
   return (
     <section id="llaves" class="notice review" aria-labelledby="revision-titulo" data-rp-id={rpId} data-user-id={userHandle ?? undefined}>
       <p id="revision-titulo" role="status">
@@ -42,6 +44,11 @@ export function ResetReview({ closed, passkeys, thisDevice, rpId, userHandle }: 
       <p class="hint">{t.security.review.apps}</p>
       {/* The profile's add form: this session is fresh, so no current password is asked. */}
       <PasskeyAddForm label={t.security.review.addPasskey} buttonClass="button" />
+      {onward && (
+        <p>
+          <a href={onward}>{t.security.review.onward}</a>
+        </p>
+      )}
       <script type="module" src={passkeyAsset.path}></script>
     </section>
   )
