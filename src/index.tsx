@@ -18,16 +18,16 @@ import { noStore, securityHeaders } from './middleware/security'
 import { answerOnlyAppHost } from './middleware/local-only'
 import { limitPerIp } from './middleware/rate-limit'
 import { currentSession } from './http/session'
-import { requireAuthentication } from './middleware/session'
-import { assetRoutes } from './routes/assets'
+import { requireAuthentication } from './middleware/require-authentication'
+import { assetRoutes } from './routes/static-assets'
 import { devMailboxRoutes } from './routes/dev-mailbox'
-import { emailLoginRoutes } from './routes/email-login'
+import { accessLinkRoutes } from './routes/access-links'
 import { passkeyRoutes, passkeySignInRoutes } from './routes/passkeys'
 import { passwordRoutes } from './routes/passwords'
 import { profileReads, profileRoutes, securityReads } from './routes/profile'
 import { sessionRoutes } from './routes/sessions'
 import { signupRoutes } from './routes/signup'
-import { tokenRoutes } from './routes/tokens'
+import { apiTokenRoutes } from './routes/api-token'
 import { validationRoutes } from './routes/validation'
 import { webhookRoutes } from './routes/webhooks'
 import { apiRoutes } from './routes/api'
@@ -65,12 +65,12 @@ export function createApp(options: { fetch?: typeof fetch } = {}) {
 
   app.use(provideContext(options))
   app.route('/', wellKnownRoutes)
-  app.route('/', tokenRoutes) // POST /api/token answers its own JSON 401; /.well-known/jwks.json is public
+  app.route('/', apiTokenRoutes) // POST /api/token answers its own JSON 401; /.well-known/jwks.json is public
   app.route('/', webhookRoutes) // authenticated by Postmark's basic auth, not a session
   app.route('/', apiRoutes) // for apps: JSON, the session from the forwarded Cookie header
   app.get('/', async (c) => c.redirect((await currentSession(c)) ? '/profile' : '/login', 303))
   app.route('/', sessionRoutes)
-  app.route('/', emailLoginRoutes)
+  app.route('/', accessLinkRoutes)
   app.route('/', passkeySignInRoutes)
   app.route('/', signupRoutes)
   app.route('/', passwordRoutes)
