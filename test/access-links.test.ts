@@ -1,12 +1,10 @@
-import { env } from 'cloudflare:test'
 import { eq } from 'drizzle-orm'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { generateAccessCode, maskEmail } from '../src/auth/access-links'
 import { MAILS_PER_ADDRESS } from '../src/auth/limits'
 import { clock, MINUTE } from '../src/clock'
-import { openDatabase } from '../src/db/client'
 import { oneTimeTokens } from '../src/db/schema'
-import { Browser, lastMailTo, linkIn, mailsTo, PASSWORD, signedInUser, uniqueEmail, visibleText, type SentMail } from './helpers'
+import { Browser, codeIn, db, lastMailTo, linkIn, mailsTo, PASSWORD, signedInUser, uniqueEmail, visibleText } from './helpers'
 
 afterEach(() => vi.restoreAllMocks())
 
@@ -15,10 +13,6 @@ async function askForLink(email: string, browser = new Browser(), extra: Record<
   const page = await browser.post('/login/email', { email, ...extra })
   const mail = mailsTo(email, 'login-link').at(-1)
   return { page, mail, link: mail && linkIn(mail, '/login/email/'), code: mail && codeIn(mail) }
-}
-
-function codeIn(mail: SentMail): string {
-  return mail.text.match(/^\s{4}(\d{6})$/m)![1]!
 }
 
 const wrongCodeFor = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0')
@@ -364,7 +358,7 @@ describe('access-link request storage', () => {
     const { email } = await signedInUser()
     const asking = new Browser()
     const { link, code } = await askForLink(email, asking)
-    const rows = await openDatabase(env.DB).select().from(oneTimeTokens).where(eq(oneTimeTokens.purpose, 'login'))
+    const rows = await db.select().from(oneTimeTokens).where(eq(oneTimeTokens.purpose, 'login'))
     const dump = JSON.stringify(rows)
     expect(dump).not.toContain(link!.split('/').at(-1)!)
     expect(dump).not.toContain(asking.cookie('__Host-login_request')!)

@@ -1,30 +1,19 @@
-import { env } from 'cloudflare:test'
 import { eq } from 'drizzle-orm'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { signIn } from '../src/auth/authentication'
 import { CODE_ATTEMPTS_PER_DAY, LOGIN_FAILURES, MAILS_PER_ADDRESS } from '../src/auth/limits'
 import { hashPassword } from '../src/auth/passwords'
 import { clock, MINUTE } from '../src/clock'
-import { openDatabase } from '../src/db/client'
 import { securityEvents, sessions, users } from '../src/db/schema'
-import { Browser, lastMailTo, linkIn, mailsTo, PASSWORD, signedInUser, uniqueEmail, visibleText } from './helpers'
+import { Browser, codeIn, db, lastMailTo, linkIn, mailsTo, PASSWORD, signedInUser, uniqueEmail, userRow, visibleText } from './helpers'
 
 // Issue 10's fifteen attacks, each tried the way an attacker would, each
 // failing. (Attacks 5, 10, 11 and 13 have their own files too:
 // rate-limits, input-bounds, emails.)
 
-const db = openDatabase(env.DB)
 const SQUATTER_PASSWORD = 'clave-del-intruso-7'
 
 afterEach(() => vi.restoreAllMocks())
-
-function codeIn(mail: { text: string }) {
-  return mail.text.match(/^\s+(\d{6})$/m)![1]!
-}
-
-async function userRow(email: string) {
-  return (await db.select().from(users).where(eq(users.email, email)).get())!
-}
 
 /** A stranger signs up with someone else's address and a password of his own. */
 async function squat(email: string) {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { maskEmail } from '../src/auth/access-links'
 import { CODE_ATTEMPTS, CONFIRMATION_RESENDS_PER_IP, MAILS_PER_ADDRESS, MAILS_PER_IP } from '../src/auth/limits'
 import { Browser, lastMailTo, linkIn, mailsTo, PASSWORD, signedInUser, uniqueEmail, visibleText, type SentMail } from './helpers'
-import { addPasskey, SoftAuthenticator } from './webauthn'
+import { addPasskey, SoftAuthenticator } from './helpers/webauthn'
 
 /** A stranger's browser whose IP has used up its mail cap on made-up addresses: nothing it asks for is mailed any more. */
 async function strangerOverIpCap() {

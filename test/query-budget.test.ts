@@ -2,7 +2,7 @@ import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:
 import { describe, expect, it } from 'vitest'
 import { AccountsRpc } from '../src/apps/rpc'
 import { Browser, PASSWORD, signedInUser, app, lastMailTo, linkIn } from './helpers'
-import { addPasskey, SoftAuthenticator } from './webauthn'
+import { addPasskey, SoftAuthenticator } from './helpers/webauthn'
 
 /**
  * Counts D1 round trips: every prepare(...).first/all/run/raw and every

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { LOGIN_FAILURES } from '../src/auth/limits'
 import { clock, MINUTE } from '../src/clock'
 import { Browser, lastMailTo, linkIn, mailsTo, PASSWORD, signedInUser, uniqueEmail, visibleText } from './helpers'
-import { addPasskey, signInWithPasskey, SoftAuthenticator } from './webauthn'
+import { addPasskey, signInWithPasskey, SoftAuthenticator } from './helpers/webauthn'
 
 // Issue 17, points 2, 4, 5, 6, 7, 8 and 10: what a change of privilege, a
 // closed session, a sign-out and a mailed link leave behind.
