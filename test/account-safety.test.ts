@@ -7,7 +7,7 @@ import { LOGIN_FAILURES, MAILS_PER_ADDRESS } from '../src/auth/limits'
 import { clock, DAY, MINUTE } from '../src/clock'
 import { describePlace } from '../src/i18n/devices'
 import { securityEvents, users } from '../src/db/schema'
-import { Browser, db, lastMailTo, linkIn, mailsTo, PASSWORD, signedInUser, uniqueEmail, visibleText } from './helpers'
+import { Browser, db, lastMailTo, linkIn, mailsTo, PASSWORD, requestReset, signedInUser, uniqueEmail, visibleText } from './helpers'
 
 afterEach(() => vi.restoreAllMocks())
 
@@ -115,9 +115,8 @@ describe('weak passwords are refused, with the reason inline', () => {
     const { browser, email } = await signedInUser()
     const profile = await browser.post('/profile', { name: 'Ana', password: 'qwerty123', password_confirmation: 'qwerty123' })
     expect(profile.status).toBe(422)
-    await new Browser().post('/password/forgot', { email })
     const resetting = new Browser()
-    await resetting.get(linkIn(lastMailTo(email, 'password-reset'), '/password/reset/'))
+    await resetting.get(await requestReset(email))
     const reset = await resetting.post('/password/reset', { password: 'contraseña', password_confirmation: 'contraseña' })
     expect(reset.status).toBe(422)
     expect(visibleText(reset.text)).toContain('demasiado común')

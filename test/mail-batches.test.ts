@@ -2,7 +2,7 @@ import { env } from 'cloudflare:test'
 import { and, eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { oneTimeTokens, type TokenPurpose } from '../src/db/schema'
-import { accountOf, Browser, lastMailTo, linkIn, mailsTo, PASSWORD, sessionsOf, signedInUser, uniqueEmail } from './helpers'
+import { accountOf, Browser, mailsTo, PASSWORD, requestReset, sessionsOf, signedInUser, uniqueEmail } from './helpers'
 import { captureMailLog, db, restoreAfterEach } from './helpers/outbox'
 
 restoreAfterEach()
@@ -84,9 +84,8 @@ describe('when the outbox cannot take a mail, what caused it does not happen eit
   it('a reset: the password is not set, nor the link spent, until its notice can be written', async () => {
     captureMailLog()
     const { email } = await signedInUser()
-    await new Browser().post('/password/forgot', { email })
     const phone = new Browser()
-    await phone.get(linkIn(lastMailTo(email, 'password-reset'), '/password/reset/'))
+    await phone.get(await requestReset(email))
     const form = { password: 'otra-clave-segura-2', password_confirmation: 'otra-clave-segura-2' }
     await withOutboxRefusing('password-changed', () => phone.post('/password/reset', form))
     expect(await tokensOf(email, 'password_reset')).toHaveLength(1)

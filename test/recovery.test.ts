@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { clock, MINUTE } from '../src/clock'
 import { passkeys, users } from '../src/db/schema'
-import { Browser, db, lastMailTo, linkIn, PASSWORD, signedInUser, visibleText } from './helpers'
+import { Browser, db, lastMailTo, linkIn, PASSWORD, requestReset, signedInUser, visibleText } from './helpers'
 import { addPasskey, json, registrationOptions, signInWithPasskey, SoftAuthenticator } from './helpers/webauthn'
 
 // Recovery evicts (issue 17): a completed reset leaves no way in that the
@@ -18,8 +18,7 @@ afterEach(() => vi.restoreAllMocks())
 
 /** Asks for a reset from `browser` and opens the mailed link there: the reset page is next. */
 async function openResetLink(email: string, browser: Browser) {
-  await browser.post('/password/forgot', { email })
-  expect((await browser.get(linkIn(lastMailTo(email, 'password-reset'), '/password/reset/'))).status).toBe(303)
+  expect((await browser.get(await requestReset(email, browser))).status).toBe(303)
 }
 
 /** Adds a passkey on this signed-in browser, as a browser with this user agent, and returns its authenticator. */

@@ -104,4 +104,13 @@ describe('sessions', () => {
     expect(rows).toHaveLength(1)
     expect(rows[0]!.expiresAt).toBeGreaterThan(later)
   })
+
+  it('a sliding session re-sends its cookie when the server extends it', async () => {
+    const { browser } = await signedInUser()
+    vi.spyOn(clock, 'now').mockReturnValue(Date.now() + 20 * 24 * 60 * MINUTE)
+    const page = await browser.get('/profile')
+    expect(page.status).toBe(200)
+    const cookie = page.headers.getSetCookie().find((line) => line.startsWith('__Host-session='))
+    expect(cookie).toMatch(/Max-Age=2592000/)
+  })
 })
