@@ -7,7 +7,7 @@ import { passkeyAsset } from '../views/assets'
 import { Browser, db, lastMailTo, mailsTo, PASSWORD, signedInUser, userRow, visibleText } from './helpers'
 import { addPasskey, GOOGLE_AAGUID, json, registrationOptions, RP_ID, signInOptions, signInWithPasskey, SoftAuthenticator } from './helpers/webauthn'
 
-// Passkeys (issue 14): registering on the profile, the list with rename and
+// Passkeys: registering on the profile, the list with rename and
 // delete, signing in through the same path as a password. What the server
 // checks in each ceremony is in passkey-verification.test.ts.
 

@@ -6,7 +6,7 @@ import { passkeys, users } from '../src/db/schema'
 import { Browser, db, lastMailTo, linkIn, PASSWORD, requestReset, signedInUser, visibleText } from './helpers'
 import { addPasskey, json, registrationOptions, signInWithPasskey, SoftAuthenticator } from './helpers/webauthn'
 
-// Recovery evicts (issue 17): a completed reset leaves no way in that the
+// Recovery evicts: a completed reset leaves no way in that the
 // person did not keep, and lands on a review of what remains and what it closed.
 
 const NEW_PASSWORD = 'faro-del-sur-2026'

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { safeNext } from '../src/http/forms'
 import { Browser, lastMailTo, linkIn, ORIGIN, PASSWORD, resetPassword, signedInUser, uniqueEmail } from './helpers'
 
-// Issue 13: after signing in, back to the app — only to exactly listed
+// After signing in, back to the app — only to exactly listed
 // origins (RETURN_ORIGINS), through every way in.
 
 const APP = 'https://app.ecuabots.test'

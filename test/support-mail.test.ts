@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { users } from '../src/db/schema'
 import { Browser, db, lastMailTo, linkIn, mailsTo, PASSWORD, signedInUser, visibleText } from './helpers'
 
-// Issue 12: "Nobody to answer to". Every mail can be answered, security
+// Support in reach: every mail can be answered, security
 // mails say exactly what to do if it was not you, and the copy that says
 // "write to support" names the address.
 
