@@ -16,7 +16,7 @@ import { t } from './i18n'
 import { provideContext } from './middleware/context'
 import { noStore, securityHeaders } from './middleware/security'
 import { answerOnlyAppHost } from './middleware/local-only'
-import { limitPerIp } from './middleware/rate-limit'
+import { limitPerIp, RATE_LIMITED_FORMS } from './middleware/rate-limit'
 import { currentSession } from './http/session'
 import { requireAuthentication } from './middleware/require-authentication'
 import { assetRoutes } from './routes/static-assets'
@@ -50,16 +50,7 @@ export function createApp(options: { fetch?: typeof fetch } = {}) {
   app.use(except('/webhooks/*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.html(<TooLarge />, 413) })))
   // Postmark's bounce payloads may carry the bounced message ("include bounce content"): room for it.
   app.use('/webhooks/*', bodyLimit({ maxSize: MAX_WEBHOOK_BYTES, onError: (c) => c.json({ error: 'too large' }, 413) }))
-  // Per-IP rates on every form that checks a secret or sends a mail.
-  // (Listed one by one: "/login/*" would also match "/login" and count it twice.)
-  // The profile's forms too: they check the current password and close sessions.
-  const forms = ['/login', '/login/email', '/login/email/:token', '/login/code', '/signup', '/password/forgot', '/password/reset', '/email/verify/:token',
-    '/profile', '/profile/reauth', '/profile/sessions/:id/revoke', '/profile/sessions/revoke-others',
-    // Passkeys: each options call writes a challenge, each response costs a signature check.
-    '/login/passkey/options', '/login/passkey', '/profile/passkeys/options', '/profile/passkeys', '/profile/passkeys/:id/rename', '/profile/passkeys/:id/delete',
-    // Each token costs a signature; a person needs one every few minutes at most.
-    '/api/token']
-  app.on('POST', forms, limitPerIp('AUTH_LIMITER'))
+  app.on('POST', [...RATE_LIMITED_FORMS], limitPerIp('AUTH_LIMITER'))
   app.on('POST', '/validate/password', limitPerIp('INLINE_LIMITER'))
   app.route('/', validationRoutes) // htmx inline checks: pure, no session lookup
 
