@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { MAILS_PER_ADDRESS } from '../src/auth/limits'
-import { Browser, mailsTo, PASSWORD, signedInUser, uniqueEmail } from './helpers'
+import { Browser, mailsTo, PASSWORD, signedInUser, uniqueEmail, uniqueIPv4 } from './helpers'
 
 // Mail budgets keyed the way attackers spread requests: by mailbox (every
 // spelling of one inbox counts once) and by client (a whole IPv6 /64), and
@@ -41,7 +41,7 @@ describe('limits keyed like real attackers', () => {
   })
 
   it("a confirmation sent again after a right password does not spend the IP's mail budget (it would tell the account exists)", async () => {
-    const ip = `198.51.100.${Math.floor(Math.random() * 250) + 1}`
+    const ip = uniqueIPv4()
     const target = uniqueEmail('nueva')
     const attacker = new Browser()
     await attacker.post('/signup', { name: 'X', email: target, password: 'cualquier-cosa-93', password_confirmation: 'cualquier-cosa-93' }, { 'CF-Connecting-IP': ip })

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { LOGIN_FAILURES, MAILS_PER_ADDRESS } from '../src/auth/limits'
 import { clock, MINUTE } from '../src/clock'
-import { Browser, lastMailTo, linkIn, mailsTo, PASSWORD, resetPassword, signedInUser, uniqueEmail } from './helpers'
+import { Browser, lastMailTo, linkIn, mailsTo, PASSWORD, resetPassword, signedInUser, uniqueEmail, uniqueIPv4 } from './helpers'
 
 // Strangers who flood an account with wrong passwords or mail requests lock
 // out strangers, never the owner: her own (known) browser keeps its own
@@ -75,7 +75,7 @@ describe('targeted lockout', () => {
   it("a stranger behind the same IP cannot silence the owner's own browser", async () => {
     const { browser: owner, email } = await signedInUser()
     await owner.post('/logout')
-    const shared = { 'CF-Connecting-IP': `203.0.113.${Math.floor(Math.random() * 250) + 1}` }
+    const shared = { 'CF-Connecting-IP': uniqueIPv4() }
     for (let i = 0; i < 10; i++) await new Browser().post('/password/forgot', { email: uniqueEmail('basura') }, shared)
     await owner.post('/password/forgot', { email }, shared)
     await owner.post('/login/email', { email }, shared)

@@ -82,3 +82,14 @@ export async function signedInUser(options: { name?: string; email?: string; pas
   if (verified.status !== 303) throw new Error(`verification failed: ${verified.status}`)
   return { browser, ...person }
 }
+
+/**
+ * An IPv4 address of its own for one test, from the carrier-grade NAT range
+ * (100.64.0.0/10, what many people share behind one address): the files
+ * share one D1 and one rate limiter, so a fixed or narrowly drawn address
+ * could meet another file's counters.
+ */
+export function uniqueIPv4() {
+  const octet = () => Math.floor(Math.random() * 256)
+  return `100.${64 + Math.floor(Math.random() * 64)}.${octet()}.${octet()}`
+}
