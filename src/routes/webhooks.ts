@@ -40,20 +40,22 @@ function webhookAttemptKey(c: Context<AppEnv>) {
   return `webhook:ip:${ipKey(c.req.header('cf-connecting-ip'))}`
 }
 
+/** Postmark signs in with basic auth; the secret is compared as digests: equal lengths, constant time. */
+const postmarkAuthentication = basicAuth({
+  verifyUser: async (username, password, c) => {
+    const [given, expected] = await Promise.all([sha256Hex(`${username}:${password}`), sha256Hex(`postmark:${c.var.config.postmarkWebhookSecret}`)])
+    const encoder = new TextEncoder()
+    const right = crypto.subtle.timingSafeEqual(encoder.encode(given), encoder.encode(expected))
+    if (right) await refund(c.var.db, webhookAttemptKey(c))
+    return right
+  },
+})
+
 webhookRoutes.post(
   '/webhooks/postmark/bounce',
   async (c, next) => (c.var.config.postmarkWebhookSecret ? next() : c.notFound()),
   limitFailedAuthentication,
-  basicAuth({
-    verifyUser: async (username, password, c) => {
-      // Compared as digests: equal lengths, constant time.
-      const [given, expected] = await Promise.all([sha256Hex(`${username}:${password}`), sha256Hex(`postmark:${c.var.config.postmarkWebhookSecret}`)])
-      const encoder = new TextEncoder()
-      const right = crypto.subtle.timingSafeEqual(encoder.encode(given), encoder.encode(expected))
-      if (right) await refund(c.var.db, webhookAttemptKey(c))
-      return right
-    },
-  }),
+  postmarkAuthentication,
   async (c) => {
     const bounce = (await c.req.json().catch(() => null)) as { RecordType?: string; Type?: string; Email?: string; Inactive?: boolean } | null
     const email = typeof bounce?.Email === 'string' ? normalizeEmail(bounce.Email) : ''
