@@ -72,7 +72,7 @@ describe('profile', () => {
     expect(page.text).toContain('autocomplete="current-password"')
     const missing = await browser.post('/profile', { name: 'Ana', password: NEW_PASSWORD, password_confirmation: NEW_PASSWORD })
     expect(missing.status).toBe(422)
-    expect(visibleText(missing.text)).toContain('La contraseña actual no es correcta.')
+    expect(visibleText(missing.text)).toContain('Ingrese su contraseña actual.')
     const wrong = await browser.post('/profile', {
       name: 'Ana',
       password: NEW_PASSWORD,

@@ -108,6 +108,9 @@ export const es = {
     reauth: 'Por su seguridad, ingrese su contraseña actual para cambiarla.',
     forgotCurrent: '¿No la recuerda? Reciba un enlace de acceso',
     saved: 'Sus cambios fueron guardados.',
+    unchanged: 'No había cambios que guardar: su nombre y su contraseña siguen iguales.',
+    nameSavedPasswordNot:
+      'Guardamos su nombre. Su contraseña no cambió: para cambiarla, escriba la nueva contraseña y confírmela, junto con la actual.',
     passwordChanged: 'Su contraseña fue cambiada. Cerramos las sesiones abiertas en otros dispositivos.',
     passwordReset: 'Su contraseña fue restablecida y ya inició sesión.',
     verified: 'Su correo electrónico fue confirmado. Le damos la bienvenida.',
@@ -170,6 +173,12 @@ export const es = {
     passwordPersonal: 'No use su nombre ni su correo electrónico como contraseña.',
     confirmationRequired: 'Vuelva a escribir la contraseña para confirmarla.',
     currentPasswordWrong: 'La contraseña actual no es correcta.',
+    currentPasswordEmpty: 'Ingrese su contraseña actual.',
+    // Passwords are never written back into a page: the person is told which fields to type again.
+    retypeNewPassword: 'Por su seguridad no conservamos lo que escribió aquí: vuelva a escribir la nueva contraseña.',
+    retypeConfirmation: 'Vuelva a escribir la nueva contraseña para confirmarla.',
+    retypeCurrent: 'Por su seguridad no conservamos lo que escribió aquí: vuelva a escribir su contraseña actual.',
+    newPasswordMissing: 'Su contraseña no cambió: escriba aquí la nueva contraseña y confírmela abajo.',
     currentPasswordThrottled: (minutes: number) =>
       `Demasiados intentos con una contraseña incorrecta. Por su seguridad, espere ${minutes} ${minutes === 1 ? 'minuto' : 'minutos'} antes de volver a intentarlo. Su sesión sigue abierta.`,
     firstPasswordNeedsFreshSignIn:

@@ -73,11 +73,14 @@ profileRoutes.post('/profile', async (c) => {
   const changingPassword = Boolean(password || form.password_confirmation) // both blank = keep the current one
   const checked = await checkProfileForm(c, form, name, changingPassword)
   if (!checked.ok) return c.html(profilePage(c, { name, errors: checked.errors }), checked.status)
+  // Nothing to write: the page says so rather than "guardados".
+  if (!changingPassword && name === c.var.user.name) return c.redirect(withNotice('/profile', 'sin-cambios'), 303)
   const saved = await saveProfile(c, name, changingPassword ? password : null, checked.attemptKey)
   // The password changed since this request read it (a reset elsewhere): nothing was written.
-  if (!saved) return c.html(profilePage(c, { name, errors: { current_password: t.errors.passwordChangedMeanwhile } }), 409)
+  if (!saved) return c.html(profilePage(c, { name, errors: retypeAfter(form, { current_password: t.errors.passwordChangedMeanwhile }) }), 409)
   forgetTyped(c)
-  if (!changingPassword) return c.redirect(withNotice('/profile', 'guardado'), 303)
+  // A current password typed without a new one: the name was saved, and the page says the password was not.
+  if (!changingPassword) return c.redirect(withNotice('/profile', form.current_password ? 'nombre-guardado' : 'guardado'), 303)
   if (saved.sessionToken) setSessionCookie(c, saved.sessionToken)
   securityLog(c, 'password_change', 'ok')
   c.executionCtx.waitUntil(c.var.outbox.send(...saved.queued))
@@ -89,13 +92,16 @@ profileRoutes.post('/profile', async (c) => {
  * it still knows the password before replacing it (see
  * confirmRecentSignIn); asked only once the new one is acceptable. Past the
  * attempt limit, only that (429). `attemptKey` gives a right answer back in
- * the batch that saves.
+ * the batch that saves. A current password typed alone, with the name
+ * unchanged, changes nothing: the person meant a new password and is told
+ * where to type it.
  */
 async function checkProfileForm(c: Context<AppEnv>, form: Record<string, string>, name: string, changingPassword: boolean) {
   const errors: ProfilePageProps['errors'] = {
     name: checkName(name),
     ...(changingPassword ? checkNewPassword(form.password ?? '', form.password_confirmation ?? '', { name, email: c.var.user.email }) : {}),
   }
+  if (!changingPassword && form.current_password && name === c.var.user.name) errors.password = t.errors.newPasswordMissing
   let attemptKey: string | null = null
   if (changingPassword && !Object.values(errors).some(Boolean)) {
     const check = await confirmRecentSignIn(c, form.current_password ?? '', t.errors.firstPasswordNeedsFreshSignIn)
@@ -103,8 +109,21 @@ async function checkProfileForm(c: Context<AppEnv>, form: Record<string, string>
     if (!check.ok) errors[check.field] = check.error
     else attemptKey = check.attemptKey
   }
-  if (Object.values(errors).some(Boolean)) return { ok: false as const, errors, status: 422 as const }
+  if (Object.values(errors).some(Boolean)) return { ok: false as const, errors: retypeAfter(form, errors), status: 422 as const }
   return { ok: true as const, attemptKey }
+}
+
+/**
+ * Passwords are never written back into a page, so a form that comes back
+ * says which of the password fields that were filled in must be typed
+ * again (each keeps its own error if it has one).
+ */
+function retypeAfter(form: Record<string, string>, errors: NonNullable<ProfilePageProps['errors']>) {
+  const again = { ...errors }
+  if (form.password && !again.password) again.password = t.errors.retypeNewPassword
+  if (form.password_confirmation && !again.password_confirmation) again.password_confirmation = t.errors.retypeConfirmation
+  if (form.current_password && !again.current_password) again.current_password = t.errors.retypeCurrent
+  return again
 }
 
 /** Saves the name and, if given, the new password (see updateProfile), with the "contraseña cambiada" notice ready to queue. */
