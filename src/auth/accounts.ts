@@ -82,16 +82,6 @@ export function signedInByLink(done: Done, link: OpenLink, starting: StartingSes
   }
 }
 
-/** Spends a mailed sign-in link and signs its owner in on a fresh session, in one batch. */
-export async function signInWithLink(db: Database, match: TokenMatch | null, who: SignInContext) {
-  if (!match) return null
-  const batch = createBatch(db)
-  const link = openLink(batch, match)
-  const session = await startSession(batch, link.owner, who)
-  spendToken(batch, link)
-  return signedInByLink(await batch.commit(), link, session)
-}
-
 /**
  * Saves the profile. A new password, in one batch guarded by the hash this
  * request read or checked (whileHashIs: a change that commits first wins),

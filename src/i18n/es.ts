@@ -48,6 +48,8 @@ export const es = {
     newCode: 'Pedir un código nuevo',
     codeDeadTitle: 'Este código ya no es válido',
     codeDead: 'El código venció, ya se usó o se agotaron los intentos. Pida un enlace de acceso nuevo, o abra el enlace del correo si aún lo tiene.',
+    codeUsedByLink:
+      'Ya entró con el enlace en otro dispositivo: el enlace y el código sirven una sola vez, y usar uno anula el otro. Para entrar también aquí, pida un enlace de acceso nuevo.',
     askAgain: 'Pedir un enlace de acceso nuevo',
     continueTitle: 'Entrar con su enlace de acceso',
     continueAs: (masked: string) => `Cuenta: ${masked}`,

@@ -3,9 +3,8 @@ import { requestCookie, sendAccessLink } from '../http/access-link'
 import { readSessionCookie } from '../http/session'
 import { switchUnconfirmed, switchWarning } from '../http/account-switch'
 import { rememberTyped, requestedNext, typedOf } from '../http/typed'
-import { signInWithLink } from '../auth/accounts'
 import { checkEmail, normalizeEmail } from '../addresses/email'
-import { maskEmail, signInWithCode } from '../auth/email-login'
+import { maskEmail, signInWithCode, signInWithLink } from '../auth/email-login'
 import { findOneTimeToken, matchToken } from '../auth/tokens'
 import type { AppEnv } from '../env'
 import { readForm } from '../http/forms'
@@ -53,7 +52,7 @@ emailLoginRoutes.post('/login/code', async (c) => {
   if (outcome.remaining > 0) return codeProblem(c, htmx, t.emailLogin.codeWrong(outcome.remaining))
   // Used up, expired or over the account's daily ceiling: lead to a new request.
   requestCookie.clear(c)
-  return goTo(c, htmx, '/login/code/vencido')
+  return goTo(c, htmx, outcome.usedByLink ? `/login/code/vencido?motivo=${USED_BY_LINK}` : '/login/code/vencido')
 })
 
 /**
@@ -64,7 +63,10 @@ function goTo(c: Context<AppEnv>, htmx: boolean, to: string) {
   return htmx ? c.body(null, 200, { 'HX-Redirect': to }) : c.redirect(to, 303)
 }
 
-emailLoginRoutes.get('/login/code/vencido', (c) => codeDead(c))
+/** The one reason the dead-code page may name (a fixed key: the URL cannot make the page say anything else). */
+const USED_BY_LINK = 'enlace-usado'
+
+emailLoginRoutes.get('/login/code/vencido', (c) => codeDead(c, c.req.query('motivo') === USED_BY_LINK))
 
 // The mailed link only shows a button (GET changes nothing: mail scanners
 // open links); the button's POST spends the request and signs in.
@@ -99,12 +101,13 @@ function codeProblem(c: Context<AppEnv>, htmx: boolean, error: string) {
   return c.html(<EmailLoginSentPage feedback={{ error }} />, 422)
 }
 
-function codeDead(c: Context<AppEnv>) {
+function codeDead(c: Context<AppEnv>, usedByLink: boolean) {
   const links = [
     { href: '/login/email', label: t.emailLogin.askAgain },
     { href: '/login', label: t.login.title },
   ]
-  return c.html(<MessagePage title={t.emailLogin.codeDeadTitle} body={t.emailLogin.codeDead} links={links} />)
+  const body = usedByLink ? t.emailLogin.codeUsedByLink : t.emailLogin.codeDead
+  return c.html(<MessagePage title={t.emailLogin.codeDeadTitle} body={body} links={links} />)
 }
 
 function invalidLoginLink(c: Context<AppEnv>) {
