@@ -44,6 +44,27 @@ export function EmailLoginSentPage({ email, feedback }: { email?: string; feedba
   )
 }
 
+/**
+ * "¿No la recuerda?" asked from the profile (or Seguridad): written for the
+ * signed-in owner of the address, who asked for a mail to her own account —
+ * no "si tiene una cuenta", no other address, no sign-in.
+ */
+export function ReauthSentPage({ user, back }: { user: { name: string; email: string }; back: '/profile' | '/security' }) {
+  const { email } = user
+  return (
+    <Layout title={t.emailLogin.sentTitle} user={user}>
+      <h1>{t.emailLogin.sentTitle}</h1>
+      {t.emailLogin.reauthSent(email, t.mail.loginSubject).map((paragraph) => (
+        <p>{paragraph}</p>
+      ))}
+      <CodeForm />
+      <div class="links">
+        <a href={back}>{back === '/security' ? t.emailLogin.reauthBackSecurity : t.emailLogin.reauthBack}</a>
+      </div>
+    </Layout>
+  )
+}
+
 export type CodeFeedbackProps = { error?: string }
 
 export const CODE_FEEDBACK_ID = 'code-feedback'

@@ -38,6 +38,13 @@ export const es = {
       `Si ${email} tiene una cuenta, le enviamos el correo «${subject}». Vence en 15 minutos; si pidió más de uno, use el más reciente.`,
       'Si no lo ve en su bandeja de entrada, revise la carpeta de correo no deseado o spam.',
     ],
+    // "¿No la recuerda?" from the profile: the person is signed in and the address is hers, so nothing is hedged.
+    reauthSent: (email: string, subject: string) => [
+      `Le enviamos el correo «${subject}» a ${email}. Vence en 15 minutos; si pidió más de uno, use el más reciente.`,
+      'Si no lo ve en su bandeja de entrada, revise la carpeta de correo no deseado o spam.',
+    ],
+    reauthBack: 'Volver al perfil',
+    reauthBackSecurity: 'Volver a Seguridad',
     codeTitle: 'Ingrese el código',
     codeIntro: 'En este dispositivo, escriba el código de 6 dígitos del correo. El enlace del correo sirve para entrar desde otro dispositivo.',
     codeLabel: 'Código de 6 dígitos',
@@ -120,6 +127,9 @@ export const es = {
       `Los correos a su dirección están rebotando: no le llegarán enlaces de restablecimiento ni avisos de seguridad. Revise que la dirección exista y acepte correo, o escríbanos a ${support}.`,
     createPassword:
       'Su correo electrónico fue confirmado y ya inició sesión. Su cuenta aún no tiene contraseña: escriba su nombre, elija una contraseña aquí abajo y presione GUARDAR PERFIL.',
+    identityConfirmed: 'Ya confirmamos que es usted. Elija su nueva contraseña aquí abajo y presione GUARDAR PERFIL: ya no le pediremos la actual.',
+    retypeAfterReauth:
+      'Ya confirmamos que es usted. Por su seguridad no conservamos las contraseñas que escribió: escriba de nuevo la nueva contraseña, confírmela y presione GUARDAR PERFIL.',
     choosePassword: 'Entró con su enlace de acceso. Si olvidó su contraseña, elija una nueva aquí abajo y presione GUARDAR PERFIL.',
   },
   switchAccount: {

@@ -19,7 +19,7 @@ import { t } from '../i18n'
 import { passwordChangedMail, queueMail } from '../mail/messages'
 import { ProfilePage, type ProfilePageProps } from '../../views/profile'
 import { SecurityPage } from '../../views/security'
-import { EmailLoginSentPage } from '../../views/email-login'
+import { ReauthSentPage } from '../../views/email-login'
 import { sendAccessLink } from '../http/access-link'
 import { forgetTyped, onwardAfterReview, rememberTyped, typedOf } from '../http/typed'
 import { noticeFor, ONWARD_PARAM, withNotice } from '../http/notices'
@@ -61,9 +61,12 @@ profileRoutes.post('/profile/reauth', async (c) => {
   const name = normalizeName(form.name)
   // From Seguridad's "Cerrar todas las demás sesiones", back there; else to the profile.
   const back = form.back === 'security' ? '/security' : '/profile'
-  rememberTyped(c, { email: c.var.user.email, next: back, name: checkName(name) ? undefined : name })
+  // Passwords are never carried: back on the profile, the page says to type the new one again.
+  const typedPassword = Boolean(form.password || form.password_confirmation)
+  const landing = back === '/profile' ? withNotice(back, typedPassword ? 'reescriba-contrasena' : 'identidad-confirmada') : back
+  rememberTyped(c, { email: c.var.user.email, next: landing, name: checkName(name) ? undefined : name })
   await sendAccessLink(c, c.var.user.email, { fromForgot: false })
-  return c.html(<EmailLoginSentPage email={c.var.user.email} />)
+  return c.html(<ReauthSentPage user={c.var.user} back={back} />)
 })
 
 profileRoutes.post('/profile', async (c) => {
