@@ -25,6 +25,8 @@ export const es = {
       'El correo electrónico o la contraseña no son correctos. Si acaba de crear su cuenta, primero confírmela con el enlace que le enviamos por correo.',
     signedOut: 'Cerró su sesión.',
     mistyped: '¿Escribió mal su correo?',
+    // Under every failed sign-in alike, so it tells nothing about the address.
+    confirmedElsewhere: '¿Confirmó desde otro dispositivo? Entre con un enlace de acceso',
     needSignIn: 'Inicie sesión para continuar.',
   },
   emailLogin: {
@@ -125,8 +127,9 @@ export const es = {
     verified: 'Su correo electrónico fue confirmado. Le damos la bienvenida.',
     bouncing: (support: string) =>
       `Los correos a su dirección están rebotando: no le llegarán enlaces de restablecimiento ni avisos de seguridad. Revise que la dirección exista y acepte correo, o escríbanos a ${support}.`,
+    // Confirmed from another device: the password and name chosen at sign-up were discarded (see confirmEmail). Said as a warning, with why.
     createPassword:
-      'Su correo electrónico fue confirmado y ya inició sesión. Su cuenta aún no tiene contraseña: escriba su nombre, elija una contraseña aquí abajo y presione GUARDAR PERFIL.',
+      'Su correo electrónico fue confirmado. Su cuenta aún no tiene contraseña: como confirmó el correo en un dispositivo distinto del que usó para crear la cuenta, no conservamos la contraseña ni el nombre que escribió allí: así nadie que use su correo sin usted puede dejarle una contraseña suya. Antes de continuar, escriba su nombre, elija una contraseña aquí abajo y presione GUARDAR PERFIL.',
     identityConfirmed: 'Ya confirmamos que es usted. Elija su nueva contraseña aquí abajo y presione GUARDAR PERFIL: ya no le pediremos la actual.',
     retypeAfterReauth:
       'Ya confirmamos que es usted. Por su seguridad no conservamos las contraseñas que escribió: escriba de nuevo la nueva contraseña, confírmela y presione GUARDAR PERFIL.',

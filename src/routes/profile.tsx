@@ -73,7 +73,8 @@ profileRoutes.post('/profile', async (c) => {
   const form = await readForm(c)
   const name = normalizeName(form.name)
   const password = form.password ?? ''
-  const changingPassword = Boolean(password || form.password_confirmation) // both blank = keep the current one
+  // Both blank keeps the current one; an account without one must choose it before anything else is saved.
+  const changingPassword = Boolean(password || form.password_confirmation) || !hasPassword(c.var.user)
   const checked = await checkProfileForm(c, form, name, changingPassword)
   if (!checked.ok) return c.html(profilePage(c, { name, errors: checked.errors }), checked.status)
   // Nothing to write: the page says so rather than "guardados".
@@ -208,6 +209,7 @@ function profilePage(c: Context<AppEnv>, props: Pick<ProfilePageProps, 'name' | 
     <ProfilePage
       {...props}
       user={c.var.user}
+      needsPassword={!hasPassword(c.var.user)}
       askCurrentPassword={asksCurrentPassword(c)}
       supportEmail={c.var.config.supportEmail}
       passkeys={{ passkeys, rpId: c.var.config.webauthn.rpId, userHandle: c.var.user.webauthnUserId, askCurrentPassword: asksCurrentPassword(c) }}
