@@ -53,7 +53,7 @@ export function createApp(options: { fetch?: typeof fetch } = {}) {
   // Per-IP rates on every form that checks a secret or sends a mail.
   // (Listed one by one: "/login/*" would also match "/login" and count it twice.)
   // The profile's forms too: they check the current password and close sessions.
-  const forms = ['/login', '/login/email', '/login/email/:token', '/login/code', '/signup', '/password/forgot', '/password/reset', '/email/verify/:token',
+  const forms = ['/login', '/login/email', '/login/email/:token', '/login/code', '/signup', '/signup/resend', '/password/forgot', '/password/reset', '/email/verify/:token',
     '/profile', '/profile/reauth', '/profile/sessions/:id/revoke', '/profile/sessions/revoke-others',
     // Passkeys: each options call writes a challenge, each response costs a signature check.
     '/login/passkey/options', '/login/passkey', '/profile/passkeys/options', '/profile/passkeys', '/profile/passkeys/:id/rename', '/profile/passkeys/:id/delete',

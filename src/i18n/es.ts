@@ -1,4 +1,11 @@
 // Copy in the words of the help page "Resetar la clave (Reset Password)".
+
+// Every answer that promises a mail says when to expect it and what to do
+// if it does not come (a mail over a budget is withheld in silence), without
+// saying whether an account exists.
+const notArrived =
+  '¿No llegó en 2 minutos? Revise la carpeta de correo no deseado o spam. Si sigue sin llegar, vuelva a pedirlo en unos minutos, o desde otra red (por ejemplo, con datos móviles en lugar del wifi de la oficina): por seguridad limitamos los correos que se piden desde una misma conexión y para una misma dirección.'
+
 export const es = {
   lang: 'es',
   neverAsks: 'Ecuabots nunca le pedirá su contraseña.',
@@ -38,12 +45,12 @@ export const es = {
     sentTitle: 'Revise su correo',
     sent: (email: string, subject: string) => [
       `Si ${email} tiene una cuenta, le enviamos el correo «${subject}». Vence en 15 minutos; si pidió más de uno, use el más reciente.`,
-      'Si no lo ve en su bandeja de entrada, revise la carpeta de correo no deseado o spam.',
+      notArrived,
     ],
     // "¿No la recuerda?" from the profile: the person is signed in and the address is hers, so nothing is hedged.
     reauthSent: (email: string, subject: string) => [
       `Le enviamos el correo «${subject}» a ${email}. Vence en 15 minutos; si pidió más de uno, use el más reciente.`,
-      'Si no lo ve en su bandeja de entrada, revise la carpeta de correo no deseado o spam.',
+      notArrived,
     ],
     reauthBack: 'Volver al perfil',
     reauthBackSecurity: 'Volver a Seguridad',
@@ -73,8 +80,14 @@ export const es = {
     haveAccount: '¿Ya tiene cuenta?',
     loginLink: 'Iniciar sesión',
     sentTitle: 'Revise su bandeja de entrada',
-    sent: (email: string) =>
-      `Enviamos un correo a ${email} con los pasos para continuar. Si no lo encuentra en su bandeja de entrada, revise la carpeta de correo no deseado o basura.`,
+    // One answer for a new address, a pending account and a confirmed one: both subjects are named, neither is promised.
+    sent: (email: string, subjects: [string, string]) =>
+      `Enviamos un correo a ${email} con los pasos para continuar. Búsquelo con el asunto «${subjects[0]}» (o «${subjects[1]}», si ese correo ya tenía una cuenta). El enlace vence en 24 horas.`,
+    resend: 'REENVIAR EL CORREO',
+    resent: 'Si su cuenta aún no está confirmada, le enviamos un enlace de confirmación nuevo: use el más reciente.',
+  },
+  mailHelp: {
+    notArrived,
   },
   verify: {
     title: 'Confirmar su correo electrónico',
@@ -93,7 +106,7 @@ export const es = {
     sentTitle: 'Revise su bandeja de entrada',
     sent: (email: string, subject: string) => [
       `Si ${email} es una cuenta válida, le enviamos el correo «${subject}». El enlace vence en 1 hora; si pidió más de uno, use el más reciente.`,
-      'Si no encuentra el correo en su bandeja de entrada, asegúrese de revisar la carpeta de correo no deseado o spam.',
+      notArrived,
     ],
   },
   reset: {
