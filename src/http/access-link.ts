@@ -6,6 +6,7 @@ import type { AppEnv } from '../env'
 import { mailRequesterOf } from './client'
 import { hostCookie } from './cookies'
 import { securityLog } from './log'
+import { showWithheldInDevMailbox } from './withheld-mail'
 
 /** Holds the secret that binds a request's code to the browser that asked; read only by /login/code. */
 export const requestCookie = hostCookie('login_request', TOKEN_LIFETIME.login)
@@ -22,4 +23,5 @@ export async function sendAccessLink(c: Context<AppEnv>, email: string, options:
   securityLog(c, 'login_link_request', 'answered')
   requestCookie.set(c, request.browserSecret)
   c.executionCtx.waitUntil(c.var.outbox.send(...request.queued))
+  await showWithheldInDevMailbox(c, email, 'access', request.queued)
 }

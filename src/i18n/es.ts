@@ -357,5 +357,8 @@ export const es = {
     intro: 'La bandeja de salida (outbox) en desarrollo local: cada correo con su estado. Nada de esto sale a Internet.',
     empty: 'Aún no hay correos.',
     attempts: 'intentos:',
+    withheld: 'RETENIDO: no se envió.',
+    withheldIp: (limit: number) => `La IP que lo pidió pasó su límite de ${limit} correos por hora.`,
+    withheldAddress: (limit: number) => `La dirección ya recibió ${limit} correos de este tipo en 15 minutos (su presupuesto).`,
   },
 }

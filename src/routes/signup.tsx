@@ -9,6 +9,7 @@ import { checkEmail, normalizeEmail } from '../addresses/email'
 import { checkNewPassword } from '../auth/passwords'
 import { findOneTimeToken } from '../auth/tokens'
 import type { AppEnv } from '../env'
+import { showWithheldInDevMailbox } from '../http/withheld-mail'
 import { mailBudget, signUpMailBudget } from '../auth/throttle'
 import { mailRequesterOf } from '../http/client'
 import { securityLog } from '../http/log'
@@ -43,6 +44,7 @@ signupRoutes.post('/signup', async (c) => {
   const budget = await signUpMailBudget(c.var.db, email, await mailRequesterOf(c))
   const queued = await registerUser(c.var.db, c.var.config, c.var.config.pepper, { name, email, password }, budget, await bindSignupBrowser(c), requestedNext(c, form))
   c.executionCtx.waitUntil(c.var.outbox.send(...queued))
+  await showWithheldInDevMailbox(c, email, 'confirmation', queued)
   securityLog(c, 'sign_up', 'answered')
   return c.html(<SignupSentPage email={email} />)
 })
@@ -55,6 +57,7 @@ signupRoutes.post('/signup/resend', async (c) => {
   const budget = await mailBudget(c.var.db, email, await mailRequesterOf(c), 'confirmation')
   const queued = await resendConfirmation(c.var.db, c.var.config, email, budget)
   c.executionCtx.waitUntil(c.var.outbox.send(...queued))
+  await showWithheldInDevMailbox(c, email, 'confirmation', queued)
   securityLog(c, 'confirmation_resend', 'answered')
   return c.html(<SignupSentPage email={email} notice={t.signup.resent} />)
 })
