@@ -11,8 +11,8 @@ import { findUserByEmail, openLink, signedInByLink } from './accounts'
 import { recordEvent } from './activity'
 import { hashPassword } from './passwords'
 import type { MailBudget, SignUpMailBudget } from './throttle'
-import { startSession, type SignInContext } from './sign-in'
-import { matchToken, newOneTimeToken, spendToken } from './tokens'
+import { startSession, type SignInContext } from './start-session'
+import { tokenBySecret, newOneTimeToken, spendToken } from './one-time-tokens'
 
 /**
  * Creates an unverified account, its verification token and its mail in one
@@ -37,27 +37,27 @@ export async function registerUser(
   next: string | null = null,
 ) {
   const passwordHash = await hashPassword(input.password, pepper)
-  const owner = await findUserByEmail(db, input.email)
+  const existing = await findUserByEmail(db, input.email)
   const now = clock.now()
   const id = createId()
   // A new account's link is bound to the browser that signed up: confirming
   // there keeps the password (see confirmEmail). A pending account's new link
   // is bound to no browser: its password was chosen by whoever signed up
   // first, perhaps a stranger, so whoever confirms chooses her own.
-  const verification = await newOneTimeToken(db, { userId: owner ? owner.id : id }, 'email_verification', {
+  const verification = await newOneTimeToken(db, { userId: existing ? existing.id : id }, 'email_verification', {
     when: and(budget.confirmation.allows, isNull(users.emailVerifiedAt)),
-    browserHash: owner ? undefined : browserHash,
+    browserHash: existing ? undefined : browserHash,
     next,
   })
   const created = sql`EXISTS (SELECT 1 FROM ${users} WHERE ${users.id} = ${id})`
-  const pending = sql`EXISTS (SELECT 1 FROM ${users} WHERE ${users.id} = ${owner?.id ?? id} AND ${users.emailVerifiedAt} IS NULL)`
+  const pending = sql`EXISTS (SELECT 1 FROM ${users} WHERE ${users.id} = ${existing?.id ?? id} AND ${users.emailVerifiedAt} IS NULL)`
   const verificationMailRow = await queueSealedMail(db, config, verificationMail(config, input.email, verification.token), {
     expiresAt: verification.expiresAt,
     when: and(or(created, pending), budget.confirmation.allows),
   })
   // Rendered for an address without an account too (and never written
   // there: the account was just created), so every answer does the same work.
-  const noteToOwner = queueMail(db, config, accountExistsMail(config, owner ?? throwawayRecipient(input.email)), {
+  const noteToOwner = queueMail(db, config, accountExistsMail(config, existing ?? throwawayRecipient(input.email)), {
     when: and(not(created), not(pending), budget.note.allows),
   })
   const batch = createBatch(db)
@@ -126,13 +126,13 @@ export async function renewVerification(db: Database, config: Config, user: User
  * would sign in with his own password once she confirmed it.
  */
 export async function confirmEmail(db: Database, token: string | undefined, browserHash: string | null, who: SignInContext) {
-  const match = await matchToken(token, 'email_verification')
-  if (!match) return null
-  const signedUpHere = browserHash ? sql`EXISTS (SELECT 1 FROM ${oneTimeTokens} WHERE ${and(match.where, eq(oneTimeTokens.browserHash, browserHash))})` : sql`false`
+  const selector = await tokenBySecret(token, 'email_verification')
+  if (!selector) return null
+  const signedUpHere = browserHash ? sql`EXISTS (SELECT 1 FROM ${oneTimeTokens} WHERE ${and(selector.where, eq(oneTimeTokens.browserHash, browserHash))})` : sql`false`
   const batch = createBatch(db)
-  const link = openLink(batch, match, { signedUpHere })
-  const session = await startSession(batch, link.owner, who)
-  batch.add(recordEvent(db, link.owner, 'email_verified', who.client))
+  const link = openLink(batch, selector, { signedUpHere })
+  const session = await startSession(batch, link.opens, who)
+  batch.add(recordEvent(db, link.opens, 'email_verified', who.client))
   spendToken(batch, link)
   return signedInByLink(await batch.commit(), link, session)
 }

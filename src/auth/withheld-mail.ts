@@ -13,7 +13,7 @@ import { mailBudgetState, type MailKind } from './throttle'
 // that queued nothing: production pays no extra read or write for it.
 
 const tags: Record<MailKind, string> = { confirmation: 'email-verification', note: 'account-exists', reset: 'password-reset', access: 'login-link' }
-const subjects: Record<MailKind, string> = { confirmation: t.mail.verifySubject, note: t.mail.existsSubject, reset: t.mail.resetSubject, access: t.mail.loginSubject }
+const subjects: Record<MailKind, string> = { confirmation: t.mail.verifySubject, note: t.mail.existsSubject, reset: t.mail.resetSubject, access: t.mail.accessLinkSubject }
 
 /**
  * Records the mail of `kind` to `email` as withheld, with which budget held

@@ -2,7 +2,7 @@ import type { Context } from 'hono'
 import { recordWithheldMail } from '../auth/withheld-mail'
 import type { MailKind } from '../auth/throttle'
 import type { AppEnv } from '../env'
-import { mailRequesterOf } from './client'
+import { mailRequesterOf } from './requester'
 
 /**
  * In development, a request that queued no mail leaves a 'withheld' row with
