@@ -6,7 +6,7 @@ import type { AppEnv } from '../env'
 import { mailRequesterOf } from './requester'
 import { hostCookie } from './cookies'
 import { securityLog } from './log'
-import { showWithheldInDevMailbox } from './withheld-mail'
+import { showWithheldInDevMailbox } from './withheld-in-dev'
 
 /** Holds the secret that binds a request's code to the browser that asked; read only by /login/code. */
 export const accessLinkRequestCookie = hostCookie('login_request', ONE_TIME_TOKEN_LIFETIME.login)
