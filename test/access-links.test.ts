@@ -171,14 +171,14 @@ describe('the link (opened on another device)', () => {
     expect(results.map((r) => r.status).sort()).toEqual([303, 400, 400])
   })
 
-  it('using the link spends the code too: the right code then reads "Código incorrecto o vencido"', async () => {
+  it('using the link spends the code too: the right code then leads to the page that says the link was used', async () => {
     const { email } = await signedInUser()
     const asking = new Browser()
     const { link, code } = await askForLink(email, asking)
     expect((await new Browser().post(link!)).status).toBe(303)
     const page = await asking.post('/login/code', { code: code! })
-    expect(page.status).toBe(422)
-    expect(visibleText(page.text)).toContain('El código es incorrecto, venció o ya se usó.')
+    expect(page.status).toBe(303)
+    expect(page.location).toBe('/login/code/vencido?motivo=enlace-usado')
     expect(asking.cookie('__Host-session')).toBeUndefined()
   })
 

@@ -72,7 +72,7 @@ describe('profile', () => {
     expect(page.text).toContain('autocomplete="current-password"')
     const missing = await browser.post('/profile', { name: 'Ana', password: NEW_PASSWORD, password_confirmation: NEW_PASSWORD })
     expect(missing.status).toBe(422)
-    expect(visibleText(missing.text)).toContain('La contraseña actual no es correcta.')
+    expect(visibleText(missing.text)).toContain('Ingrese su contraseña actual.')
     const wrong = await browser.post('/profile', {
       name: 'Ana',
       password: NEW_PASSWORD,
@@ -144,7 +144,7 @@ describe('"¿No la recuerda?" on the profile', () => {
     const code = lastMailTo(email, 'login-link').text.match(/^\s+(\d{6})$/m)![1]!
     const signedIn = await browser.post('/login/code', { code })
     expect(signedIn.status).toBe(303)
-    expect(signedIn.location).toBe('/profile')
+    expect(signedIn.location).toBe('/profile?aviso=reescriba-contrasena')
     const fresh = await browser.get('/profile')
     expect(fresh.status).toBe(200)
     expect(fresh.text).not.toContain('name="current_password"')

@@ -16,6 +16,7 @@ const FORMS = [
   '/login/email/:token',
   '/login/code',
   '/signup',
+  '/signup/resend',
   '/password/forgot',
   '/password/reset',
   '/email/verify/:token',

@@ -134,7 +134,7 @@ describe('"Cerrar todas las demás sesiones" from a session older than 10 minute
     expect(page.text).toContain('name="current_password"')
     const asked = await browser.post('/profile/sessions/revoke-others')
     expect(asked.status).toBe(422)
-    expect(visibleText(asked.text)).toContain('La contraseña actual no es correcta.')
+    expect(visibleText(asked.text)).toContain('Ingrese su contraseña actual.')
     const wrong = await browser.post('/profile/sessions/revoke-others', { current_password: 'no-es-esta' })
     expect(wrong.status).toBe(422)
     expect((await phone.get('/profile')).status).toBe(200) // still open

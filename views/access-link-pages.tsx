@@ -44,6 +44,27 @@ export function AccessLinkSentPage({ email, feedback }: { email?: string; feedba
   )
 }
 
+/**
+ * "¿No la recuerda?" asked from the profile (or Seguridad): written for the
+ * signed-in owner of the address, who asked for a mail to her own account —
+ * no "si tiene una cuenta", no other address, no sign-in.
+ */
+export function ReauthSentPage({ user, back }: { user: { name: string; email: string }; back: '/profile' | '/security' }) {
+  const { email } = user
+  return (
+    <Layout title={t.accessLink.sentTitle} user={user}>
+      <h1>{t.accessLink.sentTitle}</h1>
+      {t.accessLink.reauthSent(email, t.mail.accessLinkSubject).map((paragraph) => (
+        <p>{paragraph}</p>
+      ))}
+      <CodeForm />
+      <div class="links">
+        <a href={back}>{back === '/security' ? t.accessLink.reauthBackSecurity : t.accessLink.reauthBack}</a>
+      </div>
+    </Layout>
+  )
+}
+
 export type CodeFeedbackProps = { error?: string }
 
 export const CODE_FEEDBACK_ID = 'code-feedback'

@@ -24,12 +24,21 @@ export function DevMailboxPage({ mails, appUrl }: { mails: DevMail[]; appUrl: st
       {mails.map((mail) => (
         <article id={`mail-${mail.id}`}>
           <h2>{mail.subject}</h2>
-          <p class="hint">
-            {formatWhen(mail.createdAt)} · {mail.kind} · {mail.recipient} · <strong>{mail.status}</strong> · {t.dev.attempts}{' '}
-            {mail.attempts}
-            {mail.lastError && ` · ${mail.lastError}`} · <a href={`/dev/mail/${mail.id}/html`}>HTML</a>
-          </p>
-          <pre>{linkify(mail.textBody, appUrl)}</pre>
+          {mail.status === 'withheld' ? (
+            // A budget held it back (see recordWithheldMail): no body was kept, only why.
+            <p class="hint">
+              {formatWhen(mail.createdAt)} · {mail.kind} · {mail.recipient} · <strong>{t.dev.withheld}</strong> {mail.lastError}
+            </p>
+          ) : (
+            <>
+              <p class="hint">
+                {formatWhen(mail.createdAt)} · {mail.kind} · {mail.recipient} · <strong>{mail.status}</strong> · {t.dev.attempts}{' '}
+                {mail.attempts}
+                {mail.lastError && ` · ${mail.lastError}`} · <a href={`/dev/mail/${mail.id}/html`}>HTML</a>
+              </p>
+              <pre>{linkify(mail.textBody, appUrl)}</pre>
+            </>
+          )}
         </article>
       ))}
     </Layout>

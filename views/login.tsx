@@ -20,9 +20,15 @@ export function LoginPage({ email, next, errors = {}, failure, notice }: LoginPa
       <h1>{t.login.title}</h1>
       <Notice text={notice} />
       {failure && (
-        <p class="alert" role="alert" id="login-error">
-          {failure}
-        </p>
+        <>
+          <p class="alert" role="alert" id="login-error">
+            {failure}
+          </p>
+          {/* Offered after every failed sign-in, whatever the reason: it reveals nothing about the address. */}
+          <p>
+            <a href="/login/email">{t.login.confirmedElsewhere}</a>
+          </p>
+        </>
       )}
       <FormAlert errors={errors} />
       <form method="post" action="/login" novalidate>

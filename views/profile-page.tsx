@@ -3,7 +3,7 @@ import { t } from '../src/i18n'
 import { Layout } from './layout'
 import { Field } from './partials/field'
 import { NewPasswordFields } from './partials/new-password-fields'
-import { FormAlert, Notice, Reminder } from './partials/notices'
+import { FormAlert, Notice, Reminder, Warning } from './partials/notices'
 import { PasskeyList, type PasskeyListProps } from './partials/passkey-controls'
 
 export type ProfileErrors = NewPasswordErrors & { name?: string; current_password?: string }
@@ -13,6 +13,8 @@ export type ProfilePageProps = {
   name?: string
   errors?: ProfileErrors
   notice?: string
+  /** The account has no password yet (confirmed from another device): the page asks for one first. */
+  needsPassword?: boolean
   /** The session is older than the fresh-authentication window. */
   askCurrentPassword: boolean
   passkeys: PasskeyListProps
@@ -27,11 +29,11 @@ export type ProfilePageProps = {
  * here on a fresh session, with the name typed so far kept.
  */
 export function ProfilePage(props: ProfilePageProps) {
-  const { user, name, errors = {}, notice, askCurrentPassword } = props
+  const { user, name, errors = {}, notice, askCurrentPassword, needsPassword = false } = props
   return (
     <Layout title={t.profile.title} user={user} current="/profile" wide>
       <h1>{t.profile.title}</h1>
-      <Notice text={notice} />
+      {needsPassword ? <Warning text={t.profile.createPassword} /> : <Notice text={notice} />}
       {user.mailBouncedAt && (
         <p class="alert" role="alert">
           {t.profile.bouncing(props.supportEmail)}
@@ -47,7 +49,8 @@ export function ProfilePage(props: ProfilePageProps) {
         {/* For the inline password check (not your own address) and for password managers. */}
         <input type="hidden" name="email" value={user.email} autocomplete="username" />
         <h2>{t.profile.passwordSection}</h2>
-        <NewPasswordFields errors={errors} optional label={t.fields.newPassword} />
+        {/* Without a password there is none to keep: both fields are required and "Déjela en blanco" is not offered. */}
+        <NewPasswordFields errors={errors} optional={!needsPassword} label={needsPassword ? t.fields.password : t.fields.newPassword} />
         {askCurrentPassword && (
           <>
             <Field

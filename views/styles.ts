@@ -1,7 +1,7 @@
 // One small hand-written stylesheet: mobile first, the help page's blue buttons.
 export const stylesheet = `
-:root{color-scheme:light dark;--blue:#1a6fe0;--blue-dark:#1256b3;--button:#1a6fe0;--button-hover:#1256b3;--text:#1d2433;--muted:#5b6475;--bg:#f3f5f9;--card:#fff;--line:#d5dae3;--error:#b3261e;--ok:#1e7a3c}
-@media (prefers-color-scheme:dark){:root{--text:#e8ebf1;--muted:#a9b1c0;--bg:#12151b;--card:#1c2029;--line:#353b48;--blue:#8ab4ff;--blue-dark:#b3ceff;--button:#2563eb;--button-hover:#1d4ed8;--error:#ff8a80;--ok:#7ddc97}}
+:root{color-scheme:light dark;--blue:#1a6fe0;--blue-dark:#1256b3;--button:#1a6fe0;--button-hover:#1256b3;--text:#1d2433;--muted:#5b6475;--bg:#f3f5f9;--card:#fff;--line:#d5dae3;--error:#b3261e;--ok:#1e7a3c;--warn:#a15c00}
+@media (prefers-color-scheme:dark){:root{--text:#e8ebf1;--muted:#a9b1c0;--bg:#12151b;--card:#1c2029;--line:#353b48;--blue:#8ab4ff;--blue-dark:#b3ceff;--button:#2563eb;--button-hover:#1d4ed8;--error:#ff8a80;--ok:#7ddc97;--warn:#ffb74d}}
 *{box-sizing:border-box}
 body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--text);background:var(--bg)}
 header{position:relative;display:flex;flex-wrap:wrap;justify-content:space-between;align-items:center;min-height:calc(44px + 1.5rem);padding:.75rem 1rem;background:var(--card);border-bottom:1px solid var(--line)}
@@ -25,6 +25,7 @@ input[aria-invalid=true]{border-color:var(--error)}
 .reveal{position:absolute;top:0;right:0;min-width:44px;height:100%;padding:0 .9rem;font:inherit;font-size:.9rem;color:var(--blue);background:none;border:0;border-radius:0 8px 8px 0;cursor:pointer}
 a{color:var(--blue)}
 .notice{background:color-mix(in srgb,var(--ok) 12%,transparent);border-left:4px solid var(--ok);padding:.75rem 1rem;border-radius:6px;margin-bottom:1rem}
+.warning{background:color-mix(in srgb,var(--warn) 12%,transparent);border-left:4px solid var(--warn);padding:.75rem 1rem;border-radius:6px;margin-bottom:1rem}
 .alert{background:color-mix(in srgb,var(--error) 10%,transparent);border-left:4px solid var(--error);padding:.75rem 1rem;border-radius:6px;margin-bottom:1rem}
 .reminder{color:var(--muted);font-size:.9rem;margin-top:1.5rem}
 /* The menu opens in the page's flow, under the header row, so it never covers the title. */

@@ -2,7 +2,7 @@ import { and, eq, gt, not, sql } from 'drizzle-orm'
 import { clock } from '../clock'
 import type { Database } from '../db/client'
 import { createBatch } from '../db/batch'
-import { oneTimeTokens } from '../db/schema'
+import { oneTimeTokens, throttles } from '../db/schema'
 import type { Config } from '../config'
 import { accountWithEmail, accessLinkMail, queueSealedMail, throwawayRecipient } from '../mail/messages'
 import { queuedIds } from '../mail/outbox'
@@ -12,7 +12,7 @@ import { CODE_ATTEMPTS, CODE_ATTEMPTS_PER_DAY } from './limits'
 import { generateSecret, hashSecret, isWellFormedSecret } from './secrets'
 import { startSession, type SignInContext } from './start-session'
 import { hit, readCounter, startCounter, within, type MailBudget } from './throttle'
-import { newOneTimeToken, spendToken, ONE_TIME_TOKEN_LIFETIME } from './one-time-tokens'
+import { newOneTimeToken, spendToken, ONE_TIME_TOKEN_LIFETIME, type TokenSelector } from './one-time-tokens'
 
 // The access link ("enlace de acceso"): signing in without a password. One
 // request is one row of one_time_tokens (purpose 'login', as stored) with
@@ -65,6 +65,34 @@ export async function requestAccessLink(db: Database, config: Config, input: { e
 }
 
 /**
+ * Spends a mailed sign-in link and signs its owner in on a fresh session, in
+ * one batch. The browser that asked for it is marked (see linkUsedKey): its
+ * code, spent with the link, then leads to "ya entró con el enlace en otro
+ * dispositivo" instead of inviting tries that cannot work.
+ */
+export async function signInWithLink(db: Database, selector: TokenSelector | null, who: SignInContext) {
+  if (!selector) return null
+  const batch = createBatch(db)
+  const link = openLink(batch, selector)
+  const session = await startSession(batch, link.opens, who)
+  // Before the spend, which deletes the row this reads. Only a live link of a real account has a row, so the mark tells nothing new.
+  batch.add(
+    db
+      .insert(throttles)
+      .select(sql`SELECT ${LINK_USED} || ${oneTimeTokens.browserHash}, 0, ${oneTimeTokens.expiresAt} FROM ${oneTimeTokens} WHERE ${selector.where} AND ${oneTimeTokens.browserHash} IS NOT NULL AND ${oneTimeTokens.expiresAt} > ${clock.now()}`)
+      .onConflictDoNothing(),
+  )
+  spendToken(batch, link)
+  return signedInByLink(await batch.commit(), link, session)
+}
+
+/** Marks the browser whose request's link was used (anywhere), for as long as the request would have lived. */
+const LINK_USED = 'login-link-used:'
+function linkUsedKey(browserHash: string) {
+  return `${LINK_USED}${browserHash}`
+}
+
+/**
  * Tries a code from the browser holding `browserSecret`. Attempts are counted
  * per request (per browser secret) whether or not an account is behind it,
  * so an unknown address answers exactly like a known one; the fifth wrong
@@ -78,7 +106,7 @@ export async function requestAccessLink(db: Database, config: Config, input: { e
  * to a new one.
  */
 export async function signInWithCode(db: Database, browserSecret: string | undefined, code: string, who: SignInContext) {
-  if (!isWellFormedSecret(browserSecret)) return { signedIn: null, remaining: 0 }
+  if (!isWellFormedSecret(browserSecret)) return { signedIn: null, remaining: 0, usedByLink: false }
   const browserHash = await hashSecret(browserSecret)
   const attemptsKey = codeAttemptsKey(browserHash)
   const ofThisBrowser = and(eq(oneTimeTokens.browserHash, browserHash), eq(oneTimeTokens.purpose, 'login'))
@@ -99,6 +127,7 @@ export async function signInWithCode(db: Database, browserSecret: string | undef
   const batch = createBatch(db)
   // Read before this attempt counts: whether the request is still live.
   const live = batch.add(readCounter(db, attemptsKey))
+  const usedByLink = batch.add(readCounter(db, linkUsedKey(browserHash)))
   const attempts = batch.add(hit(db, attemptsKey, ONE_TIME_TOKEN_LIFETIME.login))
   batch.add(hit(db, dailyKey, CODE_ATTEMPTS_PER_DAY.window))
   const link = openLink(batch, selector)
@@ -108,11 +137,13 @@ export async function signInWithCode(db: Database, browserSecret: string | undef
   batch.add(db.update(oneTimeTokens).set({ codeHash: null }).where(and(ofThisBrowser, not(within(attemptsKey, CODE_ATTEMPTS - 1)))))
   const done = await batch.commit()
   const signedIn = signedInByLink(done, link, session)
-  if (signedIn) return { signedIn, remaining: CODE_ATTEMPTS }
+  if (signedIn) return { signedIn, remaining: CODE_ATTEMPTS, usedByLink: false }
+  // The link of this very request was used: no code can work now, and the person is told why.
+  if (done.of(usedByLink).length > 0) return { signedIn, remaining: 0, usedByLink: true }
   // Over the daily ceiling the answer stays that of a wrong code: a ceiling
   // that only accounts have must not show, or it would tell which addresses have one.
   const [attempt] = done.of(attempts)
-  return { signedIn, remaining: done.of(live).length > 0 ? Math.max(0, CODE_ATTEMPTS - (attempt?.count ?? 0)) : 0 }
+  return { signedIn, remaining: done.of(live).length > 0 ? Math.max(0, CODE_ATTEMPTS - (attempt?.count ?? 0)) : 0, usedByLink: false }
 }
 
 /** The per-request code attempt counter, created with the request (see requestAccessLink). */

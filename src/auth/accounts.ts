@@ -82,16 +82,6 @@ export function signedInByLink(done: Done, link: OpenLink, starting: StartingSes
   }
 }
 
-/** Spends a mailed access link and signs in the account it opens, on a fresh session, in one batch. */
-export async function signInWithLink(db: Database, selector: TokenSelector | null, who: SignInContext) {
-  if (!selector) return null
-  const batch = createBatch(db)
-  const link = openLink(batch, selector)
-  const session = await startSession(batch, link.opens, who)
-  spendToken(batch, link)
-  return signedInByLink(await batch.commit(), link, session)
-}
-
 /**
  * Saves the profile. A new password, in one batch guarded by the hash this
  * request read or checked (whileHashIs: a change that commits first wins),

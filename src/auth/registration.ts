@@ -1,5 +1,5 @@
 import { createId } from '@paralleldrive/cuid2'
-import { and, eq, not, sql } from 'drizzle-orm'
+import { and, eq, isNull, not, or, sql } from 'drizzle-orm'
 import { clock } from '../clock'
 import type { Config } from '../config'
 import type { Database } from '../db/client'
@@ -16,9 +16,11 @@ import { tokenBySecret, newOneTimeToken, spendToken } from './one-time-tokens'
 
 /**
  * Creates an unverified account, its verification token and its mail in one
- * batch; for an address that already has an account, it queues a note to
- * the owner instead. The password is hashed before anything else and the
- * same statements run either way, so both answers cost the same time. The
+ * batch. For an address whose account is still unconfirmed, it sends that
+ * account a new confirmation link instead (the person signing up again most
+ * likely never got or lost the first); for a confirmed one, a note to the
+ * owner. The password is hashed before anything else and the same
+ * statements run in every case, so the answers cost the same time. The
  * UNIQUE constraint is the check (no read-then-write race). Mails are
  * queued only within the IP's mail budget and their own: the confirmation
  * the exact address's (strangers' sign-ups at other spellings of her
@@ -38,16 +40,26 @@ export async function registerUser(
   const existing = await findUserByEmail(db, input.email)
   const now = clock.now()
   const id = createId()
-  // Bound to the browser that signed up: confirming there keeps the password (see confirmEmail).
-  const verification = await newOneTimeToken(db, { userId: id }, 'email_verification', { when: budget.confirmation.allows, browserHash, next })
+  // A new account's link is bound to the browser that signed up: confirming
+  // there keeps the password (see confirmEmail). A pending account's new link
+  // is bound to no browser: its password was chosen by whoever signed up
+  // first, perhaps a stranger, so whoever confirms chooses her own.
+  const verification = await newOneTimeToken(db, { userId: existing ? existing.id : id }, 'email_verification', {
+    when: and(budget.confirmation.allows, isNull(users.emailVerifiedAt)),
+    browserHash: existing ? undefined : browserHash,
+    next,
+  })
   const created = sql`EXISTS (SELECT 1 FROM ${users} WHERE ${users.id} = ${id})`
+  const pending = sql`EXISTS (SELECT 1 FROM ${users} WHERE ${users.id} = ${existing?.id ?? id} AND ${users.emailVerifiedAt} IS NULL)`
   const verificationMailRow = await queueSealedMail(db, config, verificationMail(config, input.email, verification.token), {
     expiresAt: verification.expiresAt,
-    when: and(created, budget.confirmation.allows),
+    when: and(or(created, pending), budget.confirmation.allows),
   })
   // Rendered for an address without an account too (and never written
-  // there: the account was just created), so both answers do the same work.
-  const noteToOwner = queueMail(db, config, accountExistsMail(config, existing ?? throwawayRecipient(input.email)), { when: and(not(created), budget.note.allows) })
+  // there: the account was just created), so every answer does the same work.
+  const noteToOwner = queueMail(db, config, accountExistsMail(config, existing ?? throwawayRecipient(input.email)), {
+    when: and(not(created), not(pending), budget.note.allows),
+  })
   const batch = createBatch(db)
   for (const statement of budget.statements) batch.add(statement)
   batch.add(db.insert(users).values({ id, email: input.email, name: input.name, passwordHash, createdAt: now, updatedAt: now }).onConflictDoNothing())
@@ -59,6 +71,29 @@ export async function registerUser(
   batch.add(budget.note.countQueued(noteToOwner.id))
   const done = await batch.commit()
   return queuedIds(done.of(verificationQueued), done.of(noteQueued))
+}
+
+/**
+ * "Reenviar el correo" on the sign-up answer: a new confirmation link for
+ * the address's account if it is still unconfirmed, within the address's
+ * and the IP's mail budget; bound to no browser (like a repeat sign-up's).
+ * The same statements run for every address, written only for a pending
+ * account, so the answer says nothing. Returns the outbox ids.
+ */
+export async function resendConfirmation(db: Database, config: Config, email: string, budget: MailBudget) {
+  const verification = await newOneTimeToken(db, { email }, 'email_verification', { when: and(budget.allows, isNull(users.emailVerifiedAt)) })
+  const pending = sql`EXISTS (SELECT 1 FROM ${users} WHERE ${users.email} = ${email} AND ${users.emailVerifiedAt} IS NULL)`
+  const mail = await queueSealedMail(db, config, verificationMail(config, email, verification.token), {
+    expiresAt: verification.expiresAt,
+    when: and(budget.allows, pending),
+  })
+  const batch = createBatch(db)
+  for (const statement of budget.statements) batch.add(statement)
+  batch.add(verification.insert)
+  const queued = batch.add(mail.insert)
+  batch.add(budget.countQueued(mail.id)) // last: the guards above read the address's count before this mail
+  const done = await batch.commit()
+  return queuedIds(done.of(queued))
 }
 
 /**

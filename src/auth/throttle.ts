@@ -173,6 +173,27 @@ export async function mailBudget(
   }
 }
 
+/**
+ * Where an account's mail budget of `kind` stands after a request counted
+ * (development only, see recordWithheldMail): whether the IP is past its
+ * cap, whether the address has used its budget, whether the account is
+ * confirmed. Null for an address without an account.
+ */
+export async function mailBudgetState(db: Database, email: string, from: { ip: string | null; deviceHash: string | null }, kind: MailKind) {
+  const address = kind === 'note' ? await accountKey('mail', email, from.deviceHash) : await addressKey(`mail:${kind}`, email, from.deviceHash)
+  const ip = `mail:ip:${ipKey(from.ip)}`
+  const row = await db
+    .select({
+      overIp: sql<number>`NOT ${within(ip, MAILS_PER_IP.limit)}`,
+      overAddress: sql<number>`NOT ${within(address, MAILS_PER_ADDRESS.limit - 1)}`,
+      confirmed: sql<number>`${users.emailVerifiedAt} IS NOT NULL`,
+    })
+    .from(users)
+    .where(eq(users.email, email))
+    .get()
+  return row ? { overIp: Boolean(row.overIp), overAddress: Boolean(row.overAddress), confirmed: Boolean(row.confirmed) } : null
+}
+
 /** Which budget a mail spends (see mailBudget). */
 export type MailKind = 'reset' | 'access' | 'confirmation' | 'note'
 

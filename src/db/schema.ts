@@ -128,7 +128,8 @@ export const webauthnChallenges = sqliteTable('webauthn_challenges', {
 export type Ceremony = 'register' | 'sign_in'
 export type Passkey = typeof passkeys.$inferSelect
 
-export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'expired'
+/** 'withheld': development only, a mail a budget held back, listed by /dev/mail (see recordWithheldMail); never sent. */
+export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'expired' | 'withheld'
 export type OutboxRow = typeof outbox.$inferSelect
 
 export type SignInMethod = 'password' | 'link' | 'code' | 'verification' | 'reset' | 'passkey'

@@ -6,6 +6,7 @@ import type { AppEnv } from '../env'
 import { mailRequesterOf } from './requester'
 import { hostCookie } from './cookies'
 import { securityLog } from './log'
+import { showWithheldInDevMailbox } from './withheld-in-dev'
 
 /** Holds the secret that binds a request's code to the browser that asked; read only by /login/code. */
 export const accessLinkRequestCookie = hostCookie('login_request', ONE_TIME_TOKEN_LIFETIME.login)
@@ -22,4 +23,5 @@ export async function sendAccessLink(c: Context<AppEnv>, email: string, options:
   securityLog(c, 'login_link_request', 'answered')
   accessLinkRequestCookie.set(c, request.browserSecret)
   c.executionCtx.waitUntil(c.var.outbox.send(...request.queued))
+  await showWithheldInDevMailbox(c, email, 'access', request.queued)
 }

@@ -7,6 +7,10 @@ import { t } from '../i18n'
  */
 const notices = {
   guardado: t.profile.saved,
+  'sin-cambios': t.profile.unchanged,
+  'identidad-confirmada': t.profile.identityConfirmed,
+  'reescriba-contrasena': t.profile.retypeAfterReauth,
+  'nombre-guardado': t.profile.nameSavedPasswordNot,
   'contrasena-cambiada': t.profile.passwordChanged,
   'contrasena-restablecida': t.profile.passwordReset,
   verificado: t.profile.verified,

@@ -27,6 +27,8 @@ export async function confirmRecentSignIn(
   const user = c.var.user
   if (isFreshSession(c.var.session)) return { ok: true, attemptKey: null }
   if (!hasPassword(user)) return { ok: false, status: 422, field: 'password', error: withoutPassword }
+  // Nothing typed is not a wrong answer: said as such, and not counted against the owner.
+  if (!currentPassword) return { ok: false, status: 422, field: 'current_password', error: t.errors.currentPasswordEmpty }
   const check = await reauthenticate(c.var.db, c.var.config.pepper, user, currentPassword, await knownDeviceOf(c))
   if (check.outcome === 'throttled') {
     securityLog(c, 'reauthentication', 'throttled')

@@ -1,4 +1,11 @@
 // Copy in the words of the help page "Resetar la clave (Reset Password)".
+
+// Every answer that promises a mail says when to expect it and what to do
+// if it does not come (a mail over a budget is withheld in silence), without
+// saying whether an account exists.
+const notArrived =
+  '¿No llegó en 2 minutos? Revise la carpeta de correo no deseado o spam. Si sigue sin llegar, vuelva a pedirlo en unos minutos, o desde otra red (por ejemplo, con datos móviles en lugar del wifi de la oficina): por seguridad limitamos los correos que se piden desde una misma conexión y para una misma dirección.'
+
 export const es = {
   lang: 'es',
   neverAsks: 'Ecuabots nunca le pedirá su contraseña.',
@@ -25,6 +32,8 @@ export const es = {
       'El correo electrónico o la contraseña no son correctos. Si acaba de crear su cuenta, primero confírmela con el enlace que le enviamos por correo.',
     signedOut: 'Cerró su sesión.',
     mistyped: '¿Escribió mal su correo?',
+    // Under every failed sign-in alike, so it tells nothing about the address.
+    confirmedElsewhere: '¿Confirmó desde otro dispositivo? Entre con un enlace de acceso',
     needSignIn: 'Inicie sesión para continuar.',
   },
   accessLink: {
@@ -36,8 +45,15 @@ export const es = {
     sentTitle: 'Revise su correo',
     sent: (email: string, subject: string) => [
       `Si ${email} tiene una cuenta, le enviamos el correo «${subject}». Vence en 15 minutos; si pidió más de uno, use el más reciente.`,
-      'Si no lo ve en su bandeja de entrada, revise la carpeta de correo no deseado o spam.',
+      notArrived,
     ],
+    // "¿No la recuerda?" from the profile: the person is signed in and the address is hers, so nothing is hedged.
+    reauthSent: (email: string, subject: string) => [
+      `Le enviamos el correo «${subject}» a ${email}. Vence en 15 minutos; si pidió más de uno, use el más reciente.`,
+      notArrived,
+    ],
+    reauthBack: 'Volver al perfil',
+    reauthBackSecurity: 'Volver a Seguridad',
     codeTitle: 'Ingrese el código',
     codeIntro: 'En este dispositivo, escriba el código de 6 dígitos del correo. El enlace del correo sirve para entrar desde otro dispositivo.',
     codeLabel: 'Código de 6 dígitos',
@@ -48,6 +64,8 @@ export const es = {
     newCode: 'Pedir un código nuevo',
     codeDeadTitle: 'Este código ya no es válido',
     codeDead: 'El código venció, ya se usó o se agotaron los intentos. Pida un enlace de acceso nuevo, o abra el enlace del correo si aún lo tiene.',
+    codeUsedByLink:
+      'Ya entró con el enlace en otro dispositivo: el enlace y el código sirven una sola vez, y usar uno anula el otro. Para entrar también aquí, pida un enlace de acceso nuevo.',
     askAgain: 'Pedir un enlace de acceso nuevo',
     continueTitle: 'Entrar con su enlace de acceso',
     continueAs: (masked: string) => `Cuenta: ${masked}`,
@@ -62,8 +80,14 @@ export const es = {
     haveAccount: '¿Ya tiene cuenta?',
     signInLink: 'Iniciar sesión',
     sentTitle: 'Revise su bandeja de entrada',
-    sent: (email: string) =>
-      `Enviamos un correo a ${email} con los pasos para continuar. Si no lo encuentra en su bandeja de entrada, revise la carpeta de correo no deseado o basura.`,
+    // One answer for a new address, a pending account and a confirmed one: both subjects are named, neither is promised.
+    sent: (email: string, subjects: [string, string]) =>
+      `Enviamos un correo a ${email} con los pasos para continuar. Búsquelo con el asunto «${subjects[0]}» (o «${subjects[1]}», si ese correo ya tenía una cuenta). El enlace vence en 24 horas.`,
+    resend: 'REENVIAR EL CORREO',
+    resent: 'Si su cuenta aún no está confirmada, le enviamos un enlace de confirmación nuevo: use el más reciente.',
+  },
+  mailHelp: {
+    notArrived,
   },
   verify: {
     title: 'Confirmar su correo electrónico',
@@ -82,7 +106,7 @@ export const es = {
     sentTitle: 'Revise su bandeja de entrada',
     sent: (email: string, subject: string) => [
       `Si ${email} es una cuenta válida, le enviamos el correo «${subject}». El enlace vence en 1 hora; si pidió más de uno, use el más reciente.`,
-      'Si no encuentra el correo en su bandeja de entrada, asegúrese de revisar la carpeta de correo no deseado o spam.',
+      notArrived,
     ],
   },
   reset: {
@@ -108,13 +132,20 @@ export const es = {
     reauth: 'Por su seguridad, ingrese su contraseña actual para cambiarla.',
     forgotCurrent: '¿No la recuerda? Reciba un enlace de acceso',
     saved: 'Sus cambios fueron guardados.',
+    unchanged: 'No había cambios que guardar: su nombre y su contraseña siguen iguales.',
+    nameSavedPasswordNot:
+      'Guardamos su nombre. Su contraseña no cambió: para cambiarla, escriba la nueva contraseña y confírmela, junto con la actual.',
     passwordChanged: 'Su contraseña fue cambiada. Cerramos las sesiones abiertas en otros dispositivos.',
     passwordReset: 'Su contraseña fue restablecida y ya inició sesión.',
     verified: 'Su correo electrónico fue confirmado. Le damos la bienvenida.',
     bouncing: (support: string) =>
       `Los correos a su dirección están rebotando: no le llegarán enlaces de restablecimiento ni avisos de seguridad. Revise que la dirección exista y acepte correo, o escríbanos a ${support}.`,
+    // Confirmed from another device: the password and name chosen at sign-up were discarded (see confirmEmail). Said as a warning, with why.
     createPassword:
-      'Su correo electrónico fue confirmado y ya inició sesión. Su cuenta aún no tiene contraseña: escriba su nombre, elija una contraseña aquí abajo y presione GUARDAR PERFIL.',
+      'Su correo electrónico fue confirmado. Su cuenta aún no tiene contraseña: como confirmó el correo en un dispositivo distinto del que usó para crear la cuenta, no conservamos la contraseña ni el nombre que escribió allí: así nadie que use su correo sin usted puede dejarle una contraseña suya. Antes de continuar, escriba su nombre, elija una contraseña aquí abajo y presione GUARDAR PERFIL.',
+    identityConfirmed: 'Ya confirmamos que es usted. Elija su nueva contraseña aquí abajo y presione GUARDAR PERFIL: ya no le pediremos la actual.',
+    retypeAfterReauth:
+      'Ya confirmamos que es usted. Por su seguridad no conservamos las contraseñas que escribió: escriba de nuevo la nueva contraseña, confírmela y presione GUARDAR PERFIL.',
     choosePassword: 'Entró con su enlace de acceso. Si olvidó su contraseña, elija una nueva aquí abajo y presione GUARDAR PERFIL.',
   },
   switchAccount: {
@@ -170,6 +201,12 @@ export const es = {
     passwordPersonal: 'No use su nombre ni su correo electrónico como contraseña.',
     confirmationRequired: 'Vuelva a escribir la contraseña para confirmarla.',
     currentPasswordWrong: 'La contraseña actual no es correcta.',
+    currentPasswordEmpty: 'Ingrese su contraseña actual.',
+    // Passwords are never written back into a page: the person is told which fields to type again.
+    retypeNewPassword: 'Por su seguridad no conservamos lo que escribió aquí: vuelva a escribir la nueva contraseña.',
+    retypeConfirmation: 'Vuelva a escribir la nueva contraseña para confirmarla.',
+    retypeCurrent: 'Por su seguridad no conservamos lo que escribió aquí: vuelva a escribir su contraseña actual.',
+    newPasswordMissing: 'Su contraseña no cambió: escriba aquí la nueva contraseña y confírmela abajo.',
     currentPasswordThrottled: (minutes: number) =>
       `Demasiados intentos con una contraseña incorrecta. Por su seguridad, espere ${minutes} ${minutes === 1 ? 'minuto' : 'minutos'} antes de volver a intentarlo. Su sesión sigue abierta.`,
     firstPasswordNeedsFreshSignIn:
@@ -320,5 +357,8 @@ export const es = {
     intro: 'La bandeja de salida (outbox) en desarrollo local: cada correo con su estado. Nada de esto sale a Internet.',
     empty: 'Aún no hay correos.',
     attempts: 'intentos:',
+    withheld: 'RETENIDO: no se envió.',
+    withheldIp: (limit: number) => `La IP que lo pidió pasó su límite de ${limit} correos por hora.`,
+    withheldAddress: (limit: number) => `La dirección ya recibió ${limit} correos de este tipo en 15 minutos (su presupuesto).`,
   },
 }

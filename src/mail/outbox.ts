@@ -180,7 +180,7 @@ export function sweepOutbox(db: Database) {
       .update(outbox)
       .set({ textBody: REDACTED, htmlBody: '' })
       .where(and(eq(outbox.holdsSecret, true), lte(outbox.expiresAt, now), ne(outbox.textBody, REDACTED))),
-    db.delete(outbox).where(and(inArray(outbox.status, ['sent', 'failed', 'expired']), lte(outbox.createdAt, now - 30 * 24 * HOUR))),
+    db.delete(outbox).where(and(inArray(outbox.status, ['sent', 'failed', 'expired', 'withheld']), lte(outbox.createdAt, now - 30 * 24 * HOUR))),
   ] as const
 }
 

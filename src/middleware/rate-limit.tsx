@@ -26,7 +26,7 @@ import { InlineFeedback } from '../../views/partials/password-feedback'
  * is neither added nor dropped here by accident.
  */
 export const RATE_LIMITED_FORMS = [
-  '/login', '/login/email', '/login/email/:token', '/login/code', '/signup', '/password/forgot', '/password/reset', '/email/verify/:token',
+  '/login', '/login/email', '/login/email/:token', '/login/code', '/signup', '/signup/resend', '/password/forgot', '/password/reset', '/email/verify/:token',
   // The profile's forms too: they check the current password and close sessions.
   '/profile', '/profile/reauth', '/profile/sessions/:id/revoke', '/profile/sessions/revoke-others',
   // Passkeys: each options call writes a challenge, each response costs a signature check.

@@ -3,9 +3,8 @@ import { accessLinkRequestCookie, sendAccessLink } from '../http/access-link-req
 import { readSessionCookie } from '../http/session'
 import { switchUnconfirmed, switchWarning } from '../http/account-switch'
 import { rememberInput, requestedNext, rememberedInputOf } from '../http/remembered-input'
-import { signInWithLink } from '../auth/accounts'
 import { checkEmail, normalizeEmail } from '../addresses/email'
-import { maskEmail, signInWithCode } from '../auth/access-links'
+import { maskEmail, signInWithCode, signInWithLink } from '../auth/access-links'
 import { findOneTimeToken, tokenBySecret } from '../auth/one-time-tokens'
 import type { AppEnv } from '../env'
 import { readForm } from '../http/forms'
@@ -56,7 +55,7 @@ accessLinkRoutes.post('/login/code', async (c) => {
   if (outcome.remaining > 0) return codeProblem(c, htmx, t.accessLink.codeWrong(outcome.remaining))
   // Used up, expired or over the account's daily ceiling: lead to a new request.
   accessLinkRequestCookie.clear(c)
-  return goTo(c, htmx, '/login/code/vencido')
+  return goTo(c, htmx, outcome.usedByLink ? `/login/code/vencido?motivo=${USED_BY_LINK}` : '/login/code/vencido')
 })
 
 /**
@@ -67,7 +66,10 @@ function goTo(c: Context<AppEnv>, htmx: boolean, to: string) {
   return htmx ? c.body(null, 200, { 'HX-Redirect': to }) : c.redirect(to, 303)
 }
 
-accessLinkRoutes.get('/login/code/vencido', (c) => codeDead(c))
+/** The one reason the dead-code page may name (a fixed key: the URL cannot make the page say anything else). */
+const USED_BY_LINK = 'enlace-usado'
+
+accessLinkRoutes.get('/login/code/vencido', (c) => codeDead(c, c.req.query('motivo') === USED_BY_LINK))
 
 // The mailed link only shows a button (GET changes nothing: mail scanners
 // open links); the button's POST spends the request and signs in.
@@ -102,12 +104,13 @@ function codeProblem(c: Context<AppEnv>, htmx: boolean, error: string) {
   return c.html(<AccessLinkSentPage feedback={{ error }} />, 422)
 }
 
-function codeDead(c: Context<AppEnv>) {
+function codeDead(c: Context<AppEnv>, usedByLink: boolean) {
   const links = [
     { href: '/login/email', label: t.accessLink.askAgain },
     { href: '/login', label: t.login.title },
   ]
-  return c.html(<MessagePage title={t.accessLink.codeDeadTitle} body={t.accessLink.codeDead} links={links} />)
+  const body = usedByLink ? t.accessLink.codeUsedByLink : t.accessLink.codeDead
+  return c.html(<MessagePage title={t.accessLink.codeDeadTitle} body={body} links={links} />)
 }
 
 function invalidAccessLink(c: Context<AppEnv>) {

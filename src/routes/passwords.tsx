@@ -12,6 +12,7 @@ import { maskEmail } from '../auth/access-links'
 import { switchUnconfirmed, switchWarning } from '../http/account-switch'
 import { onwardAfterReview, rememberInput, requestedNext, rememberedInputOf } from '../http/remembered-input'
 import type { AppEnv } from '../env'
+import { showWithheldInDevMailbox } from '../http/withheld-in-dev'
 import { beginSession, landingAfter, signInContext } from '../http/sign-in'
 import { readForm } from '../http/forms'
 import { t } from '../i18n'
@@ -56,7 +57,10 @@ async function mailResetLink(c: Context<AppEnv>, email: string, next: string | n
   c.executionCtx.waitUntil(
     mailBudget(c.var.db, email, requester, 'reset')
       .then((budget) => requestPasswordReset(c.var.db, c.var.config, email, budget, client, next))
-      .then((queued) => c.var.outbox.send(...queued))
+      .then(async (queued) => {
+        await showWithheldInDevMailbox(c, email, 'reset', queued)
+        return c.var.outbox.send(...queued)
+      })
       // After the response nobody is waiting for an error page: log it.
       .catch((error) => console.error(JSON.stringify({ event: 'reset_request.error', error: describeError(error) }))),
   )

@@ -19,7 +19,7 @@ import { t } from '../i18n'
 import { passwordChangedMail, queueMail } from '../mail/messages'
 import { ProfilePage, type ProfilePageProps } from '../../views/profile-page'
 import { SecurityPage } from '../../views/security-page'
-import { AccessLinkSentPage } from '../../views/access-link-pages'
+import { ReauthSentPage } from '../../views/access-link-pages'
 import { sendAccessLink } from '../http/access-link-request'
 import { forgetRememberedInput, onwardAfterReview, rememberInput, rememberedInputOf } from '../http/remembered-input'
 import { noticeFor, ONWARD_PARAM, withNotice } from '../http/notices'
@@ -61,23 +61,29 @@ profileRoutes.post('/profile/reauth', async (c) => {
   const name = normalizeName(form.name)
   // From Seguridad's "Cerrar todas las demás sesiones", back there; else to the profile.
   const back = form.back === 'security' ? '/security' : '/profile'
-  rememberInput(c, { email: c.var.user.email, next: back, name: checkName(name) ? undefined : name })
+  // Passwords are never carried: back on the profile, the page says to type the new one again.
+  const typedPassword = Boolean(form.password || form.password_confirmation)
+  const landing = back === '/profile' ? withNotice(back, typedPassword ? 'reescriba-contrasena' : 'identidad-confirmada') : back
+  rememberInput(c, { email: c.var.user.email, next: landing, name: checkName(name) ? undefined : name })
   await sendAccessLink(c, c.var.user.email, { fromForgot: false })
-  return c.html(<AccessLinkSentPage email={c.var.user.email} />)
+  return c.html(<ReauthSentPage user={c.var.user} back={back} />)
 })
 
 profileRoutes.post('/profile', async (c) => {
   const form = await readForm(c)
   const name = normalizeName(form.name)
   const password = form.password ?? ''
-  const changingPassword = Boolean(password || form.password_confirmation) // both blank = keep the current one
+  // Both blank keeps the current one; an account without one must choose it before anything else is saved.
+  const changingPassword = Boolean(password || form.password_confirmation) || !hasPassword(c.var.user)
   const checked = await checkProfileForm(c, form, name, changingPassword)
   if (!checked.ok) return c.html(profilePage(c, { name, errors: checked.errors }), checked.status)
+  if (!changingPassword && name === c.var.user.name) return c.redirect(withNotice('/profile', 'sin-cambios'), 303) // not "guardados"
   const saved = await saveProfile(c, name, changingPassword ? password : null, checked.attemptKey)
   // The password changed since this request read it (a reset elsewhere): nothing was written.
-  if (!saved) return c.html(profilePage(c, { name, errors: { current_password: t.errors.passwordChangedMeanwhile } }), 409)
+  if (!saved) return c.html(profilePage(c, { name, errors: retypeAfter(form, { current_password: t.errors.passwordChangedMeanwhile }) }), 409)
   forgetRememberedInput(c)
-  if (!changingPassword) return c.redirect(withNotice('/profile', 'guardado'), 303)
+  // A current password typed without a new one: the name was saved, and the page says the password was not.
+  if (!changingPassword) return c.redirect(withNotice('/profile', form.current_password ? 'nombre-guardado' : 'guardado'), 303)
   if (saved.sessionToken) setSessionCookie(c, saved.sessionToken)
   securityLog(c, 'password_change', 'ok')
   c.executionCtx.waitUntil(c.var.outbox.send(...saved.queued))
@@ -89,13 +95,16 @@ profileRoutes.post('/profile', async (c) => {
  * it still knows the password before replacing it (see
  * confirmRecentSignIn); asked only once the new one is acceptable. Past the
  * attempt limit, only that (429). `attemptKey` gives a right answer back in
- * the batch that saves.
+ * the batch that saves. A current password typed alone, with the name
+ * unchanged, changes nothing: the person meant a new password and is told
+ * where to type it.
  */
 async function checkProfileForm(c: Context<AppEnv>, form: Record<string, string>, name: string, changingPassword: boolean) {
   const errors: ProfilePageProps['errors'] = {
     name: checkName(name),
     ...(changingPassword ? checkNewPassword(form.password ?? '', form.password_confirmation ?? '', { name, email: c.var.user.email }) : {}),
   }
+  if (!changingPassword && form.current_password && name === c.var.user.name) errors.password = t.errors.newPasswordMissing
   let attemptKey: string | null = null
   if (changingPassword && !Object.values(errors).some(Boolean)) {
     const check = await confirmRecentSignIn(c, form.current_password ?? '', t.errors.firstPasswordNeedsFreshSignIn)
@@ -103,8 +112,21 @@ async function checkProfileForm(c: Context<AppEnv>, form: Record<string, string>
     if (!check.ok) errors[check.field] = check.error
     else attemptKey = check.attemptKey
   }
-  if (Object.values(errors).some(Boolean)) return { ok: false as const, errors, status: 422 as const }
+  if (Object.values(errors).some(Boolean)) return { ok: false as const, errors: retypeAfter(form, errors), status: 422 as const }
   return { ok: true as const, attemptKey }
+}
+
+/**
+ * Passwords are never written back into a page, so a form that comes back
+ * says which of the password fields that were filled in must be typed
+ * again (each keeps its own error if it has one).
+ */
+function retypeAfter(form: Record<string, string>, errors: NonNullable<ProfilePageProps['errors']>) {
+  const again = { ...errors }
+  if (form.password && !again.password) again.password = t.errors.retypeNewPassword
+  if (form.password_confirmation && !again.password_confirmation) again.password_confirmation = t.errors.retypeConfirmation
+  if (form.current_password && !again.current_password) again.current_password = t.errors.retypeCurrent
+  return again
 }
 
 /** Saves the name and, if given, the new password (see updateProfile), with the "contraseña cambiada" notice ready to queue. */
@@ -186,6 +208,7 @@ function profilePage(c: Context<AppEnv>, props: Pick<ProfilePageProps, 'name' | 
     <ProfilePage
       {...props}
       user={c.var.user}
+      needsPassword={!hasPassword(c.var.user)}
       askCurrentPassword={asksCurrentPassword(c)}
       supportEmail={c.var.config.supportEmail}
       passkeys={{ passkeys, rpId: c.var.config.webauthn.rpId, userHandle: c.var.user.webauthnUserId, askCurrentPassword: asksCurrentPassword(c) }}

@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono'
-import { confirmEmail, registerUser } from '../auth/registration'
+import { confirmEmail, registerUser, resendConfirmation } from '../auth/registration'
 import { maskEmail } from '../auth/access-links'
 import { checkName, normalizeName } from '../auth/names'
 import { readSessionCookie } from '../http/session'
@@ -9,7 +9,8 @@ import { checkEmail, normalizeEmail } from '../addresses/email'
 import { checkNewPassword } from '../auth/passwords'
 import { findOneTimeToken } from '../auth/one-time-tokens'
 import type { AppEnv } from '../env'
-import { signUpMailBudget } from '../auth/throttle'
+import { showWithheldInDevMailbox } from '../http/withheld-in-dev'
+import { mailBudget, signUpMailBudget } from '../auth/throttle'
 import { mailRequesterOf } from '../http/requester'
 import { securityLog } from '../http/log'
 import { beginSession, landingAfter, signInContext } from '../http/sign-in'
@@ -18,7 +19,7 @@ import { readForm } from '../http/forms'
 import { t } from '../i18n'
 import { MessagePage } from '../../views/message'
 import { renderOnce } from '../../views/render-once'
-import { SignupPage } from '../../views/signup-page'
+import { SignupPage, SignupSentPage } from '../../views/signup-page'
 import { VerifyEmailPage } from '../../views/verify'
 import { withNotice } from '../http/notices'
 
@@ -43,8 +44,22 @@ signupRoutes.post('/signup', async (c) => {
   const budget = await signUpMailBudget(c.var.db, email, await mailRequesterOf(c))
   const queued = await registerUser(c.var.db, c.var.config, c.var.config.pepper, { name, email, password }, budget, await bindSignupBrowser(c), requestedNext(c, form))
   c.executionCtx.waitUntil(c.var.outbox.send(...queued))
+  await showWithheldInDevMailbox(c, email, 'confirmation', queued)
   securityLog(c, 'sign_up', 'answered')
-  return c.html(<MessagePage title={t.signup.sentTitle} body={t.signup.sent(email)} />)
+  return c.html(<SignupSentPage email={email} />)
+})
+
+// "REENVIAR EL CORREO": a new confirmation link if the address's account is
+// still unconfirmed, within the budgets; the same answer for every address.
+signupRoutes.post('/signup/resend', async (c) => {
+  const email = normalizeEmail((await readForm(c)).email)
+  if (checkEmail(email)) return c.redirect('/signup', 303)
+  const budget = await mailBudget(c.var.db, email, await mailRequesterOf(c), 'confirmation')
+  const queued = await resendConfirmation(c.var.db, c.var.config, email, budget)
+  c.executionCtx.waitUntil(c.var.outbox.send(...queued))
+  await showWithheldInDevMailbox(c, email, 'confirmation', queued)
+  securityLog(c, 'confirmation_resend', 'answered')
+  return c.html(<SignupSentPage email={email} notice={t.signup.resent} />)
 })
 
 // The mailed link only shows a button (GET changes nothing: mail scanners

@@ -10,6 +10,16 @@ export function Notice({ text }: { text?: string }) {
   )
 }
 
+/** Something the person must act on before anything else (not a success): amber, read in the page's order. */
+export function Warning({ text }: { text?: string }) {
+  if (!text) return null
+  return (
+    <p class="warning" role="status">
+      {text}
+    </p>
+  )
+}
+
 /** A summary at the top of a form that came back with errors, announced to screen readers. */
 export function FormAlert({ errors }: { errors: Record<string, string | undefined> }) {
   if (!Object.values(errors).some(Boolean)) return null

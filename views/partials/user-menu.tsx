@@ -17,7 +17,7 @@ export function UserMenu({ user, current }: { user: { name: string; email: strin
     <details class="menu">
       {/* The accessible name starts with what is visible (WCAG 2.5.3, label in name). */}
       <summary>
-        {initials(user.name)}
+        {initials(user.name || user.email)}
         <span class="visually-hidden">: {t.menu.label}</span>
       </summary>
       <div class="menu-panel">

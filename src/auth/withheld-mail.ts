@@ -1,0 +1,45 @@
+import { createId } from '@paralleldrive/cuid2'
+import { clock } from '../clock'
+import type { Database } from '../db/client'
+import { outbox } from '../db/schema'
+import { t } from '../i18n'
+import { MAILS_PER_ADDRESS, MAILS_PER_IP } from './limits'
+import { mailBudgetState, type MailKind } from './throttle'
+
+// Development only (config.devMailbox): a mail a budget withheld leaves no
+// trace in the outbox, so a developer trying a throttled flow would wait for
+// nothing. This writes it there as 'withheld', with the reason, for
+// /dev/mail to list. Callers call it only in development, after a request
+// that queued nothing: production pays no extra read or write for it.
+
+const tags: Record<MailKind, string> = { confirmation: 'email-verification', note: 'account-exists', reset: 'password-reset', access: 'login-link' }
+const subjects: Record<MailKind, string> = { confirmation: t.mail.verifySubject, note: t.mail.existsSubject, reset: t.mail.resetSubject, access: t.mail.accessLinkSubject }
+
+/**
+ * Records the mail of `kind` to `email` as withheld, with which budget held
+ * it back; nothing for an address without an account (no mail was due) or
+ * when no budget was spent (something else stopped it).
+ */
+export async function recordWithheldMail(db: Database, email: string, from: { ip: string | null; deviceHash: string | null }, kind: MailKind) {
+  const state = await mailBudgetState(db, email, from, kind)
+  if (!state) return
+  // A sign-up at a confirmed account is answered by the note, which spends the mailbox's budget.
+  const due: MailKind = kind === 'confirmation' && state.confirmed ? 'note' : kind
+  const held = due === kind ? state : await mailBudgetState(db, email, from, due)
+  const reason = held?.overAddress ? t.dev.withheldAddress(MAILS_PER_ADDRESS.limit) : held?.overIp ? t.dev.withheldIp(MAILS_PER_IP.limit) : null
+  if (!reason) return
+  const now = clock.now()
+  await db.insert(outbox).values({
+    id: createId(),
+    kind: tags[due],
+    recipient: email,
+    subject: subjects[due],
+    textBody: '',
+    htmlBody: '',
+    stream: 'dev-mailbox',
+    status: 'withheld',
+    nextAttemptAt: now,
+    lastError: reason,
+    createdAt: now,
+  })
+}

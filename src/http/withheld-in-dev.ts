@@ -1,0 +1,15 @@
+import type { Context } from 'hono'
+import { recordWithheldMail } from '../auth/withheld-mail'
+import type { MailKind } from '../auth/throttle'
+import type { AppEnv } from '../env'
+import { mailRequesterOf } from './requester'
+
+/**
+ * In development, a request that queued no mail leaves a 'withheld' row with
+ * the budget that held it back, for /dev/mail (see recordWithheldMail). In
+ * production, nothing at all: not even a read.
+ */
+export async function showWithheldInDevMailbox(c: Context<AppEnv>, email: string, kind: MailKind, queued: string[]) {
+  if (!c.var.config.devMailbox || queued.length > 0) return
+  await recordWithheldMail(c.var.db, email, await mailRequesterOf(c), kind)
+}

@@ -1,0 +1,53 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { Browser, mailsTo, linkIn, signedInUser, uniqueEmail, visibleText, type SentMail } from './helpers'
+
+// Issue 19, point 7: a code whose link was already used on another device
+// says so, instead of inviting tries that cannot work.
+
+afterEach(() => vi.restoreAllMocks())
+
+function codeIn(mail: SentMail): string {
+  return mail.text.match(/^\s{4}(\d{6})$/m)![1]!
+}
+
+async function askForLink(email: string, browser: Browser) {
+  await browser.post('/login/email', { email })
+  const mail = mailsTo(email, 'login-link').at(-1)!
+  return { link: linkIn(mail, '/login/email/'), code: codeIn(mail) }
+}
+
+describe('a code after its link was used on another device', () => {
+  it('leads to /login/code/vencido with "Ya entró con el enlace en otro dispositivo", never "Le quedan 4 intentos"', async () => {
+    const { email } = await signedInUser()
+    const laptop = new Browser()
+    const { link, code } = await askForLink(email, laptop)
+    expect((await new Browser().post(link)).status).toBe(303) // the phone opens the mailed link
+    const answer = await laptop.post('/login/code', { code })
+    expect(answer.status).toBe(303)
+    expect(answer.location).toBe('/login/code/vencido?motivo=enlace-usado')
+    const page = visibleText((await laptop.get(answer.location!)).text)
+    expect(page).toContain('Ya entró con el enlace en otro dispositivo')
+    expect(page).not.toContain('intentos')
+    expect(page).toContain('Pedir un enlace de acceso nuevo')
+  })
+
+  it('with JavaScript on (htmx), the same code loads that page instead of "incorrecto"', async () => {
+    const { email } = await signedInUser()
+    const laptop = new Browser()
+    const { link, code } = await askForLink(email, laptop)
+    await new Browser().post(link)
+    const answer = await laptop.post('/login/code', { code }, { 'HX-Request': 'true' })
+    expect(answer.headers.get('HX-Redirect')).toBe('/login/code/vencido?motivo=enlace-usado')
+  })
+
+  it('a wrong code while the link is unused still counts down, and an unknown address answers like a known one', async () => {
+    const { email } = await signedInUser()
+    const known = new Browser()
+    const { code } = await askForLink(email, known)
+    const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0')
+    expect(visibleText((await known.post('/login/code', { code: wrong })).text)).toContain('Le quedan 4 intentos')
+    const stranger = new Browser()
+    await stranger.post('/login/email', { email: uniqueEmail('nadie') })
+    expect(visibleText((await stranger.post('/login/code', { code: '123456' })).text)).toContain('Le quedan 4 intentos')
+  })
+})

@@ -1,0 +1,77 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { clock, MINUTE } from '../src/clock'
+import { Browser, PASSWORD, signedInUser, visibleText } from './helpers'
+
+// Issue 19, point 1: the profile says what happened, and nothing else.
+
+const NEW_PASSWORD = 'nueva-clave-9'
+
+afterEach(() => vi.restoreAllMocks())
+
+/** Moves the clock past the 10-minute fresh-authentication window. */
+function elevenMinutesLater() {
+  vi.spyOn(clock, 'now').mockReturnValue(Date.now() + 11 * MINUTE)
+}
+
+async function signsInWith(email: string, password: string) {
+  vi.restoreAllMocks()
+  return (await new Browser().post('/login', { email, password })).status === 303
+}
+
+describe('profile: said and done', () => {
+  it('a save that changed nothing says so, not "Sus cambios fueron guardados"', async () => {
+    const { browser } = await signedInUser({ name: 'Ana Pérez' })
+    const saved = await browser.post('/profile', { name: 'Ana Pérez', password: '', password_confirmation: '' })
+    expect(saved.location).toBe('/profile?aviso=sin-cambios')
+    const page = visibleText((await browser.get(saved.location!)).text)
+    expect(page).toContain('No había cambios que guardar: su nombre y su contraseña siguen iguales.')
+    expect(page).not.toContain('Sus cambios fueron guardados.')
+  })
+
+  it('an empty "Contraseña actual" says "Ingrese su contraseña actual.", not that it is wrong, and says to type the new one again', async () => {
+    const { browser, email } = await signedInUser()
+    elevenMinutesLater()
+    const page = await browser.post('/profile', { name: 'Ana', password: NEW_PASSWORD, password_confirmation: NEW_PASSWORD, current_password: '' })
+    expect(page.status).toBe(422)
+    const text = visibleText(page.text)
+    expect(text).toContain('Ingrese su contraseña actual.')
+    expect(text).not.toContain('La contraseña actual no es correcta.')
+    expect(text).toContain('vuelva a escribir la nueva contraseña.')
+    expect(text).toContain('Vuelva a escribir la nueva contraseña para confirmarla.')
+    expect(page.text).not.toContain(NEW_PASSWORD) // never written back into the page
+    expect(await signsInWith(email, PASSWORD)).toBe(true)
+  })
+
+  it('a wrong current password marks the new-password fields to type again, since they come back empty', async () => {
+    const { browser } = await signedInUser()
+    elevenMinutesLater()
+    const page = await browser.post('/profile', { name: 'Ana', password: NEW_PASSWORD, password_confirmation: NEW_PASSWORD, current_password: 'no-es-esta' })
+    expect(page.status).toBe(422)
+    const text = visibleText(page.text)
+    expect(text).toContain('La contraseña actual no es correcta.')
+    expect(text).toContain('Por su seguridad no conservamos lo que escribió aquí: vuelva a escribir la nueva contraseña.')
+    expect(page.text).toMatch(/<input[^>]*name="password"[^>]*aria-invalid="true"|<input[^>]*aria-invalid="true"[^>]*name="password"/)
+  })
+
+  it('retyping only the current password after a failed try does not say "guardados": it asks for the new password', async () => {
+    const { browser, email } = await signedInUser({ name: 'Ana' })
+    elevenMinutesLater()
+    await browser.post('/profile', { name: 'Ana', password: NEW_PASSWORD, password_confirmation: NEW_PASSWORD, current_password: 'no-es-esta' })
+    const again = await browser.post('/profile', { name: 'Ana', password: '', password_confirmation: '', current_password: PASSWORD })
+    expect(again.status).toBe(422)
+    const text = visibleText(again.text)
+    expect(text).toContain('Su contraseña no cambió: escriba aquí la nueva contraseña y confírmela abajo.')
+    expect(text).not.toContain('Sus cambios fueron guardados.')
+    expect(await signsInWith(email, PASSWORD)).toBe(true)
+  })
+
+  it('a new name with only the current password typed is saved, and the page says the password did not change', async () => {
+    const { browser } = await signedInUser({ name: 'Ana' })
+    elevenMinutesLater()
+    const saved = await browser.post('/profile', { name: 'Ana María', password: '', password_confirmation: '', current_password: PASSWORD })
+    expect(saved.location).toBe('/profile?aviso=nombre-guardado')
+    const page = visibleText((await browser.get(saved.location!)).text)
+    expect(page).toContain('Guardamos su nombre. Su contraseña no cambió')
+    expect(page).not.toContain('Sus cambios fueron guardados.')
+  })
+})
