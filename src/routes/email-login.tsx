@@ -12,15 +12,12 @@ import { readForm } from '../http/forms'
 import { t } from '../i18n'
 import { securityLog } from '../http/log'
 import { beginSession, landingAfter, signInContext } from '../http/sign-in'
-import { CodeMessage, ContinueAsPage, EmailLoginPage, EmailLoginSentPage } from '../../views/email-login'
+import { CodeMessage, ContinueAsPage, EmailLoginPage, EmailLoginSentPage, MAX_CODE_INPUT } from '../../views/email-login'
 import { MessagePage } from '../../views/message'
 import { renderOnce } from '../../views/render-once'
 import { withNotice } from '../http/notices'
 
 export const emailLoginRoutes = new Hono<AppEnv>()
-
-/** A code typed with spaces ("123 456") fits; anything longer is refused unread. */
-const MAX_CODE_INPUT = 16
 
 emailLoginRoutes.get('/login/email', async (c) => {
   const fromForgot = c.req.query('from') === 'forgot'
