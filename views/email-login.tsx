@@ -93,9 +93,6 @@ export function CodeForm({ feedback = {} }: { feedback?: CodeFeedbackProps }) {
       novalidate
     >
       <label for="code">{t.emailLogin.codeLabel}</label>
-      <p class="hint" id="code-hint" hidden={Boolean(feedback.error)}>
-        {t.emailLogin.codeIntro}
-      </p>
       {/* Focused on arrival: the code is what this page is for. Spaces are
           allowed ("123 456", as some mail apps show it) and the server strips
           them, so the length leaves room for them. */}
@@ -115,6 +112,10 @@ export function CodeForm({ feedback = {} }: { feedback?: CodeFeedbackProps }) {
       <button class="button" type="submit">
         {t.emailLogin.codeSubmit}
       </button>
+      {/* Under the button, so on a 320 px phone the field and the button come first; the field still names it (aria-describedby). */}
+      <p class="hint" id="code-hint" hidden={Boolean(feedback.error)}>
+        {t.emailLogin.codeIntro}
+      </p>
     </form>
   )
 }
