@@ -2,7 +2,7 @@ import { t } from '../src/i18n'
 import { Layout } from './layout'
 import { Field } from './partials/field'
 import { FormAlert, Notice, Reminder } from './partials/notices'
-import { PasskeySignIn } from './partials/passkeys'
+import { PasskeySignIn } from './partials/passkey-controls'
 
 export type LoginPageProps = {
   email?: string
@@ -46,7 +46,7 @@ export function LoginPage({ email, next, errors = {}, failure, notice }: LoginPa
       <PasskeySignIn />
       <div class="links">
         <a href="/password/forgot">{t.login.forgot}</a>
-        <a href="/login/email">{t.emailLogin.offer}</a>
+        <a href="/login/email">{t.accessLink.offer}</a>
         <span>
           {t.login.noAccount} <a href="/signup">{t.login.signupLink}</a>
         </span>

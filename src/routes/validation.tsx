@@ -21,8 +21,8 @@ validationRoutes.post('/validate/password', async (c) => {
   // on reset and profile): only to say "not your own name", never trusted.
   // Bounded before anything normalises them: over the caps they come back
   // one character too long, and checkNewPassword ignores them.
-  const owner = { name: normalizeName(form.name), email: normalizeEmail(form.email) }
-  const { errors, ok } = checkNewPasswordAsTyped(form.password ?? '', form.password_confirmation ?? '', owner, {
+  const person = { name: normalizeName(form.name), email: normalizeEmail(form.email) }
+  const { errors, ok } = checkNewPasswordAsTyped(form.password ?? '', form.password_confirmation ?? '', person, {
     confirmationLeft: form.confirmation_left === '1',
   })
   return c.html(<InlineFeedback errors={errors} ok={ok} />)
