@@ -31,11 +31,15 @@ export function AccessLinkPage({ email, error, fromForgot }: { email?: string; e
  */
 export function AccessLinkSentPage({ email, feedback }: { email?: string; feedback?: CodeFeedbackProps }) {
   const title = email ? t.accessLink.sentTitle : t.accessLink.codeTitle
+  const [whichMail, lookInSpam] = email ? t.accessLink.sent(email, t.mail.accessLinkSubject) : []
   return (
     <Layout title={title}>
       <h1>{title}</h1>
-      {email && t.accessLink.sent(email, t.mail.accessLinkSubject).map((paragraph) => <p>{paragraph}</p>)}
+      {/* On a 320 px phone the code field and its button sit above the fold:
+          what the mail is called first, the form, then where else to look. */}
+      {whichMail && <p>{whichMail}</p>}
       <CodeForm feedback={feedback} />
+      {lookInSpam && <p>{lookInSpam}</p>}
       <div class="links">
         <a href="/login/email">{t.login.mistyped}</a>
         <a href="/login">{t.login.title}</a>
@@ -68,6 +72,9 @@ export function ReauthSentPage({ user, back }: { user: { name: string; email: st
 export type CodeFeedbackProps = { error?: string }
 
 export const CODE_FEEDBACK_ID = 'code-feedback'
+
+/** What the code field takes: 6 digits, perhaps typed with spaces; anything longer is refused unread. */
+export const MAX_CODE_INPUT = 16
 
 /**
  * Where the outcome of a code attempt is said: a live region that stays in
@@ -106,24 +113,30 @@ export function CodeForm({ feedback = {} }: { feedback?: CodeFeedbackProps }) {
       hx-swap="innerHTML"
       novalidate
     >
-      <p>{t.accessLink.codeIntro}</p>
       <label for="code">{t.accessLink.codeLabel}</label>
+      {/* Focused on arrival: the code is what this page is for. Spaces are
+          allowed ("123 456", as some mail apps show it) and the server strips
+          them, so the length leaves room for them. */}
       <input
         id="code"
         name="code"
         type="text"
         inputmode="numeric"
         autocomplete="one-time-code"
-        pattern="[0-9]*"
-        maxlength={6}
+        maxlength={MAX_CODE_INPUT}
         required
+        autofocus
         aria-invalid={feedback.error ? 'true' : undefined}
-        aria-describedby={CODE_FEEDBACK_ID}
+        aria-describedby={feedback.error ? CODE_FEEDBACK_ID : `code-hint ${CODE_FEEDBACK_ID}`}
       />
       <CodeFeedback {...feedback} />
       <button class="button" type="submit">
         {t.accessLink.codeSubmit}
       </button>
+      {/* Under the button, so on a 320 px phone the field and the button come first; the field still names it (aria-describedby). */}
+      <p class="hint" id="code-hint" hidden={Boolean(feedback.error)}>
+        {t.accessLink.codeIntro}
+      </p>
     </form>
   )
 }

@@ -27,14 +27,51 @@ if (confirmation && left) {
   })
 }
 
-// Each feedback region speaks of one field: keep that field's aria-invalid in step with it.
+// A field's message, its hint and its marks, kept in step (the server renders the same on a full page):
+// while a message is shown, it takes the hint's place, so each rule is said once; the field is
+// aria-invalid and described by what is shown; the summary over the form stays while any field is marked.
+function mark(field, wrong) {
+  if (wrong) field.setAttribute('aria-invalid', 'true')
+  else field.removeAttribute('aria-invalid')
+  const hint = document.getElementById(field.id + '-hint')
+  if (hint) hint.hidden = wrong
+  const ids = [field.id + '-hint', field.id + '-error', field.id + '-feedback'].filter((id) => {
+    const element = document.getElementById(id)
+    return element && !element.hidden
+  })
+  if (ids.length) field.setAttribute('aria-describedby', ids.join(' '))
+  else field.removeAttribute('aria-describedby')
+  const summary = document.getElementById('form-alert')
+  if (summary && field.form) summary.hidden = !field.form.querySelector('[aria-invalid="true"]')
+}
+
+// Each feedback region speaks of one field (what htmx swaps in: the inline password check, a wrong code).
+// After a submit answered in place, focus goes to the field, where its message is read.
 for (const region of document.querySelectorAll('.feedback[id$="-feedback"]')) {
   const field = document.getElementById(region.id.slice(0, -'-feedback'.length))
   if (!field) continue
   new MutationObserver(() => {
-    if (region.querySelector('.error')) field.setAttribute('aria-invalid', 'true')
-    else field.removeAttribute('aria-invalid')
+    const wrong = Boolean(region.querySelector('.error'))
+    mark(field, wrong)
+    if (wrong && field.form && field.form.dataset.sent) field.focus()
+    if (field.form) delete field.form.dataset.sent
   }).observe(region, { childList: true, subtree: true })
+  if (field.form) field.form.addEventListener('submit', () => { field.form.dataset.sent = '1' })
+}
+
+// A message speaks of what was sent: once the person changes the field it no longer holds, so it goes
+// at once. The server judges again on submit (without JavaScript, that is the only judgement), the
+// inline check as they type.
+for (const field of document.querySelectorAll('input[id]')) {
+  field.addEventListener('input', () => {
+    if (field.getAttribute('aria-invalid') !== 'true') return
+    const error = document.getElementById(field.id + '-error')
+    const region = document.getElementById(field.id + '-feedback')
+    if (!error && !(region && region.querySelector('.error'))) return // a message over the form (a wrong password) stays
+    if (error) error.remove()
+    if (region) region.replaceChildren()
+    mark(field, false)
+  })
 }
 
 // The user menu (<details>): Escape and a tap outside close it.

@@ -75,6 +75,28 @@ export function checkNewPassword(password: string, confirmation: string, person:
   return errors
 }
 
+/**
+ * What the inline check says while the person is still typing: the same
+ * rules and words as checkNewPassword, minus what would be said too early.
+ * Nothing about a field not typed yet. A confirmation that is still the
+ * start of the password may yet match, so it stays quiet; once it is not
+ * (`clave-m` under `clave-b…`) no more typing can fix it, so it is flagged
+ * at once. Any other difference (longer, or shorter but the person moved
+ * on: `confirmationLeft`) is judged as the full POST judges it.
+ */
+export function checkNewPasswordAsTyped(
+  password: string,
+  confirmation: string,
+  person: PersonalDetails,
+  { confirmationLeft }: { confirmationLeft: boolean },
+): { errors: NewPasswordErrors; ok: boolean } {
+  const errors = checkNewPassword(password, confirmation, person)
+  if (!password) delete errors.password
+  const mayStillMatch = password.startsWith(confirmation) && !confirmationLeft
+  if (!confirmation || mayStillMatch) delete errors.password_confirmation
+  return { errors, ok: Boolean(password && confirmation === password && !errors.password) }
+}
+
 let common: Set<string> | undefined
 
 /**

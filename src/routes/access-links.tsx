@@ -11,7 +11,7 @@ import { readForm } from '../http/forms'
 import { t } from '../i18n'
 import { securityLog } from '../http/log'
 import { beginSession, landingAfter, signInContext } from '../http/sign-in'
-import { CodeMessage, ContinueAsPage, AccessLinkPage, AccessLinkSentPage } from '../../views/access-link-pages'
+import { CodeMessage, ContinueAsPage, AccessLinkPage, AccessLinkSentPage, MAX_CODE_INPUT } from '../../views/access-link-pages'
 import { MessagePage } from '../../views/message'
 import { renderOnce } from '../../views/render-once'
 import { withNotice } from '../http/notices'
@@ -20,9 +20,6 @@ import { withNotice } from '../http/notices'
 // keep the names they shipped with: they are in mails already sent, in
 // bookmarks and in apps' links, so they are public; the code says "access link".
 export const accessLinkRoutes = new Hono<AppEnv>()
-
-/** A code typed with spaces ("123 456") fits; anything longer is refused unread. */
-const MAX_CODE_INPUT = 16
 
 accessLinkRoutes.get('/login/email', async (c) => {
   const fromForgot = c.req.query('from') === 'forgot'

@@ -18,10 +18,17 @@ export type FieldProps = {
   focus?: boolean
 }
 
-/** A labelled input whose error is tied to it (aria-invalid, aria-describedby). */
+/**
+ * A labelled input whose error is tied to it (aria-invalid, aria-describedby).
+ * While the field is marked, its message takes the hint's place: the hint
+ * stays in the page, hidden and out of the description, so a rule is said
+ * once ("Al menos 6 caracteres." is not read next to "…al menos 6
+ * caracteres."), and app.js shows it again once the field changes.
+ */
 export function Field(props: FieldProps) {
   const { name, label, type = 'text', value, error, hint, autocomplete, required = true, inputProps, describedBy, invalid, focus } = props
-  const ids = [hint && `${name}-hint`, error && `${name}-error`, describedBy].filter(Boolean).join(' ')
+  const marked = Boolean(error || invalid)
+  const ids = [hint && !marked && `${name}-hint`, error && `${name}-error`, describedBy].filter(Boolean).join(' ')
   const input = (
     <input
       id={name}
@@ -30,11 +37,11 @@ export function Field(props: FieldProps) {
       value={type === 'password' ? undefined : value}
       autocomplete={autocomplete}
       required={required}
-      aria-invalid={error || invalid ? 'true' : undefined}
+      aria-invalid={marked ? 'true' : undefined}
       aria-describedby={ids || undefined}
       // After a failed submit every invalid field has autofocus; the browser
       // focuses the first one, so the person lands on the first problem.
-      autofocus={Boolean(error || invalid || focus)}
+      autofocus={marked || Boolean(focus)}
       {...inputProps}
     />
   )
@@ -63,7 +70,7 @@ export function Field(props: FieldProps) {
         input
       )}
       {hint && (
-        <p class="hint" id={`${name}-hint`}>
+        <p class="hint" id={`${name}-hint`} hidden={marked}>
           {hint}
         </p>
       )}

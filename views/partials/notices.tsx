@@ -20,11 +20,16 @@ export function Warning({ text }: { text?: string }) {
   )
 }
 
-/** A summary at the top of a form that came back with errors, announced to screen readers. */
+/**
+ * A summary at the top of a form that came back with errors. Not a
+ * role=alert: one already in the page at load is not reliably announced.
+ * What is announced is the first marked field, which the browser focuses
+ * (autofocus), read with its own message (aria-describedby).
+ */
 export function FormAlert({ errors }: { errors: Record<string, string | undefined> }) {
   if (!Object.values(errors).some(Boolean)) return null
   return (
-    <p class="alert" role="alert">
+    <p class="alert" id="form-alert">
       {t.errors.formTitle}
     </p>
   )

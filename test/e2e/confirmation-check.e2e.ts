@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { baseUrl, clickThrough, launchChromium, newVisitor, seriousViolations, type Browser, type Page } from './support'
+
+// Issue 19, point 15: the inline check of the confirmed password, on a
+// 390 px and a 320 px phone. A confirmation that can no longer match —
+// `clave-m` under `clave-b…` — is flagged as soon as it is typed; one that
+// is still the start of the password is left alone; any difference is judged
+// when the person leaves the field. Without JavaScript the same words come
+// back on submit.
+
+let browser: Browser
+beforeAll(async () => {
+  browser = await launchChromium()
+})
+afterAll(async () => {
+  await browser?.close()
+})
+
+const PHONES = [
+  { width: 390, height: 844 },
+  { width: 320, height: 568 },
+]
+const PASSWORD = 'clave-bonita-9'
+const MISMATCH = 'Las contraseñas no coinciden.'
+
+/** Types into the confirmation and returns once the inline check has answered and its answer is in the page. */
+async function confirmAs(page: Page, text: string) {
+  const answered = page.waitForResponse((response) => response.url().endsWith('/validate/password'))
+  await page.fill('#password_confirmation', text)
+  await (await answered).finished()
+  await page.waitForTimeout(100) // the swap follows the response
+}
+
+const underConfirmation = (page: Page) => page.textContent('#password_confirmation-feedback')
+
+for (const viewport of PHONES) {
+  describe(`${viewport.width} px`, () => {
+    it('JavaScript on: quiet while the confirmation is the start of the password, "no coinciden" as soon as it is not, and on leaving the field', async () => {
+      const visitor = await newVisitor(browser, { javaScript: true, viewport })
+      const page = await visitor.newPage()
+      await page.goto(`${baseUrl}/signup`)
+      await page.fill('#name', 'Ana Torres')
+      await page.fill('#email', 'ana@example.com')
+      await page.fill('#password', PASSWORD)
+
+      await confirmAs(page, 'clave-b')
+      expect(await underConfirmation(page)).toBe('')
+      expect(await page.getAttribute('#password_confirmation', 'aria-invalid')).toBeNull()
+
+      await confirmAs(page, 'clave-m') // shorter than the password, but it can no longer match
+      expect(await underConfirmation(page)).toBe(MISMATCH)
+      expect(await page.getAttribute('#password_confirmation', 'aria-invalid')).toBe('true')
+      expect(await seriousViolations(page)).toEqual([])
+
+      await confirmAs(page, 'clave-bon') // back on track: quiet again
+      expect(await underConfirmation(page)).toBe('')
+      expect(await page.getAttribute('#password_confirmation', 'aria-invalid')).toBeNull()
+
+      const answered = page.waitForResponse((response) => response.url().endsWith('/validate/password'))
+      await page.locator('#password_confirmation').blur() // left while still short: judged now
+      await answered
+      await expect.poll(() => underConfirmation(page)).toBe(MISMATCH)
+
+      await confirmAs(page, PASSWORD)
+      expect(await underConfirmation(page)).toBe('Las contraseñas coinciden.')
+      expect(await seriousViolations(page)).toEqual([])
+      await visitor.close()
+    })
+
+    it('JavaScript off: the same words under the confirmation after submit', async () => {
+      const visitor = await newVisitor(browser, { javaScript: false, viewport })
+      const page = await visitor.newPage()
+      await page.goto(`${baseUrl}/signup`)
+      await page.fill('#name', 'Ana Torres')
+      await page.fill('#email', 'ana@example.com')
+      await page.fill('#password', PASSWORD)
+      await page.fill('#password_confirmation', 'clave-m')
+      await clickThrough(page, 'button.button')
+      expect(await underConfirmation(page)).toBe(MISMATCH)
+      expect(await page.getAttribute('#password_confirmation', 'aria-invalid')).toBe('true')
+      expect(await seriousViolations(page, { javaScript: false })).toEqual([])
+      await visitor.close()
+    })
+  })
+}
