@@ -53,12 +53,16 @@ export async function startSession(batch: Batch, owner: string | SQL, who: SignI
   // Evaluated before the device is remembered: new here, and not the account's first.
   const mail = who.newDeviceNotice.mail
   const greeted = { ...mail, text: greetByName(mail.text, 'text'), html: greetByName(mail.html, 'html') }
-  const notice = batch.add(
-    enqueueMailToOwner(db, greeted, accountOwner, {
-      stream: who.newDeviceNotice.stream,
-      when: and(not(isKnownDevice(accountOwner, who.deviceHash)), hasKnownDevices(accountOwner)),
-    }).insert,
-  )
+  // Not after a reset: its "contraseña cambiada" mail already says when, on which device and from where; two alarming mails at once for one act of the owner's is one too many.
+  const notice =
+    who.method === 'reset'
+      ? null
+      : batch.add(
+          enqueueMailToOwner(db, greeted, accountOwner, {
+            stream: who.newDeviceNotice.stream,
+            when: and(not(isKnownDevice(accountOwner, who.deviceHash)), hasKnownDevices(accountOwner)),
+          }).insert,
+        )
   const browser = batch.add(rememberDevice(db, owner, who.deviceHash))
   batch.add(recordEvent(db, owner, 'sign_in', who.client, who.method))
   if (who.replaces) batch.add(db.delete(sessions).where(and(eq(sessions.tokenHash, who.replaces), ownerExists(owner))))
@@ -85,6 +89,6 @@ export type StartingSession = Awaited<ReturnType<typeof startSession>>
  */
 export function startedSession(done: Done, starting: StartingSession) {
   if (done.of(starting.session).length === 0) return null
-  const queued = queuedIds(done.of(starting.notice))
+  const queued = starting.notice ? queuedIds(done.of(starting.notice)) : []
   return { sessionToken: starting.token, method: starting.method, newDevice: queued.length > 0, queued }
 }

@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono'
 import { requestCookie, sendAccessLink } from '../http/access-link'
 import { readSessionCookie } from '../http/session'
 import { switchUnconfirmed, switchWarning } from '../http/account-switch'
-import { rememberTyped, requestedNext, typedOf } from '../http/typed'
+import { carryEmailFromQuery, rememberTyped, requestedNext, typedOf } from '../http/typed'
 import { signInWithLink } from '../auth/accounts'
 import { checkEmail, normalizeEmail } from '../addresses/email'
 import { maskEmail, signInWithCode } from '../auth/email-login'
@@ -23,6 +23,8 @@ export const emailLoginRoutes = new Hono<AppEnv>()
 const MAX_CODE_INPUT = 16
 
 emailLoginRoutes.get('/login/email', async (c) => {
+  const carried = carryEmailFromQuery(c)
+  if (carried) return c.redirect(carried, 303)
   const fromForgot = c.req.query('from') === 'forgot'
   // Prefilled with the address typed on another page; the plain form is the same for everyone.
   const { email } = typedOf(c)

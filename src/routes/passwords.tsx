@@ -10,7 +10,7 @@ import { findOneTimeToken } from '../auth/tokens'
 import { resetCookie } from '../http/flows'
 import { maskEmail } from '../auth/email-login'
 import { switchUnconfirmed, switchWarning } from '../http/account-switch'
-import { onwardAfterReview, rememberTyped, requestedNext, typedOf } from '../http/typed'
+import { carryEmailFromQuery, onwardAfterReview, rememberTyped, requestedNext, typedOf } from '../http/typed'
 import type { AppEnv } from '../env'
 import { beginSession, landingAfter, signInContext } from '../http/sign-in'
 import { readForm } from '../http/forms'
@@ -24,6 +24,8 @@ import { ONWARD_PARAM, withNotice } from '../http/notices'
 export const passwordRoutes = new Hono<AppEnv>()
 
 passwordRoutes.get('/password/forgot', async (c) => {
+  const carried = carryEmailFromQuery(c)
+  if (carried) return c.redirect(carried, 303)
   // Prefilled with the address typed on another page; the plain form is the same for everyone.
   const { email } = typedOf(c)
   return c.html(email ? <ForgotPasswordPage email={email} /> : await renderOnce('forgot', () => <ForgotPasswordPage />))
