@@ -12,7 +12,8 @@ describe('login', () => {
     expect(page.status).toBe(200)
     const text = visibleText(page.text)
     expect(text).toContain('Iniciar sesión')
-    expect(page.text).toContain('<a href="/password/forgot">Olvidé mi contraseña</a>')
+    // data-carry-email: the script takes the typed address along (test/sign-in-said-and-done.test.ts).
+    expect(page.text).toMatch(/<a href="\/password\/forgot" data-carry-email[^>]*>Olvidé mi contraseña<\/a>/)
     expect(page.text).toContain('autocomplete="current-password"')
     expect(text).toContain('Ecuabots nunca le pedirá su contraseña.')
   })

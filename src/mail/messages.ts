@@ -159,8 +159,8 @@ export function formatMailTime(at: number, timeZone: string | null | undefined):
   } catch {
     text = date('UTC') // a zone name Intl does not know
   }
-  // "GMT-5" → "UTC-5", "GMT" → "UTC": one word for the offset.
-  return text.replace(/GMT([+-]\d+(?::\d+)?)?$/, (_, offset: string | undefined) => `(UTC${offset ?? ''})`)
+  // "GMT-5" → "(UTC-5)"; "GMT" and "GMT+0" (ICU builds differ) → "(UTC)".
+  return text.replace(/GMT([+-]\d+(?::\d+)?)?$/, (_, offset: string | undefined) => `(UTC${offset && !/^[+-]0$/.test(offset) ? offset : ''})`)
 }
 
 function render(config: Config, to: Recipient, tag: string, content: Omit<MailContent, 'greeting'>): OutgoingMail {
