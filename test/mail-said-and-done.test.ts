@@ -41,7 +41,7 @@ describe('times in mails', () => {
   it(
     'in UTC, saying so, when the zone is unknown or not a zone at all',
     async () => {
-      for (const cf of [{}, { timezone: 'Marte/Olympus' }]) {
+      for (const cf of [{}, { timezone: 'Marte/Olympus' }] as Record<string, string>[]) {
         const { browser, email } = await signedInUser()
         vi.spyOn(clock, 'now').mockReturnValue(AT)
         expect((await changePassword(browser, cf)).status).toBe(303)
