@@ -16,18 +16,18 @@ import { t } from './i18n'
 import { provideContext } from './middleware/context'
 import { noStore, securityHeaders } from './middleware/security'
 import { answerOnlyAppHost } from './middleware/local-only'
-import { limitPerIp } from './middleware/rate-limit'
+import { limitPerIp, RATE_LIMITED_FORMS } from './middleware/rate-limit'
 import { currentSession } from './http/session'
-import { requireAuthentication } from './middleware/session'
-import { assetRoutes } from './routes/assets'
+import { requireAuthentication } from './middleware/require-authentication'
+import { assetRoutes } from './routes/static-assets'
 import { devMailboxRoutes } from './routes/dev-mailbox'
-import { emailLoginRoutes } from './routes/email-login'
+import { accessLinkRoutes } from './routes/access-links'
 import { passkeyRoutes, passkeySignInRoutes } from './routes/passkeys'
 import { passwordRoutes } from './routes/passwords'
 import { profileReads, profileRoutes, securityReads } from './routes/profile'
 import { sessionRoutes } from './routes/sessions'
 import { signupRoutes } from './routes/signup'
-import { tokenRoutes } from './routes/tokens'
+import { apiTokenRoutes } from './routes/api-token'
 import { validationRoutes } from './routes/validation'
 import { webhookRoutes } from './routes/webhooks'
 import { apiRoutes } from './routes/api'
@@ -50,27 +50,18 @@ export function createApp(options: { fetch?: typeof fetch } = {}) {
   app.use(except('/webhooks/*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.html(<TooLarge />, 413) })))
   // Postmark's bounce payloads may carry the bounced message ("include bounce content"): room for it.
   app.use('/webhooks/*', bodyLimit({ maxSize: MAX_WEBHOOK_BYTES, onError: (c) => c.json({ error: 'too large' }, 413) }))
-  // Per-IP rates on every form that checks a secret or sends a mail.
-  // (Listed one by one: "/login/*" would also match "/login" and count it twice.)
-  // The profile's forms too: they check the current password and close sessions.
-  const forms = ['/login', '/login/email', '/login/email/:token', '/login/code', '/signup', '/password/forgot', '/password/reset', '/email/verify/:token',
-    '/profile', '/profile/reauth', '/profile/sessions/:id/revoke', '/profile/sessions/revoke-others',
-    // Passkeys: each options call writes a challenge, each response costs a signature check.
-    '/login/passkey/options', '/login/passkey', '/profile/passkeys/options', '/profile/passkeys', '/profile/passkeys/:id/rename', '/profile/passkeys/:id/delete',
-    // Each token costs a signature; a person needs one every few minutes at most.
-    '/api/token']
-  app.on('POST', forms, limitPerIp('AUTH_LIMITER'))
+  app.on('POST', [...RATE_LIMITED_FORMS], limitPerIp('AUTH_LIMITER'))
   app.on('POST', '/validate/password', limitPerIp('INLINE_LIMITER'))
   app.route('/', validationRoutes) // htmx inline checks: pure, no session lookup
 
   app.use(provideContext(options))
   app.route('/', wellKnownRoutes)
-  app.route('/', tokenRoutes) // POST /api/token answers its own JSON 401; /.well-known/jwks.json is public
+  app.route('/', apiTokenRoutes) // POST /api/token answers its own JSON 401; /.well-known/jwks.json is public
   app.route('/', webhookRoutes) // authenticated by Postmark's basic auth, not a session
   app.route('/', apiRoutes) // for apps: JSON, the session from the forwarded Cookie header
   app.get('/', async (c) => c.redirect((await currentSession(c)) ? '/profile' : '/login', 303))
   app.route('/', sessionRoutes)
-  app.route('/', emailLoginRoutes)
+  app.route('/', accessLinkRoutes)
   app.route('/', passkeySignInRoutes)
   app.route('/', signupRoutes)
   app.route('/', passwordRoutes)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { maskEmail } from '../src/auth/email-login'
+import { maskEmail } from '../src/auth/access-links'
 import { CODE_ATTEMPTS, CONFIRMATION_RESENDS_PER_IP, MAILS_PER_ADDRESS, MAILS_PER_IP } from '../src/auth/limits'
 import { Browser, lastMailTo, linkIn, mailsTo, PASSWORD, signedInUser, uniqueEmail, visibleText, type SentMail } from './helpers'
 import { addPasskey, SoftAuthenticator } from './webauthn'

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ipKey } from '../src/addresses/ip'
+import { RATE_LIMITED_FORMS } from '../src/middleware/rate-limit'
 import { Browser, visibleText, type Page } from './helpers'
 
 // The Workers Rate Limiting binding in miniflare (wrangler.toml: 30 per 60 s
@@ -19,6 +20,7 @@ const FORMS = [
   '/password/reset',
   '/email/verify/:token',
   '/profile',
+  '/profile/reauth',
   '/profile/sessions/:id/revoke',
   '/profile/sessions/revoke-others',
   '/login/passkey/options',
@@ -71,6 +73,10 @@ function expectThrottled(page: Page) {
 }
 
 describe('per-IP limits on the forms', () => {
+  it('the forms listed here are exactly the ones the app puts under the per-IP limit (src/middleware/rate-limit.tsx)', () => {
+    expect([...RATE_LIMITED_FORMS].sort()).toEqual([...FORMS].sort())
+  })
+
   for (const pattern of FORMS) {
     it(`POST ${pattern}: the ${FORM_LIMIT + 1}st POST in a minute from one IP gets 429, Retry-After and the Spanish message`, async () => {
       const { allowed, refused } = await inOneWindow(async (prefix) => {

@@ -28,7 +28,7 @@ export default defineConfig({
           POSTMARK_API_URL: 'https://postmark.test',
           // Outbox bodies with a link are sealed with keys derived from it (src/crypto/keys.ts), as in production.
           SECRET_KEY: 'test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz',
-          // POST /api/token (src/apps/tokens.ts): a test key, generated once for this file, never used anywhere else.
+          // POST /api/token (src/apps/app-tokens.ts): a test key, generated once for this file, never used anywhere else.
           TOKEN_AUDIENCES: 'crm, movil',
           TOKEN_SIGNING_KEYS: JSON.stringify([
             {

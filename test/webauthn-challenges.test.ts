@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:test'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { consumeChallenge, issueChallenge, CHALLENGE_LIFETIME, sweepChallenges } from '../src/auth/webauthn-challenges'
+import { spendChallenge, issueChallenge, CHALLENGE_LIFETIME, sweepChallenges } from '../src/auth/webauthn-challenges'
 import { clock } from '../src/clock'
 import { openDatabase } from '../src/db/client'
 import { users } from '../src/db/schema'
@@ -19,9 +19,9 @@ async function issued(binding: Parameters<typeof issueChallenge>[1]) {
   return challenge
 }
 
-async function spends(challenge: string, binding: Parameters<typeof consumeChallenge>[2]) {
-  const consume = await consumeChallenge(db, challenge, binding)
-  return consume ? (await consume.statement).length === 1 : false
+async function spends(challenge: string, binding: Parameters<typeof spendChallenge>[2]) {
+  const spend = await spendChallenge(db, challenge, binding)
+  return spend ? (await spend.statement).length === 1 : false
 }
 
 describe('passkey challenges', () => {
@@ -62,6 +62,6 @@ describe('passkey challenges', () => {
   })
 
   it('a malformed challenge matches nothing and reaches no query', async () => {
-    expect(await consumeChallenge(db, 'x', { browserHash: browser, ceremony: 'sign_in', userId: null })).toBeNull()
+    expect(await spendChallenge(db, 'x', { browserHash: browser, ceremony: 'sign_in', userId: null })).toBeNull()
   })
 })

@@ -17,7 +17,7 @@ export function ForgotPasswordPage({ email, error }: { email?: string; error?: s
       </form>
       <div class="links">
         <a href="/login">{t.forgot.back}</a>
-        <a href="/login/email?from=forgot">{t.emailLogin.offer}</a>
+        <a href="/login/email?from=forgot">{t.accessLink.offer}</a>
       </div>
       <Reminder keepSafe={false} />
     </Layout>

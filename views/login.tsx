@@ -2,7 +2,7 @@ import { t } from '../src/i18n'
 import { Layout } from './layout'
 import { Field } from './partials/field'
 import { FormAlert, Notice, Reminder } from './partials/notices'
-import { PasskeySignIn } from './partials/passkeys'
+import { PasskeySignIn } from './partials/passkey-controls'
 
 export type LoginPageProps = {
   email?: string
@@ -47,7 +47,7 @@ export function LoginPage({ email, next, errors = {}, failure, notice }: LoginPa
           {t.login.forgot}
         </a>
         <a href="/login/email" data-carry-email>
-          {t.emailLogin.offer}
+          {t.accessLink.offer}
         </a>
         <span>
           {t.login.noAccount} <a href="/signup">{t.login.signupLink}</a>

@@ -5,7 +5,7 @@ import { formatWhen } from './format'
 import { Layout } from './layout'
 import { NewPasswordFields } from './partials/new-password-fields'
 import { FormAlert, Reminder, SwitchAccountField, SwitchAccountWarning, type SwitchWarning } from './partials/notices'
-import type { PasskeyRow } from './partials/passkeys'
+import type { PasskeyRow } from './partials/passkey-controls'
 
 /** The token is not in this page: it travels in a short-lived HttpOnly cookie (see routes/passwords.ts). */
 export function ResetPasswordPage({
@@ -16,6 +16,7 @@ export function ResetPasswordPage({
   errors = {},
   warning,
 }: {
+  /** The owner's name and address, for password managers (hidden fields). */
   owner: { name: string; email: string }
   /** The masked address of the account whose password this sets. */
   account: string

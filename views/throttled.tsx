@@ -8,7 +8,7 @@ export function ThrottledPage({ minutes }: { minutes: number }) {
       <h1>{t.throttled.title}</h1>
       <p role="alert">{t.throttled.body(minutes)}</p>
       <a class="button" href="/login/email">
-        {t.emailLogin.offer}
+        {t.accessLink.offer}
       </a>
       <div class="links">
         <a href="/password/forgot">{t.login.forgot}</a>

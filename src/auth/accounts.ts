@@ -4,15 +4,15 @@ import { clock } from '../clock'
 import { createBatch, type Batch, type Done } from '../db/batch'
 import type { Database } from '../db/client'
 import { users, type User } from '../db/schema'
-import type { Client } from '../addresses/client'
+import type { Client } from '../addresses/client-info'
 import { queuedIds } from '../mail/outbox'
 import { recordEvent } from './activity'
 import { deleteUserSessions, rotateSession } from './sessions'
-import { ownerExists, whileHashIs } from './owner'
+import { accountFound, whileHashIs } from './account-ref'
 import { forgetDevices } from './known-devices'
-import { startedSession, startSession, type SignInContext, type StartingSession } from './sign-in'
+import { startedSession, startSession, type SignInContext, type StartingSession } from './start-session'
 import { refund } from './throttle'
-import { openToken, spendToken, spendTokensButResetLinks, type TokenMatch } from './tokens'
+import { openToken, spendToken, spendTokensButResetLinks, type TokenSelector } from './one-time-tokens'
 
 export function findUserByEmail(db: Database, email: string) {
   return db.select().from(users).where(eq(users.email, email)).get()
@@ -29,16 +29,16 @@ export function hasPassword(user: Pick<User, 'passwordHash'>): boolean {
 export const NO_PASSWORD = ''
 
 /**
- * Opens a mailed link (or a login code's request) in a batch that signs its
- * owner in (openToken), and confirms the address: every kind of link proves
+ * Opens a mailed link (or an access-link code's request) in a batch that
+ * signs in the account it opens (openToken), and confirms the address: every kind of link proves
  * the mailbox. A link that confirms it for the first time discards the
  * password chosen at sign-up unless `signedUpHere` holds or a new password
  * is set (see confirmEmail): whoever chose it has not shown that the mailbox
  * is theirs. Also clears a bounce mark: mail reaches the address again.
  * The batch must end with spendToken or spendAllTokens (see openToken).
  */
-export function openLink(batch: Batch, match: TokenMatch, changes: { passwordHash?: string; signedUpHere?: SQL } = {}) {
-  const token = openToken(batch, match)
+export function openLink(batch: Batch, selector: TokenSelector, changes: { passwordHash?: string; signedUpHere?: SQL } = {}) {
+  const token = openToken(batch, selector)
   // SET expressions read the row as it was: `email_verified_at IS NOT NULL`
   // means "confirmed before this link". Otherwise the password and the
   // name chosen at sign-up are kept only in the browser that signed up.
@@ -54,7 +54,7 @@ export function openLink(batch: Batch, match: TokenMatch, changes: { passwordHas
         mailBounceType: null,
         updatedAt: clock.now(),
       })
-      .where(inArray(users.id, token.owner))
+      .where(inArray(users.id, token.opens))
       .returning(),
   )
   return { ...token, account }
@@ -64,7 +64,7 @@ export type OpenLink = ReturnType<typeof openLink>
 
 /**
  * Who a committed link sign-in signed in, with the session it started;
- * null for a used, expired or forged link (the batch wrote nothing).
+ * null for a spent, expired or forged link (the batch wrote nothing).
  */
 export function signedInByLink(done: Done, link: OpenLink, starting: StartingSession) {
   const [user] = done.of(link.account)
@@ -82,12 +82,12 @@ export function signedInByLink(done: Done, link: OpenLink, starting: StartingSes
   }
 }
 
-/** Spends a mailed sign-in link and signs its owner in on a fresh session, in one batch. */
-export async function signInWithLink(db: Database, match: TokenMatch | null, who: SignInContext) {
-  if (!match) return null
+/** Spends a mailed access link and signs in the account it opens, on a fresh session, in one batch. */
+export async function signInWithLink(db: Database, selector: TokenSelector | null, who: SignInContext) {
+  if (!selector) return null
   const batch = createBatch(db)
-  const link = openLink(batch, match)
-  const session = await startSession(batch, link.owner, who)
+  const link = openLink(batch, selector)
+  const session = await startSession(batch, link.opens, who)
   spendToken(batch, link)
   return signedInByLink(await batch.commit(), link, session)
 }
@@ -115,15 +115,15 @@ export async function updateProfile(
     await db.update(users).set({ name: changes.name, updatedAt: clock.now() }).where(eq(users.id, user.id))
     return { queued: [], sessionToken: null }
   }
-  const owner = whileHashIs(user)
-  const guard = ownerExists(owner)
-  const thisSession = await rotateSession(db, keepSessionId, owner)
+  const account = whileHashIs(user)
+  const guard = accountFound(account)
+  const thisSession = await rotateSession(db, keepSessionId, account)
   const batch = createBatch(db)
-  batch.add(deleteUserSessions(db, owner, keepSessionId))
+  batch.add(deleteUserSessions(db, account, keepSessionId))
   batch.add(thisSession.update)
-  batch.add(forgetDevices(db, owner, notice.deviceHash))
-  batch.add(spendTokensButResetLinks(db, owner))
-  batch.add(recordEvent(db, owner, 'password_changed', notice.client))
+  batch.add(forgetDevices(db, account, notice.deviceHash))
+  batch.add(spendTokensButResetLinks(db, account))
+  batch.add(recordEvent(db, account, 'password_changed', notice.client))
   const mail = batch.add(notice.mail(guard))
   if (notice.attemptKey) batch.add(refund(db, notice.attemptKey, guard))
   // Last: it changes the hash the guard reads.

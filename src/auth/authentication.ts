@@ -5,9 +5,9 @@ import { users, type User } from '../db/schema'
 import { createBatch } from '../db/batch'
 import { hasPassword } from './accounts'
 import { CONFIRMATION_RESENDS_PER_IP, LOGIN_FAILURES } from './limits'
-import { ownerExists, whileHashIs } from './owner'
+import { accountFound, whileHashIs } from './account-ref'
 import { DUMMY_HASH, hashPassword, needsRehash, verifyPassword } from './passwords'
-import { startedSession, startSession, type SignInContext } from './sign-in'
+import { startedSession, startSession, type SignInContext } from './start-session'
 import { failedSignInKey, hit, passwordAttemptKey, refund } from './throttle'
 
 // Password checks: sign-in, and re-authentication on the profile. Both
@@ -52,11 +52,11 @@ export async function authenticate(db: Database, pepper: string | null, email: s
  * changed since it was checked.
  */
 export async function signIn(db: Database, user: User, checked: { attemptKey: string; failedSignInKey: string; upgradedHash: string | null }, who: SignInContext) {
-  const owner = whileHashIs(user)
+  const account = whileHashIs(user)
   const batch = createBatch(db)
-  const session = await startSession(batch, owner, who)
-  batch.add(refund(db, checked.attemptKey, ownerExists(owner)))
-  batch.add(refund(db, checked.failedSignInKey, ownerExists(owner)))
+  const session = await startSession(batch, account, who)
+  batch.add(refund(db, checked.attemptKey, accountFound(account)))
+  batch.add(refund(db, checked.failedSignInKey, accountFound(account)))
   // Last: it changes the hash the guard above reads.
   if (checked.upgradedHash) {
     batch.add(db.update(users).set({ passwordHash: checked.upgradedHash }).where(and(eq(users.id, user.id), eq(users.passwordHash, user.passwordHash))))

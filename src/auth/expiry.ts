@@ -4,14 +4,14 @@ import { sweepOutbox } from '../mail/outbox'
 import { sweepEvents } from './activity'
 import { sweepExpiredSessions } from './sessions'
 import { sweepThrottles } from './throttle'
-import { sweepExpiredTokens } from './tokens'
+import { sweepExpiredTokens } from './one-time-tokens'
 import { sweepChallenges } from './webauthn-challenges'
 
 /**
  * The hourly sweep (Cron Trigger, wrangler.toml [triggers], run by
  * src/maintenance.ts): expired sessions, spent-by-time links, ended throttle
  * windows, activity past its 90 days, passkey challenges nobody answered,
- * and the outbox's old rows. None of these rows can be used any more (every
+ * and the outbox's old rows. None of these rows can be spent or read any more (every
  * read checks expiry), so this is tidiness and retention, kept off the
  * request path so sign-ins and page views do not pay for it. One batch,
  * one round trip.

@@ -2,7 +2,7 @@ import { and, inArray, ne, sql, type SQL } from 'drizzle-orm'
 import { clock } from '../clock'
 import type { Database } from '../db/client'
 import { knownDevices } from '../db/schema'
-import { ownerQuery } from './owner'
+import { accountIdQuery, type AccountRef } from './account-ref'
 
 // The browsers an account knows: one row per browser (its device id's hash)
 // that has signed in to it. A known browser gets the owner's own counters
@@ -20,11 +20,11 @@ export function hasKnownDevices(account: SQL): SQL {
 }
 
 /** Remembers this browser for the account, once (yields the row only when it was new). */
-export function rememberDevice(db: Database, owner: string | SQL, deviceHash: string) {
+export function rememberDevice(db: Database, account: AccountRef, deviceHash: string) {
   // `WHERE true` lets SQLite parse ON CONFLICT after INSERT … SELECT.
   return db
     .insert(knownDevices)
-    .select(sql`SELECT owner.id, ${deviceHash}, ${clock.now()} FROM ${ownerQuery(owner)} AS owner WHERE true`)
+    .select(sql`SELECT account.id, ${deviceHash}, ${clock.now()} FROM ${accountIdQuery(account)} AS account WHERE true`)
     .onConflictDoNothing()
     .returning({ userId: knownDevices.userId })
 }
@@ -35,7 +35,7 @@ export function rememberDevice(db: Database, owner: string | SQL, deviceHash: st
  * the owner's own counters and budgets, and a sign-in from them is "new"
  * again, so its notice reaches the owner.
  */
-export function forgetDevices(db: Database, owner: string | SQL, keep?: string | null) {
-  const ofOwner = inArray(knownDevices.userId, ownerQuery(owner))
-  return db.delete(knownDevices).where(keep ? and(ofOwner, ne(knownDevices.deviceHash, keep)) : ofOwner)
+export function forgetDevices(db: Database, account: AccountRef, keep?: string | null) {
+  const ofAccount = inArray(knownDevices.userId, accountIdQuery(account))
+  return db.delete(knownDevices).where(keep ? and(ofAccount, ne(knownDevices.deviceHash, keep)) : ofAccount)
 }

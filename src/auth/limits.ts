@@ -48,7 +48,7 @@ export const CONFIRMATION_RESENDS_PER_IP = { limit: 20, window: HOUR }
 /** Failed authentications of the Postmark webhook per IP before 429 (see src/routes/webhooks.ts). */
 export const WEBHOOK_AUTH_FAILURES = { limit: 10, window: HOUR }
 
-/** Code attempts per login request; the fifth wrong one clears the code, not the mailed link. */
+/** Code attempts per access-link request; the fifth wrong one clears the code, not the mailed link. */
 export const CODE_ATTEMPTS = 5
 
 /** Code attempts per account across all its requests; past it only the mailed link works until the window ends. */

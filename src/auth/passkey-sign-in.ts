@@ -1,14 +1,14 @@
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import { clock, MINUTE } from '../clock'
-import type { Client } from '../addresses/client'
+import type { Client } from '../addresses/client-info'
 import { recordEvent } from './activity'
 import { hit, within } from './throttle'
 import type { Config } from '../config'
 import type { Database } from '../db/client'
 import { passkeys, users, type Passkey, type User } from '../db/schema'
 import { createBatch } from '../db/batch'
-import { startedSession, startSession, type SignInContext } from './sign-in'
-import { CHALLENGE_LIFETIME, consumeChallenge, issueChallenge } from './webauthn-challenges'
+import { startedSession, startSession, type SignInContext } from './start-session'
+import { CHALLENGE_LIFETIME, spendChallenge, issueChallenge } from './webauthn-challenges'
 import { bytesOf, expectedBy, parseAuthenticationResponse, webauthnLibrary } from './webauthn'
 
 /**
@@ -42,11 +42,11 @@ export async function verifyPasskeySignIn(db: Database, config: Config, credenti
   const failed = (reason: string, userId: string | null = null, passkeyId: string | null = null) => ({ outcome: 'failed' as const, reason, userId, passkeyId })
   const response = parseAuthenticationResponse(credential)
   if (!response) return failed('malformed')
-  const consume = await consumeChallenge(db, response.challenge, { browserHash, ceremony: 'sign_in', userId: null })
-  if (!consume) return failed('challenge')
+  const spend = await spendChallenge(db, response.challenge, { browserHash, ceremony: 'sign_in', userId: null })
+  if (!spend) return failed('challenge')
   const byCredential = eq(passkeys.credentialId, response.id)
   const batch = createBatch(db)
-  const spent = batch.add(consume.statement)
+  const spent = batch.add(spend.statement)
   // Two single-table reads: in a D1 batch the tables' same-named columns (id, created_at) would collide in a join.
   const storedPasskey = batch.add(db.select().from(passkeys).where(byCredential))
   const account = batch.add(db.select().from(users).where(inArray(users.id, db.select({ id: passkeys.userId }).from(passkeys).where(byCredential))))
@@ -77,9 +77,9 @@ export async function verifyPasskeySignIn(db: Database, config: Config, credenti
 export async function signInWithPasskey(db: Database, checked: { user: User; passkey: Passkey; newCounter: number; backedUp: boolean }, who: SignInContext) {
   const { passkey, newCounter } = checked
   const countsUp = sql`(${passkeys.signCount} < ${newCounter} OR (${passkeys.signCount} = 0 AND ${newCounter} = 0))`
-  const owner = sql`(SELECT ${passkeys.userId} AS id FROM ${passkeys} WHERE ${passkeys.id} = ${passkey.id} AND ${countsUp})`
+  const passkeyAccount = sql`(SELECT ${passkeys.userId} AS id FROM ${passkeys} WHERE ${passkeys.id} = ${passkey.id} AND ${countsUp})`
   const batch = createBatch(db)
-  const session = await startSession(batch, owner, who)
+  const session = await startSession(batch, passkeyAccount, who)
   // Last: it changes the count the guard above reads.
   batch.add(
     db

@@ -6,14 +6,14 @@ import type { Config } from '../config'
 import type { Database } from '../db/client'
 import { passkeys, sessions, users, type User } from '../db/schema'
 import { createBatch } from '../db/batch'
-import type { Client } from '../addresses/client'
+import type { Client } from '../addresses/client-info'
 import { queuedIds } from '../mail/outbox'
 import { recordEvent } from './activity'
 import { toBase64Url } from '../crypto/encoding'
 import { checkName, normalizeName } from './names'
-import { ownerQuery } from './owner'
+import { accountIdQuery, type AccountRef } from './account-ref'
 import { passkeyNameFor } from './passkey-names'
-import { CHALLENGE_LIFETIME, consumeChallenge, issueChallenge } from './webauthn-challenges'
+import { CHALLENGE_LIFETIME, spendChallenge, issueChallenge } from './webauthn-challenges'
 import { ALGORITHMS, bytesOf, expectedBy, parseRegistrationResponse, webauthnLibrary } from './webauthn'
 
 // Registering, listing, renaming and removing an account's passkeys.
@@ -27,7 +27,7 @@ export const MAX_PASSKEY_NAME = 64
 export type PasskeyMail = (passkeyName: string, guard: SQL) => BatchItem<'sqlite'>
 
 /** The profile's "Llaves de acceso", newest first. */
-export function listPasskeys(db: Database, owner: string | SQL) {
+export function listPasskeys(db: Database, account: AccountRef) {
   return db
     .select({
       id: passkeys.id,
@@ -40,7 +40,7 @@ export function listPasskeys(db: Database, owner: string | SQL) {
       country: passkeys.country,
     })
     .from(passkeys)
-    .where(inArray(passkeys.userId, ownerQuery(owner)))
+    .where(inArray(passkeys.userId, accountIdQuery(account)))
     .orderBy(desc(passkeys.createdAt))
 }
 
@@ -101,8 +101,8 @@ export async function finishPasskeyRegistration(
   const failed = (reason: string) => ({ outcome: 'failed' as const, reason })
   const response = parseRegistrationResponse(input.credential)
   if (!response) return failed('malformed')
-  const consume = await consumeChallenge(db, response.challenge, { browserHash: input.browserHash, ceremony: 'register', userId: user.id })
-  if (!consume || (await consume.statement).length === 0) return failed('challenge')
+  const spend = await spendChallenge(db, response.challenge, { browserHash: input.browserHash, ceremony: 'register', userId: user.id })
+  if (!spend || (await spend.statement).length === 0) return failed('challenge')
   const { verifyRegistrationResponse } = await webauthnLibrary()
   const verification = await verifyRegistrationResponse({
     response,
@@ -165,10 +165,10 @@ export async function removePasskey(db: Database, user: User, passkeyId: string,
   const mine = and(eq(passkeys.id, passkeyId), eq(passkeys.userId, user.id))
   const found = await db.select({ name: passkeys.name }).from(passkeys).where(mine).get()
   if (!found) return null
-  const owner = sql`(SELECT ${passkeys.userId} AS id FROM ${passkeys} WHERE ${mine})`
+  const passkeyAccount = sql`(SELECT ${passkeys.userId} AS id FROM ${passkeys} WHERE ${mine})`
   const batch = createBatch(db)
-  batch.add(recordEvent(db, owner, 'passkey_removed', client))
-  const queued = batch.add(mail(found.name, sql`EXISTS ${owner}`))
+  batch.add(recordEvent(db, passkeyAccount, 'passkey_removed', client))
+  const queued = batch.add(mail(found.name, sql`EXISTS ${passkeyAccount}`))
   // Last: the guards above read the row it deletes.
   const removed = batch.add(db.delete(passkeys).where(mine).returning({ id: passkeys.id }))
   const done = await batch.commit()

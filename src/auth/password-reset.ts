@@ -6,17 +6,17 @@ import { queuedIds } from '../mail/outbox'
 import type { Database } from '../db/client'
 import { knownDevices, passkeys, sessions, users } from '../db/schema'
 import { createBatch } from '../db/batch'
-import type { Client } from '../addresses/client'
+import type { Client } from '../addresses/client-info'
 import { findUserByEmail, openLink, signedInByLink } from './accounts'
 import { recordEvent } from './activity'
-import { accountExists } from './owner'
+import { accountExists } from './account-ref'
 import { hashPassword } from './passwords'
 import { deleteUserSessions } from './sessions'
 import { forgetDevices } from './known-devices'
-import { startSession, type SignInContext } from './sign-in'
+import { startSession, type SignInContext } from './start-session'
 import type { MailBudget } from './throttle'
 import { listPasskeys } from './passkeys'
-import { findTokenOwner, matchToken, newOneTimeToken, spendAllTokens, tokenOwnerQuery } from './tokens'
+import { findTokenAccount, tokenBySecret, newOneTimeToken, spendAllTokens, accountOpenedBy } from './one-time-tokens'
 
 /**
  * A reset link and its mail for the account with this address, within the
@@ -34,12 +34,12 @@ export async function requestPasswordReset(db: Database, config: Config, email: 
     expiresAt: reset.expiresAt,
     when: and(budget.allows, accountWithEmail(email)),
   })
-  const owner = sql`(${db.select({ id: users.id }).from(users).where(and(eq(users.email, email), budget.allows))})`
+  const account = sql`(${db.select({ id: users.id }).from(users).where(and(eq(users.email, email), budget.allows))})`
   const batch = createBatch(db)
   for (const statement of budget.statements) batch.add(statement)
   batch.add(reset.insert)
   const queued = batch.add(mail.insert)
-  batch.add(recordEvent(db, owner, 'reset_requested', client))
+  batch.add(recordEvent(db, account, 'reset_requested', client))
   batch.add(budget.countQueued(mail.id)) // last: the guards above read the mailbox's count before this mail
   const done = await batch.commit()
   return queuedIds(done.of(queued))
@@ -50,14 +50,14 @@ export async function requestPasswordReset(db: Database, config: Config, email: 
  * with the account's passkeys (the page lists them to keep or remove), in
  * one round trip, without spending the link.
  */
-export async function findResetOwner(db: Database, token: string | undefined) {
-  const match = await matchToken(token, 'password_reset')
-  if (!match) return null
+export async function findResetAccount(db: Database, token: string | undefined) {
+  const selector = await tokenBySecret(token, 'password_reset')
+  if (!selector) return null
   const batch = createBatch(db)
-  const owner = batch.add(findTokenOwner(db, match))
-  const passkeysOf = batch.add(listPasskeys(db, tokenOwnerQuery(db, match)))
+  const accountRow = batch.add(findTokenAccount(db, selector))
+  const passkeysOf = batch.add(listPasskeys(db, accountOpenedBy(db, selector)))
   const found = await batch.commit()
-  const [account] = found.of(owner)
+  const [account] = found.of(accountRow)
   return account ? { ...account, passkeys: found.of(passkeysOf) } : null
 }
 
@@ -77,33 +77,33 @@ export type ResetReview = { sessions: number; passkeys: number; browsers: number
 export async function resetPassword(
   db: Database,
   config: Config,
-  reset: { token: string | undefined; owner: { name: string; email: string; emailVerifiedAt: number | null }; password: string; keepPasskeys: string[] },
+  reset: { token: string | undefined; account: { name: string; email: string; emailVerifiedAt: number | null }; password: string; keepPasskeys: string[] },
   who: SignInContext,
 ) {
   const { keepPasskeys } = reset
   const passwordHash = await hashPassword(reset.password, config.pepper)
   // An account nobody had confirmed loses its sign-up name with this reset: the notice greets without it.
-  const notice = passwordChangedMail(config, reset.owner, who.client, clock.now())
-  const match = await matchToken(reset.token, 'password_reset')
-  if (!match) return null
+  const notice = passwordChangedMail(config, reset.account, who.client, clock.now())
+  const selector = await tokenBySecret(reset.token, 'password_reset')
+  if (!selector) return null
   const batch = createBatch(db)
-  const link = openLink(batch, match, { passwordHash })
-  const removable = and(inArray(passkeys.userId, link.owner), notInArray(passkeys.id, keepPasskeys))
+  const link = openLink(batch, selector, { passwordHash })
+  const removable = and(inArray(passkeys.userId, link.opens), notInArray(passkeys.id, keepPasskeys))
   // Counted before the deletes below, so the numbers are what they removed;
   // stamped with the new session's start, so the review (reviewOf) finds it
   // no older than the session it belongs to.
   const now = clock.now()
-  batch.add(recordEvent(db, link.owner, 'password_changed', who.client, undefined, reviewCounts(link.owner, who, removable), now))
+  batch.add(recordEvent(db, link.opens, 'password_changed', who.client, undefined, reviewCounts(link.opens, who, removable), now))
   // Whoever had the old password is out: no session (before this one starts) …
-  batch.add(deleteUserSessions(db, link.owner))
+  batch.add(deleteUserSessions(db, link.opens))
   // … this browser's reset link is the one being spent, with every other link below.
-  const session = await startSession(batch, link.owner, { ...who, resetLinkHere: null }, now)
+  const session = await startSession(batch, link.opens, { ...who, resetLinkHere: null }, now)
   // … and no browser but this one counts as the owner's any more (after the
   // new-device notice has read which browsers the account knew).
-  batch.add(forgetDevices(db, link.owner, who.deviceHash))
-  const noticeQueued = batch.add(queueMail(db, config, notice, { when: accountExists(link.owner) }).insert)
+  batch.add(forgetDevices(db, link.opens, who.deviceHash))
+  const noticeQueued = batch.add(queueMail(db, config, notice, { when: accountExists(link.opens) }).insert)
   batch.add(db.delete(passkeys).where(removable))
-  batch.add(spendAllTokens(db, link.owner)) // every outstanding link and code of the account, not only resets
+  batch.add(spendAllTokens(db, link.opens)) // every outstanding link and code of the account, not only resets
   const done = await batch.commit()
   const signedIn = signedInByLink(done, link, session)
   // The one mail of a reset: startSession queues no new-device notice for it (this one names the device).
@@ -111,10 +111,10 @@ export async function resetPassword(
 }
 
 /** The review's numbers as JSON, read before the batch's deletes: sessions, passkeys removed, browsers forgotten. */
-function reviewCounts(owner: SQL, who: SignInContext, removable: SQL | undefined) {
+function reviewCounts(opens: SQL, who: SignInContext, removable: SQL | undefined) {
   // This browser's own session, if it had one of this account, is replaced, not closed elsewhere.
-  const otherSessions = and(inArray(sessions.userId, owner), who.replaces ? ne(sessions.tokenHash, who.replaces) : undefined)
-  const otherBrowsers = and(inArray(knownDevices.userId, owner), ne(knownDevices.deviceHash, who.deviceHash))
+  const otherSessions = and(inArray(sessions.userId, opens), who.replaces ? ne(sessions.tokenHash, who.replaces) : undefined)
+  const otherBrowsers = and(inArray(knownDevices.userId, opens), ne(knownDevices.deviceHash, who.deviceHash))
   return sql`json_object(
     'sessions', (SELECT count(*) FROM ${sessions} WHERE ${otherSessions}),
     'passkeys', (SELECT count(*) FROM ${passkeys} WHERE ${removable}),

@@ -57,10 +57,10 @@ export const DUMMY_HASH =
   'pbkdf2-sha256$100000$0$4v2Xk8Rb3tM0pWq9ZsY1Lg$8sVfJ1m4x8qQnq0Hj2nZrW1Yt5bqkQ9o3h7c0sV6uAQ'
 
 /** The person choosing the password, when known: their own name or address is no password. */
-export type PasswordOwner = { name?: string; email?: string }
+export type PersonalDetails = { name?: string; email?: string }
 
 /** The rules for a new password, in one place: full POSTs and the htmx check both call this. */
-export function checkNewPassword(password: string, confirmation: string, owner: PasswordOwner = {}): NewPasswordErrors {
+export function checkNewPassword(password: string, confirmation: string, person: PersonalDetails = {}): NewPasswordErrors {
   const errors: NewPasswordErrors = {}
   // The maximum is checked on the raw string first, so a pasted megabyte is
   // refused without normalising or hashing it; the minimum counts characters.
@@ -68,7 +68,7 @@ export function checkNewPassword(password: string, confirmation: string, owner: 
   else if (password.length > MAX_PASSWORD_LENGTH) errors.password = t.errors.passwordTooLong
   else if ([...password.normalize('NFKC')].length < MIN_PASSWORD_LENGTH) errors.password = t.errors.passwordTooShort
   else if (isCommonPassword(password)) errors.password = t.errors.passwordCommon
-  else if (isPersonal(password, owner)) errors.password = t.errors.passwordPersonal
+  else if (isPersonal(password, person)) errors.password = t.errors.passwordPersonal
   if (confirmation !== password) {
     errors.password_confirmation = confirmation ? t.errors.passwordMismatch : t.errors.confirmationRequired
   }
@@ -92,13 +92,13 @@ export function isCommonPassword(password: string): boolean {
   return common.has(normalizeForComparison(password))
 }
 
-function isPersonal(password: string, owner: PasswordOwner): boolean {
+function isPersonal(password: string, person: PersonalDetails): boolean {
   const candidate = normalizeForComparison(password).replace(/\s+/g, '')
   // Only what could be a real name or address is normalised (NFKC expands
   // some characters 18×): longer values are ignored for this rule, and the
   // forms refuse them anyway. The password was capped by checkNewPassword.
-  const email = normalizeForComparison(within(owner.email, MAX_EMAIL_LENGTH))
-  const name = normalizeForComparison(within(owner.name, MAX_NAME_LENGTH))
+  const email = normalizeForComparison(within(person.email, MAX_EMAIL_LENGTH))
+  const name = normalizeForComparison(within(person.name, MAX_NAME_LENGTH))
   const personal = [email, email.split('@')[0] ?? '', name.replace(/\s+/g, '')]
   // Equal to any of them, or containing one long enough not to match by chance.
   return personal.some((word) => word.length >= 3 && (candidate === word || (word.length >= 4 && candidate.includes(word))))

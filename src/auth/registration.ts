@@ -11,8 +11,8 @@ import { findUserByEmail, openLink, signedInByLink } from './accounts'
 import { recordEvent } from './activity'
 import { hashPassword } from './passwords'
 import type { MailBudget, SignUpMailBudget } from './throttle'
-import { startSession, type SignInContext } from './sign-in'
-import { matchToken, newOneTimeToken, spendToken } from './tokens'
+import { startSession, type SignInContext } from './start-session'
+import { tokenBySecret, newOneTimeToken, spendToken } from './one-time-tokens'
 
 /**
  * Creates an unverified account, its verification token and its mail in one
@@ -35,7 +35,7 @@ export async function registerUser(
   next: string | null = null,
 ) {
   const passwordHash = await hashPassword(input.password, pepper)
-  const owner = await findUserByEmail(db, input.email)
+  const existing = await findUserByEmail(db, input.email)
   const now = clock.now()
   const id = createId()
   // Bound to the browser that signed up: confirming there keeps the password (see confirmEmail).
@@ -47,7 +47,7 @@ export async function registerUser(
   })
   // Rendered for an address without an account too (and never written
   // there: the account was just created), so both answers do the same work.
-  const noteToOwner = queueMail(db, config, accountExistsMail(config, owner ?? throwawayRecipient(input.email)), { when: and(not(created), budget.note.allows) })
+  const noteToOwner = queueMail(db, config, accountExistsMail(config, existing ?? throwawayRecipient(input.email)), { when: and(not(created), budget.note.allows) })
   const batch = createBatch(db)
   for (const statement of budget.statements) batch.add(statement)
   batch.add(db.insert(users).values({ id, email: input.email, name: input.name, passwordHash, createdAt: now, updatedAt: now }).onConflictDoNothing())
@@ -91,13 +91,13 @@ export async function renewVerification(db: Database, config: Config, user: User
  * would sign in with his own password once she confirmed it.
  */
 export async function confirmEmail(db: Database, token: string | undefined, browserHash: string | null, who: SignInContext) {
-  const match = await matchToken(token, 'email_verification')
-  if (!match) return null
-  const signedUpHere = browserHash ? sql`EXISTS (SELECT 1 FROM ${oneTimeTokens} WHERE ${and(match.where, eq(oneTimeTokens.browserHash, browserHash))})` : sql`false`
+  const selector = await tokenBySecret(token, 'email_verification')
+  if (!selector) return null
+  const signedUpHere = browserHash ? sql`EXISTS (SELECT 1 FROM ${oneTimeTokens} WHERE ${and(selector.where, eq(oneTimeTokens.browserHash, browserHash))})` : sql`false`
   const batch = createBatch(db)
-  const link = openLink(batch, match, { signedUpHere })
-  const session = await startSession(batch, link.owner, who)
-  batch.add(recordEvent(db, link.owner, 'email_verified', who.client))
+  const link = openLink(batch, selector, { signedUpHere })
+  const session = await startSession(batch, link.opens, who)
+  batch.add(recordEvent(db, link.opens, 'email_verified', who.client))
   spendToken(batch, link)
   return signedInByLink(await batch.commit(), link, session)
 }

@@ -4,10 +4,10 @@ import { clock, DAY, MINUTE } from '../clock'
 import { createBatch, type Batch, type Done } from '../db/batch'
 import type { Database } from '../db/client'
 import { knownDevices, sessions, users, type Session, type SignInMethod, type User } from '../db/schema'
-import type { Client } from '../addresses/client'
+import type { Client } from '../addresses/client-info'
 import type { Config } from '../config'
 import { recordEvent } from './activity'
-import { ownerQuery } from './owner'
+import { accountIdQuery, type AccountRef } from './account-ref'
 import { generateSecret, hashSecret, isWellFormedSecret } from './secrets'
 
 export const SESSION_LIFETIME = 30 * DAY
@@ -30,21 +30,21 @@ const LAST_SEEN_EVERY = 5 * MINUTE
 export const FRESH_AUTH_WINDOW = 10 * MINUTE
 
 /**
- * Builds the insert for a new session owned by `owner` (a user id, or a
+ * Builds the insert for a new session owned by `account` (a user id, or a
  * subquery yielding it, for batches that spend a token), remembering how it
  * started, from where and in which browser (its device hash, so closing the
  * session can forget that browser). A new secret every time: a sign-in never
  * reuses a cookie value, which rules out fixation. Started now, or `at`.
  */
-export async function newSession(db: Database, owner: string | SQL, client: Client, method: SignInMethod, deviceHash: string, at?: number) {
+export async function newSession(db: Database, account: AccountRef, client: Client, method: SignInMethod, deviceHash: string, at?: number) {
   const { secret, hash } = await generateSecret()
   const now = at ?? clock.now()
   // Columns in table order: id, token_hash, user_id, created_at, expires_at, method, user_agent, city, country, last_seen_at, device_hash.
   const insert = db
     .insert(sessions)
     .select(
-      sql`SELECT ${createId()}, ${hash}, owner.id, ${now}, ${now + SESSION_LIFETIME}, ${method}, ${client.userAgent}, ${client.city}, ${client.country}, ${now}, ${deviceHash}
-          FROM ${ownerQuery(owner)} AS owner`,
+      sql`SELECT ${createId()}, ${hash}, account.id, ${now}, ${now + SESSION_LIFETIME}, ${method}, ${client.userAgent}, ${client.city}, ${client.country}, ${now}, ${deviceHash}
+          FROM ${accountIdQuery(account)} AS account`,
     )
     .returning({ id: sessions.id })
   return { token: secret, insert }
@@ -55,14 +55,14 @@ export async function newSession(db: Database, owner: string | SQL, client: Clie
  * that changes what the session may do (a new password, the other sessions
  * closed): a copy of the cookie taken before no longer resolves. When it was
  * started, how and where stay, so rotating never makes a session "fresh".
- * Only while `owner` (the guard of that batch) still yields its user.
+ * Only while `account` (the guard of that batch) still yields its user.
  */
-export async function rotateSession(db: Database, sessionId: string, owner: string | SQL) {
+export async function rotateSession(db: Database, sessionId: string, account: AccountRef) {
   const { secret, hash } = await generateSecret()
   const update = db
     .update(sessions)
     .set({ id: createId(), tokenHash: hash })
-    .where(and(eq(sessions.id, sessionId), inArray(sessions.userId, ownerQuery(owner))))
+    .where(and(eq(sessions.id, sessionId), inArray(sessions.userId, accountIdQuery(account))))
     .returning({ id: sessions.id })
   return { token: secret, update }
 }
@@ -70,23 +70,23 @@ export async function rotateSession(db: Database, sessionId: string, owner: stri
 /**
  * Resolves a cookie value to its session and user in one read, together with
  * whatever the page reads about the same account (`reads` adds its steps,
- * given the owner as a subquery, and returns how to read them back), in one
+ * given the account as a subquery, and returns how to read them back), in one
  * D1 batch. An ordinary page view writes nothing, except "last seen" at
  * most every few minutes and the sliding expiry when it runs low (together,
  * one update).
  */
-export async function validateSessionToken<T>(db: Database, token: string | undefined, reads?: (batch: Batch, owner: SQL) => (done: Done) => T) {
+export async function validateSessionToken<T>(db: Database, token: string | undefined, reads?: (batch: Batch, account: SQL) => (done: Done) => T) {
   if (!isWellFormedSecret(token)) return null
   const now = clock.now()
   const live = and(eq(sessions.tokenHash, await hashSecret(token)), gt(sessions.expiresAt, now))
-  const owner = sql`(${db.select({ id: sql<string>`${sessions.userId}`.as('id') }).from(sessions).where(live)})`
+  const account = sql`(${db.select({ id: sql<string>`${sessions.userId}`.as('id') }).from(sessions).where(live)})`
   // Two single-table selects rather than a join: in a D1 batch rows come back
   // as objects, and the two tables' same-named columns (id, created_at)
   // would overwrite each other.
   const batch = createBatch(db)
   const sessionRows = batch.add(db.select().from(sessions).where(live))
-  const userRows = batch.add(db.select().from(users).where(inArray(users.id, owner)))
-  const readPage = reads?.(batch, owner)
+  const userRows = batch.add(db.select().from(users).where(inArray(users.id, account)))
+  const readPage = reads?.(batch, account)
   const done = await batch.commit()
   const [session] = done.of(sessionRows)
   const [user] = done.of(userRows)
@@ -133,11 +133,11 @@ async function touchSession(db: Database, session: { id: string; expiresAt: numb
 }
 
 /** This account's live sessions, most recently used first, for "Sesiones activas". */
-export function listUserSessions(db: Database, owner: string | SQL) {
+export function listUserSessions(db: Database, account: AccountRef) {
   return db
     .select({ id: sessions.id, createdAt: sessions.createdAt, lastSeenAt: sessions.lastSeenAt, method: sessions.method, userAgent: sessions.userAgent, city: sessions.city, country: sessions.country })
     .from(sessions)
-    .where(and(inArray(sessions.userId, ownerQuery(owner)), gt(sessions.expiresAt, clock.now())))
+    .where(and(inArray(sessions.userId, accountIdQuery(account)), gt(sessions.expiresAt, clock.now())))
     .orderBy(desc(sessions.lastSeenAt))
 }
 
@@ -147,10 +147,10 @@ export function deleteUserSession(db: Database, userId: string, sessionId: strin
 }
 
 /**
- * The owner of this session while it exists, as a subquery yielding `id`:
+ * The account of this session while it exists, as a subquery yielding `id`:
  * the guard for what closing it records (no row closed, nothing recorded).
  */
-export function ownerOfSession(db: Database, userId: string, sessionId: string): SQL {
+export function accountOfSession(db: Database, userId: string, sessionId: string): SQL {
   return sql`(${db
     .select({ id: sql<string>`${sessions.userId}`.as('id') })
     .from(sessions)
@@ -160,7 +160,7 @@ export function ownerOfSession(db: Database, userId: string, sessionId: string):
 /**
  * Forgets the browser this session runs in (its known_devices row), for the
  * batch that closes it, before the session row goes: that browser no longer
- * keeps the owner's own counters, and signing in from it again is "new".
+ * keeps the account's own counters, and signing in from it again is "new".
  */
 export function forgetSessionDevice(db: Database, userId: string, sessionId: string) {
   const device = db.select({ deviceHash: sessions.deviceHash }).from(sessions).where(and(eq(sessions.userId, userId), eq(sessions.id, sessionId)))
@@ -175,7 +175,7 @@ export function forgetSessionDevice(db: Database, userId: string, sessionId: str
 export async function closeUserSession(db: Database, userId: string, sessionId: string, client: Client, forgetBrowser: boolean): Promise<boolean> {
   const batch = createBatch(db)
   // One session closed reads "Sesión cerrada"; "sessions_revoked" is for several at once.
-  batch.add(recordEvent(db, ownerOfSession(db, userId, sessionId), 'session_revoked', client))
+  batch.add(recordEvent(db, accountOfSession(db, userId, sessionId), 'session_revoked', client))
   if (forgetBrowser) batch.add(forgetSessionDevice(db, userId, sessionId))
   const revoked = batch.add(deleteUserSession(db, userId, sessionId))
   return (await batch.commit()).of(revoked).length > 0
@@ -198,7 +198,7 @@ export async function deleteSessionByToken(db: Database, token: string | undefin
 }
 
 /** Every session of the user but `keep` (all of them when keep is omitted). */
-export function deleteUserSessions(db: Database, owner: string | SQL, keep?: string) {
-  const ofOwner = typeof owner === 'string' ? eq(sessions.userId, owner) : inArray(sessions.userId, owner)
-  return db.delete(sessions).where(keep ? and(ofOwner, ne(sessions.id, keep)) : ofOwner)
+export function deleteUserSessions(db: Database, account: AccountRef, keep?: string) {
+  const ofAccount = typeof account === 'string' ? eq(sessions.userId, account) : inArray(sessions.userId, account)
+  return db.delete(sessions).where(keep ? and(ofAccount, ne(sessions.id, keep)) : ofAccount)
 }

@@ -120,7 +120,7 @@ export function failedSignInKey(ip: string | null) {
  * kind of mail and each of the owner's known browsers, which the IP cap
  * does not stop either (a stranger behind the same NAT cannot silence her).
  *
- * - `reset`, `access` (sign-in link and code) and `confirmation`: keyed on
+ * - `reset`, `access` (access link: link and code) and `confirmation`: keyed on
  *   the exact address, each its own budget, so only mails to HER account
  *   spend them — not the other kinds, nor the accounts strangers make at
  *   `ana+x@…` or `a.na@gmail.com` (whose sign-ups would otherwise keep her

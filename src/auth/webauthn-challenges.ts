@@ -33,7 +33,7 @@ export async function issueChallenge(db: Database, binding: ChallengeBinding) {
  * the verification then says: a challenge is good for one try. Null when
  * nothing could match (a malformed challenge, no browser cookie).
  */
-export async function consumeChallenge(db: Database, challenge: string, binding: ChallengeBinding | { browserHash: null }) {
+export async function spendChallenge(db: Database, challenge: string, binding: ChallengeBinding | { browserHash: null }) {
   if (!isWellFormedSecret(challenge) || !binding.browserHash) return null
   const { browserHash, ceremony, userId } = binding as ChallengeBinding
   // Wrapped: a drizzle query is a thenable, and an async function would run it on return.

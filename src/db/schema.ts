@@ -63,11 +63,11 @@ export const oneTimeTokens = sqliteTable('one_time_tokens', {
   purpose: text('purpose').$type<TokenPurpose>().notNull(),
   createdAt: integer('created_at').notNull(),
   expiresAt: integer('expires_at').notNull(),
-  // Login requests only (migrations/0002_passwordless.sql).
+  // Access-link requests only (migrations/0002_passwordless.sql: the name it shipped with).
   browserHash: text('browser_hash'),
   codeHash: text('code_hash'),
   fromForgot: integer('from_forgot', { mode: 'boolean' }).notNull().default(false),
-  // migrations/0008_return_to.sql: where to go once the link is used.
+  // migrations/0008_return_to.sql: where to go once the link is spent.
   next: text('next'),
 })
 

@@ -1,14 +1,14 @@
 import type { Context } from 'hono'
-import { TOKEN_LIFETIME } from '../auth/tokens'
+import { ONE_TIME_TOKEN_LIFETIME } from '../auth/one-time-tokens'
 import type { AppEnv } from '../env'
-import { requestCookie } from './access-link'
+import { accessLinkRequestCookie } from './access-link-request'
 import { hostCookie } from './cookies'
 import { forgetSignupBrowser } from './signup-browser'
-import { forgetTyped } from './typed'
+import { forgetRememberedInput } from './remembered-input'
 import { forgetWebauthnBrowser } from './webauthn-browser'
 
 /** An opened reset link's token, moved out of the URL; read only by /password/reset. */
-export const resetCookie = hostCookie('password_reset', TOKEN_LIFETIME.password_reset)
+export const resetCookie = hostCookie('password_reset', ONE_TIME_TOKEN_LIFETIME.password_reset)
 
 /**
  * A browser keeps nothing of a flow in progress once someone signs in or
@@ -22,8 +22,8 @@ export const resetCookie = hostCookie('password_reset', TOKEN_LIFETIME.password_
  */
 export function forgetFlowsInProgress(c: Context<AppEnv>) {
   resetCookie.clear(c)
-  requestCookie.clear(c)
+  accessLinkRequestCookie.clear(c)
   forgetSignupBrowser(c)
   forgetWebauthnBrowser(c)
-  forgetTyped(c)
+  forgetRememberedInput(c)
 }

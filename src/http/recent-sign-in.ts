@@ -5,7 +5,7 @@ import { reauthenticate } from '../auth/authentication'
 import { isFreshSession } from '../auth/sessions'
 import type { AppEnv } from '../env'
 import { t } from '../i18n'
-import { clientOf, knownDeviceOf } from './client'
+import { clientOf, knownDeviceOf } from './requester'
 import { securityLog } from './log'
 
 /**

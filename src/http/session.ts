@@ -54,7 +54,7 @@ export function currentSession(c: Context<AppEnv>) {
 }
 
 /** Resolves the session now, with the page's own reads (see requireAuthentication) in the same batch. */
-export async function resolveSession(c: Context<AppEnv>, reads?: (batch: Batch, owner: SQL) => (done: Done) => unknown) {
+export async function resolveSession(c: Context<AppEnv>, reads?: (batch: Batch, account: SQL) => (done: Done) => unknown) {
   const token = readSessionCookie(c)
   if (!token) return null
   const found = await validateSessionToken(c.var.db, token, reads)

@@ -1,15 +1,15 @@
 import type { Context } from 'hono'
 import { forgetSessionClosedNotice, readSessionCookie, setSessionCookie } from './session'
 import { hashSecret, isWellFormedSecret } from '../auth/secrets'
-import type { SignInContext } from '../auth/sign-in'
+import type { SignInContext } from '../auth/start-session'
 import type { SignInMethod } from '../db/schema'
 import type { AppEnv } from '../env'
 import { newSignInMail } from '../mail/messages'
-import { clientOf, deviceOf } from './client'
+import { clientOf, deviceOf } from './requester'
 import { securityLog } from './log'
 import { nextFor } from './forms'
 import { forgetFlowsInProgress, resetCookie } from './flows'
-import { rememberTyped, typedOf } from './typed'
+import { rememberInput, rememberedInputOf } from './remembered-input'
 import { withNotice } from './notices'
 
 /** Who is signing in from this request, and how. Creates the device cookie on a first sign-in. */
@@ -36,7 +36,7 @@ export async function signInContext(c: Context<AppEnv>, method: SignInMethod): P
  */
 export function landingAfter(c: Context<AppEnv>, signedIn: { next: string | null; needsPassword: boolean }, fallback: string) {
   if (signedIn.needsPassword) return withNotice('/profile', 'cree-contrasena')
-  return nextFor(c, typedOf(c).next ?? signedIn.next ?? undefined, '') || fallback
+  return nextFor(c, rememberedInputOf(c).next ?? signedIn.next ?? undefined, '') || fallback
 }
 
 /**
@@ -54,10 +54,10 @@ export function beginSession(
   signedIn: { sessionToken: string; method: SignInMethod; newDevice: boolean; queued: string[]; user: { email: string } },
   to: string,
 ) {
-  const draft = typedOf(c)
+  const draft = rememberedInputOf(c)
   forgetFlowsInProgress(c)
   forgetSessionClosedNotice(c)
-  if (draft.name && draft.email === signedIn.user.email) rememberTyped(c, { email: draft.email, name: draft.name }, {})
+  if (draft.name && draft.email === signedIn.user.email) rememberInput(c, { email: draft.email, name: draft.name }, {})
   setSessionCookie(c, signedIn.sessionToken)
   securityLog(c, 'sign_in', 'ok', { method: signedIn.method, newDevice: signedIn.newDevice })
   c.executionCtx.waitUntil(c.var.outbox.send(...signedIn.queued))

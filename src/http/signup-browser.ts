@@ -1,5 +1,5 @@
 import type { Context } from 'hono'
-import { TOKEN_LIFETIME } from '../auth/tokens'
+import { ONE_TIME_TOKEN_LIFETIME } from '../auth/one-time-tokens'
 import { browserSecret } from './cookies'
 
 /**
@@ -8,7 +8,7 @@ import { browserSecret } from './cookies'
  * the password chosen at sign-up (see confirmEmail). Set on every sign-up
  * answer, for new and taken addresses alike, so the answer says nothing.
  */
-const signup = browserSecret('signup', TOKEN_LIFETIME.email_verification)
+const signup = browserSecret('signup', ONE_TIME_TOKEN_LIFETIME.email_verification)
 
 export function bindSignupBrowser(c: Context): Promise<string> {
   return signup.renew(c)

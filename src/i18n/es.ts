@@ -30,7 +30,7 @@ export const es = {
     mistyped: '¿Escribió mal su correo?',
     needSignIn: 'Inicie sesión para continuar.',
   },
-  emailLogin: {
+  accessLink: {
     // One name for the way in without a password, everywhere: "enlace de acceso".
     offer: 'Recibir un enlace de acceso',
     title: 'Recibir un enlace de acceso',
@@ -63,7 +63,7 @@ export const es = {
     title: 'Crear una cuenta',
     submit: 'CREAR CUENTA',
     haveAccount: '¿Ya tiene cuenta?',
-    loginLink: 'Iniciar sesión',
+    signInLink: 'Iniciar sesión',
     sentTitle: 'Revise su bandeja de entrada',
     sent: (email: string) =>
       `Enviamos un correo a ${email} con los pasos para continuar. Si no lo encuentra en su bandeja de entrada, revise la carpeta de correo no deseado o basura.`,
@@ -210,11 +210,11 @@ export const es = {
     resetSubject: 'Instrucciones para restablecer su contraseña',
     resetIntro: 'Recibimos una solicitud para restablecer la contraseña de su cuenta. Para elegir una nueva, abra este enlace:',
     resetButton: 'Restablecer mi contraseña',
-    loginSubject: 'Su enlace de acceso',
-    loginIntro: 'Para entrar a su cuenta, abra este enlace de acceso y presione el botón:',
-    loginButton: 'Entrar a mi cuenta',
-    loginCode: 'O escriba este código en el dispositivo donde lo pidió:',
-    loginValidFor: 'El enlace y el código vencen en 15 minutos y sirven una sola vez. Usar uno anula el otro.',
+    accessLinkSubject: 'Su enlace de acceso',
+    accessLinkIntro: 'Para entrar a su cuenta, abra este enlace de acceso y presione el botón:',
+    accessLinkButton: 'Entrar a mi cuenta',
+    accessLinkCode: 'O escriba este código en el dispositivo donde lo pidió:',
+    accessLinkValidFor: 'El enlace y el código vencen en 15 minutos y sirven una sola vez. Usar uno anula el otro.',
     newSignInSubject: 'Nuevo inicio de sesión en su cuenta',
     newSignInIntro: (method: string) => `Alguien inició sesión en su cuenta (${method}) desde un dispositivo que no habíamos visto:`,
     newSignInButton: 'Revisar mis sesiones',

@@ -2,7 +2,7 @@ import { appLink, type Config } from '../config'
 import { t } from '../i18n'
 import { renderMail, type MailContent } from '../../views/emails/mail'
 import type { SignInMethod } from '../db/schema'
-import type { Client } from '../addresses/client'
+import type { Client } from '../addresses/client-info'
 import { describeDevice, describePlace } from '../i18n/devices'
 import type { Database } from '../db/client'
 import { sql, type SQL } from 'drizzle-orm'
@@ -66,20 +66,22 @@ export function passwordResetMail(config: Config, to: Recipient, token: string) 
   })
 }
 
-export function loginLinkMail(config: Config, to: Recipient, token: string, code: string) {
+export function accessLinkMail(config: Config, to: Recipient, token: string, code: string) {
+  // 'login-link' is the Postmark Tag and the outbox kind already stored and
+  // counted under that name: it stays, like the /login/email URLs.
   return render(config, to, 'login-link', {
-    subject: t.mail.loginSubject,
-    paragraphs: [t.mail.loginIntro],
-    action: { label: t.mail.loginButton, url: appLink(config, `/login/email/${token}`) },
-    code: { intro: t.mail.loginCode, value: code },
-    after: [{ text: t.mail.loginValidFor }],
+    subject: t.mail.accessLinkSubject,
+    paragraphs: [t.mail.accessLinkIntro],
+    action: { label: t.mail.accessLinkButton, url: appLink(config, `/login/email/${token}`) },
+    code: { intro: t.mail.accessLinkCode, value: code },
+    after: [{ text: t.mail.accessLinkValidFor }],
   })
 }
 
 /**
  * Addressed inside the sign-in batch, to whoever's account it turns out to
  * be: rendered with the greeting as a placeholder that the batch fills in
- * from the account's row (enqueueMailToOwner, greetByName).
+ * from the account's row (enqueueMailToAccount, greetByName).
  */
 export function newSignInMail(config: Config, client: Client, method: SignInMethod): Omit<OutgoingMail, 'to'> {
   const where = [describeDevice(client.userAgent), describePlace(client), client.ip && `IP ${client.ip}`].filter(Boolean).join(' · ')

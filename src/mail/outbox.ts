@@ -13,7 +13,7 @@ import { openBodies, outboxKeyring, sealBodies, sealedAtRest } from './sealed-bo
  * Retry schedule: 30 s, 1 min, 2 min, … doubling, at most an hour apart; a
  * mail without expiry gives up after a day. A mail whose link expires gets
  * a try `lastChance` before it does, whatever the doubling says: after a
- * ten-minute outage a 15-minute sign-in link would otherwise wait until
+ * ten-minute outage a 15-minute access link would otherwise wait until
  * minute 16 for its next try, and die unsent.
  */
 export const RETRY = { first: 30_000, max: HOUR, giveUpAfter: 24 * HOUR, lastChance: 2 * MINUTE }
@@ -185,13 +185,14 @@ export function sweepOutbox(db: Database) {
 }
 
 /**
- * Like enqueueMail, for a mail to the owner of a token being spent in the
- * same batch (their address is read from the users table there).
+ * Like enqueueMail, for a mail to an account named by a subquery (the
+ * account a token being spent in the same batch opens): its address is read
+ * from the users table there.
  */
-export function enqueueMailToOwner(
+export function enqueueMailToAccount(
   db: Database,
   mail: Omit<OutgoingMail, 'to' | 'text' | 'html'> & { text: string | SQL; html: string | SQL },
-  owner: SQL,
+  account: SQL,
   options: { stream: string; when?: SQL },
 ) {
   const id = createId()
@@ -201,7 +202,7 @@ export function enqueueMailToOwner(
     .select(
       sql`SELECT ${id}, ${mail.tag}, ${users.email}, ${mail.subject}, ${mail.text}, ${mail.html}, ${options.stream}, 0,
                  'pending', 0, ${now}, NULL, NULL, NULL, NULL, ${now}, NULL
-          FROM ${users} WHERE ${users.id} IN ${owner} AND ${options.when ?? sql`true`}`,
+          FROM ${users} WHERE ${users.id} IN ${account} AND ${options.when ?? sql`true`}`,
     )
     .returning({ id: outbox.id })
   return { id, insert }

@@ -3,7 +3,7 @@ import { createKeyring, isSealed, type Keyring } from '../crypto/keys'
 
 /**
  * No live link at rest. A body that carries a reset, verification or
- * sign-in link, or a code, is stored sealed (src/crypto/keys.ts) under the
+ * access link, or a code, is stored sealed (src/crypto/keys.ts) under the
  * row id, and opened only to be sent — and, locally, to be shown in the dev
  * mailbox. A leaked D1 then holds ciphertext; the key lives in SECRET_KEY,
  * outside the database.

@@ -18,6 +18,23 @@ import { InlineFeedback } from '../../views/partials/password-feedback'
  * made-up token would get a fresh counter; and an IPv6 /64, not one address
  * of it (see ipKey).
  */
+/**
+ * Per-IP rates on every form that checks a secret or sends a mail (30 a
+ * minute, wrangler.toml's AUTH_LIMITER). Listed one by one: "/login/*"
+ * would also match "/login" and count it twice. test/rate-limits.test.ts
+ * keeps its own copy of this list and fails when the two differ, so a form
+ * is neither added nor dropped here by accident.
+ */
+export const RATE_LIMITED_FORMS = [
+  '/login', '/login/email', '/login/email/:token', '/login/code', '/signup', '/password/forgot', '/password/reset', '/email/verify/:token',
+  // The profile's forms too: they check the current password and close sessions.
+  '/profile', '/profile/reauth', '/profile/sessions/:id/revoke', '/profile/sessions/revoke-others',
+  // Passkeys: each options call writes a challenge, each response costs a signature check.
+  '/login/passkey/options', '/login/passkey', '/profile/passkeys/options', '/profile/passkeys', '/profile/passkeys/:id/rename', '/profile/passkeys/:id/delete',
+  // Each token costs a signature; a person needs one every few minutes at most.
+  '/api/token',
+] as const
+
 export function limitPerIp(binding: 'AUTH_LIMITER' | 'INLINE_LIMITER') {
   return createMiddleware<AppEnv>(async (c, next) => {
     const limiter = c.env[binding]

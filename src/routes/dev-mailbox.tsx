@@ -1,7 +1,7 @@
 import { Hono } from 'hono'
 import type { AppEnv } from '../env'
 import { mailById, newestMails } from '../mail/dev-mailbox'
-import { DevMailboxPage } from '../../views/dev-mailbox'
+import { DevMailboxPage } from '../../views/dev-mailbox-page'
 
 /**
  * Local development only (config.devMailbox): the outbox itself, with each

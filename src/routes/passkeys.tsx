@@ -8,11 +8,11 @@ import { isFreshSession } from '../auth/sessions'
 import { refund } from '../auth/throttle'
 import { clock } from '../clock'
 import type { AppEnv } from '../env'
-import { clientOf, knownDeviceOf } from '../http/client'
+import { clientOf, knownDeviceOf } from '../http/requester'
 import { forgetFlowsInProgress } from '../http/flows'
 import { nextFor, readForm } from '../http/forms'
 import { securityLog } from '../http/log'
-import { typedOf } from '../http/typed'
+import { rememberedInputOf } from '../http/remembered-input'
 import { beginSession, signInContext } from '../http/sign-in'
 import { webauthnBrowserFor, webauthnBrowserOf } from '../http/webauthn-browser'
 import { t } from '../i18n'
@@ -39,7 +39,7 @@ passkeySignInRoutes.post('/login/passkey', async (c) => {
     if (failure.userId && failure.passkeyId) await recordFailedPasskeySignIn(c.var.db, { userId: failure.userId, passkeyId: failure.passkeyId }, clientOf(c))
     return c.json({ error: t.passkeys.signInFailed }, 400)
   }
-  return c.json({ redirect: beginSession(c, signedIn, nextFor(c, form.next ?? typedOf(c).next)) })
+  return c.json({ redirect: beginSession(c, signedIn, nextFor(c, form.next ?? rememberedInputOf(c).next)) })
 })
 
 /** Behind requireAuthentication: the profile's "Llaves de acceso". */

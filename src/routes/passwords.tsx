@@ -1,16 +1,16 @@
 import { Hono, type Context } from 'hono'
 import { checkEmail, normalizeEmail } from '../addresses/email'
-import { findResetOwner, requestPasswordReset, resetPassword } from '../auth/password-reset'
+import { findResetAccount, requestPasswordReset, resetPassword } from '../auth/password-reset'
 import { mailBudget } from '../auth/throttle'
-import { clientOf, mailRequesterOf } from '../http/client'
+import { clientOf, mailRequesterOf } from '../http/requester'
 import { securityLog } from '../http/log'
 import { describeError } from '../log'
 import { checkNewPassword } from '../auth/passwords'
-import { findOneTimeToken } from '../auth/tokens'
+import { findOneTimeToken } from '../auth/one-time-tokens'
 import { resetCookie } from '../http/flows'
-import { maskEmail } from '../auth/email-login'
+import { maskEmail } from '../auth/access-links'
 import { switchUnconfirmed, switchWarning } from '../http/account-switch'
-import { carryEmailFromQuery, onwardAfterReview, rememberTyped, requestedNext, typedOf } from '../http/typed'
+import { carryEmailFromQuery, onwardAfterReview, rememberInput, requestedNext, rememberedInputOf } from '../http/remembered-input'
 import type { AppEnv } from '../env'
 import { beginSession, landingAfter, signInContext } from '../http/sign-in'
 import { readForm } from '../http/forms'
@@ -27,7 +27,7 @@ passwordRoutes.get('/password/forgot', async (c) => {
   const carried = carryEmailFromQuery(c)
   if (carried) return c.redirect(carried, 303)
   // Prefilled with the address typed on another page; the plain form is the same for everyone.
-  const { email } = typedOf(c)
+  const { email } = rememberedInputOf(c)
   return c.html(email ? <ForgotPasswordPage email={email} /> : await renderOnce('forgot', () => <ForgotPasswordPage />))
 })
 
@@ -36,14 +36,14 @@ passwordRoutes.post('/password/forgot', async (c) => {
   const email = normalizeEmail(form.email)
   const error = checkEmail(email)
   if (error) return c.html(<ForgotPasswordPage email={email} error={error} />, 422)
-  rememberTyped(c, { email })
+  rememberInput(c, { email })
   await mailResetLink(c, email, requestedNext(c, form))
   securityLog(c, 'reset_request', 'answered')
   // The next step is in the mailbox: no button competes with it. The quiet
   // links fix a mistyped address (prefilled) or offer the other way in.
   const links = [
     { href: '/password/forgot', label: t.login.mistyped },
-    { href: '/login/email?from=forgot', label: t.emailLogin.offer },
+    { href: '/login/email?from=forgot', label: t.accessLink.offer },
   ]
   return c.html(<MessagePage title={t.forgot.sentTitle} body={t.forgot.sent(email, t.mail.resetSubject)} links={links} quiet />)
 })
@@ -78,25 +78,25 @@ passwordRoutes.get('/password/reset/:token', async (c) => {
 })
 
 passwordRoutes.get('/password/reset', async (c) => {
-  const owner = await findResetOwner(c.var.db, resetCookie.read(c))
-  if (!owner) return invalidResetLink(c)
-  return c.html(<ResetPasswordPage owner={owner} account={maskEmail(owner.email)} passkeys={owner.passkeys} warning={await switchWarning(c, owner)} />)
+  const resetAccount = await findResetAccount(c.var.db, resetCookie.read(c))
+  if (!resetAccount) return invalidResetLink(c)
+  return c.html(<ResetPasswordPage owner={resetAccount} account={maskEmail(resetAccount.email)} passkeys={resetAccount.passkeys} warning={await switchWarning(c, resetAccount)} />)
 })
 
 passwordRoutes.post('/password/reset', async (c) => {
   const form = await readForm(c)
   const password = form.password ?? ''
-  // The owner is read first so the password can be checked against their
+  // The resetAccount is read first so the password can be checked against their
   // own name and address before anything is hashed or spent.
-  const owner = await findResetOwner(c.var.db, resetCookie.read(c))
-  if (!owner) return invalidResetLink(c)
+  const resetAccount = await findResetAccount(c.var.db, resetCookie.read(c))
+  if (!resetAccount) return invalidResetLink(c)
   // Ticked "Conservar" boxes, by this account's passkey ids only (the batch checks the account again).
-  const keep = owner.passkeys.filter((passkey) => form[`keep_${passkey.id}`]).map((passkey) => passkey.id)
-  const page = { owner, account: maskEmail(owner.email), passkeys: owner.passkeys, kept: keep, warning: await switchWarning(c, owner) }
+  const keep = resetAccount.passkeys.filter((passkey) => form[`keep_${passkey.id}`]).map((passkey) => passkey.id)
+  const page = { owner: resetAccount, account: maskEmail(resetAccount.email), passkeys: resetAccount.passkeys, kept: keep, warning: await switchWarning(c, resetAccount) }
   if (switchUnconfirmed(page.warning, form)) return c.html(<ResetPasswordPage {...page} />, 409)
-  const errors = checkNewPassword(password, form.password_confirmation ?? '', owner)
+  const errors = checkNewPassword(password, form.password_confirmation ?? '', resetAccount)
   if (errors.password || errors.password_confirmation) return c.html(<ResetPasswordPage {...page} errors={errors} />, 422)
-  const reset = await resetPassword(c.var.db, c.var.config, { token: resetCookie.read(c), owner, password, keepPasskeys: keep }, await signInContext(c, 'reset'))
+  const reset = await resetPassword(c.var.db, c.var.config, { token: resetCookie.read(c), account: resetAccount, password, keepPasskeys: keep }, await signInContext(c, 'reset'))
   if (!reset) return invalidResetLink(c)
   resetCookie.clear(c)
   // beginSession also sends the queued mails.

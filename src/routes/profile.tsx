@@ -11,31 +11,31 @@ import { forgetFlowsInProgress } from '../http/flows'
 import { asksCurrentPassword, confirmRecentSignIn } from '../http/recent-sign-in'
 import { clock } from '../clock'
 import type { AppEnv } from '../env'
-import { clientOf, knownDeviceOf } from '../http/client'
+import { clientOf, knownDeviceOf } from '../http/requester'
 import { describeDevice } from '../i18n/devices'
 import { readForm } from '../http/forms'
 import { securityLog } from '../http/log'
 import { t } from '../i18n'
 import { passwordChangedMail, queueMail } from '../mail/messages'
-import { ProfilePage, type ProfilePageProps } from '../../views/profile'
-import { SecurityPage } from '../../views/security'
-import { EmailLoginSentPage } from '../../views/email-login'
-import { sendAccessLink } from '../http/access-link'
-import { forgetTyped, onwardAfterReview, rememberTyped, typedOf } from '../http/typed'
+import { ProfilePage, type ProfilePageProps } from '../../views/profile-page'
+import { SecurityPage } from '../../views/security-page'
+import { AccessLinkSentPage } from '../../views/access-link-pages'
+import { sendAccessLink } from '../http/access-link-request'
+import { forgetRememberedInput, onwardAfterReview, rememberInput, rememberedInputOf } from '../http/remembered-input'
 import { noticeFor, ONWARD_PARAM, withNotice } from '../http/notices'
-import { pageDataOf, type PageReads } from '../middleware/session'
+import { pageDataOf, type PageReads } from '../middleware/require-authentication'
 
 /** Mounted behind requireAuthentication: c.var.user and c.var.session are set. */
 export const profileRoutes = new Hono<AppEnv>()
 
 /** Read with the session, in the same D1 batch (see requireAuthentication): the lists the profile shows. */
-export const profileReads = (({ db, add }, owner) => {
-  const passkeys = add(listPasskeys(db, owner))
+export const profileReads = (({ db, add }, account) => {
+  const passkeys = add(listPasskeys(db, account))
   return (done) => ({ passkeys: done.of(passkeys) })
 }) satisfies PageReads
 /** "Seguridad" reads the sessions, the activity, and what a reset left (the review), in the same batch as the session. */
-export const securityReads = (({ db, add }, owner) => {
-  const steps = { sessions: add(listUserSessions(db, owner)), events: add(listRecentEvents(db, owner)), passkeys: add(listPasskeys(db, owner)), lastChange: add(findLastPasswordChange(db, owner)) }
+export const securityReads = (({ db, add }, account) => {
+  const steps = { sessions: add(listUserSessions(db, account)), events: add(listRecentEvents(db, account)), passkeys: add(listPasskeys(db, account)), lastChange: add(findLastPasswordChange(db, account)) }
   return (done) => ({ sessions: done.of(steps.sessions), events: done.of(steps.events), passkeys: done.of(steps.passkeys), lastChange: done.of(steps.lastChange) })
 }) satisfies PageReads
 
@@ -43,8 +43,8 @@ profileRoutes.get('/profile', (c) => {
   // A name typed before "¿No la recuerda?" sent an enlace de acceso comes
   // back here — only to the account that typed it (the draft is stored with
   // its address), never to another one signed in later in this browser.
-  const typed = typedOf(c)
-  const name = typed.email === c.var.user.email ? typed.name : undefined
+  const remembered = rememberedInputOf(c)
+  const name = remembered.email === c.var.user.email ? remembered.name : undefined
   return c.html(profilePage(c, { notice: noticeFor(c.req.query('aviso')), name }))
 })
 
@@ -61,9 +61,9 @@ profileRoutes.post('/profile/reauth', async (c) => {
   const name = normalizeName(form.name)
   // From Seguridad's "Cerrar todas las demás sesiones", back there; else to the profile.
   const back = form.back === 'security' ? '/security' : '/profile'
-  rememberTyped(c, { email: c.var.user.email, next: back, name: checkName(name) ? undefined : name })
+  rememberInput(c, { email: c.var.user.email, next: back, name: checkName(name) ? undefined : name })
   await sendAccessLink(c, c.var.user.email, { fromForgot: false })
-  return c.html(<EmailLoginSentPage email={c.var.user.email} />)
+  return c.html(<AccessLinkSentPage email={c.var.user.email} />)
 })
 
 profileRoutes.post('/profile', async (c) => {
@@ -76,7 +76,7 @@ profileRoutes.post('/profile', async (c) => {
   const saved = await saveProfile(c, name, changingPassword ? password : null, checked.attemptKey)
   // The password changed since this request read it (a reset elsewhere): nothing was written.
   if (!saved) return c.html(profilePage(c, { name, errors: { current_password: t.errors.passwordChangedMeanwhile } }), 409)
-  forgetTyped(c)
+  forgetRememberedInput(c)
   if (!changingPassword) return c.redirect(withNotice('/profile', 'guardado'), 303)
   if (saved.sessionToken) setSessionCookie(c, saved.sessionToken)
   securityLog(c, 'password_change', 'ok')

@@ -10,10 +10,10 @@ import { deleteSessionByToken } from '../auth/sessions'
 import { clearSessionCookie, currentSession, readSessionCookie, takeSessionClosedNotice } from '../http/session'
 import { mailBudget } from '../auth/throttle'
 import type { AppEnv } from '../env'
-import { clientOf, knownDeviceOf } from '../http/client'
+import { clientOf, knownDeviceOf } from '../http/requester'
 import { securityLog } from '../http/log'
 import { describeError } from '../log'
-import { rememberTyped, typedNextFor, typedOf } from '../http/typed'
+import { rememberInput, rememberedNextFor, rememberedInputOf } from '../http/remembered-input'
 import { forgetFlowsInProgress } from '../http/flows'
 import { beginSession, signInContext } from '../http/sign-in'
 import { nextFor, readForm } from '../http/forms'
@@ -32,31 +32,31 @@ sessionRoutes.get('/login', async (c) => {
   // elsewhere (an app's "Cerrar sesión" sends it here). currentSession has
   // cleared its flows; what was typed is not shown to the next person either.
   const signedOutElsewhere = Boolean(readSessionCookie(c))
-  const typed = signedOutElsewhere ? {} : typedOf(c)
+  const remembered = signedOutElsewhere ? {} : rememberedInputOf(c)
+  const next = c.req.query('next') ? nextFor(c, c.req.query('next'), '') || undefined : remembered.next
   // …and is told so, here or after the redirect from the page it asked for.
   const closedElsewhere = takeSessionClosedNotice(c)
-  const next = c.req.query('next') ? nextFor(c, c.req.query('next'), '') || undefined : typed.next
   const aviso = c.req.query('aviso')
   // Where the person was going travels on to "Olvidé mi contraseña" and the
   // link pages — but not when another site sent the browser here: that
   // site would choose where this browser lands at its next sign-in.
-  if (c.req.query('next') && next && c.req.header('Sec-Fetch-Site') !== 'cross-site') rememberTyped(c, { next }, typed)
+  if (c.req.query('next') && next && c.req.header('Sec-Fetch-Site') !== 'cross-site') rememberInput(c, { next }, remembered)
   // The plain login window, the most visited page, is the same for everyone.
-  if (!next && !aviso && !typed.email && !closedElsewhere) return c.html(await renderOnce('login', () => <LoginPage />))
-  return c.html(<LoginPage email={typed.email} next={next} notice={noticeFor(aviso) ?? (closedElsewhere ? t.login.closedElsewhere : undefined)} />)
+  if (!next && !aviso && !remembered.email && !closedElsewhere) return c.html(await renderOnce('login', () => <LoginPage />))
+  return c.html(<LoginPage email={remembered.email} next={next} notice={noticeFor(aviso) ?? (closedElsewhere ? t.login.closedElsewhere : undefined)} />)
 })
 
 sessionRoutes.post('/login', async (c) => {
   const form = await readForm(c)
   const email = normalizeEmail(form.email)
   const password = form.password ?? ''
-  const next = nextFor(c, form.next ?? typedNextFor(c, email))
+  const next = nextFor(c, form.next ?? rememberedNextFor(c, email))
   const errors = {
     email: checkEmail(email),
     password: !password ? t.errors.currentPasswordRequired : password.length > MAX_PASSWORD_LENGTH ? t.errors.passwordTooLong : undefined,
   }
   // Carried to "Olvidé mi contraseña", the link page and the throttled page, should this fail.
-  if (!errors.email) rememberTyped(c, { email, next: form.next ? next : undefined })
+  if (!errors.email) rememberInput(c, { email, next: form.next ? next : undefined })
   // Shape errors only, under their fields: they say nothing about whether an account exists.
   if (errors.email || errors.password) return c.html(<LoginPage email={email} next={form.next} errors={errors} />, 422)
   const deviceHash = await knownDeviceOf(c)

@@ -1,24 +1,24 @@
 import { Hono, type Context } from 'hono'
 import { confirmEmail, registerUser } from '../auth/registration'
-import { maskEmail } from '../auth/email-login'
+import { maskEmail } from '../auth/access-links'
 import { checkName, normalizeName } from '../auth/names'
 import { readSessionCookie } from '../http/session'
 import { switchUnconfirmed, switchWarning } from '../http/account-switch'
 import { bindSignupBrowser, signupBrowserOf } from '../http/signup-browser'
 import { checkEmail, normalizeEmail } from '../addresses/email'
 import { checkNewPassword } from '../auth/passwords'
-import { findOneTimeToken } from '../auth/tokens'
+import { findOneTimeToken } from '../auth/one-time-tokens'
 import type { AppEnv } from '../env'
 import { signUpMailBudget } from '../auth/throttle'
-import { mailRequesterOf } from '../http/client'
+import { mailRequesterOf } from '../http/requester'
 import { securityLog } from '../http/log'
 import { beginSession, landingAfter, signInContext } from '../http/sign-in'
-import { requestedNext } from '../http/typed'
+import { requestedNext } from '../http/remembered-input'
 import { readForm } from '../http/forms'
 import { t } from '../i18n'
 import { MessagePage } from '../../views/message'
 import { renderOnce } from '../../views/render-once'
-import { SignupPage } from '../../views/signup'
+import { SignupPage } from '../../views/signup-page'
 import { VerifyEmailPage } from '../../views/verify'
 import { withNotice } from '../http/notices'
 
@@ -72,7 +72,7 @@ signupRoutes.post('/email/verify/:token', async (c) => {
 
 function invalidVerificationLink(c: Context<AppEnv>) {
   return c.html(
-    <MessagePage title={t.verify.invalidTitle} body={t.verify.invalid} links={[{ href: '/login', label: t.signup.loginLink }]} />,
+    <MessagePage title={t.verify.invalidTitle} body={t.verify.invalid} links={[{ href: '/login', label: t.signup.signInLink }]} />,
     400,
   )
 }

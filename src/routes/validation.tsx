@@ -25,8 +25,8 @@ validationRoutes.post('/validate/password', async (c) => {
   // on reset and profile): only to say "not your own name", never trusted.
   // Bounded before anything normalises them: over the caps they come back
   // one character too long, and checkNewPassword ignores them.
-  const owner = { name: normalizeName(form.name), email: normalizeEmail(form.email) }
-  const errors = checkNewPassword(password, confirmation, owner)
+  const person = { name: normalizeName(form.name), email: normalizeEmail(form.email) }
+  const errors = checkNewPassword(password, confirmation, person)
   if (!password) delete errors.password
   const stillTyping = confirmation.length < password.length && form.confirmation_left !== '1'
   if (!confirmation || stillTyping) delete errors.password_confirmation

@@ -1,6 +1,6 @@
 import { t } from '../../src/i18n'
 import { passkeyAsset } from '../assets'
-import { PasskeyAddForm, type PasskeyRow } from './passkeys'
+import { PasskeyAddForm, type PasskeyRow } from './passkey-controls'
 
 export type ResetReviewProps = {
   /** What the reset closed, as its batch counted it. */

@@ -2,7 +2,7 @@ import { env } from 'cloudflare:test'
 import { createId } from '@paralleldrive/cuid2'
 import { eq, inArray, type SQL } from 'drizzle-orm'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { findOneTimeToken, matchToken, newOneTimeToken, spendOneTimeToken } from '../src/auth/tokens'
+import { findOneTimeToken, tokenBySecret, newOneTimeToken, spendOneTimeToken } from '../src/auth/one-time-tokens'
 import { clock, HOUR, MINUTE } from '../src/clock'
 import { openDatabase } from '../src/db/client'
 import { oneTimeTokens, users, type TokenPurpose } from '../src/db/schema'
@@ -18,9 +18,9 @@ async function aUser() {
 
 const noEffects = async () => []
 
-/** Spends by the secret in a link; the spent row's owner, or null. */
-async function spend(token: string | undefined, purpose: TokenPurpose, effects: (owner: SQL) => Promise<BatchItem<'sqlite'>[]>) {
-  const outcome = await spendOneTimeToken(db, await matchToken(token, purpose), effects)
+/** Spends by the secret in a link; the spent row (who, from where, going where), or null. */
+async function spend(token: string | undefined, purpose: TokenPurpose, effects: (opens: SQL) => Promise<BatchItem<'sqlite'>[]>) {
+  const outcome = await spendOneTimeToken(db, await tokenBySecret(token, purpose), effects)
   return outcome?.spent ?? null
 }
 
@@ -83,11 +83,11 @@ describe('one-time tokens', () => {
     const { token, insert } = await newOneTimeToken(db, { userId }, 'password_reset')
     await insert
     let effectsBuilt = 0
-    // Each spend renames the owner; the update is guarded by the owner
-    // subquery, so it matches no row once the token is gone.
-    const rename = (name: string) => async (owner: SQL) => {
+    // Each spend renames the account the token opens; the update is guarded
+    // by that subquery, so it matches no row once the token is gone.
+    const rename = (name: string) => async (opens: SQL) => {
       effectsBuilt++
-      return [db.update(users).set({ name }).where(inArray(users.id, owner))]
+      return [db.update(users).set({ name }).where(inArray(users.id, opens))]
     }
     const results = await Promise.all([
       spend(token, 'password_reset', rename('primero')),

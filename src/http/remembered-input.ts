@@ -16,18 +16,18 @@ import { nextFor } from './forms'
  * through the same checks as the forms, so a planted value can prefill a
  * field at most (the cookie is `__Host-`, so not even that from a sibling).
  */
-const typedCookie = hostCookie('typed', 15 * MINUTE)
+const rememberedInputCookie = hostCookie('typed', 15 * MINUTE) // `__Host-typed`: the name browsers already hold
 
-export type Typed = { email?: string; next?: string; name?: string }
+export type RememberedInput = { email?: string; next?: string; name?: string }
 
 /** Merged over what this browser already carries (`current`, read from the request unless given). */
-export function rememberTyped(c: Context<AppEnv>, typed: Typed, current: Typed = typedOf(c)) {
-  const merged = { email: typed.email ?? current.email, next: typed.next ?? current.next, name: typed.name ?? current.name }
-  typedCookie.set(c, toBase64Url(new TextEncoder().encode(JSON.stringify(merged))))
+export function rememberInput(c: Context<AppEnv>, input: RememberedInput, current: RememberedInput = rememberedInputOf(c)) {
+  const merged = { email: input.email ?? current.email, next: input.next ?? current.next, name: input.name ?? current.name }
+  rememberedInputCookie.set(c, toBase64Url(new TextEncoder().encode(JSON.stringify(merged))))
 }
 
 /**
- * Where a request for a mailed link should lead once the link is used: the
+ * Where a request for a mailed link should lead once the link is spent: the
  * form's `next`, else the one carried from the sign-in page; checked against
  * this site's pages and RETURN_ORIGINS. Stored with the link, so it works
  * from another device too. Null: the profile. Anyone can ask for a link to
@@ -36,7 +36,7 @@ export function rememberTyped(c: Context<AppEnv>, typed: Typed, current: Typed =
  * the owner her password was changed), never an app's path.
  */
 export function requestedNext(c: Context<AppEnv>, form: Record<string, string>): string | null {
-  return linkNext(nextFor(c, form.next ?? typedOf(c).next, ''))
+  return linkNext(nextFor(c, form.next ?? rememberedInputOf(c).next, ''))
 }
 
 /**
@@ -67,9 +67,9 @@ export function onwardAfterReview(c: Context<AppEnv>, next: string | undefined):
  * someone else, does not land on the page (or the app) the previous one
  * chose and left behind.
  */
-export function typedNextFor(c: Context<AppEnv>, email: string): string | undefined {
-  const typed = typedOf(c)
-  return typed.email === email ? typed.next : undefined
+export function rememberedNextFor(c: Context<AppEnv>, email: string): string | undefined {
+  const remembered = rememberedInputOf(c)
+  return remembered.email === email ? remembered.next : undefined
 }
 
 /**
@@ -86,21 +86,21 @@ export function carryEmailFromQuery(c: Context<AppEnv>): string | null {
   if (!url.searchParams.has('email')) return null
   const email = normalizeEmail(url.searchParams.get('email') ?? undefined)
   const fromThisSite = !['cross-site', 'same-site'].includes(c.req.header('Sec-Fetch-Site') ?? '')
-  if (fromThisSite && !checkEmail(email)) rememberTyped(c, { email })
+  if (fromThisSite && !checkEmail(email)) rememberInput(c, { email })
   url.searchParams.delete('email')
   return url.pathname + url.search
 }
 
 /** Once what was carried has been used (the profile saved), nothing lingers. */
-export function forgetTyped(c: Context) {
-  typedCookie.clear(c)
+export function forgetRememberedInput(c: Context) {
+  rememberedInputCookie.clear(c)
 }
 
-export function typedOf(c: Context<AppEnv>): Typed {
-  const value = typedCookie.read(c)
+export function rememberedInputOf(c: Context<AppEnv>): RememberedInput {
+  const value = rememberedInputCookie.read(c)
   if (!value || value.length > 1024) return {}
   try {
-    const parsed = JSON.parse(new TextDecoder().decode(fromBase64Url(value))) as Typed
+    const parsed = JSON.parse(new TextDecoder().decode(fromBase64Url(value))) as RememberedInput
     const email = typeof parsed.email === 'string' ? normalizeEmail(parsed.email) : undefined
     const next = typeof parsed.next === 'string' ? nextFor(c, parsed.next, '') || undefined : undefined
     const name = typeof parsed.name === 'string' ? normalizeName(parsed.name) : undefined

@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:test'
 import { eq } from 'drizzle-orm'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { generateLoginCode, maskEmail } from '../src/auth/email-login'
+import { generateAccessCode, maskEmail } from '../src/auth/access-links'
 import { MAILS_PER_ADDRESS } from '../src/auth/limits'
 import { clock, MINUTE } from '../src/clock'
 import { openDatabase } from '../src/db/client'
@@ -23,7 +23,7 @@ function codeIn(mail: SentMail): string {
 
 const wrongCodeFor = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0')
 
-describe('asking for a sign-in link and code', () => {
+describe('asking for an access link (a link and a code)', () => {
   it('the login window offers "Recibir un enlace de acceso", and so do the forgot-password page and its answer', async () => {
     const login = await new Browser().get('/login')
     expect(login.status).toBe(200)
@@ -359,7 +359,7 @@ describe('coming from "Olvidé mi contraseña"', () => {
   })
 })
 
-describe('login request storage', () => {
+describe('access-link request storage', () => {
   it('stores only hashes: no link secret, no code, no browser secret', async () => {
     const { email } = await signedInUser()
     const asking = new Browser()
@@ -374,7 +374,7 @@ describe('login request storage', () => {
   it('codes are six digits, uniformly spread', () => {
     const counts = new Array(10).fill(0)
     for (let i = 0; i < 2000; i++) {
-      const code = generateLoginCode()
+      const code = generateAccessCode()
       expect(code).toMatch(/^\d{6}$/)
       counts[Number(code[0])]++
     }

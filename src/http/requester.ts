@@ -1,6 +1,6 @@
 import type { Context } from 'hono'
 import { DAY } from '../clock'
-import type { Client } from '../addresses/client'
+import type { Client } from '../addresses/client-info'
 import { browserSecret } from './cookies'
 
 export type { Client }

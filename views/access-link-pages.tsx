@@ -3,18 +3,18 @@ import { Layout } from './layout'
 import { Field } from './partials/field'
 import { FormAlert, Reminder, SwitchAccountField, SwitchAccountWarning, type SwitchWarning } from './partials/notices'
 
-/** Step 1: ask for a sign-in link and code by mail. */
-export function EmailLoginPage({ email, error, fromForgot }: { email?: string; error?: string; fromForgot?: boolean }) {
+/** Step 1: ask for an access link (a link and a code) by mail. */
+export function AccessLinkPage({ email, error, fromForgot }: { email?: string; error?: string; fromForgot?: boolean }) {
   return (
-    <Layout title={t.emailLogin.title}>
-      <h1>{t.emailLogin.title}</h1>
+    <Layout title={t.accessLink.title}>
+      <h1>{t.accessLink.title}</h1>
       <FormAlert errors={{ email: error }} />
-      <p>{t.emailLogin.intro}</p>
+      <p>{t.accessLink.intro}</p>
       <form method="post" action="/login/email" novalidate>
         {fromForgot && <input type="hidden" name="from" value="forgot" />}
         <Field name="email" type="email" label={t.fields.email} value={email} error={error} autocomplete="email" />
         <button class="button" type="submit">
-          {t.emailLogin.submit}
+          {t.accessLink.submit}
         </button>
       </form>
       <div class="links">
@@ -29,12 +29,12 @@ export function EmailLoginPage({ email, error, fromForgot }: { email?: string; e
  * Step 2: the same answer for every address, with the code form for this
  * browser. Without `email` it is the code form alone (after a wrong code).
  */
-export function EmailLoginSentPage({ email, feedback }: { email?: string; feedback?: CodeFeedbackProps }) {
-  const title = email ? t.emailLogin.sentTitle : t.emailLogin.codeTitle
+export function AccessLinkSentPage({ email, feedback }: { email?: string; feedback?: CodeFeedbackProps }) {
+  const title = email ? t.accessLink.sentTitle : t.accessLink.codeTitle
   return (
     <Layout title={title}>
       <h1>{title}</h1>
-      {email && t.emailLogin.sent(email, t.mail.loginSubject).map((paragraph) => <p>{paragraph}</p>)}
+      {email && t.accessLink.sent(email, t.mail.accessLinkSubject).map((paragraph) => <p>{paragraph}</p>)}
       <CodeForm feedback={feedback} />
       <div class="links">
         <a href="/login/email">{t.login.mistyped}</a>
@@ -67,7 +67,7 @@ export function CodeMessage({ error }: CodeFeedbackProps) {
   if (!error) return null
   return (
     <p class="error">
-      {error} <a href="/login/email">{t.emailLogin.newCode}</a>
+      {error} <a href="/login/email">{t.accessLink.newCode}</a>
     </p>
   )
 }
@@ -85,8 +85,8 @@ export function CodeForm({ feedback = {} }: { feedback?: CodeFeedbackProps }) {
       hx-swap="innerHTML"
       novalidate
     >
-      <p>{t.emailLogin.codeIntro}</p>
-      <label for="code">{t.emailLogin.codeLabel}</label>
+      <p>{t.accessLink.codeIntro}</p>
+      <label for="code">{t.accessLink.codeLabel}</label>
       <input
         id="code"
         name="code"
@@ -101,7 +101,7 @@ export function CodeForm({ feedback = {} }: { feedback?: CodeFeedbackProps }) {
       />
       <CodeFeedback {...feedback} />
       <button class="button" type="submit">
-        {t.emailLogin.codeSubmit}
+        {t.accessLink.codeSubmit}
       </button>
     </form>
   )
@@ -110,15 +110,15 @@ export function CodeForm({ feedback = {} }: { feedback?: CodeFeedbackProps }) {
 /** The mailed link: one button, so a mail scanner's GET signs nobody in. */
 export function ContinueAsPage({ maskedEmail, token, warning }: { maskedEmail: string; token: string; warning?: SwitchWarning | null }) {
   return (
-    <Layout title={t.emailLogin.continueTitle}>
-      <h1>{t.emailLogin.continueTitle}</h1>
+    <Layout title={t.accessLink.continueTitle}>
+      <h1>{t.accessLink.continueTitle}</h1>
       <SwitchAccountWarning warning={warning} />
-      <p>{t.emailLogin.continueAs(maskedEmail)}</p>
-      <p>{t.emailLogin.continueIntro}</p>
+      <p>{t.accessLink.continueAs(maskedEmail)}</p>
+      <p>{t.accessLink.continueIntro}</p>
       <form method="post" action={`/login/email/${token}`}>
         <SwitchAccountField warning={warning} />
         <button class="button" type="submit">
-          {t.emailLogin.continueSubmit}
+          {t.accessLink.continueSubmit}
         </button>
       </form>
     </Layout>

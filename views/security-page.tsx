@@ -2,7 +2,7 @@ import { t } from '../src/i18n'
 import { Layout } from './layout'
 import { Notice } from './partials/notices'
 import { ResetReview, type ResetReviewProps } from './partials/reset-review'
-import { ActivityList, SessionsList, type EventRow, type RevokeOthersProps, type SessionRow } from './partials/security'
+import { ActivityList, SessionsList, type EventRow, type RevokeOthersProps, type SessionRow } from './partials/sessions-and-activity'
 
 export type SecurityPageProps = {
   user: { name: string; email: string }

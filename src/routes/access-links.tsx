@@ -1,60 +1,63 @@
 import { Hono, type Context } from 'hono'
-import { requestCookie, sendAccessLink } from '../http/access-link'
+import { accessLinkRequestCookie, sendAccessLink } from '../http/access-link-request'
 import { readSessionCookie } from '../http/session'
 import { switchUnconfirmed, switchWarning } from '../http/account-switch'
-import { carryEmailFromQuery, rememberTyped, requestedNext, typedOf } from '../http/typed'
+import { carryEmailFromQuery, rememberInput, requestedNext, rememberedInputOf } from '../http/remembered-input'
 import { signInWithLink } from '../auth/accounts'
 import { checkEmail, normalizeEmail } from '../addresses/email'
-import { maskEmail, signInWithCode } from '../auth/email-login'
-import { findOneTimeToken, matchToken } from '../auth/tokens'
+import { maskEmail, signInWithCode } from '../auth/access-links'
+import { findOneTimeToken, tokenBySecret } from '../auth/one-time-tokens'
 import type { AppEnv } from '../env'
 import { readForm } from '../http/forms'
 import { t } from '../i18n'
 import { securityLog } from '../http/log'
 import { beginSession, landingAfter, signInContext } from '../http/sign-in'
-import { CodeMessage, ContinueAsPage, EmailLoginPage, EmailLoginSentPage } from '../../views/email-login'
+import { CodeMessage, ContinueAsPage, AccessLinkPage, AccessLinkSentPage } from '../../views/access-link-pages'
 import { MessagePage } from '../../views/message'
 import { renderOnce } from '../../views/render-once'
 import { withNotice } from '../http/notices'
 
-export const emailLoginRoutes = new Hono<AppEnv>()
+// The access link ("enlace de acceso"). Its URLs (/login/email, /login/code…)
+// keep the names they shipped with: they are in mails already sent, in
+// bookmarks and in apps' links, so they are public; the code says "access link".
+export const accessLinkRoutes = new Hono<AppEnv>()
 
 /** A code typed with spaces ("123 456") fits; anything longer is refused unread. */
 const MAX_CODE_INPUT = 16
 
-emailLoginRoutes.get('/login/email', async (c) => {
+accessLinkRoutes.get('/login/email', async (c) => {
   const carried = carryEmailFromQuery(c)
   if (carried) return c.redirect(carried, 303)
   const fromForgot = c.req.query('from') === 'forgot'
   // Prefilled with the address typed on another page; the plain form is the same for everyone.
-  const { email } = typedOf(c)
-  if (email) return c.html(<EmailLoginPage email={email} fromForgot={fromForgot} />)
-  return c.html(await renderOnce(`email-login:${fromForgot}`, () => <EmailLoginPage fromForgot={fromForgot} />))
+  const { email } = rememberedInputOf(c)
+  if (email) return c.html(<AccessLinkPage email={email} fromForgot={fromForgot} />)
+  return c.html(await renderOnce(`access-link:${fromForgot}`, () => <AccessLinkPage fromForgot={fromForgot} />))
 })
 
-emailLoginRoutes.post('/login/email', async (c) => {
+accessLinkRoutes.post('/login/email', async (c) => {
   const form = await readForm(c)
   const email = normalizeEmail(form.email)
   const fromForgot = form.from === 'forgot'
   const error = checkEmail(email)
-  if (error) return c.html(<EmailLoginPage email={email} error={error} fromForgot={fromForgot} />, 422)
-  rememberTyped(c, { email })
+  if (error) return c.html(<AccessLinkPage email={email} error={error} fromForgot={fromForgot} />, 422)
+  rememberInput(c, { email })
   await sendAccessLink(c, email, { fromForgot, next: requestedNext(c, form) })
-  return c.html(<EmailLoginSentPage email={email} />)
+  return c.html(<AccessLinkSentPage email={email} />)
 })
 
-emailLoginRoutes.post('/login/code', async (c) => {
+accessLinkRoutes.post('/login/code', async (c) => {
   const form = await readForm(c)
   const htmx = c.req.header('HX-Request') === 'true'
   // Bounded before any work: a code is 6 digits, perhaps typed with spaces.
   const code = (form.code ?? '').length <= MAX_CODE_INPUT ? (form.code ?? '').replace(/\s+/g, '') : ''
-  if (!/^\d{6}$/.test(code)) return codeProblem(c, htmx, t.emailLogin.codeFormat)
-  const outcome = await signInWithCode(c.var.db, requestCookie.read(c), code, await signInContext(c, 'code'))
+  if (!/^\d{6}$/.test(code)) return codeProblem(c, htmx, t.accessLink.codeFormat)
+  const outcome = await signInWithCode(c.var.db, accessLinkRequestCookie.read(c), code, await signInContext(c, 'code'))
   if (outcome.signedIn) return goTo(c, htmx, beginSession(c, outcome.signedIn, landingAfter(c, outcome.signedIn, afterSignIn(outcome.signedIn))))
   securityLog(c, 'sign_in', outcome.remaining === 0 ? 'code_dead' : 'failed', { method: 'code' })
-  if (outcome.remaining > 0) return codeProblem(c, htmx, t.emailLogin.codeWrong(outcome.remaining))
+  if (outcome.remaining > 0) return codeProblem(c, htmx, t.accessLink.codeWrong(outcome.remaining))
   // Used up, expired or over the account's daily ceiling: lead to a new request.
-  requestCookie.clear(c)
+  accessLinkRequestCookie.clear(c)
   return goTo(c, htmx, '/login/code/vencido')
 })
 
@@ -66,17 +69,17 @@ function goTo(c: Context<AppEnv>, htmx: boolean, to: string) {
   return htmx ? c.body(null, 200, { 'HX-Redirect': to }) : c.redirect(to, 303)
 }
 
-emailLoginRoutes.get('/login/code/vencido', (c) => codeDead(c))
+accessLinkRoutes.get('/login/code/vencido', (c) => codeDead(c))
 
 // The mailed link only shows a button (GET changes nothing: mail scanners
 // open links); the button's POST spends the request and signs in.
-emailLoginRoutes.get('/login/email/:token', async (c) => {
+accessLinkRoutes.get('/login/email/:token', async (c) => {
   const link = await findOneTimeToken(c.var.db, c.req.param('token'), 'login')
-  if (!link) return invalidLoginLink(c)
+  if (!link) return invalidAccessLink(c)
   return c.html(<ContinueAsPage maskedEmail={maskEmail(link.email)} token={c.req.param('token')} warning={await switchWarning(c, link)} />)
 })
 
-emailLoginRoutes.post('/login/email/:token', async (c) => {
+accessLinkRoutes.post('/login/email/:token', async (c) => {
   const token = c.req.param('token')
   if (readSessionCookie(c)) {
     const link = await findOneTimeToken(c.var.db, token, 'login')
@@ -85,8 +88,8 @@ emailLoginRoutes.post('/login/email/:token', async (c) => {
       return c.html(<ContinueAsPage maskedEmail={warning.target} token={token} warning={warning} />, 409)
     }
   }
-  const signedIn = await signInWithLink(c.var.db, await matchToken(token, 'login'), await signInContext(c, 'link'))
-  if (!signedIn) return invalidLoginLink(c)
+  const signedIn = await signInWithLink(c.var.db, await tokenBySecret(token, 'login'), await signInContext(c, 'link'))
+  if (!signedIn) return invalidAccessLink(c)
   return c.redirect(beginSession(c, signedIn, landingAfter(c, signedIn, afterSignIn(signedIn))), 303)
 })
 
@@ -98,21 +101,21 @@ function afterSignIn(signedIn: { fromForgot: boolean }) {
 function codeProblem(c: Context<AppEnv>, htmx: boolean, error: string) {
   if (htmx) return c.html(<CodeMessage error={error} />, 422)
   // Without JavaScript the whole answer page comes back, with the message by the field.
-  return c.html(<EmailLoginSentPage feedback={{ error }} />, 422)
+  return c.html(<AccessLinkSentPage feedback={{ error }} />, 422)
 }
 
 function codeDead(c: Context<AppEnv>) {
   const links = [
-    { href: '/login/email', label: t.emailLogin.askAgain },
+    { href: '/login/email', label: t.accessLink.askAgain },
     { href: '/login', label: t.login.title },
   ]
-  return c.html(<MessagePage title={t.emailLogin.codeDeadTitle} body={t.emailLogin.codeDead} links={links} />)
+  return c.html(<MessagePage title={t.accessLink.codeDeadTitle} body={t.accessLink.codeDead} links={links} />)
 }
 
-function invalidLoginLink(c: Context<AppEnv>) {
+function invalidAccessLink(c: Context<AppEnv>) {
   const links = [
-    { href: '/login/email', label: t.emailLogin.askAgain },
+    { href: '/login/email', label: t.accessLink.askAgain },
     { href: '/login', label: t.login.title },
   ]
-  return c.html(<MessagePage title={t.emailLogin.invalidTitle} body={t.emailLogin.invalid} links={links} />, 400)
+  return c.html(<MessagePage title={t.accessLink.invalidTitle} body={t.accessLink.invalid} links={links} />, 400)
 }

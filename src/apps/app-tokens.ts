@@ -11,9 +11,9 @@ import type { Bindings } from '../config/bindings'
  * one, so it lives 5 minutes; an app guarding a sensitive action asks
  * `session()` instead.
  */
-export const TOKEN_LIFETIME = 5 * MINUTE
+export const APP_TOKEN_LIFETIME = 5 * MINUTE
 
-/** How long apps may cache the key set, in seconds. A rotation waits this long plus TOKEN_LIFETIME (docs/apps.md). */
+/** How long apps may cache the key set, in seconds. A rotation waits this long plus APP_TOKEN_LIFETIME (docs/apps.md). */
 export const JWKS_MAX_AGE = 600
 
 export type TokenIssuer = {
@@ -52,7 +52,7 @@ function createTokenIssuer(env: Bindings, config: Config): TokenIssuer {
       if (!signing) throw new Error(parsed.problem ?? 'no signing key')
       signingKey ??= importJWK(signing, 'ES256') as Promise<CryptoKey>
       const issuedAt = Math.floor(clock.now() / 1000)
-      const expiresAt = issuedAt + TOKEN_LIFETIME / 1000
+      const expiresAt = issuedAt + APP_TOKEN_LIFETIME / 1000
       const token = await new SignJWT({ sid: session.id, email: user.email, email_verified: user.emailVerifiedAt !== null })
         .setProtectedHeader({ alg: 'ES256', typ: 'JWT', kid: signing.kid })
         .setIssuer(config.appUrl.origin)

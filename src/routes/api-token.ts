@@ -1,19 +1,19 @@
 import { Hono, type Context } from 'hono'
-import { JWKS_MAX_AGE, tokenIssuerFor } from '../apps/tokens'
+import { JWKS_MAX_AGE, tokenIssuerFor } from '../apps/app-tokens'
 import type { AppEnv } from '../env'
 import { readForm } from '../http/forms'
 import { securityLog } from '../http/log'
 import { currentSession } from '../http/session'
 
 /**
- * Short-lived tokens for apps (see src/apps/tokens.ts). Mounted before the
+ * Short-lived tokens for apps (see src/apps/app-tokens.ts). Mounted before the
  * deny-by-default line because an app wants a JSON 401, not a redirect to
  * /login; POST /api/token checks the session itself.
  */
-export const tokenRoutes = new Hono<AppEnv>()
+export const apiTokenRoutes = new Hono<AppEnv>()
 
 /** Only POST: no GET or HEAD answers a token, so no link, prefetch or image can fetch one. */
-tokenRoutes.post('/api/token', async (c) => {
+apiTokenRoutes.post('/api/token', async (c) => {
   c.header('Cache-Control', 'no-store')
   if (fromAnotherSite(c)) return c.json({ error: 'cross-site request' }, 403)
   const issuer = tokenIssuerFor(c.env, c.var.config)
@@ -31,7 +31,7 @@ tokenRoutes.post('/api/token', async (c) => {
 })
 
 /** Public keys only; apps cache them for JWKS_MAX_AGE, which is what the rotation waits for. */
-tokenRoutes.get('/.well-known/jwks.json', (c) => {
+apiTokenRoutes.get('/.well-known/jwks.json', (c) => {
   const issuer = tokenIssuerFor(c.env, c.var.config)
   if (issuer.problem) logNotConfigured(c, issuer.problem)
   return c.json(issuer.jwks, 200, { 'Cache-Control': `public, max-age=${JWKS_MAX_AGE}` })

@@ -4,17 +4,18 @@ import type { Database } from '../db/client'
 import { createBatch } from '../db/batch'
 import { oneTimeTokens } from '../db/schema'
 import type { Config } from '../config'
-import { accountWithEmail, loginLinkMail, queueSealedMail, throwawayRecipient } from '../mail/messages'
+import { accountWithEmail, accessLinkMail, queueSealedMail, throwawayRecipient } from '../mail/messages'
 import { queuedIds } from '../mail/outbox'
 import { findUserByEmail, openLink, signedInByLink } from './accounts'
 import { isKnownDevice } from './known-devices'
 import { CODE_ATTEMPTS, CODE_ATTEMPTS_PER_DAY } from './limits'
 import { generateSecret, hashSecret, isWellFormedSecret } from './secrets'
-import { startSession, type SignInContext } from './sign-in'
+import { startSession, type SignInContext } from './start-session'
 import { hit, readCounter, startCounter, within, type MailBudget } from './throttle'
-import { newOneTimeToken, spendToken, TOKEN_LIFETIME } from './tokens'
+import { newOneTimeToken, spendToken, ONE_TIME_TOKEN_LIFETIME } from './one-time-tokens'
 
-// Passwordless sign-in. One login request is one row of one_time_tokens with
+// The access link ("enlace de acceso"): signing in without a password. One
+// request is one row of one_time_tokens (purpose 'login', as stored) with
 // two doors: the mailed link (its secret hashed in token_hash) and a 6-digit
 // code that works only in the browser that asked (code_hash is keyed by a
 // secret kept in that browser's HttpOnly cookie, whose hash is browser_hash).
@@ -32,9 +33,9 @@ import { newOneTimeToken, spendToken, TOKEN_LIFETIME } from './tokens'
  * and do the same work; only the returned outbox ids differ, and the caller sends them after the
  * response. Over budget, nothing is inserted or mailed.
  */
-export async function requestEmailLogin(db: Database, config: Config, input: { email: string; fromForgot: boolean; next?: string | null }, budget: MailBudget) {
+export async function requestAccessLink(db: Database, config: Config, input: { email: string; fromForgot: boolean; next?: string | null }, budget: MailBudget) {
   const browser = await generateSecret()
-  const code = generateLoginCode()
+  const code = generateAccessCode()
   const user = await findUserByEmail(db, input.email)
   const request = await newOneTimeToken(db, { email: input.email }, 'login', {
     when: budget.allows,
@@ -46,7 +47,7 @@ export async function requestEmailLogin(db: Database, config: Config, input: { e
   // The mail rides in the same batch as its request, under the same guard;
   // rendered and sealed for an unknown address too, and written only for an
   // account, so both cost the same work.
-  const mail = await queueSealedMail(db, config, loginLinkMail(config, user ?? throwawayRecipient(input.email), request.token, code), {
+  const mail = await queueSealedMail(db, config, accessLinkMail(config, user ?? throwawayRecipient(input.email), request.token, code), {
     expiresAt: request.expiresAt,
     when: and(budget.allows, accountWithEmail(input.email)),
   })
@@ -86,7 +87,7 @@ export async function signInWithCode(db: Database, browserSecret: string | undef
   // on its own, so strangers using up the account's codes cannot block hers.
   const account = sql`(SELECT ${oneTimeTokens.userId} FROM ${oneTimeTokens} WHERE ${ofThisBrowser})`
   const dailyKey = sql`'login-code-day:' || coalesce(${account}, ${`browser:${browserHash}`}) || CASE WHEN ${isKnownDevice(account, who.deviceHash)} THEN ${`:device:${who.deviceHash}`} ELSE '' END`
-  const match = {
+  const selector = {
     purpose: 'login' as const,
     where: and(
       eq(oneTimeTokens.browserHash, browserHash),
@@ -98,10 +99,10 @@ export async function signInWithCode(db: Database, browserSecret: string | undef
   const batch = createBatch(db)
   // Read before this attempt counts: whether the request is still live.
   const live = batch.add(readCounter(db, attemptsKey))
-  const attempts = batch.add(hit(db, attemptsKey, TOKEN_LIFETIME.login))
+  const attempts = batch.add(hit(db, attemptsKey, ONE_TIME_TOKEN_LIFETIME.login))
   batch.add(hit(db, dailyKey, CODE_ATTEMPTS_PER_DAY.window))
-  const link = openLink(batch, match)
-  const session = await startSession(batch, link.owner, who)
+  const link = openLink(batch, selector)
+  const session = await startSession(batch, link.opens, who)
   spendToken(batch, link)
   // After the spend (which the guards above read): the attempt that used up the code closes its door.
   batch.add(db.update(oneTimeTokens).set({ codeHash: null }).where(and(ofThisBrowser, not(within(attemptsKey, CODE_ATTEMPTS - 1)))))
@@ -114,13 +115,13 @@ export async function signInWithCode(db: Database, browserSecret: string | undef
   return { signedIn, remaining: done.of(live).length > 0 ? Math.max(0, CODE_ATTEMPTS - (attempt?.count ?? 0)) : 0 }
 }
 
-/** The per-request code attempt counter, created with the request (see requestEmailLogin). */
+/** The per-request code attempt counter, created with the request (see requestAccessLink). */
 function codeAttemptsKey(browserHash: string) {
   return `login-code:${browserHash}`
 }
 
 /** Six uniform random digits (rejection sampling, so no digit is likelier than another). */
-export function generateLoginCode(): string {
+export function generateAccessCode(): string {
   const limit = Math.floor(0x1_0000_0000 / 1_000_000) * 1_000_000
   for (;;) {
     const [value] = crypto.getRandomValues(new Uint32Array(1))

@@ -10,7 +10,7 @@ import { resolveSession } from '../http/session'
  * requireAuthentication): it adds its steps to the session's batch and
  * returns how to read them back once committed.
  */
-export type PageReads<T = unknown> = (batch: Batch, owner: SQL) => (done: Done) => T
+export type PageReads<T = unknown> = (batch: Batch, account: SQL) => (done: Done) => T
 
 /**
  * The data `reads` read with this request's session. The page names the

@@ -4,7 +4,7 @@ import { Layout } from './layout'
 import { Field } from './partials/field'
 import { NewPasswordFields } from './partials/new-password-fields'
 import { FormAlert, Notice, Reminder } from './partials/notices'
-import { PasskeyList, type PasskeyListProps } from './partials/passkeys'
+import { PasskeyList, type PasskeyListProps } from './partials/passkey-controls'
 
 export type ProfileErrors = NewPasswordErrors & { name?: string; current_password?: string }
 

@@ -25,7 +25,7 @@ export function SignupPage({ values = {}, errors = {} }: SignupPageProps) {
       </form>
       <div class="links">
         <span>
-          {t.signup.haveAccount} <a href="/login">{t.signup.loginLink}</a>
+          {t.signup.haveAccount} <a href="/login">{t.signup.signInLink}</a>
         </span>
       </div>
       <Reminder />

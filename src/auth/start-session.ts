@@ -2,13 +2,13 @@ import { and, eq, inArray, not, type SQL } from 'drizzle-orm'
 import type { Batch, Done } from '../db/batch'
 import type { Database } from '../db/client'
 import { oneTimeTokens, sessions, type SignInMethod } from '../db/schema'
-import type { Client } from '../addresses/client'
+import type { Client } from '../addresses/client-info'
 import { greetByName } from '../mail/messages'
-import { enqueueMailToOwner, queuedIds } from '../mail/outbox'
+import { enqueueMailToAccount, queuedIds } from '../mail/outbox'
 import type { OutgoingMail } from '../mail/transport'
 import { recordEvent } from './activity'
 import { hasKnownDevices, isKnownDevice, rememberDevice } from './known-devices'
-import { ownerExists, ownerQuery } from './owner'
+import { accountFound, accountIdQuery, type AccountRef } from './account-ref'
 import { newSession } from './sessions'
 
 /**
@@ -34,7 +34,7 @@ export type SignInContext = {
 }
 
 /**
- * Starts a session for `owner` (a user id, or the subquery a batch is guarded
+ * Starts a session for `account` (a user id, or the subquery a batch is guarded
  * by) as steps of the caller's batch — the one way every way in (password,
  * link, code, confirmation, reset, passkey) begins a session, so the rules
  * of a new session hold for all of them: a fresh session; the "nuevo inicio
@@ -45,10 +45,10 @@ export type SignInContext = {
  * browser, if any, spent (only that one: see SignInContext.resetLinkHere).
  * Read the outcome with startedSession. Started now, or `at`.
  */
-export async function startSession(batch: Batch, owner: string | SQL, who: SignInContext, at?: number) {
+export async function startSession(batch: Batch, account: AccountRef, who: SignInContext, at?: number) {
   const { db } = batch
-  const created = await newSession(db, owner, who.client, who.method, who.deviceHash, at)
-  const accountOwner = ownerQuery(owner)
+  const created = await newSession(db, account, who.client, who.method, who.deviceHash, at)
+  const accountId = accountIdQuery(account)
   const session = batch.add(created.insert)
   // Evaluated before the device is remembered: new here, and not the account's first.
   const mail = who.newDeviceNotice.mail
@@ -58,23 +58,23 @@ export async function startSession(batch: Batch, owner: string | SQL, who: SignI
     who.method === 'reset'
       ? null
       : batch.add(
-          enqueueMailToOwner(db, greeted, accountOwner, {
+          enqueueMailToAccount(db, greeted, accountId, {
             stream: who.newDeviceNotice.stream,
-            when: and(not(isKnownDevice(accountOwner, who.deviceHash)), hasKnownDevices(accountOwner)),
+            when: and(not(isKnownDevice(accountId, who.deviceHash)), hasKnownDevices(accountId)),
           }).insert,
         )
-  const browser = batch.add(rememberDevice(db, owner, who.deviceHash))
-  batch.add(recordEvent(db, owner, 'sign_in', who.client, who.method))
-  if (who.replaces) batch.add(db.delete(sessions).where(and(eq(sessions.tokenHash, who.replaces), ownerExists(owner))))
+  const browser = batch.add(rememberDevice(db, account, who.deviceHash))
+  batch.add(recordEvent(db, account, 'sign_in', who.client, who.method))
+  if (who.replaces) batch.add(db.delete(sessions).where(and(eq(sessions.tokenHash, who.replaces), accountFound(account))))
   // Last: a reset link left open in this browser (a shared computer) must
   // not outlive its owner signing in here. A batch that spends a reset link
-  // itself passes none here (its owner subquery reads that link, and it
+  // itself passes none here (its `opens` subquery reads that link, and it
   // spends every link of the account at its end).
   if (who.resetLinkHere) {
     batch.add(
       db
         .delete(oneTimeTokens)
-        .where(and(eq(oneTimeTokens.purpose, 'password_reset'), eq(oneTimeTokens.tokenHash, who.resetLinkHere), inArray(oneTimeTokens.userId, accountOwner))),
+        .where(and(eq(oneTimeTokens.purpose, 'password_reset'), eq(oneTimeTokens.tokenHash, who.resetLinkHere), inArray(oneTimeTokens.userId, accountId))),
     )
   }
   return { token: created.token, method: who.method, session, browser, notice }
@@ -83,7 +83,7 @@ export async function startSession(batch: Batch, owner: string | SQL, who: SignI
 export type StartingSession = Awaited<ReturnType<typeof startSession>>
 
 /**
- * The session a committed batch started, or null when its owner guard
+ * The session a committed batch started, or null when its account guard
  * failed (nothing was written): its cookie value, and the new-device notice
  * to send after the response (queued exactly when the device was new).
  */

@@ -1,14 +1,14 @@
 import type { Context } from 'hono'
-import { requestEmailLogin } from '../auth/email-login'
+import { requestAccessLink } from '../auth/access-links'
 import { mailBudget } from '../auth/throttle'
-import { TOKEN_LIFETIME } from '../auth/tokens'
+import { ONE_TIME_TOKEN_LIFETIME } from '../auth/one-time-tokens'
 import type { AppEnv } from '../env'
-import { mailRequesterOf } from './client'
+import { mailRequesterOf } from './requester'
 import { hostCookie } from './cookies'
 import { securityLog } from './log'
 
 /** Holds the secret that binds a request's code to the browser that asked; read only by /login/code. */
-export const requestCookie = hostCookie('login_request', TOKEN_LIFETIME.login)
+export const accessLinkRequestCookie = hostCookie('login_request', ONE_TIME_TOKEN_LIFETIME.login)
 
 /**
  * Asks for an "enlace de acceso" (link + code) for this address from this
@@ -18,8 +18,8 @@ export const requestCookie = hostCookie('login_request', TOKEN_LIFETIME.login)
  */
 export async function sendAccessLink(c: Context<AppEnv>, email: string, options: { fromForgot: boolean; next?: string | null }) {
   const budget = await mailBudget(c.var.db, email, await mailRequesterOf(c), 'access')
-  const request = await requestEmailLogin(c.var.db, c.var.config, { email, fromForgot: options.fromForgot, next: options.next }, budget)
+  const request = await requestAccessLink(c.var.db, c.var.config, { email, fromForgot: options.fromForgot, next: options.next }, budget)
   securityLog(c, 'login_link_request', 'answered')
-  requestCookie.set(c, request.browserSecret)
+  accessLinkRequestCookie.set(c, request.browserSecret)
   c.executionCtx.waitUntil(c.var.outbox.send(...request.queued))
 }
