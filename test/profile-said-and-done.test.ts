@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { clock, MINUTE } from '../src/clock'
 import { Browser, PASSWORD, signedInUser, visibleText } from './helpers'
-import { addPasskey, json, registrationOptions, SoftAuthenticator } from './webauthn'
+import { addPasskey, json, registrationOptions, SoftAuthenticator } from './helpers/webauthn'
 
 // Issue 19, points 8 and 11: the profile asks for the current password once,
 // and a passkey is removed only after a second, deliberate step.
