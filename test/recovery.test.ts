@@ -81,8 +81,9 @@ describe('recovery evicts', () => {
     expect(page.status).toBe(200)
     const text = visibleText(page.text)
     expect(text).toContain('Llaves de acceso de su cuenta')
-    expect(text).toMatch(/Chrome en Android Agregada .+ · Chrome en Android · Lugar desconocido Conservar/)
-    expect(text).toMatch(/Firefox en Windows Agregada .+ · Firefox en Windows · Lugar desconocido Conservar/)
+    // Default names carry the day they were added (issue 19, point 11).
+    expect(text).toMatch(/Chrome en Android · agregada el \d+ \S+ Agregada .+ · Chrome en Android · Lugar desconocido Conservar/)
+    expect(text).toMatch(/Firefox en Windows · agregada el \d+ \S+ Agregada .+ · Firefox en Windows · Lugar desconocido Conservar/)
     // Plain checkboxes in the reset form itself (no script needed), none ticked.
     const boxes = page.text.match(/<input type="checkbox"[^>]*>/g) ?? []
     expect(boxes).toHaveLength(2)

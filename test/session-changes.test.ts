@@ -87,12 +87,13 @@ describe('the activity log records what happened', () => {
     expect(await activityOf(browser)).toBe(before)
   })
 
-  it('closing a real session is recorded once', async () => {
+  it('closing a real session is recorded once, in the singular: "Sesión cerrada"', async () => {
     const { browser, email } = await signedInUser()
     await new Browser().post('/login', { email, password: PASSWORD }, { 'User-Agent': PHONE })
-    expect(await activityOf(browser)).not.toContain('Sesiones cerradas')
+    expect(await activityOf(browser)).not.toContain('Sesión cerrada')
     await browser.post(await revokeActionFor(browser, 'Safari en iPhone'))
-    expect((await activityOf(browser)).match(/Sesiones cerradas/g)).toHaveLength(1)
+    expect((await activityOf(browser)).match(/Sesión cerrada/g)).toHaveLength(1)
+    expect(await activityOf(browser)).not.toContain('Sesiones cerradas')
   })
 })
 

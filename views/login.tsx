@@ -51,8 +51,13 @@ export function LoginPage({ email, next, errors = {}, failure, notice }: LoginPa
       </form>
       <PasskeySignIn />
       <div class="links">
-        <a href="/password/forgot">{t.login.forgot}</a>
-        <a href="/login/email">{t.accessLink.offer}</a>
+        {/* data-carry-email: the script takes the address typed above along (views/scripts.ts). */}
+        <a href="/password/forgot" data-carry-email>
+          {t.login.forgot}
+        </a>
+        <a href="/login/email" data-carry-email>
+          {t.accessLink.offer}
+        </a>
         <span>
           {t.login.noAccount} <a href="/signup">{t.login.signupLink}</a>
         </span>

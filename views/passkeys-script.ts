@@ -123,8 +123,16 @@ if (list && supported) {
     const button = form.querySelector('button[type="submit"]')
     button.disabled = true
     try {
-      const options = await post(form.action, Object.fromEntries(new FormData(form)))
-      if (!options.ok) return say(message, options.data.error || form.dataset.failed)
+      // The profile's one "Contraseña actual" (in its own form), when an old session shows it.
+      const current = document.getElementById('current_password')
+      const fields = Object.fromEntries(new FormData(form))
+      if (current) fields.current_password = current.value
+      const options = await post(form.action, fields)
+      if (!options.ok) {
+        say(message, options.data.error || form.dataset.failed)
+        if (current && options.data.field === 'current_password') current.focus()
+        return
+      }
       const credential = await navigator.credentials.create({ publicKey: creationOptions(options.data) })
       const result = await post('/profile/passkeys', { credential: JSON.stringify(credentialJSON(credential)) })
       if (result.ok && result.data.redirect) return location.assign(result.data.redirect)

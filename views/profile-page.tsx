@@ -26,7 +26,10 @@ export type ProfilePageProps = {
  * The form first, "GUARDAR PERFIL" right under it; sessions and activity
  * live on "Seguridad". Someone asked for a password they do not remember
  * has a way out: "¿No la recuerda?" mails an enlace de acceso and comes back
- * here on a fresh session, with the name typed so far kept.
+ * here on a fresh session, with the name typed so far kept. An old session
+ * shows one "Contraseña actual", inside this form before GUARDAR PERFIL: the
+ * password change and "Agregar una llave de acceso" both use it, so the tab
+ * order runs through this form's fields, then its button, and nothing else.
  */
 export function ProfilePage(props: ProfilePageProps) {
   const { user, name, errors = {}, notice, askCurrentPassword, needsPassword = false } = props

@@ -74,6 +74,27 @@ for (const field of document.querySelectorAll('input[id]')) {
   })
 }
 
+// "Olvidé mi contraseña" and "Recibir un enlace de acceso" on /login take the address typed so far
+// along (?email=…; the server keeps it in its own cookie and redirects to the page without it).
+// Set on the links themselves, so a tap, a middle click or "open in new tab" all carry it.
+const typedEmail = document.querySelector('form[action="/login"] input[name="email"]')
+if (typedEmail) {
+  const carry = () => {
+    for (const link of document.querySelectorAll('a[data-carry-email]')) {
+      const url = new URL(link.getAttribute('href'), location.href)
+      const email = typedEmail.value.trim()
+      if (email) url.searchParams.set('email', email)
+      else url.searchParams.delete('email')
+      link.href = url.pathname + url.search
+    }
+  }
+  typedEmail.addEventListener('input', carry)
+  typedEmail.addEventListener('change', carry)
+  for (const link of document.querySelectorAll('a[data-carry-email]')) link.addEventListener('pointerdown', carry)
+  for (const link of document.querySelectorAll('a[data-carry-email]')) link.addEventListener('keydown', carry)
+  carry()
+}
+
 // The user menu (<details>): Escape and a tap outside close it.
 const menu = document.querySelector('details.menu')
 if (menu) {

@@ -1,4 +1,5 @@
-import { describeDevice } from '../i18n/devices'
+import { t } from '../i18n'
+import { describeDay, describeDevice } from '../i18n/devices'
 
 /**
  * Where a passkey lives, by the AAGUID its provider reports (from the
@@ -26,6 +27,11 @@ const PROVIDERS: Record<string, string> = {
   '771b48fd-d3d4-4f74-9232-fc157ab0507a': 'Edge en Mac',
 }
 
-export function passkeyNameFor(aaguid: string, userAgent: string | null): string {
-  return PROVIDERS[aaguid.toLowerCase()] ?? describeDevice(userAgent)
+/**
+ * "Chrome en Android · agregada el 2 dic": the provider (or the browser and
+ * system) and the day it was added, so two passkeys from like devices still
+ * read differently in the list and in the mails; the owner can rename it.
+ */
+export function passkeyNameFor(aaguid: string, client: { userAgent: string | null; timeZone?: string | null }, at: number): string {
+  return t.passkeys.defaultName(PROVIDERS[aaguid.toLowerCase()] ?? describeDevice(client.userAgent), describeDay(at, client.timeZone))
 }

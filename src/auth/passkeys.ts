@@ -114,7 +114,7 @@ export async function finishPasskeyRegistration(
 
   const id = createId()
   const now = clock.now()
-  const name = passkeyNameFor(info.aaguid, input.client.userAgent)
+  const name = passkeyNameFor(info.aaguid, input.client, now)
   const stored = sql`EXISTS (SELECT 1 FROM ${passkeys} WHERE ${passkeys.id} = ${id})`
   // Guarded by the session in the same statement, not only by the
   // middleware at the request's start: a reset (or a revoke) that commits

@@ -106,7 +106,7 @@ export async function resetPassword(
   batch.add(spendAllTokens(db, link.opens)) // every outstanding link and code of the account, not only resets
   const done = await batch.commit()
   const signedIn = signedInByLink(done, link, session)
-  // The notice joins the sign-in's own queued mail (a new device's notice), not replaces it.
+  // The one mail of a reset: startSession queues no new-device notice for it (this one names the device).
   return signedIn ? { ...signedIn, queued: [...signedIn.queued, ...queuedIds(done.of(noticeQueued))] } : null
 }
 

@@ -174,7 +174,8 @@ export function forgetSessionDevice(db: Database, userId: string, sessionId: str
  */
 export async function closeUserSession(db: Database, userId: string, sessionId: string, client: Client, forgetBrowser: boolean): Promise<boolean> {
   const batch = createBatch(db)
-  batch.add(recordEvent(db, accountOfSession(db, userId, sessionId), 'sessions_revoked', client))
+  // One session closed reads "Sesión cerrada"; "sessions_revoked" is for several at once.
+  batch.add(recordEvent(db, accountOfSession(db, userId, sessionId), 'session_revoked', client))
   if (forgetBrowser) batch.add(forgetSessionDevice(db, userId, sessionId))
   const revoked = batch.add(deleteUserSession(db, userId, sessionId))
   return (await batch.commit()).of(revoked).length > 0

@@ -52,12 +52,16 @@ export async function startSession(batch: Batch, account: AccountRef, who: SignI
   // Evaluated before the device is remembered: new here, and not the account's first.
   const mail = who.newDeviceNotice.mail
   const greeted = { ...mail, text: greetByName(mail.text, 'text'), html: greetByName(mail.html, 'html') }
-  const notice = batch.add(
-    enqueueMailToAccount(db, greeted, accountId, {
-      stream: who.newDeviceNotice.stream,
-      when: and(not(isKnownDevice(accountId, who.deviceHash)), hasKnownDevices(accountId)),
-    }).insert,
-  )
+  // Not after a reset: its "contraseña cambiada" mail already says when, on which device and from where; two alarming mails at once for one act of the owner's is one too many.
+  const notice =
+    who.method === 'reset'
+      ? null
+      : batch.add(
+          enqueueMailToAccount(db, greeted, accountId, {
+            stream: who.newDeviceNotice.stream,
+            when: and(not(isKnownDevice(accountId, who.deviceHash)), hasKnownDevices(accountId)),
+          }).insert,
+        )
   const browser = batch.add(rememberDevice(db, account, who.deviceHash))
   batch.add(recordEvent(db, account, 'sign_in', who.client, who.method))
   if (who.replaces) batch.add(db.delete(sessions).where(and(eq(sessions.tokenHash, who.replaces), accountFound(account))))
@@ -84,6 +88,6 @@ export type StartingSession = Awaited<ReturnType<typeof startSession>>
  */
 export function startedSession(done: Done, starting: StartingSession) {
   if (done.of(starting.session).length === 0) return null
-  const queued = queuedIds(done.of(starting.notice))
+  const queued = starting.notice ? queuedIds(done.of(starting.notice)) : []
   return { sessionToken: starting.token, method: starting.method, newDevice: queued.length > 0, queued }
 }

@@ -138,6 +138,7 @@ export type SecurityEventType =
   | 'sign_in_failed'
   | 'reset_requested'
   | 'password_changed'
+  | 'session_revoked'
   | 'sessions_revoked'
   | 'email_verified'
   | 'reauthentication_failed'

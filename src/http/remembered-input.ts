@@ -72,6 +72,25 @@ export function rememberedNextFor(c: Context<AppEnv>, email: string): string | u
   return remembered.email === email ? remembered.next : undefined
 }
 
+/**
+ * "Olvidé mi contraseña" and "Recibir un enlace de acceso" clicked on
+ * /login: the page's script adds the address typed so far as `?email=`
+ * (views/scripts.ts). It is kept like any typed address, in this cookie,
+ * and the answer is a redirect to the same page without it, so the address
+ * stays out of history and logs after this one request. Not when another
+ * site sent the browser here: it would choose the address prefilled.
+ * Null when there is no `email` in the query.
+ */
+export function carryEmailFromQuery(c: Context<AppEnv>): string | null {
+  const url = new URL(c.req.url)
+  if (!url.searchParams.has('email')) return null
+  const email = normalizeEmail(url.searchParams.get('email') ?? undefined)
+  const fromThisSite = !['cross-site', 'same-site'].includes(c.req.header('Sec-Fetch-Site') ?? '')
+  if (fromThisSite && !checkEmail(email)) rememberInput(c, { email })
+  url.searchParams.delete('email')
+  return url.pathname + url.search
+}
+
 /** Once what was carried has been used (the profile saved), nothing lingers. */
 export function forgetRememberedInput(c: Context) {
   rememberedInputCookie.clear(c)

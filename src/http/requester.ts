@@ -6,12 +6,13 @@ import { browserSecret } from './cookies'
 export type { Client }
 
 export function clientOf(c: Context): Client {
-  const cf = (c.req.raw as { cf?: { city?: string; country?: string } }).cf
+  const cf = (c.req.raw as { cf?: { city?: string; country?: string; timezone?: string } }).cf
   return {
     ip: c.req.header('cf-connecting-ip')?.slice(0, 64) ?? null,
     userAgent: c.req.header('user-agent')?.slice(0, 300) ?? null,
     city: cf?.city?.slice(0, 100) ?? null,
     country: cf?.country?.slice(0, 8) ?? null,
+    timeZone: cf?.timezone?.slice(0, 64) ?? null,
   }
 }
 

@@ -4,6 +4,7 @@ import type { Config } from '../config'
 import { SESSION_COOKIE, SESSION_LIFETIME, validateSessionToken } from '../auth/sessions'
 import type { Batch, Done } from '../db/batch'
 import type { AppEnv } from '../env'
+import { MINUTE } from '../clock'
 import { domainCookie, hostCookie } from './cookies'
 import { forgetFlowsInProgress } from './flows'
 
@@ -63,8 +64,32 @@ export async function resolveSession(c: Context<AppEnv>, reads?: (batch: Batch, 
     // nothing of this one's flows (an opened reset link above all).
     clearSessionCookie(c)
     forgetFlowsInProgress(c)
+    sessionClosedNotice.set(c, '1')
   }
   // Sliding expiry: the server extended the session, so the cookie's own expiry moves with it.
   else if (found.renewed) setSessionCookie(c, token)
   return found
+}
+
+/**
+ * "Su sesión se cerró desde otro dispositivo": set when this browser
+ * presents a session cookie that no longer resolves (closed on Seguridad
+ * from another device, by a reset or password change elsewhere, by an
+ * app's "Cerrar sesión"), so the /login it lands on can say why. Only a
+ * browser that held that session gets it, and it says nothing about any
+ * account: the session cookie's own expiry moves with the session's, so a
+ * cookie the browser still sends was ended on the server, not by time.
+ */
+const sessionClosedNotice = hostCookie('session_closed', 10 * MINUTE)
+
+/** True once for a browser whose session was closed elsewhere (see sessionClosedNotice); forgets it. */
+export function takeSessionClosedNotice(c: Context<AppEnv>): boolean {
+  const closed = Boolean(sessionClosedNotice.read(c) || readSessionCookie(c))
+  if (closed) sessionClosedNotice.clear(c)
+  return closed
+}
+
+/** A new session begins: what the last one's end left to say is moot. */
+export function forgetSessionClosedNotice(c: Context<AppEnv>) {
+  if (sessionClosedNotice.read(c)) sessionClosedNotice.clear(c)
 }

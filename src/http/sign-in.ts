@@ -1,5 +1,5 @@
 import type { Context } from 'hono'
-import { readSessionCookie, setSessionCookie } from './session'
+import { forgetSessionClosedNotice, readSessionCookie, setSessionCookie } from './session'
 import { hashSecret, isWellFormedSecret } from '../auth/secrets'
 import type { SignInContext } from '../auth/start-session'
 import type { SignInMethod } from '../db/schema'
@@ -56,6 +56,7 @@ export function beginSession(
 ) {
   const draft = rememberedInputOf(c)
   forgetFlowsInProgress(c)
+  forgetSessionClosedNotice(c)
   if (draft.name && draft.email === signedIn.user.email) rememberInput(c, { email: draft.email, name: draft.name }, {})
   setSessionCookie(c, signedIn.sessionToken)
   securityLog(c, 'sign_in', 'ok', { method: signedIn.method, newDevice: signedIn.newDevice })

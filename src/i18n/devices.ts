@@ -27,6 +27,16 @@ export function describePlace(place: { city: string | null; country: string | nu
   return [place.city, place.country && countryName(place.country)].filter(Boolean).join(', ') || null
 }
 
+/** "2 dic": the day something was added, in the zone of the request (else UTC), for names that must tell apart. */
+export function describeDay(at: number, timeZone: string | null | undefined): string {
+  const day = (zone: string) => new Intl.DateTimeFormat('es', { day: 'numeric', month: 'short', timeZone: zone }).format(at)
+  try {
+    return day(timeZone || 'UTC')
+  } catch {
+    return day('UTC') // a zone name Intl does not know
+  }
+}
+
 let countries: Intl.DisplayNames | undefined
 
 function countryName(code: string): string {

@@ -17,7 +17,8 @@ export const es = {
     newPassword: 'Nueva contraseña',
     passwordConfirmation: 'Confirme su contraseña',
     currentPassword: 'Contraseña actual',
-    passwordHint: 'Al menos 6 caracteres.',
+    // Says what is refused, so "123456" being too common is no surprise.
+    passwordHint: 'Al menos 6 caracteres. No se aceptan contraseñas muy comunes, como 123456.',
     keepBlank: 'Déjela en blanco para mantener la actual.',
     show: 'Mostrar',
     hide: 'Ocultar',
@@ -28,8 +29,10 @@ export const es = {
     forgot: 'Olvidé mi contraseña',
     noAccount: '¿No tiene cuenta?',
     signupLink: 'Crear una cuenta',
-    invalid:
-      'El correo electrónico o la contraseña no son correctos. Si acaba de crear su cuenta, primero confírmela con el enlace que le enviamos por correo.',
+    invalid: 'El correo electrónico o la contraseña no son correctos.',
+    // Only in the browser that signed up (its own cookie, set for new and taken addresses alike): it tells nothing about the account.
+    confirmFirst: 'Si acaba de crear su cuenta en este navegador, primero confírmela con el enlace que le enviamos por correo.',
+    closedElsewhere: 'Su sesión en este navegador se cerró desde otro dispositivo o desde una aplicación. Inicie sesión de nuevo para continuar.',
     signedOut: 'Cerró su sesión.',
     mistyped: '¿Escribió mal su correo?',
     // Under every failed sign-in alike, so it tells nothing about the address.
@@ -111,7 +114,7 @@ export const es = {
   },
   reset: {
     title: 'Elija una nueva contraseña',
-    intro: 'Deberá elegir una nueva contraseña para recuperar el acceso a su cuenta. Las contraseñas deben tener al menos 6 caracteres.',
+    intro: 'Deberá elegir una nueva contraseña para recuperar el acceso a su cuenta. Las contraseñas deben tener al menos 6 caracteres y no ser muy comunes, como 123456.',
     account: (masked: string) => `Cuenta: ${masked}`,
     submit: 'GUARDAR CONTRASEÑA',
     invalidTitle: 'Este enlace ya no es válido',
@@ -129,7 +132,7 @@ export const es = {
     title: 'Perfil del usuario',
     submit: 'GUARDAR PERFIL',
     passwordSection: 'Cambiar su contraseña',
-    reauth: 'Por su seguridad, ingrese su contraseña actual para cambiarla.',
+    reauth: 'Por su seguridad, ingrese su contraseña actual para cambiar su contraseña o agregar una llave de acceso.',
     forgotCurrent: '¿No la recuerda? Reciba un enlace de acceso',
     saved: 'Sus cambios fueron guardados.',
     unchanged: 'No había cambios que guardar: su nombre y su contraseña siguen iguales.',
@@ -261,7 +264,6 @@ export const es = {
       'Si no fue usted, restablezca su contraseña ahora con este enlace: cerraremos todas las sesiones abiertas, eliminaremos las llaves de acceso que no decida conservar y quien tenga su contraseña anterior ya no podrá entrar.',
     notYouSupport: (support: string) => `Luego escríbanos a ${support} (o responda a este correo) para que revisemos su cuenta con usted.`,
     unknownPlace: 'un lugar desconocido',
-    timeZoneNote: '(hora de Ecuador)',
   },
   activity: {
     title: 'Actividad de seguridad',
@@ -271,6 +273,7 @@ export const es = {
       sign_in_failed: 'Intento de inicio de sesión fallido',
       reset_requested: 'Pidió restablecer la contraseña',
       password_changed: 'Contraseña cambiada',
+      session_revoked: 'Sesión cerrada',
       sessions_revoked: 'Sesiones cerradas',
       email_verified: 'Correo electrónico confirmado',
       reauthentication_failed: 'Contraseña actual incorrecta en el perfil',
@@ -315,15 +318,19 @@ export const es = {
     intro:
       'Entre sin contraseña, con la huella, el rostro o el bloqueo de pantalla de su dispositivo. Una llave de acceso solo funciona en este sitio: una página falsa no puede pedírsela.',
     add: 'Agregar una llave de acceso',
-    addPassword: 'Para agregar una llave de acceso, ingrese su contraseña actual.',
+    addPassword: 'Para agregar una llave de acceso, ingrese su contraseña actual en «Contraseña actual», más arriba.',
     signIn: 'Iniciar sesión con una llave de acceso',
     created: 'Creada',
     lastUsed: 'Último uso',
     neverUsed: 'Aún no se usó',
+    defaultName: (device: string, day: string) => `${device} · agregada el ${day}`,
     manage: 'Cambiar nombre o eliminar',
     nameLabel: 'Nombre de la llave',
     rename: 'Cambiar nombre',
-    remove: 'Eliminar',
+    remove: 'Eliminar esta llave…',
+    removeConfirm: (name: string) =>
+      `¿Eliminar la llave de acceso «${name}»? Ya no podrá entrar con ella. Su contraseña y los enlaces de acceso siguen funcionando.`,
+    removeSubmit: 'Sí, eliminar la llave',
     recovery:
       'Si pierde todos sus dispositivos con llaves de acceso, entre con su contraseña o con «Recibir un enlace de acceso»: el enlace por correo siempre funciona.',
     added: 'Agregamos la llave de acceso. Ya puede usarla para iniciar sesión.',

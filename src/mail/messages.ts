@@ -125,11 +125,11 @@ function notYou(config: Config) {
 
 /** "When, from where, what to do if it was not you": the change was made at `at` by `client`. */
 export function passwordChangedMail(config: Config, to: Recipient, client: Client, at: number) {
-  const when = new Intl.DateTimeFormat('es-EC', { dateStyle: 'long', timeStyle: 'short', timeZone: 'America/Guayaquil' })
-  const where = [describePlace(client) ?? t.mail.unknownPlace, client.ip && `(IP ${client.ip})`].filter(Boolean).join(' ')
+  // The device too: after a reset on a new device this is the only mail (startSession sends no "nuevo inicio de sesión" for a reset).
+  const where = [describeDevice(client.userAgent), describePlace(client) ?? t.mail.unknownPlace].join(' · ') + (client.ip ? ` (IP ${client.ip})` : '')
   return render(config, to, 'password-changed', {
     subject: t.mail.changedSubject,
-    paragraphs: [t.mail.changedIntro(`${when.format(at)} ${t.mail.timeZoneNote}`, where), t.mail.changedSessions],
+    paragraphs: [t.mail.changedIntro(formatMailTime(at, client.timeZone), where), t.mail.changedSessions],
     after: notYou(config),
     ignorable: false,
   })
@@ -137,15 +137,32 @@ export function passwordChangedMail(config: Config, to: Recipient, client: Clien
 
 /** "A passkey was added to / removed from your account": which one, when, from where, what to do if it was not you. */
 export function passkeyChangedMail(config: Config, to: Recipient, change: 'added' | 'removed', passkeyName: string, client: Client, at: number) {
-  const when = new Intl.DateTimeFormat('es-EC', { dateStyle: 'long', timeStyle: 'short', timeZone: 'America/Guayaquil' })
   const where = [describePlace(client) ?? t.mail.unknownPlace, client.ip && `(IP ${client.ip})`].filter(Boolean).join(' ')
   const copy = t.passkeys.mail[change]
   return render(config, to, `passkey-${change}`, {
     subject: copy.subject,
-    paragraphs: [copy.intro(passkeyName, `${when.format(at)} ${t.mail.timeZoneNote}`, where), copy.meaning],
+    paragraphs: [copy.intro(passkeyName, formatMailTime(at, client.timeZone), where), copy.meaning],
     after: [{ text: copy.notYou, url: appLink(config, '/profile#llaves') }, ...notYou(config)],
     ignorable: false,
   })
+}
+
+/**
+ * A time in a mail, always with its offset from UTC: in the zone the
+ * request came from when Cloudflare named one (the reader is most often
+ * the one who acted), else in UTC. Never one country's hour for everyone.
+ */
+export function formatMailTime(at: number, timeZone: string | null | undefined): string {
+  const date = (zone: string) =>
+    new Intl.DateTimeFormat('es', { day: 'numeric', month: 'long', year: 'numeric', hour: 'numeric', minute: '2-digit', timeZone: zone, timeZoneName: 'shortOffset' }).format(at)
+  let text: string
+  try {
+    text = date(timeZone || 'UTC')
+  } catch {
+    text = date('UTC') // a zone name Intl does not know
+  }
+  // "GMT-5" → "(UTC-5)"; "GMT" and "GMT+0" (ICU builds differ) → "(UTC)".
+  return text.replace(/GMT([+-]\d+(?::\d+)?)?$/, (_, offset: string | undefined) => `(UTC${offset && !/^[+-]0$/.test(offset) ? offset : ''})`)
 }
 
 function render(config: Config, to: Recipient, tag: string, content: Omit<MailContent, 'greeting'>): OutgoingMail {

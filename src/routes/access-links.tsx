@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono'
 import { accessLinkRequestCookie, sendAccessLink } from '../http/access-link-request'
 import { readSessionCookie } from '../http/session'
 import { switchUnconfirmed, switchWarning } from '../http/account-switch'
-import { rememberInput, requestedNext, rememberedInputOf } from '../http/remembered-input'
+import { carryEmailFromQuery, rememberInput, requestedNext, rememberedInputOf } from '../http/remembered-input'
 import { checkEmail, normalizeEmail } from '../addresses/email'
 import { maskEmail, signInWithCode, signInWithLink } from '../auth/access-links'
 import { findOneTimeToken, tokenBySecret } from '../auth/one-time-tokens'
@@ -22,6 +22,8 @@ import { withNotice } from '../http/notices'
 export const accessLinkRoutes = new Hono<AppEnv>()
 
 accessLinkRoutes.get('/login/email', async (c) => {
+  const carried = carryEmailFromQuery(c)
+  if (carried) return c.redirect(carried, 303)
   const fromForgot = c.req.query('from') === 'forgot'
   // Prefilled with the address typed on another page; the plain form is the same for everyone.
   const { email } = rememberedInputOf(c)

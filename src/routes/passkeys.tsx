@@ -48,7 +48,7 @@ export const passkeyRoutes = new Hono<AppEnv>()
 passkeyRoutes.post('/profile/passkeys/options', async (c) => {
   const form = await readForm(c)
   const allowed = await mayAddPasskey(c, form.current_password ?? '')
-  if ('error' in allowed) return c.json({ error: allowed.error }, allowed.status)
+  if ('error' in allowed) return c.json({ error: allowed.error, field: allowed.field }, allowed.status)
   return c.json(await startPasskeyRegistration(c.var.db, c.var.config, c.var.user, await webauthnBrowserFor(c), allowed.extra))
 })
 
@@ -101,21 +101,24 @@ const backToList = [{ href: '/profile#llaves', label: t.passkeys.title }]
  * again. The challenge then carries the permission: it is bound to this
  * account and browser and lives 5 minutes.
  */
+/** The profile's field the script focuses when the answer is about it (views/passkeys-script.ts). */
+const CURRENT = 'current_password'
+
 async function mayAddPasskey(c: Context<AppEnv>, password: string) {
   if (isFreshSession(c.var.session)) return { extra: [] }
-  if (!hasPassword(c.var.user)) return { error: t.passkeys.signInAgain, status: 403 as const }
+  if (!hasPassword(c.var.user)) return { error: t.passkeys.signInAgain, field: undefined, status: 403 as const }
   // Nothing typed is not an attempt: the form simply asks for it.
-  if (!password) return { error: t.passkeys.addPassword, status: 422 as const }
+  if (!password) return { error: t.passkeys.addPassword, field: CURRENT, status: 422 as const }
   const check = await reauthenticate(c.var.db, c.var.config.pepper, c.var.user, password, await knownDeviceOf(c))
   if (check.outcome === 'throttled') {
     securityLog(c, 'reauthentication', 'throttled')
     c.header('Retry-After', String(check.retryAfterSeconds))
-    return { error: t.errors.currentPasswordThrottled(Math.ceil(check.retryAfterSeconds / 60)), status: 429 as const }
+    return { error: t.errors.currentPasswordThrottled(Math.ceil(check.retryAfterSeconds / 60)), field: CURRENT, status: 429 as const }
   }
   if (check.outcome === 'failed') {
     securityLog(c, 'reauthentication', 'failed')
     await recordEvent(c.var.db, c.var.user.id, 'reauthentication_failed', clientOf(c))
-    return { error: t.errors.currentPasswordWrong, status: 422 as const }
+    return { error: t.errors.currentPasswordWrong, field: CURRENT, status: 422 as const }
   }
   return { extra: [refund(c.var.db, check.attemptKey)] }
 }

@@ -10,7 +10,7 @@ import { findOneTimeToken } from '../auth/one-time-tokens'
 import { resetCookie } from '../http/flows'
 import { maskEmail } from '../auth/access-links'
 import { switchUnconfirmed, switchWarning } from '../http/account-switch'
-import { onwardAfterReview, rememberInput, requestedNext, rememberedInputOf } from '../http/remembered-input'
+import { carryEmailFromQuery, onwardAfterReview, rememberInput, requestedNext, rememberedInputOf } from '../http/remembered-input'
 import type { AppEnv } from '../env'
 import { showWithheldInDevMailbox } from '../http/withheld-in-dev'
 import { beginSession, landingAfter, signInContext } from '../http/sign-in'
@@ -25,6 +25,8 @@ import { ONWARD_PARAM, withNotice } from '../http/notices'
 export const passwordRoutes = new Hono<AppEnv>()
 
 passwordRoutes.get('/password/forgot', async (c) => {
+  const carried = carryEmailFromQuery(c)
+  if (carried) return c.redirect(carried, 303)
   // Prefilled with the address typed on another page; the plain form is the same for everyone.
   const { email } = rememberedInputOf(c)
   return c.html(email ? <ForgotPasswordPage email={email} /> : await renderOnce('forgot', () => <ForgotPasswordPage />))

@@ -211,7 +211,7 @@ function profilePage(c: Context<AppEnv>, props: Pick<ProfilePageProps, 'name' | 
       needsPassword={!hasPassword(c.var.user)}
       askCurrentPassword={asksCurrentPassword(c)}
       supportEmail={c.var.config.supportEmail}
-      passkeys={{ passkeys, rpId: c.var.config.webauthn.rpId, userHandle: c.var.user.webauthnUserId, askCurrentPassword: asksCurrentPassword(c) }}
+      passkeys={{ passkeys, rpId: c.var.config.webauthn.rpId, userHandle: c.var.user.webauthnUserId }}
     />
   )
 }

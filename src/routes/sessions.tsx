@@ -7,7 +7,7 @@ import { signupBrowserOf } from '../http/signup-browser'
 import { checkEmail, normalizeEmail } from '../addresses/email'
 import { MAX_PASSWORD_LENGTH } from '../auth/passwords'
 import { deleteSessionByToken } from '../auth/sessions'
-import { clearSessionCookie, currentSession, readSessionCookie } from '../http/session'
+import { clearSessionCookie, currentSession, readSessionCookie, takeSessionClosedNotice } from '../http/session'
 import { mailBudget } from '../auth/throttle'
 import type { AppEnv } from '../env'
 import { clientOf, knownDeviceOf } from '../http/requester'
@@ -34,14 +34,16 @@ sessionRoutes.get('/login', async (c) => {
   const signedOutElsewhere = Boolean(readSessionCookie(c))
   const remembered = signedOutElsewhere ? {} : rememberedInputOf(c)
   const next = c.req.query('next') ? nextFor(c, c.req.query('next'), '') || undefined : remembered.next
+  // …and is told so, here or after the redirect from the page it asked for.
+  const closedElsewhere = takeSessionClosedNotice(c)
   const aviso = c.req.query('aviso')
   // Where the person was going travels on to "Olvidé mi contraseña" and the
   // link pages — but not when another site sent the browser here: that
   // site would choose where this browser lands at its next sign-in.
   if (c.req.query('next') && next && c.req.header('Sec-Fetch-Site') !== 'cross-site') rememberInput(c, { next }, remembered)
   // The plain login window, the most visited page, is the same for everyone.
-  if (!next && !aviso && !remembered.email) return c.html(await renderOnce('login', () => <LoginPage />))
-  return c.html(<LoginPage email={remembered.email} next={next} notice={noticeFor(aviso)} />)
+  if (!next && !aviso && !remembered.email && !closedElsewhere) return c.html(await renderOnce('login', () => <LoginPage />))
+  return c.html(<LoginPage email={remembered.email} next={next} notice={noticeFor(aviso) ?? (closedElsewhere ? t.login.closedElsewhere : undefined)} />)
 })
 
 sessionRoutes.post('/login', async (c) => {
@@ -81,14 +83,16 @@ function throttled(c: Context<AppEnv>, retryAfterSeconds: number) {
  * account (even with the right password) and a password changed while
  * this one was being checked. What differs happens after the response.
  */
-function failedSignIn(c: Context<AppEnv>, result: { outcome: 'failed' | 'unconfirmed' | 'ok'; user: User | null }, form: { email: string; next?: string; deviceHash: string | null }) {
+async function failedSignIn(c: Context<AppEnv>, result: { outcome: 'failed' | 'unconfirmed' | 'ok'; user: User | null }, form: { email: string; next?: string; deviceHash: string | null }) {
   securityLog(c, 'sign_in', 'failed', { method: 'password' })
   if (result.user) {
     const after = afterFailedSignIn(c, result.outcome, result.user, form.deviceHash)
     // After the response nobody is waiting for an error page: log it.
     c.executionCtx.waitUntil(after.catch((error) => console.error(JSON.stringify({ event: 'sign_in.after_error', error: describeError(error) }))))
   }
-  return c.html(<LoginPage email={form.email} next={form.next} failure={t.login.invalid} />, 401)
+  // "Confirm it first" only where it can help: the browser that signed up (its own cookie, set for any address, so it says nothing of the account).
+  const failure = (await signupBrowserOf(c)) ? `${t.login.invalid} ${t.login.confirmFirst}` : t.login.invalid
+  return c.html(<LoginPage email={form.email} next={form.next} failure={failure} />, 401)
 }
 
 /**

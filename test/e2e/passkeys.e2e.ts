@@ -152,7 +152,9 @@ describe('passkeys in the browser', () => {
     expect(await page.textContent('#llaves')).toContain('Mi teléfono')
     await page.click('text=Cambiar nombre o eliminar')
     const mail = await mailAfter(email, 'passkey-removed', async () => {
-      await page.getByRole('button', { name: 'Eliminar: Mi teléfono' }).click()
+      // Asked once more before it goes (point 11 of issue 19).
+      await page.locator('summary', { hasText: 'Eliminar esta llave' }).click()
+      await page.getByRole('button', { name: 'Sí, eliminar la llave: Mi teléfono' }).click()
       await page.waitForURL(/aviso=llave-eliminada/)
     })
     expect(mail.TextBody).toContain('«Mi teléfono»')

@@ -1,4 +1,3 @@
-import type { Child } from 'hono/jsx'
 import { t } from '../../src/i18n'
 import { passkeyAsset } from '../assets'
 import { formatWhen } from '../format'
@@ -37,12 +36,10 @@ export type PasskeyListProps = {
   /** For the WebAuthn Signal API: which passkeys of this account still count. */
   rpId: string
   userHandle: string | null
-  /** The session is too old to add a way in without the current password. */
-  askCurrentPassword: boolean
 }
 
 /** "Llaves de acceso" on the profile: each passkey with created and last used, rename and delete; "Agregar una llave de acceso". */
-export function PasskeyList({ passkeys, rpId, userHandle, askCurrentPassword }: PasskeyListProps) {
+export function PasskeyList({ passkeys, rpId, userHandle }: PasskeyListProps) {
   return (
     <section id="llaves" aria-labelledby="llaves-titulo" data-rp-id={rpId} data-user-id={userHandle ?? undefined} hidden={passkeys.length === 0}>
       <h2 id="llaves-titulo">{t.passkeys.title}</h2>
@@ -70,27 +67,26 @@ export function PasskeyList({ passkeys, rpId, userHandle, askCurrentPassword }: 
                   {t.passkeys.rename}
                 </button>
               </form>
-              <form method="post" action={`/profile/passkeys/${passkey.id}/delete`}>
-                <button type="submit" class="secondary" aria-label={`${t.passkeys.remove}: ${passkey.name}`}>
+              {/* Apart from "Cambiar nombre", in another style, and asked once more (a <details>: no script needed). */}
+              <details class="confirm remove">
+                <summary class="linklike danger">
                   {t.passkeys.remove}
-                </button>
-              </form>
+                  <span class="visually-hidden">: {passkey.name}</span>
+                </summary>
+                <p>{t.passkeys.removeConfirm(passkey.name)}</p>
+                <form method="post" action={`/profile/passkeys/${passkey.id}/delete`}>
+                  <button type="submit" class="secondary danger" aria-label={`${t.passkeys.removeSubmit}: ${passkey.name}`}>
+                    {t.passkeys.removeSubmit}
+                  </button>
+                </form>
+              </details>
             </details>
           </li>
         ))}
       </ul>
       <p class="hint">{t.passkeys.recovery}</p>
-      <PasskeyAddForm label={t.passkeys.add} buttonClass="secondary">
-        {askCurrentPassword && (
-          <>
-            <label for="passkey-password">{t.fields.currentPassword}</label>
-            <input id="passkey-password" name="current_password" type="password" autocomplete="current-password" aria-describedby="passkey-password-hint" />
-            <p class="hint" id="passkey-password-hint">
-              {t.passkeys.addPassword}
-            </p>
-          </>
-        )}
-      </PasskeyAddForm>
+      {/* No password field of its own: an old session's "Contraseña actual" is the profile form's one (the script sends it along). */}
+      <PasskeyAddForm label={t.passkeys.add} buttonClass="secondary" />
       <script type="module" src={passkeyAsset.path}></script>
     </section>
   )
@@ -99,9 +95,10 @@ export function PasskeyList({ passkeys, rpId, userHandle, askCurrentPassword }: 
 /**
  * "Agregar una llave de acceso": the form views/passkeys-script.ts drives
  * (hidden until it finds WebAuthn), on the profile and in the review after
- * a reset. `children` go before the button (the current password, when asked).
+ * a reset. On the profile the script adds the page's one "Contraseña
+ * actual" (#current_password), when the page asks for it.
  */
-export function PasskeyAddForm({ label, buttonClass, children }: { label: string; buttonClass: 'button' | 'secondary'; children?: Child }) {
+export function PasskeyAddForm({ label, buttonClass }: { label: string; buttonClass: 'button' | 'secondary' }) {
   return (
     <form
       id="passkey-add"
@@ -112,7 +109,6 @@ export function PasskeyAddForm({ label, buttonClass, children }: { label: string
       data-exists={t.passkeys.alreadyRegistered}
       hidden
     >
-      {children}
       <p id="passkey-add-error" class="error" role="alert" hidden></p>
       <button type="submit" class={buttonClass}>
         {label}

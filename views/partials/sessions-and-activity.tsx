@@ -45,7 +45,8 @@ export function SessionsList({ sessions, currentId, revokeOthers }: { sessions: 
                   {here && <span class="badge"> · {t.sessions.thisOne}</span>}
                 </span>
                 <span class="hint">
-                  {describePlace(session) ?? t.sessions.unknownPlace} · {t.sessions.started} {started} · {t.sessions.lastSeen}{' '}
+                  {/* Place, start, how it started and last use: two sessions of one phone model still read apart. */}
+                  {describePlace(session) ?? t.sessions.unknownPlace} · {t.sessions.started} {started} {t.activity.methods[session.method] ?? ''} · {t.sessions.lastSeen}{' '}
                   {formatWhen(session.lastSeenAt || session.createdAt)}
                 </span>
               </div>
