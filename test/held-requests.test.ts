@@ -18,8 +18,8 @@ function heldPost(browser: Browser, path: string, body: string, contentType = 'a
   })
   const cookie = ['session', 'device'].flatMap((name) => (browser.cookie(`__Host-${name}`) ? [`__Host-${name}=${browser.cookie(`__Host-${name}`)}`] : [])).join('; ')
   const ctx = createExecutionContext()
-  const answer = app
-    .fetch(
+  const answer = Promise.resolve(
+    app.fetch(
       new Request(new URL(path, ORIGIN), {
         method: 'POST',
         body: stream,
@@ -30,8 +30,8 @@ function heldPost(browser: Browser, path: string, body: string, contentType = 'a
       }),
       env,
       ctx,
-    )
-    .then(async (response) => {
+    ),
+  ).then(async (response) => {
       await waitOnExecutionContext(ctx)
       return { status: response.status, location: response.headers.get('Location'), text: await response.text() }
     })

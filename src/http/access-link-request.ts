@@ -16,9 +16,9 @@ export const accessLinkRequestCookie = hostCookie('login_request', ONE_TIME_TOKE
  * bound to this browser by its cookie; the mail goes after the response.
  * Used by the link page and by the profile's "¿No la recuerda?".
  */
-export async function sendAccessLink(c: Context<AppEnv>, email: string, options: { fromForgot: boolean; next?: string | null }) {
+export async function sendAccessLink(c: Context<AppEnv>, email: string, options: { fromForgot: boolean; next?: string | null; whileSessionOpen?: { userId: string; sessionId: string } }) {
   const budget = await mailBudget(c.var.db, email, await mailRequesterOf(c), 'access')
-  const request = await requestAccessLink(c.var.db, c.var.config, { email, fromForgot: options.fromForgot, next: options.next }, budget)
+  const request = await requestAccessLink(c.var.db, c.var.config, { email, fromForgot: options.fromForgot, next: options.next, whileSessionOpen: options.whileSessionOpen }, budget)
   securityLog(c, 'login_link_request', 'answered')
   accessLinkRequestCookie.set(c, request.browserSecret)
   c.executionCtx.waitUntil(c.var.outbox.send(...request.queued))

@@ -62,7 +62,7 @@ profileRoutes.post('/profile/reauth', async (c) => {
   // From Seguridad's "Cerrar todas las demás sesiones", back there; else to the profile.
   const back = form.back === 'security' ? '/security' : '/profile'
   rememberInput(c, { email: c.var.user.email, next: back, name: checkName(name) ? undefined : name })
-  await sendAccessLink(c, c.var.user.email, { fromForgot: false })
+  await sendAccessLink(c, c.var.user.email, { fromForgot: false, whileSessionOpen: { userId: c.var.user.id, sessionId: c.var.session.id } })
   return c.html(<AccessLinkSentPage email={c.var.user.email} />)
 })
 
@@ -74,7 +74,7 @@ profileRoutes.post('/profile', async (c) => {
   const checked = await checkProfileForm(c, form, name, changingPassword)
   if (!checked.ok) return c.html(profilePage(c, { name, errors: checked.errors }), checked.status)
   const saved = await saveProfile(c, name, changingPassword ? password : null, checked.attemptKey)
-  // The password changed since this request read it (a reset elsewhere): nothing was written.
+  // The password changed, or this session was closed, since this request read it (a reset elsewhere): nothing was written.
   if (!saved) return c.html(profilePage(c, { name, errors: { current_password: t.errors.passwordChangedMeanwhile } }), 409)
   forgetRememberedInput(c)
   if (!changingPassword) return c.redirect(withNotice('/profile', 'guardado'), 303)
@@ -138,7 +138,7 @@ profileRoutes.post('/profile/sessions/:id/revoke', async (c) => {
   const here = id === c.var.session.id
   const forgetsBrowser = here ? (await knownDeviceOf(c)) === c.var.session.deviceHash : isFreshSession(c.var.session)
   // Recorded and forgotten while the row still exists: made-up ids write nothing.
-  const revoked = await closeUserSession(c.var.db, c.var.user.id, id, clientOf(c), forgetsBrowser)
+  const revoked = await closeUserSession(c.var.db, c.var.user.id, id, clientOf(c), forgetsBrowser, { sessionId: c.var.session.id })
   securityLog(c, 'session_revoke', revoked ? 'ok' : 'not_found')
   if (here) {
     clearSessionCookie(c)
@@ -160,10 +160,19 @@ profileRoutes.post('/profile/sessions/revoke-others', async (c) => {
     client: clientOf(c),
     attemptKey: check.attemptKey,
   })
+  // This session was closed while the request ran (a reset elsewhere): nothing was done.
+  if (!token) return signedOutMeanwhile(c)
   setSessionCookie(c, token)
   securityLog(c, 'session_revoke', 'others')
   return c.redirect(`${withNotice('/security', 'otras-sesiones-cerradas')}#sesiones`, 303)
 })
+
+/** The session this request arrived with was closed before it could write: like any closed session, back to sign in. */
+function signedOutMeanwhile(c: Context<AppEnv>) {
+  clearSessionCookie(c)
+  forgetFlowsInProgress(c)
+  return c.redirect('/login', 303)
+}
 
 /** "Seguridad": the sessions and the activity, which requireAuthentication read with the session. */
 function securityPage(c: Context<AppEnv>, props: { aviso?: string; onward?: string; error?: string }) {
