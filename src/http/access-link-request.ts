@@ -1,4 +1,5 @@
 import type { Context } from 'hono'
+import { sendAfterResponse } from './after-response'
 import { requestAccessLink } from '../auth/access-links'
 import { mailBudget } from '../auth/throttle'
 import { ONE_TIME_TOKEN_LIFETIME } from '../auth/one-time-tokens'
@@ -21,5 +22,5 @@ export async function sendAccessLink(c: Context<AppEnv>, email: string, options:
   const request = await requestAccessLink(c.var.db, c.var.config, { email, fromForgot: options.fromForgot, next: options.next, whileSessionOpen: options.whileSessionOpen }, budget)
   securityLog(c, 'login_link_request', 'answered')
   accessLinkRequestCookie.set(c, request.browserSecret)
-  c.executionCtx.waitUntil(c.var.outbox.send(...request.queued))
+  sendAfterResponse(c, request.queued)
 }

@@ -1,4 +1,5 @@
 import type { Context } from 'hono'
+import { sendAfterResponse } from './after-response'
 import { readSessionCookie, setSessionCookie } from './session'
 import { hashSecret, isWellFormedSecret } from '../auth/secrets'
 import type { SignInContext } from '../auth/start-session'
@@ -59,6 +60,6 @@ export function beginSession(
   if (draft.name && draft.email === signedIn.user.email) rememberInput(c, { email: draft.email, name: draft.name }, {})
   setSessionCookie(c, signedIn.sessionToken)
   securityLog(c, 'sign_in', 'ok', { method: signedIn.method, newDevice: signedIn.newDevice })
-  c.executionCtx.waitUntil(c.var.outbox.send(...signedIn.queued))
+  sendAfterResponse(c, signedIn.queued)
   return to
 }

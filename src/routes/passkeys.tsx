@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono'
+import { sendAfterResponse } from '../http/after-response'
 import { hasPassword } from '../auth/accounts'
 import { recordEvent } from '../auth/activity'
 import { reauthenticate } from '../auth/authentication'
@@ -63,7 +64,7 @@ passkeyRoutes.post('/profile/passkeys', async (c) => {
   })
   if (result.outcome === 'failed') return registrationFailed(c, result.reason)
   securityLog(c, 'passkey_add', 'ok')
-  c.executionCtx.waitUntil(c.var.outbox.send(...result.queued))
+  sendAfterResponse(c, result.queued)
   return c.json({ redirect: `${withNotice('/profile', 'llave-agregada')}#llaves` })
 })
 
@@ -78,7 +79,7 @@ passkeyRoutes.post('/profile/passkeys/:id/rename', async (c) => {
 passkeyRoutes.post('/profile/passkeys/:id/delete', async (c) => {
   const removed = await removePasskey(c.var.db, c.var.user, c.req.param('id'), clientOf(c), passkeyMail(c, 'removed'), { sessionId: c.var.session.id })
   securityLog(c, 'passkey_remove', removed ? 'ok' : 'not_found')
-  if (removed) c.executionCtx.waitUntil(c.var.outbox.send(...removed.queued))
+  if (removed) sendAfterResponse(c, removed.queued)
   return c.redirect(`${withNotice('/profile', 'llave-eliminada')}#llaves`, 303)
 })
 

@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono'
+import { afterResponse } from '../http/after-response'
 import { checkEmail, normalizeEmail } from '../addresses/email'
 import { findResetAccount, requestPasswordReset, resetPassword } from '../auth/password-reset'
 import { mailBudget } from '../auth/throttle'
@@ -53,7 +54,7 @@ passwordRoutes.post('/password/forgot', async (c) => {
 async function mailResetLink(c: Context<AppEnv>, email: string, next: string | null) {
   const client = clientOf(c)
   const requester = await mailRequesterOf(c)
-  c.executionCtx.waitUntil(
+  afterResponse(c, () =>
     mailBudget(c.var.db, email, requester, 'reset')
       .then((budget) => requestPasswordReset(c.var.db, c.var.config, email, budget, client, next))
       .then((queued) => c.var.outbox.send(...queued))

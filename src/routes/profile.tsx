@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono'
+import { sendAfterResponse } from '../http/after-response'
 import { closeOtherSessions, hasPassword, updateProfile } from '../auth/accounts'
 import { checkName, normalizeName } from '../auth/names'
 import { findLastPasswordChange, listRecentEvents } from '../auth/activity'
@@ -80,7 +81,7 @@ profileRoutes.post('/profile', async (c) => {
   if (!changingPassword) return c.redirect(withNotice('/profile', 'guardado'), 303)
   if (saved.sessionToken) setSessionCookie(c, saved.sessionToken)
   securityLog(c, 'password_change', 'ok')
-  c.executionCtx.waitUntil(c.var.outbox.send(...saved.queued))
+  sendAfterResponse(c, saved.queued)
   return c.redirect(withNotice('/profile', 'contrasena-cambiada'), 303)
 })
 
