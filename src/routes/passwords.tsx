@@ -36,7 +36,7 @@ passwordRoutes.post('/password/forgot', async (c) => {
   const error = checkEmail(email)
   if (error) return c.html(<ForgotPasswordPage email={email} error={error} />, 422)
   rememberInput(c, { email })
-  await mailResetLink(c, email, requestedNext(c, form))
+  await mailResetLink(c, email, requestedNext(c, form, email))
   securityLog(c, 'reset_request', 'answered')
   // The next step is in the mailbox: no button competes with it. The quiet
   // links fix a mistyped address (prefilled) or offer the other way in.
@@ -99,7 +99,7 @@ passwordRoutes.post('/password/reset', async (c) => {
   if (!reset) return invalidResetLink(c)
   resetCookie.clear(c)
   // beginSession also sends the queued mails.
-  return c.redirect(beginSession(c, reset, reviewAfterReset(c, reset.next)), 303)
+  return c.redirect(beginSession(c, reset, reviewAfterReset(c, reset.next, reset.user)), 303)
 })
 
 /**
@@ -109,9 +109,9 @@ passwordRoutes.post('/password/reset', async (c) => {
  * flow) becomes the review's "Continuar", checked again there: anyone can
  * type this URL.
  */
-function reviewAfterReset(c: Context<AppEnv>, linkNext: string | null) {
+function reviewAfterReset(c: Context<AppEnv>, linkNext: string | null, user: { email: string }) {
   const review = withNotice('/security', 'contrasena-restablecida')
-  const onward = onwardAfterReview(c, landingAfter(c, { next: linkNext, needsPassword: false }, ''))
+  const onward = onwardAfterReview(c, landingAfter(c, { next: linkNext, needsPassword: false, user }, ''))
   return onward ? `${review}&${ONWARD_PARAM}=${encodeURIComponent(onward)}` : review
 }
 
