@@ -1,27 +1,12 @@
-import { env } from 'cloudflare:test'
 import { eq } from 'drizzle-orm'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { generateAccessCode, maskEmail } from '../src/auth/access-links'
 import { MAILS_PER_ADDRESS } from '../src/auth/limits'
 import { clock, MINUTE } from '../src/clock'
-import { openDatabase } from '../src/db/client'
 import { oneTimeTokens } from '../src/db/schema'
-import { Browser, lastMailTo, linkIn, mailsTo, PASSWORD, signedInUser, uniqueEmail, visibleText, type SentMail } from './helpers'
+import { askForLink, Browser, db, mailsTo, PASSWORD, signedInUser, uniqueEmail, visibleText } from './helpers'
 
 afterEach(() => vi.restoreAllMocks())
-
-/** Asks for a link and code from `browser`; returns the mail's link path and code. */
-async function askForLink(email: string, browser = new Browser(), extra: Record<string, string> = {}) {
-  const page = await browser.post('/login/email', { email, ...extra })
-  const mail = mailsTo(email, 'login-link').at(-1)
-  return { page, mail, link: mail && linkIn(mail, '/login/email/'), code: mail && codeIn(mail) }
-}
-
-function codeIn(mail: SentMail): string {
-  return mail.text.match(/^\s{4}(\d{6})$/m)![1]!
-}
-
-const wrongCodeFor = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0')
 
 describe('asking for an access link (a link and a code)', () => {
   it('the login window offers "Recibir un enlace de acceso", and so do the forgot-password page and its answer', async () => {
@@ -206,143 +191,6 @@ describe('the link (opened on another device)', () => {
   })
 })
 
-describe('the code (typed on the asking device)', () => {
-  it('signs in the browser that asked', async () => {
-    const { email } = await signedInUser()
-    const asking = new Browser()
-    const { code } = await askForLink(email, asking)
-    const page = await asking.post('/login/code', { code: code! })
-    expect(page.status).toBe(303)
-    expect(page.location).toBe('/profile')
-    expect(asking.cookie('__Host-login_request')).toBeUndefined()
-    expect((await asking.get('/profile')).status).toBe(200)
-  })
-
-  it('does not work in another browser', async () => {
-    const { email } = await signedInUser()
-    const { code } = await askForLink(email)
-    const other = new Browser()
-    await other.post('/login/email', { email: uniqueEmail() }) // has a cookie of its own
-    const page = await other.post('/login/code', { code: code! })
-    expect(page.status).toBe(422)
-    expect(visibleText(page.text)).toContain('El código es incorrecto, venció o ya se usó.')
-    expect(other.cookie('__Host-session')).toBeUndefined()
-  })
-
-  it('a wrong code says how many attempts are left; 5 wrong codes kill the code, even the right one, but not the mailed link', async () => {
-    const { email } = await signedInUser()
-    const asking = new Browser()
-    const { code, link } = await askForLink(email, asking)
-    for (const left of [4, 3, 2, 1]) {
-      const page = await asking.post('/login/code', { code: wrongCodeFor(code!) })
-      expect(page.status).toBe(422)
-      expect(visibleText(page.text)).toContain(left === 1 ? 'Le queda 1 intento.' : `Le quedan ${left} intentos.`)
-    }
-    const fifth = await asking.post('/login/code', { code: wrongCodeFor(code!) })
-    expect(fifth.status).toBe(303)
-    expect(fifth.location).toBe('/login/code/vencido')
-    const dead = await asking.get(fifth.location!)
-    expect(dead.status).toBe(200)
-    expect(visibleText(dead.text)).toContain('Este código ya no es válido')
-    const right = await asking.post('/login/code', { code: code! })
-    expect(right.status).toBe(303)
-    expect(right.location).toBe('/login/code/vencido')
-    expect(asking.cookie('__Host-session')).toBeUndefined()
-    expect((await new Browser().get(link!)).status).toBe(200) // the link is a secret only the mailbox holds: it still works
-  })
-
-  it('a code for an unknown address answers exactly like one for a known address', async () => {
-    const { email } = await signedInUser()
-    const knownBrowser = new Browser()
-    const unknownBrowser = new Browser()
-    await knownBrowser.post('/login/email', { email })
-    await unknownBrowser.post('/login/email', { email: uniqueEmail('nadie') })
-    const wrong = wrongCodeFor(codeIn(lastMailTo(email, 'login-link')))
-    for (let attempt = 1; attempt <= 5; attempt++) {
-      const known = await knownBrowser.post('/login/code', { code: wrong })
-      const unknown = await unknownBrowser.post('/login/code', { code: wrong })
-      // Four "wrong code" answers, then the way to the dead-request page: for both alike.
-      expect(known.status).toBe(attempt < 5 ? 422 : 303)
-      if (attempt < 5) expect(visibleText(known.text)).toContain('El código es incorrecto, venció o ya se usó.')
-      else expect(known.location).toBe('/login/code/vencido')
-      expect(unknown.status).toBe(known.status)
-      expect(unknown.location).toBe(known.location)
-      expect(visibleText(unknown.text)).toBe(visibleText(known.text))
-    }
-  })
-
-  it('is single use: after signing in, the same code reads "Código incorrecto o vencido"', async () => {
-    const { email } = await signedInUser()
-    const asking = new Browser()
-    const { code, link } = await askForLink(email, asking)
-    const cookie = asking.cookie('__Host-login_request')!
-    expect((await asking.post('/login/code', { code: code! })).status).toBe(303)
-    const replaying = new Browser()
-    const replay = await replaying.post('/login/code', { code: code! }, { Cookie: `__Host-login_request=${cookie}` })
-    expect(replay.status).toBe(422)
-    expect(visibleText(replay.text)).toContain('El código es incorrecto, venció o ya se usó.')
-    expect(replaying.cookie('__Host-session')).toBeUndefined()
-    expect((await new Browser().get(link!)).status).toBe(400) // and the link is spent too
-  })
-
-  it('expires with the link after 15 minutes', async () => {
-    const { email } = await signedInUser()
-    const asking = new Browser()
-    const { code } = await askForLink(email, asking)
-    vi.spyOn(clock, 'now').mockReturnValue(Date.now() + 15 * MINUTE + 1000)
-    const page = await asking.post('/login/code', { code: code! })
-    expect(page.status).toBe(303)
-    expect(page.location).toBe('/login/code/vencido')
-    expect(asking.cookie('__Host-session')).toBeUndefined()
-    const htmx = await askForLink(email, asking) // asked at +15 min, expires at +30
-    vi.spyOn(clock, 'now').mockReturnValue(Date.now() + 30 * MINUTE + 2000)
-    const inPlace = await asking.post('/login/code', { code: htmx.code! }, { 'HX-Request': 'true' })
-    expect(inPlace.status).toBe(200)
-    expect(inPlace.headers.get('HX-Redirect')).toBe('/login/code/vencido')
-  })
-
-  it('with htmx, a wrong code swaps only the message and the right one redirects the page', async () => {
-    const { email } = await signedInUser()
-    const asking = new Browser()
-    const form = await asking.post('/login/email', { email: uniqueEmail('forma') })
-    expect(form.status).toBe(200)
-    expect(form.text).toContain('hx-target="#code-feedback" hx-swap="innerHTML"')
-    expect(form.text).toContain('<div id="code-feedback" class="feedback" aria-live="polite"></div>')
-    const { code } = await askForLink(email, asking)
-    const wrong = await asking.post('/login/code', { code: wrongCodeFor(code!) }, { 'HX-Request': 'true' })
-    expect(wrong.status).toBe(422)
-    // Only the message: htmx puts it inside the live region that stays in the page (innerHTML), next to a way to a new code.
-    expect(wrong.text).toBe('<p class="error">El código es incorrecto, venció o ya se usó. Le quedan 4 intentos. <a href="/login/email">Pedir un código nuevo</a></p>')
-
-    const right = await asking.post('/login/code', { code: code! }, { 'HX-Request': 'true' })
-    expect(right.status).toBe(200)
-    expect(right.headers.get('HX-Redirect')).toBe('/profile')
-    expect((await asking.get('/profile')).status).toBe(200)
-  })
-
-  it('a code that is not 6 digits is refused without counting an attempt', async () => {
-    const { email } = await signedInUser()
-    const asking = new Browser()
-    const { code } = await askForLink(email, asking)
-    for (const bad of ['', '12345', 'abcdef', '1234567']) {
-      const page = await asking.post('/login/code', { code: bad })
-      expect(page.status).toBe(422)
-      expect(visibleText(page.text)).toContain('Ingrese los 6 dígitos del código.')
-    }
-    expect((await asking.post('/login/code', { code: code! })).status).toBe(303)
-  })
-
-  it('without the request cookie, a code leads to the expired page', async () => {
-    const browser = new Browser()
-    const page = await browser.post('/login/code', { code: '123456' })
-    expect(page.status).toBe(303)
-    expect(page.location).toBe('/login/code/vencido')
-    const dead = await browser.get(page.location!)
-    expect(dead.status).toBe(200)
-    expect(visibleText(dead.text)).toContain('Pedir un enlace de acceso nuevo')
-  })
-})
-
 describe('coming from "Olvidé mi contraseña"', () => {
   it('signing in by link shows the profile with a prompt to set a new password', async () => {
     const { email } = await signedInUser()
@@ -364,7 +212,7 @@ describe('access-link request storage', () => {
     const { email } = await signedInUser()
     const asking = new Browser()
     const { link, code } = await askForLink(email, asking)
-    const rows = await openDatabase(env.DB).select().from(oneTimeTokens).where(eq(oneTimeTokens.purpose, 'login'))
+    const rows = await db.select().from(oneTimeTokens).where(eq(oneTimeTokens.purpose, 'login'))
     const dump = JSON.stringify(rows)
     expect(dump).not.toContain(link!.split('/').at(-1)!)
     expect(dump).not.toContain(asking.cookie('__Host-login_request')!)

@@ -5,14 +5,12 @@ import { eq } from 'drizzle-orm'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { LOGIN_FAILURES, MAILS_PER_ADDRESS } from '../src/auth/limits'
 import { clock, DAY, MINUTE } from '../src/clock'
-import { openDatabase } from '../src/db/client'
 import { describePlace } from '../src/i18n/devices'
 import { securityEvents, users } from '../src/db/schema'
-import { Browser, lastMailTo, linkIn, mailsTo, PASSWORD, signedInUser, uniqueEmail, visibleText } from './helpers'
+import { Browser, db, lastMailTo, linkIn, mailsTo, PASSWORD, requestReset, signedInUser, uniqueEmail, visibleText } from './helpers'
 
 afterEach(() => vi.restoreAllMocks())
 
-const db = openDatabase(env.DB)
 const PHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 Version/18.0 Mobile/15E148 Safari/604.1'
 
 /** Fails a password sign-in for `email` from a fresh browser (a fresh IP) each time. */
@@ -117,9 +115,8 @@ describe('weak passwords are refused, with the reason inline', () => {
     const { browser, email } = await signedInUser()
     const profile = await browser.post('/profile', { name: 'Ana', password: 'qwerty123', password_confirmation: 'qwerty123' })
     expect(profile.status).toBe(422)
-    await new Browser().post('/password/forgot', { email })
     const resetting = new Browser()
-    await resetting.get(linkIn(lastMailTo(email, 'password-reset'), '/password/reset/'))
+    await resetting.get(await requestReset(email))
     const reset = await resetting.post('/password/reset', { password: 'contraseña', password_confirmation: 'contraseña' })
     expect(reset.status).toBe(422)
     expect(visibleText(reset.text)).toContain('demasiado común')

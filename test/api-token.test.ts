@@ -1,18 +1,14 @@
 import { env } from 'cloudflare:test'
-import { eq } from 'drizzle-orm'
 import { createLocalJWKSet, decodeProtectedHeader, exportJWK, generateKeyPair, jwtVerify, type JSONWebKeySet, type JWK } from 'jose'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { clock } from '../src/clock'
-import { openDatabase } from '../src/db/client'
-import { sessions, users } from '../src/db/schema'
-import { Browser, ORIGIN, PASSWORD, signedInUser, type Page } from './helpers'
+import { Browser, ORIGIN, type Page, PASSWORD, sessionsOf, signedInUser, userRow } from './helpers'
 
 // POST /api/token as an app sees it: a person signed in here, the app (a
 // phone app, a backend elsewhere) asks for a token and checks it offline
 // with the published keys — jose's own verification, running in workerd
 // like the Worker that signed.
 
-const db = openDatabase(env.DB)
 const [TEST_KEY] = JSON.parse(env.TOKEN_SIGNING_KEYS!) as [JWK & { kid: string; d: string }]
 
 afterEach(() => vi.restoreAllMocks())
@@ -41,11 +37,6 @@ async function verify(token: string, options: { audience?: string; keys?: JSONWe
   })
 }
 
-async function accountOf(email: string) {
-  const user = (await db.select().from(users).where(eq(users.email, email)).get())!
-  return { user, sessions: await db.select().from(sessions).where(eq(sessions.userId, user.id)).all() }
-}
-
 describe('a signed-in person gets a token for a listed app', () => {
   it('from a page of this site (a form post) and from a backend forwarding the cookie (JSON), uncached', async () => {
     const { browser } = await signedInUser()
@@ -63,7 +54,8 @@ describe('a signed-in person gets a token for a listed app', () => {
     vi.spyOn(clock, 'now').mockReturnValue(now)
     const { token, expiresAt } = tokenIn(await askAsBackend(browser, { aud: 'crm' }))
     const { payload, protectedHeader } = await verify(token)
-    const { user, sessions: [session] } = await accountOf(email)
+    const user = await userRow(email)
+    const [session] = await sessionsOf(email)
     const issuedAt = Math.floor(now / 1000)
     expect(payload).toEqual({
       iss: ORIGIN,

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { clock, DAY, MINUTE } from '../src/clock'
 import { Browser, PASSWORD, signedInUser, uniqueEmail } from './helpers'
 
-// Issue 13: what an app (the CRM on another subdomain, another Worker, a
+// What an app (the CRM on another subdomain, another Worker, a
 // backend elsewhere) learns about the person behind a cookie.
 
 afterEach(() => vi.restoreAllMocks())

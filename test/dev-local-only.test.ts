@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:test'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { Browser, signedInUser } from './helpers'
-import { rowsTo } from './outbox-helpers'
+import { rowsTo } from './helpers/outbox'
 
 /** `npm run dev`: the dev mailbox on, APP_URL on this machine (wrangler.toml's default). */
 const development = { ...env, APP_URL: 'http://localhost:8787', POSTMARK_SERVER_TOKEN: undefined, DEV_MAILBOX: 'true' }

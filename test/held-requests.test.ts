@@ -32,8 +32,9 @@ function heldPost(browser: Browser, path: string, body: string, contentType = 'a
       ctx,
     ),
   ).then(async (response) => {
+      const text = await response.text() // as a client reads it: work after the response waits for the body
       await waitOnExecutionContext(ctx)
-      return { status: response.status, location: response.headers.get('Location'), text: await response.text() }
+      return { status: response.status, location: response.headers.get('Location'), text }
     })
   return { release: () => (send(), answer) }
 }

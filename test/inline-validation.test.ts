@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { Browser, lastMailTo, linkIn, signedInUser, visibleText } from './helpers'
+import { Browser, requestReset, signedInUser, visibleText } from './helpers'
 
 const check = (password: string, password_confirmation: string, extra: Record<string, string> = {}) =>
   new Browser().post('/validate/password', { password, password_confirmation, ...extra }, { 'HX-Request': 'true' })
@@ -60,9 +60,8 @@ describe('inline validation of the confirmed password (htmx)', () => {
 
   it('sign-up, reset and profile wire each new-password input to it, and each to its own live region', async () => {
     const { browser, email } = await signedInUser()
-    await new Browser().post('/password/forgot', { email })
     const resetBrowser = new Browser()
-    await resetBrowser.get(linkIn(lastMailTo(email, 'password-reset'), '/password/reset/'))
+    await resetBrowser.get(await requestReset(email))
     const pages = [await new Browser().get('/signup'), await resetBrowser.get('/password/reset'), await browser.get('/profile')]
     for (const page of pages) {
       expect(page.status).toBe(200)

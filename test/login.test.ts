@@ -1,10 +1,8 @@
-import { env } from 'cloudflare:test'
 import { eq } from 'drizzle-orm'
 import { describe, expect, it, vi } from 'vitest'
 import * as passwords from '../src/auth/passwords'
-import { openDatabase } from '../src/db/client'
 import { users } from '../src/db/schema'
-import { Browser, legacyHash, mailsTo, PASSWORD, signedInUser, uniqueEmail, visibleText } from './helpers'
+import { Browser, db, legacyHash, mailsTo, PASSWORD, signedInUser, uniqueEmail, visibleText } from './helpers'
 
 describe('login', () => {
   it('shows the login window with "Olvidé mi contraseña" and the other ways in', async () => {
@@ -95,7 +93,6 @@ describe('login', () => {
 
   it('upgrades a hash made with old parameters at sign-in', async () => {
     const { email } = await signedInUser()
-    const db = openDatabase(env.DB)
     const old = await legacyHash(PASSWORD, 1000)
     await db.update(users).set({ passwordHash: old }).where(eq(users.email, email))
     expect((await new Browser().post('/login', { email, password: PASSWORD })).status).toBe(303)

@@ -2,10 +2,9 @@ import { env } from 'cloudflare:test'
 import { sql } from 'drizzle-orm'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { readConfig } from '../src/config'
-import { openDatabase } from '../src/db/client'
 import { describeError } from '../src/log'
 import { enqueueMail, outboxFor } from '../src/mail/outbox'
-import { Browser, postmark, uniqueEmail } from './helpers'
+import { Browser, db, postmark, uniqueEmail } from './helpers'
 
 // Logs go to `wrangler tail` and log search, where anyone on the team reads
 // them: never a token (three paths hold one), never an address, never a
@@ -13,7 +12,6 @@ import { Browser, postmark, uniqueEmail } from './helpers'
 
 afterEach(() => vi.restoreAllMocks())
 
-const db = openDatabase(env.DB)
 const TOKEN = 'Zk9x_Q2mVb7Lr4Tn8Yc1Wd6Hs3Jf5Kp0Ae-Gu2Io7Xy' // 43 characters, like a real one
 
 /** Every D1 statement fails from now on, the way a real query error does (SQLITE_ERROR, wrapped by drizzle). */

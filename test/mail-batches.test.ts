@@ -1,9 +1,9 @@
 import { env } from 'cloudflare:test'
 import { and, eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
-import { oneTimeTokens, sessions, users, type TokenPurpose } from '../src/db/schema'
-import { Browser, lastMailTo, linkIn, mailsTo, PASSWORD, signedInUser, uniqueEmail } from './helpers'
-import { captureMailLog, db, restoreAfterEach } from './outbox-helpers'
+import { oneTimeTokens, type TokenPurpose } from '../src/db/schema'
+import { accountOf, Browser, mailsTo, PASSWORD, requestReset, sessionsOf, signedInUser, uniqueEmail } from './helpers'
+import { captureMailLog, db, restoreAfterEach } from './helpers/outbox'
 
 restoreAfterEach()
 
@@ -17,19 +17,9 @@ async function withOutboxRefusing<T>(kind: string, action: () => Promise<T>): Pr
   }
 }
 
-async function accountOf(email: string) {
-  const [user] = await db.select().from(users).where(eq(users.email, email))
-  return user
-}
-
 async function tokensOf(email: string, purpose: TokenPurpose) {
   const user = await accountOf(email)
   return db.select().from(oneTimeTokens).where(and(eq(oneTimeTokens.userId, user!.id), eq(oneTimeTokens.purpose, purpose)))
-}
-
-async function sessionsOf(email: string) {
-  const user = await accountOf(email)
-  return db.select().from(sessions).where(eq(sessions.userId, user!.id))
 }
 
 // Each mail is written in the same D1 batch as the state that caused it: if
@@ -94,9 +84,8 @@ describe('when the outbox cannot take a mail, what caused it does not happen eit
   it('a reset: the password is not set, nor the link spent, until its notice can be written', async () => {
     captureMailLog()
     const { email } = await signedInUser()
-    await new Browser().post('/password/forgot', { email })
     const phone = new Browser()
-    await phone.get(linkIn(lastMailTo(email, 'password-reset'), '/password/reset/'))
+    await phone.get(await requestReset(email))
     const form = { password: 'otra-clave-segura-2', password_confirmation: 'otra-clave-segura-2' }
     await withOutboxRefusing('password-changed', () => phone.post('/password/reset', form))
     expect(await tokensOf(email, 'password_reset')).toHaveLength(1)

@@ -4,7 +4,7 @@ import { clock, MINUTE } from '../src/clock'
 import type { OutboxRow } from '../src/db/schema'
 import packageJson from '../package.json'
 import { Browser, lastMailTo, linkIn, mailsTo, PASSWORD, postmark, signedInUser, uniqueEmail } from './helpers'
-import { BAD_TOKEN, captureMailLog, cronOf, everyMinute, REDACTED, restoreAfterEach, rowsTo, setClock, UNAVAILABLE, type LogLine } from './outbox-helpers'
+import { BAD_TOKEN, captureMailLog, cronOf, everyMinute, REDACTED, restoreAfterEach, rowsTo, setClock, UNAVAILABLE, type LogLine } from './helpers/outbox'
 
 restoreAfterEach()
 

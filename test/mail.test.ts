@@ -4,7 +4,7 @@ import { ConfigError, readConfig } from '../src/config'
 import { createApp } from '../src/index'
 import { openBodies, outboxKeyring } from '../src/mail/sealed-bodies'
 import { Browser, lastMailTo, PASSWORD, postmark, signedInUser, uniqueEmail, visibleText } from './helpers'
-import { rowsTo } from './outbox-helpers'
+import { rowsTo } from './helpers/outbox'
 
 afterEach(() => vi.restoreAllMocks())
 

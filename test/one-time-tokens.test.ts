@@ -4,11 +4,9 @@ import { eq, inArray, type SQL } from 'drizzle-orm'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { findOneTimeToken, tokenBySecret, newOneTimeToken, spendOneTimeToken } from '../src/auth/one-time-tokens'
 import { clock, HOUR, MINUTE } from '../src/clock'
-import { openDatabase } from '../src/db/client'
 import { oneTimeTokens, users, type TokenPurpose } from '../src/db/schema'
 import type { BatchItem } from 'drizzle-orm/batch'
-
-const db = openDatabase(env.DB)
+import { db } from './helpers'
 
 async function aUser() {
   const id = createId()

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { HOUR, MINUTE } from '../src/clock'
 import { outbox } from '../src/db/schema'
 import { Browser, lastMailTo, linkIn, mailsTo, PASSWORD, postmark, signedInUser, uniqueEmail } from './helpers'
-import { advance, captureMailLog, cronOf, db, everyMinute, REDACTED, restoreAfterEach, rowOf, rowsTo, setClock, UNAVAILABLE } from './outbox-helpers'
+import { advance, captureMailLog, cronOf, db, everyMinute, REDACTED, restoreAfterEach, rowOf, rowsTo, setClock, UNAVAILABLE } from './helpers/outbox'
 
 restoreAfterEach()
 

@@ -5,7 +5,7 @@ import { clock, DAY, HOUR, MINUTE } from '../src/clock'
 import { outbox } from '../src/db/schema'
 import { enqueueMail } from '../src/mail/outbox'
 import { Browser, mailsTo, PASSWORD, postmark, signedInUser, uniqueEmail, visibleText } from './helpers'
-import { advance, captureMailLog, db, everyMinute, hourly, REDACTED, restoreAfterEach, rowOf, rowsTo, setClock, UNAVAILABLE } from './outbox-helpers'
+import { advance, captureMailLog, db, everyMinute, hourly, REDACTED, restoreAfterEach, rowOf, rowsTo, setClock, UNAVAILABLE } from './helpers/outbox'
 
 restoreAfterEach()
 

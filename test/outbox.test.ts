@@ -5,7 +5,7 @@ import { readConfig } from '../src/config'
 import { enqueueMail, enqueueSealedMail, outboxFor } from '../src/mail/outbox'
 import { outboxKeyring } from '../src/mail/sealed-bodies'
 import { Browser, mailsTo, postmark, signedInUser, uniqueEmail } from './helpers'
-import { advance, captureMailLog, cronOf, db, everyMinute, REDACTED, restoreAfterEach, rowOf, rowsTo, sendWhatOtherFilesLeftDue, setClock, UNAVAILABLE } from './outbox-helpers'
+import { advance, captureMailLog, cronOf, db, everyMinute, REDACTED, restoreAfterEach, rowOf, rowsTo, sendWhatOtherFilesLeftDue, setClock, UNAVAILABLE } from './helpers/outbox'
 
 restoreAfterEach()
 

@@ -3,12 +3,9 @@ import { eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { MAX_PASSKEYS } from '../src/auth/passkeys'
 import { hashSecret } from '../src/auth/secrets'
-import { openDatabase } from '../src/db/client'
 import { passkeys, users } from '../src/db/schema'
-import { Browser, PASSWORD, signedInUser } from './helpers'
-import { addPasskey, json, registrationOptions, signInOptions, SoftAuthenticator } from './webauthn'
-
-const db = openDatabase(env.DB)
+import { Browser, db, PASSWORD, signedInUser } from './helpers'
+import { addPasskey, json, registrationOptions, signInOptions, SoftAuthenticator } from './helpers/webauthn'
 
 /** Every row of every table of ours, as someone who copied the database would read it. */
 async function dumpD1() {

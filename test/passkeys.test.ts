@@ -1,25 +1,17 @@
-import { env } from 'cloudflare:test'
 import { eq } from 'drizzle-orm'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import lockfile from '../package-lock.json'
 import { clock, MINUTE } from '../src/clock'
-import { openDatabase } from '../src/db/client'
 import { passkeys, securityEvents, sessions, users } from '../src/db/schema'
 import { passkeyAsset } from '../views/assets'
-import { Browser, lastMailTo, mailsTo, PASSWORD, signedInUser, visibleText } from './helpers'
-import { addPasskey, GOOGLE_AAGUID, json, registrationOptions, RP_ID, signInOptions, signInWithPasskey, SoftAuthenticator } from './webauthn'
+import { Browser, db, lastMailTo, mailsTo, PASSWORD, signedInUser, userRow, visibleText } from './helpers'
+import { addPasskey, GOOGLE_AAGUID, json, registrationOptions, RP_ID, signInOptions, signInWithPasskey, SoftAuthenticator } from './helpers/webauthn'
 
-// Passkeys (issue 14): registering on the profile, the list with rename and
-// delete, signing in through the same path as a password. The attacks on
-// the ceremonies are in passkey-attacks.test.ts.
-
-const db = openDatabase(env.DB)
+// Passkeys: registering on the profile, the list with rename and
+// delete, signing in through the same path as a password. What the server
+// checks in each ceremony is in passkey-verification.test.ts.
 
 afterEach(() => vi.restoreAllMocks())
-
-async function userRow(email: string) {
-  return (await db.select().from(users).where(eq(users.email, email)).get())!
-}
 
 async function passkeysOf(email: string) {
   return db.select().from(passkeys).where(eq(passkeys.userId, (await userRow(email)).id))

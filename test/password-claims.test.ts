@@ -4,15 +4,13 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { LOGIN_FAILURES } from '../src/auth/limits'
 import { isCommonPassword, PASSWORD_ITERATIONS, verifyPassword } from '../src/auth/passwords'
 import { clock, MINUTE } from '../src/clock'
-import { openDatabase } from '../src/db/client'
 import { users } from '../src/db/schema'
-import { Browser, lastMailTo, linkIn, ORIGIN, PASSWORD, signedInUser, uniqueEmail } from './helpers'
+import { Browser, db, lastMailTo, linkIn, ORIGIN, PASSWORD, signedInUser, uniqueEmail } from './helpers'
 
 // What docs/security.md and docs/sign-in.md say about password checks, held through the front door:
 // PBKDF2 work is counted, not timed (the test runtime's clock says nothing
 // about CPU, see input-bounds.test.ts).
 
-const db = openDatabase(env.DB)
 /** 48 requests at once: seconds on a machine shared with other test runs, past vitest's default 5 s. */
 const SLOW = 30_000
 

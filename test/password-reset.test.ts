@@ -1,16 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { clock, HOUR } from '../src/clock'
-import { Browser, lastMailTo, linkIn, mailsTo, PASSWORD, signedInUser, uniqueEmail, visibleText } from './helpers'
+import { Browser, lastMailTo, mailsTo, PASSWORD, requestReset, signedInUser, uniqueEmail, visibleText } from './helpers'
 
 const NEW_PASSWORD = 'otra-clave-2026'
 
 afterEach(() => vi.restoreAllMocks())
-
-/** Forgot-password request, then the path of the mailed reset link. */
-async function requestReset(email: string, browser = new Browser()) {
-  await browser.post('/password/forgot', { email })
-  return linkIn(lastMailTo(email, 'password-reset'), '/password/reset/')
-}
 
 describe('forgot password', () => {
   it('shows the form with the blue button "ENVIAR INSTRUCCIONES DE RESTABLECIMIENTO"', async () => {

@@ -1,8 +1,8 @@
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { AccountsRpc } from '../src/apps/rpc'
-import { Browser, PASSWORD, signedInUser, app, lastMailTo, linkIn } from './helpers'
-import { addPasskey, SoftAuthenticator } from './webauthn'
+import { app, Browser, PASSWORD, requestReset, signedInUser } from './helpers'
+import { addPasskey, SoftAuthenticator } from './helpers/webauthn'
 
 /**
  * Counts D1 round trips: every prepare(...).first/all/run/raw and every
@@ -103,8 +103,7 @@ describe('D1 round trips of a reset', () => {
     await addPasskey(browser, await SoftAuthenticator.create())
     await addPasskey(browser, await SoftAuthenticator.create())
     const laptop = new Browser()
-    await laptop.post('/password/forgot', { email })
-    await laptop.get(linkIn(lastMailTo(email, 'password-reset'), '/password/reset/'))
+    await laptop.get(await requestReset(email, laptop))
     return `__Host-password_reset=${laptop.cookie('__Host-password_reset')}`
   }
 

@@ -124,7 +124,7 @@ describe('per-IP limits on the forms', () => {
 
   it('an IPv4 address is its own key', async () => {
     const { refused, neighbour } = await inOneWindow(async () => {
-      // TEST-NET-1: test/attacks.test.ts draws its shared IPs from 203.0.113.0/24, and a runtime's limiter is shared by its files.
+      // TEST-NET-1: test/owner-lockout.test.ts draws its shared IPs from 203.0.113.0/24, and a runtime's limiter is shared by its files.
       const ip = `192.0.2.${Math.floor(Math.random() * 254) + 1}`
       await burst(FORM_LIMIT, () => post('/password/forgot', ip))
       return { refused: await post('/password/forgot', ip), neighbour: await post('/password/forgot', `198.51.100.${Math.floor(Math.random() * 254) + 1}`) }

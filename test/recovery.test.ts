@@ -2,15 +2,13 @@ import { env } from 'cloudflare:test'
 import { eq } from 'drizzle-orm'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { clock, MINUTE } from '../src/clock'
-import { openDatabase } from '../src/db/client'
 import { passkeys, users } from '../src/db/schema'
-import { Browser, lastMailTo, linkIn, PASSWORD, signedInUser, visibleText } from './helpers'
-import { addPasskey, json, registrationOptions, signInWithPasskey, SoftAuthenticator } from './webauthn'
+import { Browser, db, lastMailTo, linkIn, PASSWORD, requestReset, signedInUser, visibleText } from './helpers'
+import { addPasskey, json, registrationOptions, signInWithPasskey, SoftAuthenticator } from './helpers/webauthn'
 
-// Recovery evicts (issue 17): a completed reset leaves no way in that the
+// Recovery evicts: a completed reset leaves no way in that the
 // person did not keep, and lands on a review of what remains and what it closed.
 
-const db = openDatabase(env.DB)
 const NEW_PASSWORD = 'faro-del-sur-2026'
 const REVIEW_TITLE = 'Su contraseña fue restablecida. Esto es lo que puede entrar en su cuenta ahora:'
 const CHROME_ANDROID = 'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Mobile Safari/537.36'
@@ -20,8 +18,7 @@ afterEach(() => vi.restoreAllMocks())
 
 /** Asks for a reset from `browser` and opens the mailed link there: the reset page is next. */
 async function openResetLink(email: string, browser: Browser) {
-  await browser.post('/password/forgot', { email })
-  expect((await browser.get(linkIn(lastMailTo(email, 'password-reset'), '/password/reset/'))).status).toBe(303)
+  expect((await browser.get(await requestReset(email, browser))).status).toBe(303)
 }
 
 /** Adds a passkey on this signed-in browser, as a browser with this user agent, and returns its authenticator. */

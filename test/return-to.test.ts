@@ -1,9 +1,9 @@
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { safeNext } from '../src/http/forms'
-import { Browser, lastMailTo, linkIn, ORIGIN, PASSWORD, signedInUser, uniqueEmail } from './helpers'
+import { Browser, lastMailTo, linkIn, ORIGIN, PASSWORD, resetPassword, signedInUser, uniqueEmail } from './helpers'
 
-// Issue 13: after signing in, back to the app — only to exactly listed
+// After signing in, back to the app — only to exactly listed
 // origins (RETURN_ORIGINS), through every way in.
 
 const APP = 'https://app.ecuabots.test'
@@ -100,9 +100,7 @@ describe('every way in goes back to the app', () => {
     const { email } = await signedInUser()
     const b = browser()
     await b.get(`/login?next=${encodeURIComponent(target)}`)
-    await b.post('/password/forgot', { email })
-    await b.get(linkIn(lastMailTo(email, 'password-reset'), '/password/reset/'))
-    const reset = await b.post('/password/reset', { password: 'nueva-clave-31', password_confirmation: 'nueva-clave-31' })
+    const reset = await resetPassword(b, email, 'nueva-clave-31')
     expect(reset.status).toBe(303)
     // The review of the reset comes first; the app (its origin, as a mailed link would carry it) is its "Continuar".
     expect(reset.location).toBe(`/security?aviso=contrasena-restablecida&continuar=${encodeURIComponent(`${APP}/`)}`)

@@ -135,3 +135,18 @@ describe('links in mails come from APP_URL, never from the request', () => {
     expect(mail.text + mail.html).not.toContain('evil.example')
   })
 })
+
+describe('HEAD requests', () => {
+  it('HEAD works wherever GET does', async () => {
+    const { browser } = await signedInUser()
+    // Public pages as a visitor sees them (a signed-in browser may be sent on from some), the profile as its owner does.
+    const visitor = new Browser()
+    const pages: [Browser, string][] = [[browser, '/profile'], [browser, '/security'], ...['/login', '/signup', '/password/forgot', '/login/email', '/.well-known/security.txt'].map((path): [Browser, string] => [visitor, path])]
+    for (const [who, path] of pages) {
+      const page = await who.request(path, { method: 'HEAD' })
+      expect(page.status, path).toBe(200)
+      expect(page.text).toBe('')
+      expect((await who.get(path)).status, path).toBe(200)
+    }
+  })
+})

@@ -3,17 +3,10 @@ import worker from '../src/index'
 import { eq } from 'drizzle-orm'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { clock, DAY, MINUTE } from '../src/clock'
-import { openDatabase } from '../src/db/client'
 import { sessions, users } from '../src/db/schema'
-import { Browser, PASSWORD, signedInUser } from './helpers'
-
-const db = openDatabase(env.DB)
+import { Browser, db, PASSWORD, sessionsOf, signedInUser } from './helpers'
 
 afterEach(() => vi.restoreAllMocks())
-
-async function sessionsOf(email: string) {
-  return db.select({ id: sessions.id, expiresAt: sessions.expiresAt }).from(sessions).innerJoin(users, eq(users.id, sessions.userId)).where(eq(users.email, email))
-}
 
 /** Every column of the account's one session row. */
 async function sessionRowOf(email: string) {
@@ -110,5 +103,14 @@ describe('sessions', () => {
     const rows = await sessionsOf(email)
     expect(rows).toHaveLength(1)
     expect(rows[0]!.expiresAt).toBeGreaterThan(later)
+  })
+
+  it('a sliding session re-sends its cookie when the server extends it', async () => {
+    const { browser } = await signedInUser()
+    vi.spyOn(clock, 'now').mockReturnValue(Date.now() + 20 * 24 * 60 * MINUTE)
+    const page = await browser.get('/profile')
+    expect(page.status).toBe(200)
+    const cookie = page.headers.getSetCookie().find((line) => line.startsWith('__Host-session='))
+    expect(cookie).toMatch(/Max-Age=2592000/)
   })
 })

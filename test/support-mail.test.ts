@@ -1,15 +1,12 @@
-import { env } from 'cloudflare:test'
 import { eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
-import { openDatabase } from '../src/db/client'
 import { users } from '../src/db/schema'
-import { Browser, lastMailTo, linkIn, mailsTo, PASSWORD, signedInUser, visibleText } from './helpers'
+import { Browser, db, lastMailTo, linkIn, mailsTo, PASSWORD, signedInUser, visibleText } from './helpers'
 
-// Issue 12: "Nobody to answer to". Every mail can be answered, security
+// Support in reach: every mail can be answered, security
 // mails say exactly what to do if it was not you, and the copy that says
 // "write to support" names the address.
 
-const db = openDatabase(env.DB)
 const SUPPORT = 'soporte@ecuabots.com' // SUPPORT_EMAIL's default
 
 describe('support in reach', () => {

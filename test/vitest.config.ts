@@ -21,7 +21,7 @@ export default defineConfig({
       miniflare: {
         bindings: {
           // Mail goes through the real Postmark client to the fetch that
-          // test/helpers.ts injects; APP_URL differs from the request host
+          // test/helpers/mail.ts injects; APP_URL differs from the request host
           // so a test can tell where links come from.
           APP_URL: 'https://cuentas.ecuabots.test',
           POSTMARK_SERVER_TOKEN: 'test-server-token',

@@ -1,14 +1,12 @@
-import { env } from 'cloudflare:test'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { spendChallenge, issueChallenge, CHALLENGE_LIFETIME, sweepChallenges } from '../src/auth/webauthn-challenges'
 import { clock } from '../src/clock'
-import { openDatabase } from '../src/db/client'
 import { users } from '../src/db/schema'
+import { db } from './helpers'
 
 // The challenge store on its own (make/check, like tokens): what a
 // challenge is bound to, its lifetime, and that it is spent once.
 
-const db = openDatabase(env.DB)
 const browser = 'b'.repeat(64)
 
 afterEach(() => vi.restoreAllMocks())

@@ -1,6 +1,5 @@
 import { and, eq, inArray, not, type SQL } from 'drizzle-orm'
 import type { Batch, Done } from '../db/batch'
-import type { Database } from '../db/client'
 import { oneTimeTokens, sessions, type SignInMethod } from '../db/schema'
 import type { Client } from '../addresses/client-info'
 import { greetByName } from '../mail/messages'

@@ -1,6 +1,7 @@
 import { isoCBOR } from '@simplewebauthn/server/helpers'
-import { fromBase64Url, toBase64Url } from '../src/crypto/encoding'
-import { Browser, ORIGIN, type Page } from './helpers'
+import { fromBase64Url, toBase64Url } from '../../src/crypto/encoding'
+import { Browser, type Page } from './browser'
+import { ORIGIN } from './origin'
 
 // A software authenticator for the tests: a WebCrypto P-256 key per
 // credential, "none" attestation, CBOR through the library's own helper.

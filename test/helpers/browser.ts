@@ -1,76 +1,9 @@
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test'
-import { toBase64Url } from '../src/crypto/encoding'
-import { createApp } from '../src/index'
-
-export const ORIGIN = 'https://cuentas.ecuabots.test' // = APP_URL in test/vitest.config.ts
-
-/** What the fake Postmark server received: the request as the `postmark` client built it. */
-export type SentMail = {
-  url: string
-  serverToken: string | null
-  from: string
-  to: string
-  subject: string
-  text: string
-  html: string
-  tag: string
-  stream: string
-  replyTo?: string
-}
-
-/**
- * A stand-in for Postmark's HTTP API, injected as the client's fetch. It
- * answers like Postmark; `failNext` makes the next send fail the way
- * Postmark does (e.g. 422 with an ErrorCode, or a network error).
- */
-export const postmark = {
-  sent: [] as SentMail[],
-  failNext: null as null | { status: number; body: unknown } | 'network',
-  /** Decides each call's fate (by call number) while set: a failure, or null to accept. */
-  failWhen: null as null | ((call: number) => { status: number; body: unknown } | 'network' | null),
-  calls: 0,
-  async fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
-    const failure = postmark.failNext ?? postmark.failWhen?.(postmark.calls) ?? null
-    postmark.calls++
-    postmark.failNext = null
-    if (failure === 'network') throw new TypeError('Network connection lost.')
-    if (failure) return Response.json(failure.body, { status: failure.status })
-    const body = JSON.parse(String(init?.body))
-    const headers = new Headers(init?.headers)
-    postmark.sent.push({
-      url: String(input),
-      serverToken: headers.get('X-Postmark-Server-Token'),
-      from: body.From,
-      to: body.To,
-      subject: body.Subject,
-      text: body.TextBody,
-      html: body.HtmlBody,
-      tag: body.Tag,
-      stream: body.MessageStream,
-      replyTo: body.ReplyTo,
-    })
-    return Response.json({ To: body.To, SubmittedAt: new Date().toISOString(), MessageID: crypto.randomUUID(), ErrorCode: 0, Message: 'OK' })
-  },
-}
+import { createApp } from '../../src/index'
+import { lastMailTo, linkIn, postmark } from './mail'
+import { ORIGIN } from './origin'
 
 export const app = createApp({ fetch: postmark.fetch })
-
-export function mailsTo(email: string, tag?: string): SentMail[] {
-  return postmark.sent.filter((mail) => mail.to === email && (!tag || mail.tag === tag))
-}
-
-export function lastMailTo(email: string, tag?: string): SentMail {
-  const mail = mailsTo(email, tag).at(-1)
-  if (!mail) throw new Error(`no ${tag ?? ''} mail to ${email}`)
-  return mail
-}
-
-/** The path of the first link in a mail's text body that starts with APP_URL + prefix. */
-export function linkIn(mail: SentMail, prefix: string): string {
-  const match = mail.text.match(new RegExp(`${ORIGIN}${prefix}\\S*`))
-  if (!match) throw new Error(`no ${prefix} link in mail "${mail.subject}"`)
-  return match[0].slice(ORIGIN.length)
-}
 
 let counter = 0
 /** A fresh address per test: D1 storage is shared by the tests of one file. */
@@ -152,22 +85,13 @@ export async function signedInUser(options: { name?: string; email?: string; pas
   return { browser, ...person }
 }
 
-/** The visible text of a page, tags stripped, whitespace folded: what a person reads. */
-export function visibleText(html: string): string {
-  return html
-    .replace(/<(script|style)[\s\S]*?<\/\1>/g, ' ')
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&#39;/g, "'")
-    .replace(/&quot;/g, '"')
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ')
-    .trim()
-}
-
-/** A stored hash as an older release would have made it: fewer iterations, no pepper. */
-export async function legacyHash(password: string, iterations: number) {
-  const salt = crypto.getRandomValues(new Uint8Array(16))
-  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(password.normalize('NFKC')), 'PBKDF2', false, ['deriveBits'])
-  const bits = await crypto.subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt, iterations }, key, 256)
-  return `pbkdf2-sha256$${iterations}$0$${toBase64Url(salt)}$${toBase64Url(new Uint8Array(bits))}`
+/**
+ * An IPv4 address of its own for one test, from the carrier-grade NAT range
+ * (100.64.0.0/10, what many people share behind one address): the files
+ * share one D1 and one rate limiter, so a fixed or narrowly drawn address
+ * could meet another file's counters.
+ */
+export function uniqueIPv4() {
+  const octet = () => Math.floor(Math.random() * 256)
+  return `100.${64 + Math.floor(Math.random() * 64)}.${octet()}.${octet()}`
 }

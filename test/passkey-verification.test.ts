@@ -5,17 +5,16 @@ import { signInWithPasskey as finishPasskeySignIn, verifyPasskeySignIn } from '.
 import { hashSecret } from '../src/auth/secrets'
 import { clock, MINUTE } from '../src/clock'
 import { readConfig } from '../src/config'
-import { openDatabase } from '../src/db/client'
 import { passkeys, sessions, users } from '../src/db/schema'
 import { newSignInMail } from '../src/mail/messages'
-import { Browser, mailsTo, signedInUser, type Page } from './helpers'
-import { addPasskey, json, registrationOptions, signInOptions, signInWithPasskey, SoftAuthenticator } from './webauthn'
+import { Browser, db, mailsTo, type Page, signedInUser } from './helpers'
+import { addPasskey, json, registrationOptions, signInOptions, signInWithPasskey, SoftAuthenticator } from './helpers/webauthn'
 
-// The passkey ceremonies, attacked. Every failure is the same 400 with the
-// same Spanish sentence, starts no session and stores nothing: the answer
-// never says which check failed.
+// What the server checks in a passkey ceremony, each check met with a forged
+// or replayed answer. Every failure is the same 400 with the same Spanish
+// sentence, starts no session and stores nothing: the answer never says which
+// check failed.
 
-const db = openDatabase(env.DB)
 const SIGN_IN_FAILED = 'No pudimos iniciar sesión con esa llave de acceso. Vuelva a intentarlo, o entre con su contraseña o un enlace de acceso.'
 const ADD_FAILED = 'No pudimos agregar la llave de acceso. Vuelva a intentarlo.'
 

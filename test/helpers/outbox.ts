@@ -1,14 +1,14 @@
 import { createScheduledController, env } from 'cloudflare:test'
 import { eq } from 'drizzle-orm'
 import { afterEach, vi, type MockInstance } from 'vitest'
-import { clock } from '../src/clock'
-import { openDatabase } from '../src/db/client'
-import { outbox } from '../src/db/schema'
-import { createWorker } from '../src/index'
-import { HOURLY } from '../src/maintenance'
-import { postmark } from './helpers'
+import { outbox } from '../../src/db/schema'
+import { createWorker } from '../../src/index'
+import { HOURLY } from '../../src/maintenance'
+import { db } from './database'
+import { postmark } from './mail'
 
-export const db = openDatabase(env.DB)
+export { advance, setClock } from './clock'
+export { db } from './database'
 
 /** After each test: the real clock and console again, and a Postmark that answers. */
 export function restoreAfterEach() {
@@ -62,16 +62,6 @@ export async function rowOf(id: string) {
   const [row] = await db.select().from(outbox).where(eq(outbox.id, id))
   if (!row) throw new Error(`no outbox row ${id}`)
   return row
-}
-
-/** Sets the clock every module reads (src/clock). */
-export function setClock(at: number) {
-  vi.spyOn(clock, 'now').mockReturnValue(at)
-}
-
-/** Moves the clock on by `ms` from wherever it is now (mocked or not). */
-export function advance(ms: number) {
-  setClock(clock.now() + ms)
 }
 
 /** A JSON log line, parsed, with the `line` as it was written (to search it for what must not be there). */

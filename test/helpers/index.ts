@@ -1,0 +1,11 @@
+// What every test file shares: the app behind a minimal browser, the
+// Postmark stand-in and the mails it received, the database and the clock.
+export { askForLink, wrongCodeFor } from './access-links'
+export { app, Browser, PASSWORD, signedInUser, uniqueEmail, uniqueIPv4, type Page } from './browser'
+export { advance, setClock } from './clock'
+export { accountOf, db, sessionsOf, userRow } from './database'
+export { codeIn, lastMailTo, linkIn, mailsTo, postmark, type SentMail } from './mail'
+export { ORIGIN } from './origin'
+export { requestReset, resetPassword } from './password-reset'
+export { legacyHash } from './passwords'
+export { visibleText } from './text'

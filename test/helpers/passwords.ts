@@ -1,0 +1,9 @@
+import { toBase64Url } from '../../src/crypto/encoding'
+
+/** A stored hash as an older release would have made it: fewer iterations, no pepper. */
+export async function legacyHash(password: string, iterations: number) {
+  const salt = crypto.getRandomValues(new Uint8Array(16))
+  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(password.normalize('NFKC')), 'PBKDF2', false, ['deriveBits'])
+  const bits = await crypto.subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt, iterations }, key, 256)
+  return `pbkdf2-sha256$${iterations}$0$${toBase64Url(salt)}$${toBase64Url(new Uint8Array(bits))}`
+}
