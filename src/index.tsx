@@ -34,6 +34,7 @@ import { apiRoutes } from './routes/api'
 import { wellKnownRoutes } from './routes/well-known'
 import { MessagePage } from '../views/message'
 import { MAX_BODY_BYTES, MAX_WEBHOOK_BYTES } from './http/body-limits'
+import { holdWorkUntilResponseSent } from './http/after-response'
 
 /** Builds the app. Tests pass their own `fetch` to read what Postmark would receive. */
 export function createApp(options: { fetch?: typeof fetch } = {}) {
@@ -54,6 +55,7 @@ export function createApp(options: { fetch?: typeof fetch } = {}) {
   app.on('POST', '/validate/password', limitPerIp('INLINE_LIMITER'))
   app.route('/', validationRoutes) // htmx inline checks: pure, no session lookup
 
+  app.use(holdWorkUntilResponseSent) // mails and lookups after the response wait for its body to be sent
   app.use(provideContext(options))
   app.route('/', wellKnownRoutes)
   app.route('/', apiTokenRoutes) // POST /api/token answers its own JSON 401; /.well-known/jwks.json is public

@@ -34,6 +34,7 @@ async function workFor(path: string, form: Record<string, string>) {
     { ...env, DB: db },
     ctx,
   )
+  await response.arrayBuffer() // work after the response starts once its body has been read
   await waitOnExecutionContext(ctx)
   const sealed = seals.mock.calls.length
   seals.mockRestore()

@@ -88,8 +88,9 @@ async function requestWith(vars: Record<string, string | undefined>, path: strin
   const headers = new Headers(init?.headers)
   if (init?.method === 'POST') headers.set('Origin', 'http://localhost:8787')
   const response = await app.fetch(new Request(`http://localhost:8787${path}`, { ...init, headers }), { ...env, ...vars }, ctx)
+  const text = await response.text() // work after the response starts once its body has been read
   await waitOnExecutionContext(ctx)
-  return { status: response.status, text: await response.text() }
+  return { status: response.status, text }
 }
 
 describe('dev mailbox (local development)', () => {

@@ -11,6 +11,7 @@ import { isKnownDevice } from './known-devices'
 import { CODE_ATTEMPTS, CODE_ATTEMPTS_PER_DAY } from './limits'
 import { generateSecret, hashSecret, isWellFormedSecret } from './secrets'
 import { startSession, type SignInContext } from './start-session'
+import { sessionIsOpen } from './sessions'
 import { hit, readCounter, startCounter, within, type MailBudget } from './throttle'
 import { newOneTimeToken, spendToken, ONE_TIME_TOKEN_LIFETIME, type TokenSelector } from './one-time-tokens'
 
@@ -33,7 +34,15 @@ import { newOneTimeToken, spendToken, ONE_TIME_TOKEN_LIFETIME, type TokenSelecto
  * and do the same work; only the returned outbox ids differ, and the caller sends them after the
  * response. Over budget, nothing is inserted or mailed.
  */
-export async function requestAccessLink(db: Database, config: Config, input: { email: string; fromForgot: boolean; next?: string | null }, budget: MailBudget) {
+export async function requestAccessLink(
+  db: Database,
+  config: Config,
+  input: { email: string; fromForgot: boolean; next?: string | null; whileSessionOpen?: { userId: string; sessionId: string } },
+  mailBudget: MailBudget,
+) {
+  // Asked from a session (the profile's "¿No la recuerda?"): nothing is queued once that session is closed.
+  const open = input.whileSessionOpen
+  const budget = open ? { ...mailBudget, allows: and(mailBudget.allows, sessionIsOpen(open.userId, open.sessionId))! } : mailBudget
   const browser = await generateSecret()
   const code = generateAccessCode()
   const user = await findUserByEmail(db, input.email)

@@ -7,7 +7,7 @@ import { users, type User } from '../db/schema'
 import type { Client } from '../addresses/client-info'
 import { queuedIds } from '../mail/outbox'
 import { recordEvent } from './activity'
-import { deleteUserSessions, rotateSession } from './sessions'
+import { accountOfSession, deleteUserSessions, rotateSession, sessionIsOpen } from './sessions'
 import { accountFound, whileHashIs } from './account-ref'
 import { forgetDevices } from './known-devices'
 import { startedSession, startSession, type SignInContext, type StartingSession } from './start-session'
@@ -101,29 +101,32 @@ export async function updateProfile(
   changes: { name: string; passwordHash?: string },
   notice: { client: Client; mail: (guard: SQL) => BatchItem<'sqlite'>; attemptKey: string | null; deviceHash: string | null },
 ) {
+  // Every write below only while this session is still open (sessionIsOpen): a reset that commits while the request runs wins.
+  const open = sessionIsOpen(user.id, keepSessionId)
   if (!changes.passwordHash) {
-    await db.update(users).set({ name: changes.name, updatedAt: clock.now() }).where(eq(users.id, user.id))
-    return { queued: [], sessionToken: null }
+    const saved = await db.update(users).set({ name: changes.name, updatedAt: clock.now() }).where(and(eq(users.id, user.id), open)).returning({ id: users.id })
+    return saved.length ? { queued: [], sessionToken: null } : null
   }
-  const account = whileHashIs(user)
+  const account = sql`(SELECT id FROM ${whileHashIs(user)} WHERE ${open})`
   const guard = accountFound(account)
-  const thisSession = await rotateSession(db, keepSessionId, account)
+  // Rotated last, once the new password is in (the guards above read the old hash and this session's id).
+  const thisSession = await rotateSession(db, keepSessionId, whileHashIs({ id: user.id, passwordHash: changes.passwordHash }))
   const batch = createBatch(db)
   batch.add(deleteUserSessions(db, account, keepSessionId))
-  batch.add(thisSession.update)
   batch.add(forgetDevices(db, account, notice.deviceHash))
   batch.add(spendTokensButResetLinks(db, account))
   batch.add(recordEvent(db, account, 'password_changed', notice.client))
   const mail = batch.add(notice.mail(guard))
   if (notice.attemptKey) batch.add(refund(db, notice.attemptKey, guard))
-  // Last: it changes the hash the guard reads.
+  // Next to last: it changes the hash the guard reads.
   const password = batch.add(
     db
       .update(users)
       .set({ ...changes, updatedAt: clock.now() })
-      .where(and(eq(users.id, user.id), eq(users.passwordHash, user.passwordHash)))
+      .where(and(eq(users.id, user.id), eq(users.passwordHash, user.passwordHash), open))
       .returning({ id: users.id }),
   )
+  batch.add(thisSession.update)
   const done = await batch.commit()
   if (done.of(password).length === 0) return null
   return { queued: queuedIds(done.of(mail)), sessionToken: thisSession.token }
@@ -134,7 +137,9 @@ export async function updateProfile(
  * user ends, every other known browser is forgotten (they no longer get the
  * owner's own limits), this session is rotated (a copy of its cookie taken
  * before no longer works), the re-authentication attempt is given back, and
- * it is recorded. Returns this browser's new session token.
+ * it is recorded. Returns this browser's new session token, or null when
+ * this session was closed before the batch ran (a reset elsewhere): then
+ * nothing was done, and "all but this one" never becomes "all".
  */
 export async function closeOtherSessions(
   db: Database,
@@ -142,13 +147,15 @@ export async function closeOtherSessions(
   keepSessionId: string,
   keep: { deviceHash: string | null; client: Client; attemptKey: string | null },
 ) {
+  const account = accountOfSession(db, userId, keepSessionId)
   const thisSession = await rotateSession(db, keepSessionId, userId)
   const batch = createBatch(db)
-  batch.add(deleteUserSessions(db, userId, keepSessionId))
-  batch.add(forgetDevices(db, userId, keep.deviceHash))
-  batch.add(thisSession.update)
-  batch.add(recordEvent(db, userId, 'sessions_revoked', keep.client))
-  if (keep.attemptKey) batch.add(refund(db, keep.attemptKey))
-  await batch.commit()
-  return thisSession.token
+  batch.add(deleteUserSessions(db, account, keepSessionId))
+  batch.add(forgetDevices(db, account, keep.deviceHash))
+  batch.add(recordEvent(db, account, 'sessions_revoked', keep.client))
+  if (keep.attemptKey) batch.add(refund(db, keep.attemptKey, accountFound(account)))
+  // Last: it changes the id the guards above read.
+  const rotated = batch.add(thisSession.update)
+  const done = await batch.commit()
+  return done.of(rotated).length > 0 ? thisSession.token : null
 }

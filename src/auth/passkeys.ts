@@ -13,6 +13,7 @@ import { toBase64Url } from '../crypto/encoding'
 import { checkName, normalizeName } from './names'
 import { accountIdQuery, type AccountRef } from './account-ref'
 import { passkeyNameFor } from './passkey-names'
+import { sessionIsOpen } from './sessions'
 import { CHALLENGE_LIFETIME, spendChallenge, issueChallenge } from './webauthn-challenges'
 import { ALGORITHMS, bytesOf, expectedBy, parseRegistrationResponse, webauthnLibrary } from './webauthn'
 
@@ -150,19 +151,23 @@ export function checkPasskeyName(raw: string | undefined): { name: string; valid
   return { name, valid: !checkName(name) && name.length <= MAX_PASSKEY_NAME }
 }
 
-/** Renames one of this account's passkeys (never someone else's: the account is part of the match). */
-export function renamePasskey(db: Database, userId: string, passkeyId: string, name: string) {
-  return db.update(passkeys).set({ name }).where(and(eq(passkeys.id, passkeyId), eq(passkeys.userId, userId))).returning({ id: passkeys.id })
+/** Renames one of this account's passkeys (never someone else's: the account is part of the match), while the session asking is open. */
+export function renamePasskey(db: Database, userId: string, passkeyId: string, name: string, asking: { sessionId: string }) {
+  return db
+    .update(passkeys)
+    .set({ name })
+    .where(and(eq(passkeys.id, passkeyId), eq(passkeys.userId, userId), sessionIsOpen(userId, asking.sessionId)))
+    .returning({ id: passkeys.id })
 }
 
 /**
  * Removes one of this account's passkeys, with its "removed" event and mail
  * in the same batch (both only if this request is the one that deleted
  * it). An account may remove its last passkey: password, link and code stay.
- * Null when there was no such passkey.
+ * Null when there was no such passkey, or the session asking was closed meanwhile.
  */
-export async function removePasskey(db: Database, user: User, passkeyId: string, client: Client, mail: PasskeyMail) {
-  const mine = and(eq(passkeys.id, passkeyId), eq(passkeys.userId, user.id))
+export async function removePasskey(db: Database, user: User, passkeyId: string, client: Client, mail: PasskeyMail, asking: { sessionId: string }) {
+  const mine = and(eq(passkeys.id, passkeyId), eq(passkeys.userId, user.id), sessionIsOpen(user.id, asking.sessionId))
   const found = await db.select({ name: passkeys.name }).from(passkeys).where(mine).get()
   if (!found) return null
   const passkeyAccount = sql`(SELECT ${passkeys.userId} AS id FROM ${passkeys} WHERE ${mine})`

@@ -142,8 +142,19 @@ export function listUserSessions(db: Database, account: AccountRef) {
 }
 
 /** Ends one session of this user (never someone else's: the user id is part of the match). */
-export function deleteUserSession(db: Database, userId: string, sessionId: string) {
-  return db.delete(sessions).where(and(eq(sessions.userId, userId), eq(sessions.id, sessionId))).returning({ id: sessions.id })
+export function deleteUserSession(db: Database, userId: string, sessionId: string, when: SQL = sql`true`) {
+  return db.delete(sessions).where(and(eq(sessions.userId, userId), eq(sessions.id, sessionId), when)).returning({ id: sessions.id })
+}
+
+/**
+ * True while this session of this user still exists: the guard of every
+ * write a signed-in request makes, in the same statement or batch, so a
+ * reset or revoke that commits while the request runs leaves it nothing to
+ * do (the session was checked when the request arrived; this is the
+ * moment of writing).
+ */
+export function sessionIsOpen(userId: string, sessionId: string): SQL {
+  return sql`EXISTS (SELECT 1 FROM ${sessions} WHERE ${sessions.id} = ${sessionId} AND ${sessions.userId} = ${userId})`
 }
 
 /**
@@ -162,9 +173,9 @@ export function accountOfSession(db: Database, userId: string, sessionId: string
  * batch that closes it, before the session row goes: that browser no longer
  * keeps the account's own counters, and signing in from it again is "new".
  */
-export function forgetSessionDevice(db: Database, userId: string, sessionId: string) {
+export function forgetSessionDevice(db: Database, userId: string, sessionId: string, when: SQL = sql`true`) {
   const device = db.select({ deviceHash: sessions.deviceHash }).from(sessions).where(and(eq(sessions.userId, userId), eq(sessions.id, sessionId)))
-  return db.delete(knownDevices).where(and(eq(knownDevices.userId, userId), inArray(knownDevices.deviceHash, device)))
+  return db.delete(knownDevices).where(and(eq(knownDevices.userId, userId), inArray(knownDevices.deviceHash, device), when))
 }
 
 /**
@@ -172,12 +183,15 @@ export function forgetSessionDevice(db: Database, userId: string, sessionId: str
  * the browser forgotten (when asked) while the row still exists, so a
  * made-up id writes nothing. True when a session was closed.
  */
-export async function closeUserSession(db: Database, userId: string, sessionId: string, client: Client, forgetBrowser: boolean): Promise<boolean> {
+export async function closeUserSession(db: Database, userId: string, sessionId: string, client: Client, forgetBrowser: boolean, asking: { sessionId: string }): Promise<boolean> {
+  // Only while the session asking is still open (sessionIsOpen): checked before the row it may itself be goes.
+  const askerOpen = sessionIsOpen(userId, asking.sessionId)
+  const target = sql`(SELECT id FROM ${accountOfSession(db, userId, sessionId)} WHERE ${askerOpen})`
   const batch = createBatch(db)
   // One session closed reads "Sesión cerrada"; "sessions_revoked" is for several at once.
-  batch.add(recordEvent(db, accountOfSession(db, userId, sessionId), 'session_revoked', client))
-  if (forgetBrowser) batch.add(forgetSessionDevice(db, userId, sessionId))
-  const revoked = batch.add(deleteUserSession(db, userId, sessionId))
+  batch.add(recordEvent(db, target, 'session_revoked', client))
+  if (forgetBrowser) batch.add(forgetSessionDevice(db, userId, sessionId, askerOpen))
+  const revoked = batch.add(deleteUserSession(db, userId, sessionId, askerOpen))
   return (await batch.commit()).of(revoked).length > 0
 }
 

@@ -137,12 +137,15 @@ export function failedSignInKey(ip: string | null) {
  * The IP cap is shared by everyone behind one address (an IPv6 /64,
  * carrier-grade NAT), so it alone could silence the owner on a new device
  * there. A reset or access link is therefore queued over the IP's cap when
- * it is the first of its window for that account's budget: whatever
- * strangers do, the owner asking from a new device gets her link, or the
- * strangers' own requests already put a live one in her mailbox within the
- * window. The cost: one IP over its cap can still cause one reset and one
- * access mail per existing account per window (MAILS_PER_ADDRESS), at the
- * per-IP form rate. The condition is SQL inside the same statements, so an
+ * it is the first of its window for that account's budget and the account
+ * is confirmed: whatever strangers do, the owner asking from a new device
+ * gets her link, or the strangers' own requests already put a live one in
+ * her mailbox within the window. Unconfirmed accounts get no pass: anyone
+ * can make one at any spelling of any inbox, over the cap too (see
+ * confirmedAccount). The cost: one IP over its cap can still cause one
+ * reset and one access mail per confirmed account per window, at the
+ * per-IP form rate (and confirming an account takes reading its inbox).
+ * The condition is SQL inside the same statements, so an
  * unknown address does the same work and the answer is the same.
  *
  * `statements` go first in the batch; `allows` guards the statements that
@@ -162,8 +165,8 @@ export async function mailBudget(
   const address = kind === 'note' ? await accountKey('mail', email, from.deviceHash) : await addressKey(`mail:${kind}`, email, from.deviceHash)
   const ip = perIp === 'mails' ? `mail:ip:${ipKey(from.ip)}` : failedSignInKey(from.ip)
   const ipLimit = perIp === 'mails' ? MAILS_PER_IP.limit : CONFIRMATION_RESENDS_PER_IP.limit
-  // The first reset or access link of the account's window passes a shared IP's cap (see above).
-  const firstOfWindow = kind === 'reset' || kind === 'access' ? within(address, 0) : sql`false`
+  // The first reset or access link of a confirmed account's window passes a shared IP's cap (see above).
+  const firstOfWindow = kind === 'reset' || kind === 'access' ? and(within(address, 0), confirmedAccount(email))! : sql`false`
   return {
     statements: perIp === 'mails' ? [hit(db, ip, MAILS_PER_IP.window)] : [],
     // The mailbox has not counted this mail yet (countQueued comes after it): room for one more.
@@ -192,6 +195,17 @@ export async function mailBudgetState(db: Database, email: string, from: { ip: s
     .where(eq(users.email, email))
     .get()
   return row ? { overIp: Boolean(row.overIp), overAddress: Boolean(row.overAddress), confirmed: Boolean(row.confirmed) } : null
+}
+
+/**
+ * An account whose address was confirmed: only its owner (or someone who
+ * already reads her mail) made it so. Anyone can make an unconfirmed one at
+ * any spelling of any inbox, over the IP's cap too (sign-up writes the
+ * account, only its confirmation is capped), so the over-cap pass must not
+ * reach those: it would turn one IP into a cannon aimed at that inbox.
+ */
+function confirmedAccount(email: string): SQL {
+  return sql`EXISTS (SELECT 1 FROM ${users} WHERE ${users.email} = ${email} AND ${users.emailVerifiedAt} IS NOT NULL)`
 }
 
 /** Which budget a mail spends (see mailBudget). */

@@ -22,6 +22,8 @@ export type Variables = {
   session: Session
   /** What the page's declared reads read, read back with pageDataOf (see requireAuthentication). */
   pageData: { reads: unknown; data: unknown } | null
+  /** Settles once the response's body has been handed on in full (see src/http/after-response.ts). */
+  responseSent: Promise<void>
   /** The lazily resolved session (see currentSession). */
   resolvedSession: Promise<{ user: User; session: Session; pageData: unknown; renewed: boolean } | null>
 }

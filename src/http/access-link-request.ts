@@ -1,4 +1,5 @@
 import type { Context } from 'hono'
+import { sendAfterResponse } from './after-response'
 import { requestAccessLink } from '../auth/access-links'
 import { mailBudget } from '../auth/throttle'
 import { ONE_TIME_TOKEN_LIFETIME } from '../auth/one-time-tokens'
@@ -17,11 +18,11 @@ export const accessLinkRequestCookie = hostCookie('login_request', ONE_TIME_TOKE
  * bound to this browser by its cookie; the mail goes after the response.
  * Used by the link page and by the profile's "¿No la recuerda?".
  */
-export async function sendAccessLink(c: Context<AppEnv>, email: string, options: { fromForgot: boolean; next?: string | null }) {
+export async function sendAccessLink(c: Context<AppEnv>, email: string, options: { fromForgot: boolean; next?: string | null; whileSessionOpen?: { userId: string; sessionId: string } }) {
   const budget = await mailBudget(c.var.db, email, await mailRequesterOf(c), 'access')
-  const request = await requestAccessLink(c.var.db, c.var.config, { email, fromForgot: options.fromForgot, next: options.next }, budget)
+  const request = await requestAccessLink(c.var.db, c.var.config, { email, fromForgot: options.fromForgot, next: options.next, whileSessionOpen: options.whileSessionOpen }, budget)
   securityLog(c, 'login_link_request', 'answered')
   accessLinkRequestCookie.set(c, request.browserSecret)
-  c.executionCtx.waitUntil(c.var.outbox.send(...request.queued))
+  sendAfterResponse(c, request.queued)
   await showWithheldInDevMailbox(c, email, 'access', request.queued)
 }

@@ -20,9 +20,15 @@ const rememberedInputCookie = hostCookie('typed', 15 * MINUTE) // `__Host-typed`
 
 export type RememberedInput = { email?: string; next?: string; name?: string }
 
-/** Merged over what this browser already carries (`current`, read from the request unless given). */
+/**
+ * Merged over what this browser already carries (`current`, read from the
+ * request unless given). A `next` belongs to the address it was typed with:
+ * another address typed replaces it (with no `next`, unless one comes with
+ * it), so the next person at a shared computer does not inherit it.
+ */
 export function rememberInput(c: Context<AppEnv>, input: RememberedInput, current: RememberedInput = rememberedInputOf(c)) {
-  const merged = { email: input.email ?? current.email, next: input.next ?? current.next, name: input.name ?? current.name }
+  const anotherAddress = input.email !== undefined && current.email !== undefined && input.email !== current.email
+  const merged = { email: input.email ?? current.email, next: input.next ?? (anotherAddress ? undefined : current.next), name: input.name ?? current.name }
   rememberedInputCookie.set(c, toBase64Url(new TextEncoder().encode(JSON.stringify(merged))))
 }
 
@@ -35,8 +41,8 @@ export function rememberInput(c: Context<AppEnv>, input: RememberedInput, curren
  * which page (linkNext): never a query (`?aviso=` would make our page tell
  * the owner her password was changed), never an app's path.
  */
-export function requestedNext(c: Context<AppEnv>, form: Record<string, string>): string | null {
-  return linkNext(nextFor(c, form.next ?? rememberedInputOf(c).next, ''))
+export function requestedNext(c: Context<AppEnv>, form: Record<string, string>, email: string): string | null {
+  return linkNext(nextFor(c, form.next ?? rememberedNextFor(c, email), ''))
 }
 
 /**
@@ -62,14 +68,16 @@ export function onwardAfterReview(c: Context<AppEnv>, next: string | undefined):
 }
 
 /**
- * Where this browser was going, for a sign-in as `email`: only the address
- * it was typed with. The next person at a shared computer, who signs in as
- * someone else, does not land on the page (or the app) the previous one
- * chose and left behind.
+ * Where this browser was going, for a sign-in (or a link asked) as `email`:
+ * only for the address it was typed with. The next person at a shared
+ * computer, who signs in as someone else, does not land on the page (or
+ * the app) the previous one chose and left behind. A `next` no address was
+ * typed with yet (an app sent the browser to /login?next=…) goes with the
+ * first address typed after it (rememberInput binds it).
  */
 export function rememberedNextFor(c: Context<AppEnv>, email: string): string | undefined {
   const remembered = rememberedInputOf(c)
-  return remembered.email === email ? remembered.next : undefined
+  return remembered.email === undefined || remembered.email === email ? remembered.next : undefined
 }
 
 /**

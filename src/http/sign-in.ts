@@ -1,4 +1,5 @@
 import type { Context } from 'hono'
+import { sendAfterResponse } from './after-response'
 import { forgetSessionClosedNotice, readSessionCookie, setSessionCookie } from './session'
 import { hashSecret, isWellFormedSecret } from '../auth/secrets'
 import type { SignInContext } from '../auth/start-session'
@@ -9,7 +10,7 @@ import { clientOf, deviceOf } from './requester'
 import { securityLog } from './log'
 import { nextFor } from './forms'
 import { forgetFlowsInProgress, resetCookie } from './flows'
-import { rememberInput, rememberedInputOf } from './remembered-input'
+import { rememberInput, rememberedInputOf, rememberedNextFor } from './remembered-input'
 import { withNotice } from './notices'
 
 /** Who is signing in from this request, and how. Creates the device cookie on a first sign-in. */
@@ -34,9 +35,9 @@ export async function signInContext(c: Context<AppEnv>, method: SignInMethod): P
  * was asked to lead (stored with it: an app's origin, not a path a stranger
  * could choose), each checked again; else `fallback`.
  */
-export function landingAfter(c: Context<AppEnv>, signedIn: { next: string | null; needsPassword: boolean }, fallback: string) {
+export function landingAfter(c: Context<AppEnv>, signedIn: { next: string | null; needsPassword: boolean; user: { email: string } }, fallback: string) {
   if (signedIn.needsPassword) return withNotice('/profile', 'cree-contrasena')
-  return nextFor(c, rememberedInputOf(c).next ?? signedIn.next ?? undefined, '') || fallback
+  return nextFor(c, rememberedNextFor(c, signedIn.user.email) ?? signedIn.next ?? undefined, '') || fallback
 }
 
 /**
@@ -60,6 +61,6 @@ export function beginSession(
   if (draft.name && draft.email === signedIn.user.email) rememberInput(c, { email: draft.email, name: draft.name }, {})
   setSessionCookie(c, signedIn.sessionToken)
   securityLog(c, 'sign_in', 'ok', { method: signedIn.method, newDevice: signedIn.newDevice })
-  c.executionCtx.waitUntil(c.var.outbox.send(...signedIn.queued))
+  sendAfterResponse(c, signedIn.queued)
   return to
 }

@@ -4,6 +4,7 @@ import { createMiddleware } from 'hono/factory'
 import type { Batch, Done } from '../db/batch'
 import type { AppEnv } from '../env'
 import { resolveSession } from '../http/session'
+import { receiveWholeBody } from '../http/whole-body'
 
 /**
  * What a signed-in page reads besides the session, keyed by the account (see
@@ -37,6 +38,8 @@ export function requireAuthentication(options: { reads?: Record<string, PageRead
     // HEAD is served by the GET handler (Hono), so it reads what GET reads.
     const method = c.req.method === 'HEAD' ? 'GET' : c.req.method
     const reads = options.reads?.[`${method} ${c.req.path}`]
+    // The session is looked up once the request has fully arrived (see receiveWholeBody).
+    await receiveWholeBody(c)
     const resolved = resolveSession(c, reads)
     c.set('resolvedSession', resolved)
     const found = await resolved

@@ -38,7 +38,7 @@ accessLinkRoutes.post('/login/email', async (c) => {
   const error = checkEmail(email)
   if (error) return c.html(<AccessLinkPage email={email} error={error} fromForgot={fromForgot} />, 422)
   rememberInput(c, { email })
-  await sendAccessLink(c, email, { fromForgot, next: requestedNext(c, form) })
+  await sendAccessLink(c, email, { fromForgot, next: requestedNext(c, form, email) })
   return c.html(<AccessLinkSentPage email={email} />)
 })
 

@@ -21,9 +21,10 @@ apiTokenRoutes.post('/api/token', async (c) => {
     logNotConfigured(c, issuer.problem)
     return c.json({ error: 'tokens are not configured on this server (TOKEN_SIGNING_KEYS)' }, 503)
   }
+  // The body first: a request held open across a reset gets no token for the session the reset closed.
+  const audience = await readAudience(c)
   const signedIn = await currentSession(c)
   if (!signedIn) return c.json({ error: 'not signed in' }, 401)
-  const audience = await readAudience(c)
   if (!audience || !issuer.audiences.includes(audience)) return c.json({ error: 'aud must be one of TOKEN_AUDIENCES' }, 400)
   const { token, expiresAt } = await issuer.issueToken(audience, signedIn)
   securityLog(c, 'api_token', 'issued', { aud: audience })

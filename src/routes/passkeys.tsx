@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono'
+import { sendAfterResponse } from '../http/after-response'
 import { hasPassword } from '../auth/accounts'
 import { recordEvent } from '../auth/activity'
 import { reauthenticate } from '../auth/authentication'
@@ -63,22 +64,22 @@ passkeyRoutes.post('/profile/passkeys', async (c) => {
   })
   if (result.outcome === 'failed') return registrationFailed(c, result.reason)
   securityLog(c, 'passkey_add', 'ok')
-  c.executionCtx.waitUntil(c.var.outbox.send(...result.queued))
+  sendAfterResponse(c, result.queued)
   return c.json({ redirect: `${withNotice('/profile', 'llave-agregada')}#llaves` })
 })
 
 passkeyRoutes.post('/profile/passkeys/:id/rename', async (c) => {
   const { name, valid } = checkPasskeyName((await readForm(c)).name)
   if (!valid) return c.html(<MessagePage title={t.passkeys.title} body={t.passkeys.nameInvalid} links={backToList} user={c.var.user} />, 422)
-  await renamePasskey(c.var.db, c.var.user.id, c.req.param('id'), name)
+  await renamePasskey(c.var.db, c.var.user.id, c.req.param('id'), name, { sessionId: c.var.session.id })
   return c.redirect(`${withNotice('/profile', 'llave-renombrada')}#llaves`, 303)
 })
 
 // Removing asks nothing beyond the session rules: it can only take a way in away.
 passkeyRoutes.post('/profile/passkeys/:id/delete', async (c) => {
-  const removed = await removePasskey(c.var.db, c.var.user, c.req.param('id'), clientOf(c), passkeyMail(c, 'removed'))
+  const removed = await removePasskey(c.var.db, c.var.user, c.req.param('id'), clientOf(c), passkeyMail(c, 'removed'), { sessionId: c.var.session.id })
   securityLog(c, 'passkey_remove', removed ? 'ok' : 'not_found')
-  if (removed) c.executionCtx.waitUntil(c.var.outbox.send(...removed.queued))
+  if (removed) sendAfterResponse(c, removed.queued)
   return c.redirect(`${withNotice('/profile', 'llave-eliminada')}#llaves`, 303)
 })
 

@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono'
+import { afterResponse } from '../http/after-response'
 import { checkEmail, normalizeEmail } from '../addresses/email'
 import { findResetAccount, requestPasswordReset, resetPassword } from '../auth/password-reset'
 import { mailBudget } from '../auth/throttle'
@@ -38,7 +39,7 @@ passwordRoutes.post('/password/forgot', async (c) => {
   const error = checkEmail(email)
   if (error) return c.html(<ForgotPasswordPage email={email} error={error} />, 422)
   rememberInput(c, { email })
-  await mailResetLink(c, email, requestedNext(c, form))
+  await mailResetLink(c, email, requestedNext(c, form, email))
   securityLog(c, 'reset_request', 'answered')
   // The next step is in the mailbox: no button competes with it. The quiet
   // links fix a mistyped address (prefilled) or offer the other way in.
@@ -56,7 +57,7 @@ passwordRoutes.post('/password/forgot', async (c) => {
 async function mailResetLink(c: Context<AppEnv>, email: string, next: string | null) {
   const client = clientOf(c)
   const requester = await mailRequesterOf(c)
-  c.executionCtx.waitUntil(
+  afterResponse(c, () =>
     mailBudget(c.var.db, email, requester, 'reset')
       .then((budget) => requestPasswordReset(c.var.db, c.var.config, email, budget, client, next))
       .then(async (queued) => {
@@ -104,7 +105,7 @@ passwordRoutes.post('/password/reset', async (c) => {
   if (!reset) return invalidResetLink(c)
   resetCookie.clear(c)
   // beginSession also sends the queued mails.
-  return c.redirect(beginSession(c, reset, reviewAfterReset(c, reset.next)), 303)
+  return c.redirect(beginSession(c, reset, reviewAfterReset(c, reset.next, reset.user)), 303)
 })
 
 /**
@@ -114,9 +115,9 @@ passwordRoutes.post('/password/reset', async (c) => {
  * flow) becomes the review's "Continuar", checked again there: anyone can
  * type this URL.
  */
-function reviewAfterReset(c: Context<AppEnv>, linkNext: string | null) {
+function reviewAfterReset(c: Context<AppEnv>, linkNext: string | null, user: { email: string }) {
   const review = withNotice('/security', 'contrasena-restablecida')
-  const onward = onwardAfterReview(c, landingAfter(c, { next: linkNext, needsPassword: false }, ''))
+  const onward = onwardAfterReview(c, landingAfter(c, { next: linkNext, needsPassword: false, user }, ''))
   return onward ? `${review}&${ONWARD_PARAM}=${encodeURIComponent(onward)}` : review
 }
 

@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono'
+import { sendAfterResponse } from '../http/after-response'
 import { closeOtherSessions, hasPassword, updateProfile } from '../auth/accounts'
 import { checkName, normalizeName } from '../auth/names'
 import { findLastPasswordChange, listRecentEvents } from '../auth/activity'
@@ -65,7 +66,7 @@ profileRoutes.post('/profile/reauth', async (c) => {
   const typedPassword = Boolean(form.password || form.password_confirmation)
   const landing = back === '/profile' ? withNotice(back, typedPassword ? 'reescriba-contrasena' : 'identidad-confirmada') : back
   rememberInput(c, { email: c.var.user.email, next: landing, name: checkName(name) ? undefined : name })
-  await sendAccessLink(c, c.var.user.email, { fromForgot: false })
+  await sendAccessLink(c, c.var.user.email, { fromForgot: false, whileSessionOpen: { userId: c.var.user.id, sessionId: c.var.session.id } })
   return c.html(<ReauthSentPage user={c.var.user} back={back} />)
 })
 
@@ -79,14 +80,14 @@ profileRoutes.post('/profile', async (c) => {
   if (!checked.ok) return c.html(profilePage(c, { name, errors: checked.errors }), checked.status)
   if (!changingPassword && name === c.var.user.name) return c.redirect(withNotice('/profile', 'sin-cambios'), 303) // not "guardados"
   const saved = await saveProfile(c, name, changingPassword ? password : null, checked.attemptKey)
-  // The password changed since this request read it (a reset elsewhere): nothing was written.
+  // The password changed, or this session was closed, since this request read it (a reset elsewhere): nothing was written.
   if (!saved) return c.html(profilePage(c, { name, errors: retypeAfter(form, { current_password: t.errors.passwordChangedMeanwhile }) }), 409)
   forgetRememberedInput(c)
   // A current password typed without a new one: the name was saved, and the page says the password was not.
   if (!changingPassword) return c.redirect(withNotice('/profile', form.current_password ? 'nombre-guardado' : 'guardado'), 303)
   if (saved.sessionToken) setSessionCookie(c, saved.sessionToken)
   securityLog(c, 'password_change', 'ok')
-  c.executionCtx.waitUntil(c.var.outbox.send(...saved.queued))
+  sendAfterResponse(c, saved.queued)
   return c.redirect(withNotice('/profile', 'contrasena-cambiada'), 303)
 })
 
@@ -160,7 +161,7 @@ profileRoutes.post('/profile/sessions/:id/revoke', async (c) => {
   const here = id === c.var.session.id
   const forgetsBrowser = here ? (await knownDeviceOf(c)) === c.var.session.deviceHash : isFreshSession(c.var.session)
   // Recorded and forgotten while the row still exists: made-up ids write nothing.
-  const revoked = await closeUserSession(c.var.db, c.var.user.id, id, clientOf(c), forgetsBrowser)
+  const revoked = await closeUserSession(c.var.db, c.var.user.id, id, clientOf(c), forgetsBrowser, { sessionId: c.var.session.id })
   securityLog(c, 'session_revoke', revoked ? 'ok' : 'not_found')
   if (here) {
     clearSessionCookie(c)
@@ -182,10 +183,19 @@ profileRoutes.post('/profile/sessions/revoke-others', async (c) => {
     client: clientOf(c),
     attemptKey: check.attemptKey,
   })
+  // This session was closed while the request ran (a reset elsewhere): nothing was done.
+  if (!token) return signedOutMeanwhile(c)
   setSessionCookie(c, token)
   securityLog(c, 'session_revoke', 'others')
   return c.redirect(`${withNotice('/security', 'otras-sesiones-cerradas')}#sesiones`, 303)
 })
+
+/** The session this request arrived with was closed before it could write: like any closed session, back to sign in. */
+function signedOutMeanwhile(c: Context<AppEnv>) {
+  clearSessionCookie(c)
+  forgetFlowsInProgress(c)
+  return c.redirect('/login', 303)
+}
 
 /** "Seguridad": the sessions and the activity, which requireAuthentication read with the session. */
 function securityPage(c: Context<AppEnv>, props: { aviso?: string; onward?: string; error?: string }) {

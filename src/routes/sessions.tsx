@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono'
+import { afterResponse } from '../http/after-response'
 import { recordEvent } from '../auth/activity'
 import type { User } from '../db/schema'
 import { authenticate, signIn } from '../auth/authentication'
@@ -86,9 +87,9 @@ function throttled(c: Context<AppEnv>, retryAfterSeconds: number) {
 async function failedSignIn(c: Context<AppEnv>, result: { outcome: 'failed' | 'unconfirmed' | 'ok'; user: User | null }, form: { email: string; next?: string; deviceHash: string | null }) {
   securityLog(c, 'sign_in', 'failed', { method: 'password' })
   if (result.user) {
-    const after = afterFailedSignIn(c, result.outcome, result.user, form.deviceHash)
+    const user = result.user
     // After the response nobody is waiting for an error page: log it.
-    c.executionCtx.waitUntil(after.catch((error) => console.error(JSON.stringify({ event: 'sign_in.after_error', error: describeError(error) }))))
+    afterResponse(c, () => afterFailedSignIn(c, result.outcome, user, form.deviceHash).catch((error) => console.error(JSON.stringify({ event: 'sign_in.after_error', error: describeError(error) }))))
   }
   // "Confirm it first" only where it can help: the browser that signed up (its own cookie, set for any address, so it says nothing of the account).
   const failure = (await signupBrowserOf(c)) ? `${t.login.invalid} ${t.login.confirmFirst}` : t.login.invalid

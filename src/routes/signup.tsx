@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono'
+import { sendAfterResponse } from '../http/after-response'
 import { confirmEmail, registerUser, resendConfirmation } from '../auth/registration'
 import { maskEmail } from '../auth/access-links'
 import { checkName, normalizeName } from '../auth/names'
@@ -42,8 +43,8 @@ signupRoutes.post('/signup', async (c) => {
   }
   if (Object.values(errors).some(Boolean)) return c.html(<SignupPage values={{ name, email }} errors={errors} />, 422)
   const budget = await signUpMailBudget(c.var.db, email, await mailRequesterOf(c))
-  const queued = await registerUser(c.var.db, c.var.config, c.var.config.pepper, { name, email, password }, budget, await bindSignupBrowser(c), requestedNext(c, form))
-  c.executionCtx.waitUntil(c.var.outbox.send(...queued))
+  const queued = await registerUser(c.var.db, c.var.config, c.var.config.pepper, { name, email, password }, budget, await bindSignupBrowser(c), requestedNext(c, form, email))
+  sendAfterResponse(c, queued)
   await showWithheldInDevMailbox(c, email, 'confirmation', queued)
   securityLog(c, 'sign_up', 'answered')
   return c.html(<SignupSentPage email={email} />)
@@ -56,7 +57,7 @@ signupRoutes.post('/signup/resend', async (c) => {
   if (checkEmail(email)) return c.redirect('/signup', 303)
   const budget = await mailBudget(c.var.db, email, await mailRequesterOf(c), 'confirmation')
   const queued = await resendConfirmation(c.var.db, c.var.config, email, budget)
-  c.executionCtx.waitUntil(c.var.outbox.send(...queued))
+  sendAfterResponse(c, queued)
   await showWithheldInDevMailbox(c, email, 'confirmation', queued)
   securityLog(c, 'confirmation_resend', 'answered')
   return c.html(<SignupSentPage email={email} notice={t.signup.resent} />)

@@ -51,9 +51,11 @@ export class Browser {
     const headers = { 'CF-Connecting-IP': this.ip, ...(cookie.length && { Cookie: cookie.join('; ') }), ...init.headers }
     const ctx = createExecutionContext()
     const response = await app.fetch(new Request(url, { ...init, headers, redirect: 'manual' }), this.bindings, ctx)
+    // The body first, as a browser reads it: work after the response (mails) starts once it has been read.
+    const text = await response.text()
     await waitOnExecutionContext(ctx)
     for (const line of response.headers.getSetCookie()) this.store(line)
-    return { status: response.status, headers: response.headers, text: await response.text(), location: response.headers.get('Location') }
+    return { status: response.status, headers: response.headers, text, location: response.headers.get('Location') }
   }
 
   cookie(name: string): string | undefined {
