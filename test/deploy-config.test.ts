@@ -18,6 +18,15 @@ describe('COOKIE_DOMAIN', () => {
   })
 })
 
+describe('AFTER_RESPONSE_SETTLE_MS', () => {
+  it('work after a response waits 100 ms unless set; a value that is not 0–1000 whole milliseconds is refused', () => {
+    const base = { DB: env.DB, APP_URL: 'https://cuentas.ecuabots.com' }
+    expect(readConfig(base).afterResponseSettleMs).toBe(100)
+    expect(readConfig({ ...base, AFTER_RESPONSE_SETTLE_MS: '0' }).afterResponseSettleMs).toBe(0)
+    for (const bad of ['-1', '1.5', 'soon', '5000']) expect(() => readConfig({ ...base, AFTER_RESPONSE_SETTLE_MS: bad }), bad).toThrow(/AFTER_RESPONSE_SETTLE_MS/)
+  })
+})
+
 describe('WEBAUTHN_ORIGINS', () => {
   const base = { DB: env.DB, APP_URL: 'https://cuentas.ecuabots.com', RP_ID: 'ecuabots.com' }
 

@@ -40,6 +40,10 @@ export default defineConfig({
               d: 'mjR6xztxUGvL85YJ3U_TFqRW4lzIKw_NfBX30xy51o8',
             },
           ]),
+          // Work after a response waits 100 ms in production (src/http/after-response.ts) so its
+          // timing cannot show; tests read each body whole before they wait for it, and 100 ms
+          // for each of a thousand POSTs would triple the suite's time.
+          AFTER_RESPONSE_SETTLE_MS: '0',
           TEST_MIGRATIONS: await readD1Migrations(`${root}/migrations`),
         },
         // This Worker's own AccountsRpc entrypoint, bound as an app would bind it, so tests call it over real Workers RPC.

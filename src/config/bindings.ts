@@ -31,6 +31,8 @@ export type Bindings = {
   WEBAUTHN_ORIGINS?: string
   /** "true" only from `npm run dev`: turns the dev mailbox on for a localhost APP_URL. */
   DEV_MAILBOX?: string
+  /** See Config.afterResponseSettleMs. The tests set 0: they read every body whole before waiting for the work. */
+  AFTER_RESPONSE_SETTLE_MS?: string
   /** Per-IP request rates (wrangler.toml [[ratelimits]]): the forms, and the htmx inline check. */
   AUTH_LIMITER?: RateLimit
   INLINE_LIMITER?: RateLimit

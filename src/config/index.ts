@@ -21,6 +21,8 @@ export type Config = {
   secretKeys: SecretKeys
   /** Passkeys: the RP ID and the origins a WebAuthn response may come from (never the request's Host). */
   webauthn: { rpId: string; origins: string[] }
+  /** AFTER_RESPONSE_SETTLE_MS: how long after its body is taken the work after a response waits (src/http/after-response.ts); 100 unless set. */
+  afterResponseSettleMs: number
 }
 
 export class ConfigError extends Error {}
@@ -65,11 +67,19 @@ function parseConfig(env: Bindings): Config {
     postmarkWebhookSecret: parseSecretKey('POSTMARK_WEBHOOK_SECRET', env.POSTMARK_WEBHOOK_SECRET),
     webauthn: parseRelyingParty(env, appUrl),
     devMailbox,
+    afterResponseSettleMs: parseSettleMs(env.AFTER_RESPONSE_SETTLE_MS),
     secretKeys: {
       current: parseSecretKey('SECRET_KEY', env.SECRET_KEY) ?? (devMailbox ? DEVELOPMENT_SECRET_KEY : null),
       previous: parseSecretKey('SECRET_KEY_PREVIOUS', env.SECRET_KEY_PREVIOUS),
     },
   }
+}
+
+function parseSettleMs(value: string | undefined): number {
+  if (!value?.trim()) return 100
+  const ms = Number(value)
+  if (!Number.isInteger(ms) || ms < 0 || ms > 1000) throw new ConfigError(`AFTER_RESPONSE_SETTLE_MS must be a whole number of milliseconds from 0 to 1000, got ${JSON.stringify(value)}`)
+  return ms
 }
 
 function parseSupportEmail(value: string | undefined): string {

@@ -15,8 +15,9 @@ import type { AppEnv } from '../env'
  * runtime's own layers, on the same thread as this isolate's JavaScript (in
  * wrangler dev, Miniflare's proxy worker; measured: with the work started
  * as soon as the body was taken, known 64–84 ms against unknown 14–19 ms
- * from headers to the end of the body). So the work also waits SETTLE_MS
- * after that: a mail arrives a tenth of a second later, which nobody sees.
+ * from headers to the end of the body). So the work also waits a while after
+ * that (config.afterResponseSettleMs, 100 ms): a mail arrives a tenth of a
+ * second later, which nobody sees.
  *
  * Every non-GET response gets a body that settles `responseSent` when the
  * runtime asks for more after its last chunk (or gives up on it), whether or
@@ -54,11 +55,9 @@ function endingWith(body: ReadableStream<Uint8Array> | null, done: () => void): 
   )
 }
 
-const SETTLE_MS = 100
-
 /** Runs `work` after the response (see holdWorkUntilResponseSent), in waitUntil. */
 export function afterResponse(c: Context<AppEnv>, work: () => Promise<unknown>) {
-  c.executionCtx.waitUntil(c.var.responseSent.then(() => new Promise((settled) => setTimeout(settled, SETTLE_MS))).then(work))
+  c.executionCtx.waitUntil(c.var.responseSent.then(() => new Promise((settled) => setTimeout(settled, c.var.config.afterResponseSettleMs))).then(work))
 }
 
 /** Sends these outbox rows after the response (the outbox's send never throws). */
