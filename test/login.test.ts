@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm'
 import { describe, expect, it, vi } from 'vitest'
 import * as passwords from '../src/auth/passwords'
 import { users } from '../src/db/schema'
+import { t } from '../src/i18n'
 import { Browser, db, legacyHash, mailsTo, PASSWORD, signedInUser, uniqueEmail, visibleText } from './helpers'
 
 describe('login', () => {
@@ -14,6 +15,15 @@ describe('login', () => {
     expect(page.text).toMatch(/<a href="\/password\/forgot" data-carry-email[^>]*>Olvidé mi contraseña<\/a>/)
     expect(page.text).toContain('autocomplete="current-password"')
     expect(text).toContain('Ecuabots nunca le pedirá su contraseña.')
+  })
+
+  it('/login says only what its own redirects ask: a link with ?aviso=contrasena-cambiada says nothing about a password', async () => {
+    const browser = new Browser()
+    for (const aviso of ['contrasena-cambiada', 'contrasena-restablecida', 'otras-sesiones-cerradas', 'sesion-revocada']) {
+      const page = visibleText((await browser.get(`/login?aviso=${aviso}`, { 'Sec-Fetch-Site': 'cross-site' })).text)
+      expect(page, aviso).not.toMatch(/contraseña fue|sesiones|cerramos/i)
+    }
+    expect(visibleText((await browser.get('/login?aviso=sesion-cerrada')).text)).toContain(visibleText(t.login.signedOut))
   })
 
   it('signs in with the right password on a new session cookie and goes to the profile', async () => {

@@ -42,6 +42,12 @@ describe('the address typed on /login goes along (point 10)', () => {
     const carried = await planted.get(`/password/forgot?email=${encodeURIComponent(uniqueEmail('intruso'))}`, { 'Sec-Fetch-Site': 'cross-site' })
     expect(carried.location).toBe('/password/forgot')
     expect(valueOf((await planted.get('/password/forgot')).text, 'email')).toBeUndefined()
+    // A link opened from a mail or chat app (none) or by a browser without Fetch Metadata (no header) plants nothing either.
+    for (const headers of [{ 'Sec-Fetch-Site': 'none' }, {}] as Record<string, string>[]) {
+      const fromOutside = new Browser()
+      await fromOutside.get(`/login/email?email=${encodeURIComponent(uniqueEmail('intruso'))}`, headers)
+      expect(valueOf((await fromOutside.get('/login')).text, 'email')).toBeUndefined()
+    }
     const malformed = new Browser()
     await malformed.get('/password/forgot?email=no-es-un-correo', SAME_ORIGIN)
     expect(valueOf((await malformed.get('/password/forgot')).text, 'email')).toBeUndefined()

@@ -84,21 +84,27 @@ export async function signInWithLink(db: Database, selector: TokenSelector | nul
   const batch = createBatch(db)
   const link = openLink(batch, selector)
   const session = await startSession(batch, link.opens, who)
-  // Before the spend, which deletes the row this reads. Only a live link of a real account has a row, so the mark tells nothing new.
+  // Before the spend, which deletes the row this reads. Keyed by the code's
+  // hash too: only the right code, which only the mail's reader knows, is
+  // told the link was used. Any other code reads as wrong, as it would for an
+  // address without an account, so a stranger who asked learns nothing when
+  // the owner clicks.
   batch.add(
     db
       .insert(throttles)
-      .select(sql`SELECT ${LINK_USED} || ${oneTimeTokens.browserHash}, 0, ${oneTimeTokens.expiresAt} FROM ${oneTimeTokens} WHERE ${selector.where} AND ${oneTimeTokens.browserHash} IS NOT NULL AND ${oneTimeTokens.expiresAt} > ${clock.now()}`)
+      .select(
+        sql`SELECT ${LINK_USED} || ${oneTimeTokens.browserHash} || ':' || ${oneTimeTokens.codeHash}, 0, ${oneTimeTokens.expiresAt} FROM ${oneTimeTokens} WHERE ${selector.where} AND ${oneTimeTokens.browserHash} IS NOT NULL AND ${oneTimeTokens.codeHash} IS NOT NULL AND ${oneTimeTokens.expiresAt} > ${clock.now()}`,
+      )
       .onConflictDoNothing(),
   )
   spendToken(batch, link)
   return signedInByLink(await batch.commit(), link, session)
 }
 
-/** Marks the browser whose request's link was used (anywhere), for as long as the request would have lived. */
+/** Marks the browser and code whose request's link was used (anywhere), for as long as the request would have lived. */
 const LINK_USED = 'login-link-used:'
-function linkUsedKey(browserHash: string) {
-  return `${LINK_USED}${browserHash}`
+function linkUsedKey(browserHash: string, codeHash: string) {
+  return `${LINK_USED}${browserHash}:${codeHash}`
 }
 
 /**
@@ -124,11 +130,12 @@ export async function signInWithCode(db: Database, browserSecret: string | undef
   // on its own, so strangers using up the account's codes cannot block hers.
   const account = sql`(SELECT ${oneTimeTokens.userId} FROM ${oneTimeTokens} WHERE ${ofThisBrowser})`
   const dailyKey = sql`'login-code-day:' || coalesce(${account}, ${`browser:${browserHash}`}) || CASE WHEN ${isKnownDevice(account, who.deviceHash)} THEN ${`:device:${who.deviceHash}`} ELSE '' END`
+  const codeHash = await hashSecret(`${browserSecret}:${code}`)
   const selector = {
     purpose: 'login' as const,
     where: and(
       eq(oneTimeTokens.browserHash, browserHash),
-      eq(oneTimeTokens.codeHash, await hashSecret(`${browserSecret}:${code}`)),
+      eq(oneTimeTokens.codeHash, codeHash),
       within(attemptsKey, CODE_ATTEMPTS),
       within(dailyKey, CODE_ATTEMPTS_PER_DAY.limit),
     )!,
@@ -136,7 +143,7 @@ export async function signInWithCode(db: Database, browserSecret: string | undef
   const batch = createBatch(db)
   // Read before this attempt counts: whether the request is still live.
   const live = batch.add(readCounter(db, attemptsKey))
-  const usedByLink = batch.add(readCounter(db, linkUsedKey(browserHash)))
+  const usedByLink = batch.add(readCounter(db, linkUsedKey(browserHash, codeHash)))
   const attempts = batch.add(hit(db, attemptsKey, ONE_TIME_TOKEN_LIFETIME.login))
   batch.add(hit(db, dailyKey, CODE_ATTEMPTS_PER_DAY.window))
   const link = openLink(batch, selector)
@@ -147,7 +154,7 @@ export async function signInWithCode(db: Database, browserSecret: string | undef
   const done = await batch.commit()
   const signedIn = signedInByLink(done, link, session)
   if (signedIn) return { signedIn, remaining: CODE_ATTEMPTS, usedByLink: false }
-  // The link of this very request was used: no code can work now, and the person is told why.
+  // The link of this very request was used and this is its code: no code can work now, and the person is told why.
   if (done.of(usedByLink).length > 0) return { signedIn, remaining: 0, usedByLink: true }
   // Over the daily ceiling the answer stays that of a wrong code: a ceiling
   // that only accounts have must not show, or it would tell which addresses have one.

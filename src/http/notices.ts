@@ -26,8 +26,10 @@ const notices = {
 
 export type NoticeKey = keyof typeof notices
 
-export function noticeFor(key: string | undefined): string | undefined {
-  return key && Object.hasOwn(notices, key) ? notices[key as NoticeKey] : undefined
+/** The notice for `key`, if it is one this page itself redirects with (`only`): any other key in a link shows nothing. */
+export function noticeFor(key: string | undefined, only?: readonly NoticeKey[]): string | undefined {
+  if (!key || !Object.hasOwn(notices, key)) return undefined
+  return !only || only.includes(key as NoticeKey) ? notices[key as NoticeKey] : undefined
 }
 
 export function withNotice(path: string, key: NoticeKey): string {

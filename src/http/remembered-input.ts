@@ -93,7 +93,9 @@ export function carryEmailFromQuery(c: Context<AppEnv>): string | null {
   const url = new URL(c.req.url)
   if (!url.searchParams.has('email')) return null
   const email = normalizeEmail(url.searchParams.get('email') ?? undefined)
-  const fromThisSite = !['cross-site', 'same-site'].includes(c.req.header('Sec-Fetch-Site') ?? '')
+  // Only from this site's own pages: a link in a mail, a chat or an old
+  // browser (Sec-Fetch-Site none or missing) must not choose what is prefilled.
+  const fromThisSite = c.req.header('Sec-Fetch-Site') === 'same-origin'
   if (fromThisSite && !checkEmail(email)) rememberInput(c, { email })
   url.searchParams.delete('email')
   return url.pathname + url.search

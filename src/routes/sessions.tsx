@@ -26,6 +26,9 @@ import { noticeFor, withNotice } from '../http/notices'
 
 export const sessionRoutes = new Hono<AppEnv>()
 
+/** The only notice /login shows: a link from a phishing mail cannot make it confirm "Su contraseña fue cambiada". */
+const LOGIN_NOTICES = ['sesion-cerrada'] as const
+
 sessionRoutes.get('/login', async (c) => {
   // Someone already signed in goes straight back where the app sent them.
   if (await currentSession(c)) return c.redirect(nextFor(c, c.req.query('next')), 303)
@@ -44,7 +47,7 @@ sessionRoutes.get('/login', async (c) => {
   if (c.req.query('next') && next && c.req.header('Sec-Fetch-Site') !== 'cross-site') rememberInput(c, { next }, remembered)
   // The plain login window, the most visited page, is the same for everyone.
   if (!next && !aviso && !remembered.email && !closedElsewhere) return c.html(await renderOnce('login', () => <LoginPage />))
-  return c.html(<LoginPage email={remembered.email} next={next} notice={noticeFor(aviso) ?? (closedElsewhere ? t.login.closedElsewhere : undefined)} />)
+  return c.html(<LoginPage email={remembered.email} next={next} notice={noticeFor(aviso, LOGIN_NOTICES) ?? (closedElsewhere ? t.login.closedElsewhere : undefined)} />)
 })
 
 sessionRoutes.post('/login', async (c) => {

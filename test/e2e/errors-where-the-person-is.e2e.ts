@@ -34,6 +34,16 @@ async function focusedField(page: Page) {
   })
 }
 
+/** A field's marks and what it is read with, focused or not. */
+async function fieldState(page: Page, id: string) {
+  return page.evaluate((id) => {
+    const field = document.getElementById(id) as HTMLInputElement
+    const ids = (field.getAttribute('aria-describedby') ?? '').split(/\s+/).filter(Boolean)
+    const description = ids.map((id) => document.getElementById(id)?.textContent?.trim() ?? '').join(' ').trim()
+    return { id: field.id, invalid: field.getAttribute('aria-invalid'), description }
+  }, id)
+}
+
 async function alertsInPage(page: Page) {
   return page.locator('[role="alert"]:not([hidden])').count()
 }
@@ -117,7 +127,7 @@ for (const viewport of PHONES) {
         await visitor.close()
       })
 
-      it('profile and reset: a confirmation that does not match is focused, marked and read with "Las contraseñas no coinciden."', async () => {
+      it('profile and reset: a confirmation that does not match is marked and read with "Las contraseñas no coinciden."; the field to type first is focused', async () => {
         const email = uniqueEmail('perfil-errores')
         const owner = await newVisitor(browser, { javaScript, viewport })
         const page = await owner.newPage()
@@ -126,7 +136,9 @@ for (const viewport of PHONES) {
         await page.fill('#password_confirmation', 'nueva-ruta-43')
         await clickThrough(page, 'button:has-text("GUARDAR PERFIL")')
         expect(await alertsInPage(page)).toBe(0)
-        expect(await focusedField(page)).toEqual({ id: 'password_confirmation', invalid: 'true', description: 'Las contraseñas no coinciden.' })
+        // Passwords are never written back: the first field to type again is focused and says so; the confirmation says why.
+        expect(await focusedField(page)).toEqual({ id: 'password', invalid: 'true', description: 'Por su seguridad no conservamos lo que escribió aquí: vuelva a escribir la nueva contraseña.' })
+        expect(await fieldState(page, 'password_confirmation')).toEqual({ id: 'password_confirmation', invalid: 'true', description: 'Las contraseñas no coinciden.' })
         await noViolations(page, javaScript)
 
         const other = await newVisitor(browser, { javaScript, viewport })
