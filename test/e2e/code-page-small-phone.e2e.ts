@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { baseUrl, clickThrough, codeIn, launchChromium, mailAfter, newVisitor, seriousViolations, signUp, uniqueEmail, type Browser } from './support'
+import { baseUrl, clickThrough, codeIn, launchChromium, mailAfter, newVisitor, seriousViolations, signUp, uniqueEmail, type Browser, PHONE, SMALL_PHONE } from './support'
 
 // Issue 19, point 13: the page that asks for the mailed code, on a 320 px
 // phone (and 390 px), JavaScript on and off. The code is what the page is
@@ -14,10 +14,7 @@ afterAll(async () => {
   await browser?.close()
 })
 
-const PHONES = [
-  { width: 320, height: 568 },
-  { width: 390, height: 844 },
-]
+const PHONES = [SMALL_PHONE, PHONE]
 
 for (const viewport of PHONES) {
   for (const javaScript of [true, false]) {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { baseUrl, clickThrough, launchChromium, newVisitor, seriousViolations, type Browser, type Page } from './support'
+import { baseUrl, clickThrough, launchChromium, newVisitor, seriousViolations, type Browser, type Page, PHONES } from './support'
 
 // Issue 19, point 15: the inline check of the confirmed password, on a
 // 390 px and a 320 px phone. A confirmation that can no longer match —
@@ -16,10 +16,6 @@ afterAll(async () => {
   await browser?.close()
 })
 
-const PHONES = [
-  { width: 390, height: 844 },
-  { width: 320, height: 568 },
-]
 const PASSWORD = 'clave-bonita-9'
 const MISMATCH = 'Las contraseñas no coinciden.'
 

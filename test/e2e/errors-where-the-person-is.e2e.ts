@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { baseUrl, clickThrough, launchChromium, linkIn, mailAfter, newVisitor, seriousViolations, signUp, uniqueEmail, type Browser, type Page } from './support'
+import { baseUrl, clickThrough, launchChromium, linkIn, mailAfter, newVisitor, seriousViolations, signUp, uniqueEmail, type Browser, type Page, PHONES } from './support'
 
 // Issue 19, points 5 and 6, on a 390 px and a 320 px phone, JavaScript on
 // and off. A form that comes back wrong says so where the person is: no
@@ -17,21 +17,12 @@ afterAll(async () => {
   await browser?.close()
 })
 
-const PHONES = [
-  { width: 390, height: 844 },
-  { width: 320, height: 568 },
-]
 const PASSWORD = 'faro-del-sur-12'
 
 /** What a screen reader hears with the focused field: its id, whether it is marked, and the text of what describes it. */
 async function focusedField(page: Page) {
   await page.waitForFunction(() => document.activeElement instanceof HTMLInputElement)
-  return page.evaluate(() => {
-    const field = document.activeElement as HTMLInputElement
-    const ids = (field.getAttribute('aria-describedby') ?? '').split(/\s+/).filter(Boolean)
-    const description = ids.map((id) => document.getElementById(id)?.textContent?.trim() ?? '').join(' ').trim()
-    return { id: field.id, invalid: field.getAttribute('aria-invalid'), description }
-  })
+  return fieldState(page, await page.evaluate(() => document.activeElement!.id))
 }
 
 /** A field's marks and what it is read with, focused or not. */

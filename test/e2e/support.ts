@@ -18,6 +18,9 @@ export function launchChromium(): Promise<Browser> {
 }
 
 export const PHONE = { width: 390, height: 844 }
+export const SMALL_PHONE = { width: 320, height: 568 }
+/** The two phones issue 19 asks every new page to be checked on. */
+export const PHONES = [PHONE, SMALL_PHONE]
 export const DESKTOP = { width: 1280, height: 800 }
 
 /**
