@@ -367,5 +367,6 @@ export const es = {
     withheld: 'RETENIDO: no se envió.',
     withheldIp: (limit: number) => `La IP que lo pidió pasó su límite de ${limit} correos por hora.`,
     withheldAddress: (limit: number) => `La dirección ya recibió ${limit} correos de este tipo en 15 minutos (su presupuesto).`,
+    withheldConfirmed: 'La dirección ya está confirmada: «Reenviar el correo» solo envía la confirmación a una cuenta sin confirmar.',
   },
 }

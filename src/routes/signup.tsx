@@ -45,7 +45,7 @@ signupRoutes.post('/signup', async (c) => {
   const budget = await signUpMailBudget(c.var.db, email, await mailRequesterOf(c))
   const queued = await registerUser(c.var.db, c.var.config, c.var.config.pepper, { name, email, password }, budget, await bindSignupBrowser(c), requestedNext(c, form, email))
   sendAfterResponse(c, queued)
-  await showWithheldInDevMailbox(c, email, 'confirmation', queued)
+  await showWithheldInDevMailbox(c, email, 'sign-up', queued)
   securityLog(c, 'sign_up', 'answered')
   return c.html(<SignupSentPage email={email} />)
 })
