@@ -37,8 +37,9 @@ export function ProfilePage(props: ProfilePageProps) {
     <Layout title={t.profile.title} user={user} current="/profile" wide>
       <h1>{t.profile.title}</h1>
       {needsPassword ? <Warning text={t.profile.createPassword} /> : <Notice text={notice} />}
+      {/* Information in the page at load, not an error of this form: a status (a role=alert at load is not reliably announced). */}
       {user.mailBouncedAt && (
-        <p class="alert" role="alert">
+        <p class="alert" role="status">
           {t.profile.bouncing(props.supportEmail)}
         </p>
       )}

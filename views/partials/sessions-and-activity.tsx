@@ -10,6 +10,8 @@ import { Field } from './field'
  */
 export type RevokeOthersProps = { askCurrentPassword: boolean; asksFreshSignIn: boolean; error?: string }
 
+const REVOKE_OTHERS_ERROR_ID = 'cerrar-otras-error'
+
 export type SessionRow = {
   id: string
   createdAt: number
@@ -29,6 +31,9 @@ export type SessionRow = {
  */
 export function SessionsList({ sessions, currentId, revokeOthers }: { sessions: SessionRow[]; currentId: string; revokeOthers: RevokeOthersProps }) {
   const ordered = [...sessions.filter((s) => s.id === currentId), ...sessions.filter((s) => s.id !== currentId)]
+  // An error with no field to mark (no current password asked): said beside the button that is the way on.
+  const errorWithoutField = !revokeOthers.askCurrentPassword && Boolean(revokeOthers.error)
+  const describedByError = { 'aria-describedby': REVOKE_OTHERS_ERROR_ID, autofocus: true }
   return (
     <section id="sesiones" aria-labelledby="sesiones-titulo">
       <h2 id="sesiones-titulo">{t.sessions.title}</h2>
@@ -83,17 +88,18 @@ export function SessionsList({ sessions, currentId, revokeOthers }: { sessions: 
               autocomplete="current-password"
             />
           )}
-          {!revokeOthers.askCurrentPassword && revokeOthers.error && (
-            <p class="error" role="alert">
+          {/* Not a role=alert (one in the page at load is not reliably announced): the way on is focused and read with it. */}
+          {errorWithoutField && (
+            <p class="error" id={REVOKE_OTHERS_ERROR_ID}>
               {revokeOthers.error}
             </p>
           )}
           {(revokeOthers.askCurrentPassword || revokeOthers.asksFreshSignIn) && (
-            <button type="submit" class="linklike" formaction="/profile/reauth" formnovalidate name="back" value="security">
+            <button type="submit" class="linklike" formaction="/profile/reauth" formnovalidate name="back" value="security" {...(errorWithoutField ? describedByError : {})}>
               {revokeOthers.askCurrentPassword ? t.profile.forgotCurrent : t.sessions.revokeOthersLink}
             </button>
           )}
-          <button type="submit" class="secondary">
+          <button type="submit" class="secondary" {...(errorWithoutField && !revokeOthers.asksFreshSignIn ? describedByError : {})}>
             {t.sessions.revokeOthers}
           </button>
         </form>
