@@ -23,7 +23,11 @@ describe('login', () => {
       const page = visibleText((await browser.get(`/login?aviso=${aviso}`, { 'Sec-Fetch-Site': 'cross-site' })).text)
       expect(page, aviso).not.toMatch(/contraseña fue|sesiones|cerramos/i)
     }
-    expect(visibleText((await browser.get('/login?aviso=sesion-cerrada')).text)).toContain(visibleText(t.login.signedOut))
+    // Even its own notice only after signing out: a link alone does not say "Cerró su sesión".
+    expect(visibleText((await browser.get('/login?aviso=sesion-cerrada')).text)).not.toContain(visibleText(t.login.signedOut))
+    const { browser: signedIn } = await signedInUser()
+    const out = await signedIn.post('/logout')
+    expect(visibleText((await signedIn.get(out.location!)).text)).toContain(visibleText(t.login.signedOut))
   })
 
   it('signs in with the right password on a new session cookie and goes to the profile', async () => {

@@ -36,7 +36,7 @@ export async function signInContext(c: Context<AppEnv>, method: SignInMethod): P
  * could choose), each checked again; else `fallback`.
  */
 export function landingAfter(c: Context<AppEnv>, signedIn: { next: string | null; needsPassword: boolean; user: { email: string } }, fallback: string) {
-  if (signedIn.needsPassword) return withNotice('/profile', 'cree-contrasena')
+  if (signedIn.needsPassword) return withNotice(c, '/profile', 'cree-contrasena')
   return nextFor(c, rememberedNextFor(c, signedIn.user.email) ?? signedIn.next ?? undefined, '') || fallback
 }
 

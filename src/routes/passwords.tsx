@@ -116,7 +116,7 @@ passwordRoutes.post('/password/reset', async (c) => {
  * type this URL.
  */
 function reviewAfterReset(c: Context<AppEnv>, linkNext: string | null, user: { email: string }) {
-  const review = withNotice('/security', 'contrasena-restablecida')
+  const review = withNotice(c, '/security', 'contrasena-restablecida')
   const onward = onwardAfterReview(c, landingAfter(c, { next: linkNext, needsPassword: false, user }, ''))
   return onward ? `${review}&${ONWARD_PARAM}=${encodeURIComponent(onward)}` : review
 }

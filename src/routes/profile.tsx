@@ -29,6 +29,10 @@ import { pageDataOf, type PageReads } from '../middleware/require-authentication
 /** Mounted behind requireAuthentication: c.var.user and c.var.session are set. */
 export const profileRoutes = new Hono<AppEnv>()
 
+/** What each page says after the acts that redirect to it (see noticeFor): nothing else, whatever a link asks. */
+const PROFILE_NOTICES = ['guardado', 'sin-cambios', 'nombre-guardado', 'contrasena-cambiada', 'identidad-confirmada', 'reescriba-contrasena', 'verificado', 'elija-contrasena', 'cree-contrasena', 'llave-agregada', 'llave-renombrada', 'llave-eliminada'] as const
+const SECURITY_NOTICES = ['sesion-revocada', 'otras-sesiones-cerradas'] as const
+
 /** Read with the session, in the same D1 batch (see requireAuthentication): the lists the profile shows. */
 export const profileReads = (({ db, add }, account) => {
   const passkeys = add(listPasskeys(db, account))
@@ -46,7 +50,7 @@ profileRoutes.get('/profile', (c) => {
   // its address), never to another one signed in later in this browser.
   const remembered = rememberedInputOf(c)
   const name = remembered.email === c.var.user.email ? remembered.name : undefined
-  return c.html(profilePage(c, { notice: noticeFor(c.req.query('aviso')), name }))
+  return c.html(profilePage(c, { notice: noticeFor(c, PROFILE_NOTICES), name }))
 })
 
 profileRoutes.get('/security', (c) => c.html(securityPage(c, { aviso: c.req.query('aviso'), onward: c.req.query(ONWARD_PARAM) })))
@@ -64,7 +68,7 @@ profileRoutes.post('/profile/reauth', async (c) => {
   const back = form.back === 'security' ? '/security' : '/profile'
   // Passwords are never carried: back on the profile, the page says to type the new one again.
   const typedPassword = Boolean(form.password || form.password_confirmation)
-  const landing = back === '/profile' ? withNotice(back, typedPassword ? 'reescriba-contrasena' : 'identidad-confirmada') : back
+  const landing = back === '/profile' ? withNotice(c, back, typedPassword ? 'reescriba-contrasena' : 'identidad-confirmada') : back
   rememberInput(c, { email: c.var.user.email, next: landing, name: checkName(name) ? undefined : name })
   await sendAccessLink(c, c.var.user.email, { fromForgot: false, whileSessionOpen: { userId: c.var.user.id, sessionId: c.var.session.id } })
   return c.html(<ReauthSentPage user={c.var.user} back={back} />)
@@ -78,17 +82,17 @@ profileRoutes.post('/profile', async (c) => {
   const changingPassword = Boolean(password || form.password_confirmation) || !hasPassword(c.var.user)
   const checked = await checkProfileForm(c, form, name, changingPassword)
   if (!checked.ok) return c.html(profilePage(c, { name, errors: checked.errors }), checked.status)
-  if (!changingPassword && name === c.var.user.name) return c.redirect(withNotice('/profile', 'sin-cambios'), 303) // not "guardados"
+  if (!changingPassword && name === c.var.user.name) return c.redirect(withNotice(c, '/profile', 'sin-cambios'), 303) // not "guardados"
   const saved = await saveProfile(c, name, changingPassword ? password : null, checked.attemptKey)
   // The password changed, or this session was closed, since this request read it (a reset elsewhere): nothing was written.
   if (!saved) return c.html(profilePage(c, { name, errors: retypeAfter(form, { current_password: t.errors.passwordChangedMeanwhile }) }), 409)
   forgetRememberedInput(c)
   // A current password typed without a new one: the name was saved, and the page says the password was not.
-  if (!changingPassword) return c.redirect(withNotice('/profile', form.current_password ? 'nombre-guardado' : 'guardado'), 303)
+  if (!changingPassword) return c.redirect(withNotice(c, '/profile', form.current_password ? 'nombre-guardado' : 'guardado'), 303)
   if (saved.sessionToken) setSessionCookie(c, saved.sessionToken)
   securityLog(c, 'password_change', 'ok')
   sendAfterResponse(c, saved.queued)
-  return c.redirect(withNotice('/profile', 'contrasena-cambiada'), 303)
+  return c.redirect(withNotice(c, '/profile', 'contrasena-cambiada'), 303)
 })
 
 /**
@@ -166,9 +170,9 @@ profileRoutes.post('/profile/sessions/:id/revoke', async (c) => {
   if (here) {
     clearSessionCookie(c)
     forgetFlowsInProgress(c)
-    return c.redirect(withNotice('/login', 'sesion-cerrada'), 303)
+    return c.redirect(withNotice(c, '/login', 'sesion-cerrada'), 303)
   }
-  return c.redirect(`${withNotice('/security', 'sesion-revocada')}#sesiones`, 303)
+  return c.redirect(`${withNotice(c, '/security', 'sesion-revocada')}#sesiones`, 303)
 })
 
 // Closing every other session also forgets every other browser of the
@@ -187,7 +191,7 @@ profileRoutes.post('/profile/sessions/revoke-others', async (c) => {
   if (!token) return signedOutMeanwhile(c)
   setSessionCookie(c, token)
   securityLog(c, 'session_revoke', 'others')
-  return c.redirect(`${withNotice('/security', 'otras-sesiones-cerradas')}#sesiones`, 303)
+  return c.redirect(`${withNotice(c, '/security', 'otras-sesiones-cerradas')}#sesiones`, 303)
 })
 
 /** The session this request arrived with was closed before it could write: like any closed session, back to sign in. */
@@ -206,7 +210,7 @@ function securityPage(c: Context<AppEnv>, props: { aviso?: string; onward?: stri
   const review = closed
     ? { closed, passkeys, thisDevice: describeDevice(c.var.session.userAgent), rpId: c.var.config.webauthn.rpId, userHandle: c.var.user.webauthnUserId, onward: onwardAfterReview(c, props.onward) ?? undefined }
     : undefined
-  const notice = review || props.aviso === 'contrasena-restablecida' ? undefined : noticeFor(props.aviso)
+  const notice = review || props.aviso === 'contrasena-restablecida' ? undefined : noticeFor(c, SECURITY_NOTICES)
   const revokeOthers = { askCurrentPassword: asksCurrentPassword(c), asksFreshSignIn: !hasPassword(c.var.user) && !isFreshSession(c.var.session), error: props.error }
   return <SecurityPage user={c.var.user} sessions={sessions} events={events} currentSessionId={c.var.session.id} notice={notice} review={review} revokeOthers={revokeOthers} />
 }

@@ -47,7 +47,7 @@ sessionRoutes.get('/login', async (c) => {
   if (c.req.query('next') && next && c.req.header('Sec-Fetch-Site') !== 'cross-site') rememberInput(c, { next }, remembered)
   // The plain login window, the most visited page, is the same for everyone.
   if (!next && !aviso && !remembered.email && !closedElsewhere) return c.html(await renderOnce('login', () => <LoginPage />))
-  return c.html(<LoginPage email={remembered.email} next={next} notice={noticeFor(aviso, LOGIN_NOTICES) ?? (closedElsewhere ? t.login.closedElsewhere : undefined)} />)
+  return c.html(<LoginPage email={remembered.email} next={next} notice={noticeFor(c, LOGIN_NOTICES) ?? (closedElsewhere ? t.login.closedElsewhere : undefined)} />)
 })
 
 sessionRoutes.post('/login', async (c) => {
@@ -119,5 +119,5 @@ sessionRoutes.post('/logout', async (c) => {
   await deleteSessionByToken(c.var.db, readSessionCookie(c))
   clearSessionCookie(c)
   forgetFlowsInProgress(c) // nothing of this person's is left for the next one on this browser
-  return c.redirect(withNotice('/login', 'sesion-cerrada'), 303)
+  return c.redirect(withNotice(c, '/login', 'sesion-cerrada'), 303)
 })
