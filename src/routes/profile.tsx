@@ -212,7 +212,7 @@ function securityPage(c: Context<AppEnv>, props: { aviso?: string; onward?: stri
     : undefined
   const notice = review || props.aviso === 'contrasena-restablecida' ? undefined : noticeFor(c, SECURITY_NOTICES)
   const revokeOthers = { askCurrentPassword: asksCurrentPassword(c), asksFreshSignIn: !hasPassword(c.var.user) && !isFreshSession(c.var.session), error: props.error }
-  return <SecurityPage user={c.var.user} sessions={sessions} events={events} currentSessionId={c.var.session.id} notice={notice} review={review} revokeOthers={revokeOthers} />
+  return <SecurityPage user={c.var.user} sessions={sessions} events={events} currentSessionId={c.var.session.id} notice={notice} review={review} revokeOthers={revokeOthers} timeZone={clientOf(c).timeZone} />
 }
 
 /** The profile with its passkeys, which requireAuthentication read with the session. */
@@ -225,7 +225,7 @@ function profilePage(c: Context<AppEnv>, props: Pick<ProfilePageProps, 'name' | 
       needsPassword={!hasPassword(c.var.user)}
       askCurrentPassword={asksCurrentPassword(c)}
       supportEmail={c.var.config.supportEmail}
-      passkeys={{ passkeys, rpId: c.var.config.webauthn.rpId, userHandle: c.var.user.webauthnUserId }}
+      passkeys={{ passkeys, rpId: c.var.config.webauthn.rpId, userHandle: c.var.user.webauthnUserId, timeZone: clientOf(c).timeZone }}
     />
   )
 }

@@ -29,7 +29,7 @@ export type SessionRow = {
  * and start time), since "Cerrar" three times tells a screen reader nothing.
  * Closing this device's own session asks first (a <details>, no script).
  */
-export function SessionsList({ sessions, currentId, revokeOthers }: { sessions: SessionRow[]; currentId: string; revokeOthers: RevokeOthersProps }) {
+export function SessionsList({ sessions, currentId, revokeOthers, timeZone }: { sessions: SessionRow[]; currentId: string; revokeOthers: RevokeOthersProps; timeZone?: string | null }) {
   const ordered = [...sessions.filter((s) => s.id === currentId), ...sessions.filter((s) => s.id !== currentId)]
   // An error with no field to mark (no current password asked): said beside the button that is the way on.
   const errorWithoutField = !revokeOthers.askCurrentPassword && Boolean(revokeOthers.error)
@@ -40,7 +40,7 @@ export function SessionsList({ sessions, currentId, revokeOthers }: { sessions: 
       <ul class="sessions">
         {ordered.map((session) => {
           const device = describeDevice(session.userAgent)
-          const started = formatWhen(session.createdAt)
+          const started = formatWhen(session.createdAt, timeZone)
           const here = session.id === currentId
           return (
             <li>
@@ -52,7 +52,7 @@ export function SessionsList({ sessions, currentId, revokeOthers }: { sessions: 
                 <span class="hint">
                   {/* Place, start, how it started and last use: two sessions of one phone model still read apart. */}
                   {describePlace(session) ?? t.sessions.unknownPlace} · {t.sessions.started} {started} {t.activity.methods[session.method] ?? ''} · {t.sessions.lastSeen}{' '}
-                  {formatWhen(session.lastSeenAt || session.createdAt)}
+                  {formatWhen(session.lastSeenAt || session.createdAt, timeZone)}
                 </span>
               </div>
               {here ? (
@@ -119,7 +119,7 @@ export type EventRow = {
 }
 
 /** "Actividad de seguridad": the last events, with time, device and place; the IP only as a detail. */
-export function ActivityList({ events }: { events: EventRow[] }) {
+export function ActivityList({ events, timeZone }: { events: EventRow[]; timeZone?: string | null }) {
   return (
     <section id="actividad" aria-labelledby="actividad-titulo">
       <h2 id="actividad-titulo">{t.activity.title}</h2>
@@ -132,7 +132,7 @@ export function ActivityList({ events }: { events: EventRow[] }) {
               {event.method && ` ${t.activity.methods[event.method] ?? ''}`}
             </strong>
             <span class="hint">
-              {formatWhen(event.createdAt)} · {describeDevice(event.userAgent)} · {describePlace(event) ?? t.sessions.unknownPlace}
+              {formatWhen(event.createdAt, timeZone)} · {describeDevice(event.userAgent)} · {describePlace(event) ?? t.sessions.unknownPlace}
             </span>
             {event.ip && <span class="hint detail">IP {event.ip}</span>}
           </li>
