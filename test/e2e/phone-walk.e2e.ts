@@ -100,6 +100,8 @@ describe('issue 19: the walk of a new user on a phone', () => {
     expect(new URL(onPhone.url()).pathname).toBe('/profile')
     expect(await onPhone.textContent('.warning')).toContain('Su cuenta aún no tiene contraseña')
     expect(await onPhone.textContent('.warning')).toContain('elija una contraseña aquí abajo y presione GUARDAR PERFIL')
+    // There is no password to change yet: the section says to choose one.
+    expect(await onPhone.textContent('form h2')).toBe('Elija su contraseña')
     await state(onPhone, 'a-3-phone-no-password-yet')
 
     // It does what the warning asks: a name, a password, GUARDAR PERFIL.
@@ -119,6 +121,8 @@ describe('issue 19: the walk of a new user on a phone', () => {
     await clickThrough(onLaptop, 'button.button')
     expect(await onLaptop.textContent('#login-error')).toContain('no son correctos')
     expect(await mainText(onLaptop)).toContain('¿Confirmó desde otro dispositivo? Entre con un enlace de acceso')
+    // It was confirmed, on the phone: the reminder for this browser must not read as an order to confirm again.
+    expect(await onLaptop.textContent('#login-error')).toContain('Si acaba de crear su cuenta en este navegador y aún no la confirmó')
     await state(onLaptop, 'a-5-laptop-password-refused')
 
     await clickThrough(onLaptop, 'text=¿Confirmó desde otro dispositivo? Entre con un enlace de acceso')
@@ -302,7 +306,7 @@ describe('issue 19: the walk of a new user on a phone', () => {
       await page.getByRole('button', { name: /^Sí, eliminar la llave/ }).click()
       await page.waitForURL(/aviso=llave-eliminada/)
     })
-    expect(await page.textContent('.notice')).toContain('Eliminamos la llave de acceso.')
+    expect(await page.textContent('.notice')).toContain('Eliminamos la llave de acceso. Ya no sirve para entrar; su contraseña y los enlaces de acceso siguen funcionando.')
     expect(await page.locator('[data-credential-id]').count()).toBe(0)
     await state(page, 'e-4-passkey-removed')
     await phone.close()
