@@ -142,6 +142,8 @@ export const es = {
     nameSavedPasswordNot:
       'Guardamos su nombre. Su contraseña no cambió: para cambiarla, escriba la nueva contraseña y confírmela, junto con la actual.',
     passwordChanged: 'Su contraseña fue cambiada. Cerramos las sesiones abiertas en otros dispositivos.',
+    // The first password of an account confirmed on another device: nothing was changed, and the other device is where it is needed next.
+    passwordChosen: 'Guardamos su contraseña. Ya puede iniciar sesión con ella en cualquier dispositivo.',
     passwordReset: 'Su contraseña fue restablecida y ya inició sesión.',
     verified: 'Su correo electrónico fue confirmado. Le damos la bienvenida.',
     bouncing: (support: string) =>

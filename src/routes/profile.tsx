@@ -88,8 +88,17 @@ profileRoutes.post('/profile', async (c) => {
   if (saved.sessionToken) setSessionCookie(c, saved.sessionToken)
   securityLog(c, 'password_change', 'ok')
   sendAfterResponse(c, saved.queued)
-  return c.redirect(withNotice('/profile', 'contrasena-cambiada'), 303)
+  return c.redirect(withNotice('/profile', passwordSavedNotice(c.var.user)), 303)
 })
+
+/**
+ * An account confirmed on another device had no password: its first one was
+ * chosen, not changed. `user` is the account as this request read it, before
+ * the save.
+ */
+function passwordSavedNotice(user: Parameters<typeof hasPassword>[0]) {
+  return hasPassword(user) ? 'contrasena-cambiada' : 'contrasena-elegida'
+}
 
 /**
  * The profile form's errors, under their fields. An old session must prove
