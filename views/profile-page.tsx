@@ -52,7 +52,7 @@ export function ProfilePage(props: ProfilePageProps) {
         </dl>
         {/* For the inline password check (not your own address) and for password managers. */}
         <input type="hidden" name="email" value={user.email} autocomplete="username" />
-        <h2>{t.profile.passwordSection}</h2>
+        <h2>{needsPassword ? t.profile.firstPasswordSection : t.profile.passwordSection}</h2>
         {/* Without a password there is none to keep: both fields are required and "Déjela en blanco" is not offered. */}
         <NewPasswordFields errors={errors} optional={!needsPassword} label={needsPassword ? t.fields.password : t.fields.newPassword} />
         {askCurrentPassword && (

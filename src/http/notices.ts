@@ -17,6 +17,7 @@ const notices = {
   'reescriba-contrasena': t.profile.retypeAfterReauth,
   'nombre-guardado': t.profile.nameSavedPasswordNot,
   'contrasena-cambiada': t.profile.passwordChanged,
+  'contrasena-elegida': t.profile.passwordChosen,
   'contrasena-restablecida': t.profile.passwordReset,
   verificado: t.profile.verified,
   'elija-contrasena': t.profile.choosePassword,

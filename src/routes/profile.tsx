@@ -30,7 +30,7 @@ import { pageDataOf, type PageReads } from '../middleware/require-authentication
 export const profileRoutes = new Hono<AppEnv>()
 
 /** What each page says after the acts that redirect to it (see noticeFor): nothing else, whatever a link asks. */
-const PROFILE_NOTICES = ['guardado', 'sin-cambios', 'nombre-guardado', 'contrasena-cambiada', 'identidad-confirmada', 'reescriba-contrasena', 'verificado', 'elija-contrasena', 'cree-contrasena', 'llave-agregada', 'llave-renombrada', 'llave-eliminada'] as const
+const PROFILE_NOTICES = ['guardado', 'sin-cambios', 'nombre-guardado', 'contrasena-cambiada', 'contrasena-elegida', 'identidad-confirmada', 'reescriba-contrasena', 'verificado', 'elija-contrasena', 'cree-contrasena', 'llave-agregada', 'llave-renombrada', 'llave-eliminada'] as const
 const SECURITY_NOTICES = ['sesion-revocada', 'otras-sesiones-cerradas'] as const
 
 /** Read with the session, in the same D1 batch (see requireAuthentication): the lists the profile shows. */
@@ -92,8 +92,17 @@ profileRoutes.post('/profile', async (c) => {
   if (saved.sessionToken) setSessionCookie(c, saved.sessionToken)
   securityLog(c, 'password_change', 'ok')
   sendAfterResponse(c, saved.queued)
-  return c.redirect(withNotice(c, '/profile', 'contrasena-cambiada'), 303)
+  return c.redirect(withNotice(c, '/profile', passwordSavedNotice(c.var.user)), 303)
 })
+
+/**
+ * An account confirmed on another device had no password: its first one was
+ * chosen, not changed. `user` is the account as this request read it, before
+ * the save.
+ */
+function passwordSavedNotice(user: Parameters<typeof hasPassword>[0]) {
+  return hasPassword(user) ? 'contrasena-cambiada' : 'contrasena-elegida'
+}
 
 /**
  * The profile form's errors, under their fields. An old session must prove

@@ -64,6 +64,8 @@ export default async function setup(project: TestProject) {
   project.provide('appsUrl', appsUrl)
   project.provide('crmUrl', crmUrl)
   project.provide('sinkUrl', `http://127.0.0.1:${sinkPort}`)
+  // The app's local D1, for a walk that must age a session past what a browser can (test/e2e/phone-walk.e2e.ts).
+  project.provide('appState', state)
 
   return () => {
     stopCrm()
@@ -80,5 +82,6 @@ declare module 'vitest' {
     sinkUrl: string
     appsUrl: string
     crmUrl: string
+    appState: string
   }
 }
