@@ -28,7 +28,7 @@ export function ResetPasswordPage({
   warning?: SwitchWarning | null
 }) {
   return (
-    <Layout title={t.reset.title}>
+    <Layout title={t.reset.title} htmx>
       <h1>{t.reset.title}</h1>
       <SwitchAccountWarning warning={warning} />
       <FormAlert errors={errors} />
