@@ -30,13 +30,12 @@ import { tokenBySecret, newOneTimeToken, spendToken } from './one-time-tokens'
 export async function registerUser(
   db: Database,
   config: Config,
-  pepper: string | null,
   input: { name: string; email: string; password: string },
   budget: SignUpMailBudget,
   browserHash: string,
   next: string | null = null,
 ) {
-  const passwordHash = await hashPassword(input.password, pepper)
+  const passwordHash = await hashPassword(input.password, config.passwords)
   const existing = await findUserByEmail(db, input.email)
   const now = clock.now()
   const id = createId()

@@ -1,5 +1,5 @@
 import { Hono } from 'hono'
-import { PASSWORD_ITERATIONS, pbkdf2 } from '../../../src/auth/pbkdf2'
+import { PASSWORD_ITERATIONS, pbkdf2 } from '../../../src/crypto/pbkdf2'
 
 /**
  * The floor: the cheapest thing the runtime can do for each kind of route,
