@@ -1,4 +1,4 @@
-import { createId } from '@paralleldrive/cuid2'
+import { newId } from '../db/ids'
 import { and, eq, isNull, not, or, sql } from 'drizzle-orm'
 import { clock } from '../clock'
 import type { Config } from '../config'
@@ -38,7 +38,7 @@ export async function registerUser(
   const passwordHash = await hashPassword(input.password, config.passwords)
   const existing = await findUserByEmail(db, input.email)
   const now = clock.now()
-  const id = createId()
+  const id = newId()
   // A new account's link is bound to the browser that signed up: confirming
   // there keeps the password (see confirmEmail). A pending account's new link
   // is bound to no browser: its password was chosen by whoever signed up
