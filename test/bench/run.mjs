@@ -236,7 +236,9 @@ async function measure(url, options, groups) {
   const cpu = cpuMs(groups) - cpuBefore
   // A page answered with a redirect (a session that ended, say) is not the page: only a sign-in may redirect.
   const bad = result['4xx'] + result['5xx'] + result.errors + result.timeouts + (options.redirects ? 0 : result['3xx'])
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, requests: result.requests.total, cpuMs: cpu, bad }
+  // Which answers came back, by status: an invalid row says what it got.
+  const statuses = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([status, { count }]) => [status, count]))
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, requests: result.requests.total, cpuMs: cpu, bad, statuses, errors: result.errors, timeouts: result.timeouts }
 }
 
 /** Rounds of one side of a row, added up: requests per second over all rounds, CPU per request over all requests. */
@@ -250,7 +252,7 @@ function combine(runs) {
     requests,
     cpuMsPerRequest: requests ? cpuMsTotal / requests : NaN,
     bad: runs.reduce((sum, run) => sum + run.bad, 0),
-    rounds: runs.map((run) => ({ rps: run.rps, cpuMsPerRequest: run.requests ? run.cpuMs / run.requests : NaN })),
+    rounds: runs.map((run) => ({ rps: run.rps, cpuMsPerRequest: run.requests ? run.cpuMs / run.requests : NaN, statuses: run.statuses, errors: run.errors, timeouts: run.timeouts })),
   }
 }
 
