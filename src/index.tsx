@@ -52,8 +52,9 @@ export function createApp(options: { fetch?: typeof fetch } = {}) {
   // Postmark's bounce payloads may carry the bounced message ("include bounce content"): room for it.
   app.use('/webhooks/*', bodyLimit({ maxSize: MAX_WEBHOOK_BYTES, onError: (c) => c.json({ error: 'too large' }, 413) }))
   app.on('POST', [...RATE_LIMITED_FORMS], limitPerIp('AUTH_LIMITER'))
-  app.on('POST', '/validate/password', limitPerIp('INLINE_LIMITER'))
-  app.route('/', validationRoutes) // htmx inline checks: pure, no session lookup
+  // htmx inline checks: pure (no session, no D1, no mail, no hash), so, like a GET page, no
+  // per-IP limiter either; the body limit above bounds what each may make us read.
+  app.route('/', validationRoutes)
 
   app.use(holdWorkUntilResponseSent) // mails and lookups after the response wait for its body to be sent
   app.use(provideContext(options))

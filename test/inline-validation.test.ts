@@ -82,7 +82,7 @@ describe('inline validation of the confirmed password (htmx)', () => {
   })
 
   it('serves htmx from our own origin under a versioned, immutable URL', async () => {
-    const page = await new Browser().get('/login')
+    const page = await new Browser().get('/signup')
     const src = page.text.match(/<script src="(\/assets\/htmx-4\.[^"]+\.js)"/)![1]!
     const script = await new Browser().get(src)
     expect(script.status).toBe(200)

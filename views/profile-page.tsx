@@ -34,7 +34,7 @@ export type ProfilePageProps = {
 export function ProfilePage(props: ProfilePageProps) {
   const { user, name, errors = {}, notice, askCurrentPassword, needsPassword = false } = props
   return (
-    <Layout title={t.profile.title} user={user} current="/profile" wide>
+    <Layout title={t.profile.title} user={user} current="/profile" wide htmx>
       <h1>{t.profile.title}</h1>
       {needsPassword ? <Warning text={t.profile.createPassword} /> : <Notice text={notice} />}
       {/* Information in the page at load, not an error of this form: a status (a role=alert at load is not reliably announced). */}

@@ -31,7 +31,7 @@ export function ResetPasswordPage({
   timeZone?: string | null
 }) {
   return (
-    <Layout title={t.reset.title}>
+    <Layout title={t.reset.title} htmx>
       <h1>{t.reset.title}</h1>
       <SwitchAccountWarning warning={warning} />
       <FormAlert errors={errors} />

@@ -1,4 +1,4 @@
-import { createId } from '@paralleldrive/cuid2'
+import { newId } from '../db/ids'
 import { clock } from '../clock'
 import type { Database } from '../db/client'
 import { outbox } from '../db/schema'
@@ -47,7 +47,7 @@ export async function recordWithheldMail(db: Database, email: string, from: { ip
   if (!reason) return
   const now = clock.now()
   await db.insert(outbox).values({
-    id: createId(),
+    id: newId(),
     kind: tags[due],
     recipient: email,
     subject: subjects[due],

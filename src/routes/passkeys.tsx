@@ -110,7 +110,7 @@ async function mayAddPasskey(c: Context<AppEnv>, password: string) {
   if (!hasPassword(c.var.user)) return { error: t.passkeys.signInAgain, field: undefined, status: 403 as const }
   // Nothing typed is not an attempt: the form simply asks for it.
   if (!password) return { error: t.passkeys.addPassword, field: CURRENT, status: 422 as const }
-  const check = await reauthenticate(c.var.db, c.var.config.pepper, c.var.user, password, await knownDeviceOf(c))
+  const check = await reauthenticate(c.var.db, c.var.config.passwords, c.var.user, password, await knownDeviceOf(c))
   if (check.outcome === 'throttled') {
     securityLog(c, 'reauthentication', 'throttled')
     c.header('Retry-After', String(check.retryAfterSeconds))

@@ -146,7 +146,7 @@ function retypeAfter(form: Record<string, string>, errors: NonNullable<ProfilePa
 /** Saves the name and, if given, the new password (see updateProfile), with the "contraseña cambiada" notice ready to queue. */
 async function saveProfile(c: Context<AppEnv>, name: string, password: string | null, attemptKey: string | null) {
   const user = c.var.user
-  const passwordHash = password !== null ? await hashPassword(password, c.var.config.pepper) : undefined
+  const passwordHash = password !== null ? await hashPassword(password, c.var.config.passwords) : undefined
   const mail = passwordChangedMail(c.var.config, { ...user, name }, clientOf(c), clock.now())
   return updateProfile(c.var.db, user, c.var.session.id, { name, passwordHash }, {
     client: clientOf(c),

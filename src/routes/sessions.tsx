@@ -64,7 +64,7 @@ sessionRoutes.post('/login', async (c) => {
   // Shape errors only, under their fields: they say nothing about whether an account exists.
   if (errors.email || errors.password) return c.html(<LoginPage email={email} next={form.next} errors={errors} />, 422)
   const deviceHash = await knownDeviceOf(c)
-  const result = await authenticate(c.var.db, c.var.config.pepper, email, password, { ip: clientOf(c).ip, deviceHash })
+  const result = await authenticate(c.var.db, c.var.config.passwords, email, password, { ip: clientOf(c).ip, deviceHash })
   if (result.outcome === 'throttled') return throttled(c, result.retryAfterSeconds)
   const signedIn = result.outcome === 'ok' && (await signIn(c.var.db, result.user, result, await signInContext(c, 'password')))
   if (signedIn) return c.redirect(beginSession(c, signedIn, next), 303)

@@ -43,7 +43,7 @@ signupRoutes.post('/signup', async (c) => {
   }
   if (Object.values(errors).some(Boolean)) return c.html(<SignupPage values={{ name, email }} errors={errors} />, 422)
   const budget = await signUpMailBudget(c.var.db, email, await mailRequesterOf(c))
-  const queued = await registerUser(c.var.db, c.var.config, c.var.config.pepper, { name, email, password }, budget, await bindSignupBrowser(c), requestedNext(c, form, email))
+  const queued = await registerUser(c.var.db, c.var.config, { name, email, password }, budget, await bindSignupBrowser(c), requestedNext(c, form, email))
   sendAfterResponse(c, queued)
   await showWithheldInDevMailbox(c, email, 'sign-up', queued)
   securityLog(c, 'sign_up', 'answered')
