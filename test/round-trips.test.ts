@@ -1,6 +1,9 @@
+/// <reference types="vite/client" />
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { AccountsRpc } from '../src/apps/rpc'
+import performanceDocs from '../docs/performance.md?raw'
+import { DOCS_END, DOCS_START, renderLatencyModel, type RouteTrips } from './bench/latency-model.mjs'
 import table from './bench/round-trips.json'
 import { app, Browser, observedD1, PASSWORD, requestReset, signedInUser } from './helpers'
 
@@ -85,5 +88,16 @@ describe('the latency model\'s round trips are the app\'s (test/bench/round-trip
     const measured = await requests[row.route]!()
     expect(measured.status).toBeLessThan(400)
     expect({ trips: measured.trips, startsOn: measured.startsOn }).toEqual({ trips: row.trips, startsOn: row.startsOn })
+  })
+})
+
+describe('the latency model in the docs', () => {
+  it('docs/performance.md holds the model as test/bench/latency-model.mjs renders it from the measured table (never typed by hand)', () => {
+    const start = performanceDocs.indexOf(DOCS_START)
+    const end = performanceDocs.indexOf(DOCS_END)
+    expect(start).toBeGreaterThan(-1)
+    expect(end).toBeGreaterThan(start)
+    const inDocs = performanceDocs.slice(start + DOCS_START.length, end).trim()
+    expect(inDocs).toBe(renderLatencyModel(table.routes as RouteTrips[]))
   })
 })
