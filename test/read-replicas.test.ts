@@ -115,6 +115,28 @@ describe('what decides security reads the primary', () => {
     }
   })
 
+  it('an anonymous form gets no bookmark, whether its address has an account or not: how far one moved would tell', async () => {
+    const { email: known } = await signedInUser()
+    const unknown = uniqueEmail('nadie')
+    const stranger = new Browser()
+    for (const email of [known, unknown]) {
+      for (const [path, form] of [
+        ['/password/forgot', { email }],
+        ['/login/email', { email }],
+        ['/login', { email, password: 'no-es-la-clave' }],
+        ['/signup', { name: 'Ana Pérez', email, password: 'otra-clave-larga-7', password_confirmation: 'otra-clave-larga-7' }],
+      ] as const) {
+        const page = await stranger.post(path, form)
+        expect(page.status, `${path} ${email}`).toBeLessThan(500)
+        expect(bookmarkLine(page.headers), `${path} ${email}`).toBeUndefined()
+      }
+    }
+    expect(stranger.cookie('__Host-d1b')).toBeUndefined()
+    // Signed in, asking for someone else's reset: still no bookmark from that form.
+    const { browser } = await signedInWatched()
+    expect(bookmarkLine((await browser.post('/password/forgot', { email: known })).headers)).toBeUndefined()
+  })
+
   it('the pages a mailed link opens read the primary: the link was made a moment ago, perhaps in another browser', async () => {
     const { email } = await signedInUser()
     const link = await requestReset(email)

@@ -21,9 +21,16 @@ import { domainCookie, hostCookie } from '../http/cookies'
  *   most often from another browser, whose bookmark this one does not hold.
  *
  * After a request that started on the primary (every write is one), the
- * bookmark goes back to the browser if it is later than the one it sent.
- * Page views send none back: the writes a GET makes ("last seen", the
- * sliding expiry) are bookkeeping no page needs to read back at once.
+ * bookmark goes back to the browser if it is later than the one it sent —
+ * to a person, not to an address: only when the request was made as the
+ * signed-in person (behind requireAuthentication) or started a session. A
+ * bookmark says how far the database has moved; an anonymous form (Olvidé
+ * mi contraseña, an access link, a sign-up, a refused sign-in) that got one
+ * could tell from how far its own request moved it whether its address had
+ * an account. Nor do anonymous flows need one: what they read next is a
+ * mailed link's page or a form, which read the primary anyway. Page views
+ * send none back: the writes a GET makes ("last seen", the sliding expiry)
+ * are bookkeeping no page needs to read back at once.
  */
 export const chooseDatabase = createMiddleware<AppEnv>(async (c, next) => {
   const cookie = bookmarkCookieFor(c.var.config)
@@ -34,7 +41,8 @@ export const chooseDatabase = createMiddleware<AppEnv>(async (c, next) => {
   c.set('db', session.db)
   await next()
   const bookmark = session.bookmark()
-  if (readFrom === 'primary' && isLaterBookmark(bookmark, carried)) cookie.set(c, bookmark)
+  const asPerson = c.get('user') !== undefined || c.get('sessionStarted')
+  if (readFrom === 'primary' && asPerson && isLaterBookmark(bookmark, carried)) cookie.set(c, bookmark)
 })
 
 /** GET and HEAD only read; the rest may write, or decide who gets in. */
