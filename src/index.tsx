@@ -14,6 +14,7 @@ import { routeOf } from './http/log'
 import { describeError } from './log'
 import { t } from './i18n'
 import { provideContext } from './middleware/context'
+import { chooseDatabase } from './middleware/database'
 import { noStore, securityHeaders } from './middleware/security'
 import { answerOnlyAppHost } from './middleware/local-only'
 import { limitPerIp, RATE_LIMITED_FORMS } from './middleware/rate-limit'
@@ -58,6 +59,7 @@ export function createApp(options: { fetch?: typeof fetch } = {}) {
 
   app.use(holdWorkUntilResponseSent) // mails and lookups after the response wait for its body to be sent
   app.use(provideContext(options))
+  app.use(chooseDatabase) // primary or nearest replica: the one place that decides
   app.route('/', wellKnownRoutes)
   app.route('/', apiTokenRoutes) // POST /api/token answers its own JSON 401; /.well-known/jwks.json is public
   app.route('/', webhookRoutes) // authenticated by Postmark's basic auth, not a session
