@@ -1,6 +1,8 @@
 import { createExecutionContext, env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { AccountsRpc } from '../src/apps/rpc'
+import { readConfig } from '../src/config'
+import { sealBookmark } from '../src/db/client'
 import { Browser, observedD1, ORIGIN, PASSWORD, requestReset, signedInUser, uniqueEmail, visibleText } from './helpers'
 
 /**
@@ -36,18 +38,19 @@ async function signedInWatched(overrides: Record<string, string> = {}) {
   const browser = new Browser(ORIGIN, watched.bindings)
   const signIn = await watched.during(() => browser.post('/login', { email, password: PASSWORD }))
   expect(signIn.result.status).toBe(303)
-  return { email, browser, signIn, ...watched }
+  // What the sign-in wrote up to, as D1 says; the browser holds it only sealed.
+  const bookmark = signIn.sessions[0]!.session.getBookmark()!
+  expect(bookmark).toMatch(BOOKMARK)
+  return { email, browser, signIn, bookmark, ...watched }
 }
 
 const bookmarkLine = (headers: Headers, name = '__Host-d1b') => headers.getSetCookie().find((line) => line.startsWith(`${name}=`))
 
 describe('a person always reads their own writes', () => {
-  it('a sign-in reads the primary and hands the browser the bookmark of what it wrote, in an HttpOnly, SameSite=Lax __Host- cookie', async () => {
+  it('a sign-in reads the primary and hands the browser the bookmark of what it wrote, sealed, in an HttpOnly, SameSite=Lax __Host- cookie', async () => {
     const { browser, signIn } = await signedInWatched()
     expect(signIn.sessions.map((s) => s.start)).toEqual(['first-primary'])
-    const bookmark = browser.cookie('__Host-d1b')
-    expect(bookmark).toMatch(BOOKMARK)
-    expect(bookmark).toBe(signIn.sessions[0]!.session.getBookmark())
+    expect(browser.cookie('__Host-d1b')).toMatch(/^sealed/)
     const line = bookmarkLine(signIn.result.headers)!
     expect(line).toMatch(/; Path=\//)
     expect(line).toMatch(/; Secure/)
@@ -57,24 +60,22 @@ describe('a person always reads their own writes', () => {
   })
 
   it('the next page reads from the nearest replica, starting at that bookmark, and sends none back', async () => {
-    const { browser, during } = await signedInWatched()
-    const bookmark = browser.cookie('__Host-d1b')!
+    const { browser, bookmark, during } = await signedInWatched()
+    const sealed = browser.cookie('__Host-d1b')!
     const { result: page, sessions } = await during(() => browser.get('/profile'))
     expect(page.status).toBe(200)
     expect(sessions.map((s) => s.start)).toEqual([bookmark])
     expect(bookmarkLine(page.headers)).toBeUndefined()
-    expect(browser.cookie('__Host-d1b')).toBe(bookmark)
+    expect(browser.cookie('__Host-d1b')).toBe(sealed)
   })
 
   it('a change is on the same browser\'s next page: the change starts on the primary, its bookmark comes back with the next page', async () => {
-    const { browser, during } = await signedInWatched()
-    const before = browser.cookie('__Host-d1b')!
+    const { browser, bookmark: before, during } = await signedInWatched()
     const { result: saved, sessions: saving } = await during(() => browser.post('/profile', { name: 'Rocío Andrade', password: '', password_confirmation: '' }))
     expect(saved.status).toBe(303)
     // The browser carried a bookmark; a change starts on the primary all the same.
     expect(saving.map((s) => s.start)).toEqual(['first-primary'])
-    const after = browser.cookie('__Host-d1b')!
-    expect(after).toMatch(BOOKMARK)
+    const after = saving[0]!.session.getBookmark()!
     expect(after > before).toBe(true) // bookmarks sort oldest first
     const { result: page, sessions: reading } = await during(() => browser.get('/profile'))
     expect(reading.map((s) => s.start)).toEqual([after])
@@ -89,10 +90,12 @@ describe('a person always reads their own writes', () => {
   })
 
   it('a bookmark cookie that is not a bookmark is ignored: the page answers, read from any replica', async () => {
-    const { browser, during } = await signedInWatched()
+    const { browser, bookmark, during } = await signedInWatched()
     const session = `__Host-session=${browser.cookie('__Host-session')}`
-    const bookmark = browser.cookie('__Host-d1b')!
-    for (const forged of ['basura', 'x'.repeat(5000), `${bookmark}Z`, `${bookmark}-0`, `${bookmark.slice(0, -1)}g`, '%00', 'first-primary']) {
+    const sealed = browser.cookie('__Host-d1b')!
+    const flipped = `${sealed.slice(0, -5)}${sealed.at(-5) === 'A' ? 'B' : 'A'}${sealed.slice(-4)}`
+    // A bookmark in the clear (even a real one, even one "from the future") is not what the server sealed.
+    for (const forged of ['basura', 'x'.repeat(5000), bookmark, 'ffffffff-ffffffff-ffffffff-ffffffffffffffffffffffffffffffff', `${sealed}Z`, flipped, 'sealed:v1::', '%00', 'first-primary']) {
       const { result: page, sessions } = await during(() => browser.get('/profile', { Cookie: `${session}; __Host-d1b=${forged}` }))
       expect(page.status, forged).toBe(200)
       expect(sessions.map((s) => s.start), forged).toEqual(['first-unconstrained'])
@@ -103,7 +106,7 @@ describe('a person always reads their own writes', () => {
 describe('what decides security reads the primary', () => {
   it('every form starts on the primary, whatever bookmark the browser carries: a wrong password, a refused sign-up, a sign-out', async () => {
     const { browser, email, during } = await signedInWatched()
-    expect(browser.cookie('__Host-d1b')).toMatch(BOOKMARK)
+    expect(browser.cookie('__Host-d1b')).toBeDefined()
     for (const [path, form] of [
       ['/login', { email, password: 'no-es-la-clave' }],
       ['/signup', { name: 'Ana', email, password: 'corta', password_confirmation: 'corta' }],
@@ -152,10 +155,9 @@ describe('what decides security reads the primary', () => {
 
 describe('the apps\' session check reads with the bookmark the person\'s browser carries', () => {
   it('GET /api/session: from the bookmark in the forwarded Cookie header', async () => {
-    const { browser } = await signedInWatched()
+    const { browser, bookmark } = await signedInWatched()
     const { bindings, during } = watchedEnv()
-    const bookmark = browser.cookie('__Host-d1b')!
-    const cookie = `__Host-session=${browser.cookie('__Host-session')}; __Host-d1b=${bookmark}`
+    const cookie = `__Host-session=${browser.cookie('__Host-session')}; __Host-d1b=${browser.cookie('__Host-d1b')}`
     const backend = new Browser(ORIGIN, bindings)
     const { result, sessions } = await during(() => backend.get('/api/session', { Cookie: cookie }))
     expect(result.status).toBe(200)
@@ -163,30 +165,86 @@ describe('the apps\' session check reads with the bookmark the person\'s browser
   })
 
   it('the RPC session(): from the bookmark in the forwarded Cookie header; signOut acts on the primary, in no replica session', async () => {
-    const { browser } = await signedInWatched()
+    const { browser, bookmark } = await signedInWatched()
     const { bindings, during } = watchedEnv()
     const rpc = new AccountsRpc(createExecutionContext(), bindings)
-    const bookmark = browser.cookie('__Host-d1b')!
     const session = `__Host-session=${browser.cookie('__Host-session')}`
-    const found = await during(() => rpc.session(`${session}; __Host-d1b=${bookmark}`))
+    const found = await during(() => rpc.session(`${session}; __Host-d1b=${browser.cookie('__Host-d1b')}`))
     expect(found.result).not.toBeNull()
     expect(found.sessions.map((s) => s.start)).toEqual([bookmark])
-    const forged = await during(() => rpc.session(`${session}; __Host-d1b=basura`))
-    expect(forged.result).not.toBeNull()
-    expect(forged.sessions.map((s) => s.start)).toEqual(['first-unconstrained'])
+    for (const planted of ['basura', bookmark]) {
+      const forged = await during(() => rpc.session(`${session}; __Host-d1b=${planted}`))
+      expect(forged.result, planted).not.toBeNull()
+      expect(forged.sessions.map((s) => s.start), planted).toEqual(['first-unconstrained'])
+    }
     const out = await during(() => rpc.signOut(session))
     expect(out.result).toBe(true)
     expect(out.sessions).toEqual([])
   })
 
   it('with COOKIE_DOMAIN the bookmark is shared like the session cookie (__Secure-, for the domain), so an app forwards it', async () => {
-    const { browser, signIn, bindings, during } = await signedInWatched({ COOKIE_DOMAIN: 'ecuabots.test' })
+    const { browser, signIn, bookmark, bindings, during } = await signedInWatched({ COOKIE_DOMAIN: 'ecuabots.test' })
     const line = bookmarkLine(signIn.result.headers, '__Secure-d1b')!
     expect(line).toMatch(/Domain=ecuabots\.test/)
     expect(line).toMatch(/; HttpOnly/)
-    const bookmark = browser.cookie('__Secure-d1b')!
-    expect(bookmark).toMatch(BOOKMARK)
-    const { sessions } = await during(() => new Browser(ORIGIN, bindings).get('/api/session', { Cookie: `__Secure-session=${browser.cookie('__Secure-session')}; __Secure-d1b=${bookmark}` }))
+    const { sessions } = await during(() => new Browser(ORIGIN, bindings).get('/api/session', { Cookie: `__Secure-session=${browser.cookie('__Secure-session')}; __Secure-d1b=${browser.cookie('__Secure-d1b')}` }))
     expect(sessions.map((s) => s.start)).toEqual([bookmark])
+  })
+})
+
+describe('a person\'s bookmark cookie says nothing about what others did', () => {
+  it('the cookie holds no bookmark, the same position seals differently each time, the next page still reads from the real bookmark, and a tampered cookie is ignored', async () => {
+    const { browser, bookmark, during } = await signedInWatched()
+    const sealed = decodeURIComponent(browser.cookie('__Host-d1b')!)
+    // Around someone else's "Olvidé mi contraseña" this person could otherwise read how far D1 moved.
+    expect(sealed).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{32}/)
+    expect(sealed).not.toContain(bookmark.slice(0, 17))
+    // A random IV: one position never gives the same cookie twice, so two cookies cannot be compared either.
+    expect(await sealBookmark(readConfig(env), bookmark)).not.toBe(await sealBookmark(readConfig(env), bookmark))
+    const { result: page, sessions } = await during(() => browser.get('/profile'))
+    expect(page.status).toBe(200)
+    expect(sessions.map((s) => s.start)).toEqual([bookmark])
+    const session = `__Host-session=${browser.cookie('__Host-session')}`
+    const tampered = `${sealed.slice(0, -3)}${sealed.at(-3) === 'A' ? 'B' : 'A'}${sealed.slice(-2)}`
+    const { result: forged, sessions: ignored } = await during(() => browser.get('/profile', { Cookie: `${session}; __Host-d1b=${encodeURIComponent(tampered)}` }))
+    expect(forged.status).toBe(200)
+    expect(ignored.map((s) => s.start)).toEqual(['first-unconstrained'])
+  })
+
+  it('signing out forgets the bookmark: the next person at this browser starts from none', async () => {
+    const { browser, during } = await signedInWatched()
+    expect(browser.cookie('__Host-d1b')).toBeDefined()
+    const out = await browser.post('/logout')
+    expect(out.status).toBe(303)
+    expect(bookmarkLine(out.headers)).toMatch(/Max-Age=0/)
+    expect(browser.cookie('__Host-d1b')).toBeUndefined()
+    const { sessions } = await during(() => browser.get('/password/forgot'))
+    expect(sessions.map((s) => s.start)).toEqual(['first-unconstrained'])
+  })
+
+  it('closing this session on Seguridad forgets the bookmark too', async () => {
+    const { browser } = await signedInWatched()
+    const security = await browser.get('/security')
+    const id = security.text.match(/\/profile\/sessions\/([^/"]+)\/revoke/)![1]!
+    const closed = await browser.post(`/profile/sessions/${id}/revoke`)
+    expect(closed.location).toMatch(/^\/login/)
+    expect(browser.cookie('__Host-d1b')).toBeUndefined()
+  })
+})
+
+describe('"is this browser signed in?" reads the primary', () => {
+  it('GET /login and / start on the primary, so after an app\'s sign-out /login asks for the password instead of sending the browser back in', async () => {
+    const { browser, bindings, during } = await signedInWatched()
+    for (const path of ['/login', '/']) {
+      const { result, sessions } = await during(() => browser.get(path))
+      expect(result.location, path).toBe('/profile')
+      expect(sessions.map((s) => s.start), path).toEqual(['first-primary'])
+    }
+    const rpc = new AccountsRpc(createExecutionContext(), bindings)
+    expect(await rpc.signOut(`__Host-session=${browser.cookie('__Host-session')}`)).toBe(true)
+    const { result: login, sessions } = await during(() => browser.get('/login'))
+    expect(sessions.map((s) => s.start)).toEqual(['first-primary'])
+    expect(login.status).toBe(200)
+    expect(visibleText(login.text)).toContain('Iniciar sesión')
   })
 })

@@ -18,7 +18,7 @@ export class AccountsRpc extends WorkerEntrypoint<Bindings> {
     const { config } = servicesOf(this.env)
     const header = typeof cookieHeader === 'string' ? cookieHeader : null
     // Like GET /api/session: from the nearest replica no older than the person's last write (docs/performance.md, "Read replicas").
-    const { db } = openDatabaseSession(this.env.DB, 'nearest', bookmarkIn(config, header))
+    const { db } = openDatabaseSession(this.env.DB, 'nearest', await bookmarkIn(config, header))
     return lookUpSession(db, config, header)
   }
 

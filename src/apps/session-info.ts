@@ -1,6 +1,6 @@
 import { parse } from 'hono/utils/cookie'
 import type { Config } from '../config'
-import { bookmarkCookieName, readBookmark, type Database } from '../db/client'
+import { bookmarkCookieName, openBookmark, type Database } from '../db/client'
 import { deleteSessionByToken, deleteUserSession, findSessionForApp, isFreshSession, sessionCookieName } from '../auth/sessions'
 
 /**
@@ -23,13 +23,13 @@ function sessionTokenIn(config: Pick<Config, 'cookieDomain'>, cookieHeader: stri
 
 /**
  * The D1 bookmark of the person's last write in a forwarded `Cookie` header
- * (null if absent or not one): the apps' session check reads from a replica
+ * (null if absent or it does not open: the cookie holds it sealed, see sealBookmark): the apps' session check reads from a replica
  * no older than it, as the person's own pages do (src/middleware/database.ts).
  */
-export function bookmarkIn(config: Pick<Config, 'cookieDomain'>, cookieHeader: string | null | undefined): string | null {
+export async function bookmarkIn(config: Pick<Config, 'cookieDomain' | 'secretKeys'>, cookieHeader: string | null | undefined): Promise<string | null> {
   if (!cookieHeader || cookieHeader.length > 8192) return null
   const name = bookmarkCookieName(config)
-  return readBookmark(parse(cookieHeader, name)[name])
+  return openBookmark(config, parse(cookieHeader, name)[name])
 }
 
 /**

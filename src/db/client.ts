@@ -1,5 +1,6 @@
 import { drizzle } from 'drizzle-orm/d1'
 import type { Config } from '../config'
+import { createKeyring, type Keyring } from '../crypto/keys'
 
 /**
  * The app's database: the D1 binding itself (every query on the primary) or
@@ -43,14 +44,50 @@ export function bookmarkCookieName(config: Pick<Config, 'cookieDomain'>) {
 /**
  * A D1 bookmark as D1 writes them — four hex fields, e.g.
  * 00000001-00000002-00004e2f-0a83ea2fceebc654de0640c422be4653 — or null.
- * A cookie is the browser's to change: anything else (garbage, a huge
- * value) is ignored rather than handed to D1, whose answer to a bookmark it
- * cannot read would be an error page.
+ * Anything else (garbage, a huge value) is never handed to D1, whose answer
+ * to a bookmark it cannot read would be an error page.
  */
 export function readBookmark(value: string | null | undefined): string | null {
   return typeof value === 'string' && BOOKMARK.test(value) ? value : null
 }
 const BOOKMARK = /^[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{32}$/
+
+/**
+ * The bookmark cookie never shows a bookmark. A bookmark's commit counter
+ * says how far the whole database moved between two of a person's requests;
+ * read around an anonymous form for someone else's address, it would say
+ * whether that address has an account. So the browser holds it sealed
+ * (AES-256-GCM, a random IV each time, under a key derived from SECRET_KEY:
+ * src/crypto/keys.ts) and only the server compares bookmarks. Sealing also
+ * means a browser cannot plant one (a "future" bookmark that would stick).
+ * Without SECRET_KEY nothing is sealed and no bookmark is handed out: pages
+ * then read from any replica.
+ */
+const bookmarkKeyrings = new WeakMap<Pick<Config, 'secretKeys'>, Keyring>()
+
+function bookmarkKeyring(config: Pick<Config, 'secretKeys'>) {
+  let keyring = bookmarkKeyrings.get(config)
+  if (!keyring) {
+    keyring = createKeyring(config.secretKeys, 'd1-bookmark')
+    bookmarkKeyrings.set(config, keyring)
+  }
+  return keyring
+}
+
+/** The AES-GCM associated data: a sealed value made for something else never opens as a bookmark. */
+const SEALED_FOR = 'd1-bookmark'
+
+/** A bookmark as the cookie carries it, or null when there is no key to seal with. */
+export async function sealBookmark(config: Pick<Config, 'secretKeys'>, bookmark: string): Promise<string | null> {
+  const keyring = bookmarkKeyring(config)
+  return keyring.canSeal ? keyring.seal(bookmark, SEALED_FOR) : null
+}
+
+/** The bookmark a cookie carries, or null if it does not open (absent, tampered with, from a rotated-away key, not a bookmark): then it is ignored. */
+export async function openBookmark(config: Pick<Config, 'secretKeys'>, sealed: string | null | undefined): Promise<string | null> {
+  if (typeof sealed !== 'string' || sealed.length > 512) return null
+  return readBookmark(await bookmarkKeyring(config).open(sealed, SEALED_FOR))
+}
 
 /** Bookmarks sort as text, oldest first (D1's Time Travel docs): true if `bookmark` is past `than`. */
 export function isLaterBookmark(bookmark: string | null, than: string | null): bookmark is string {

@@ -24,8 +24,12 @@ export type Variables = {
   pageData: { reads: unknown; data: unknown } | null
   /** Settles once the response's body has been handed on in full (see src/http/after-response.ts). */
   responseSent: Promise<void>
-  /** Set by beginSession: this response starts a session (see chooseDatabase, which then hands the browser its bookmark). */
-  sessionStarted: true
+  /**
+   * What this response did to the browser's session, last act wins: 'started'
+   * by beginSession (chooseDatabase then hands the browser its bookmark),
+   * 'ended' by clearSessionCookie (which forgets the bookmark with it).
+   */
+  sessionChange: 'started' | 'ended'
   /** The lazily resolved session (see currentSession). */
   resolvedSession: Promise<{ user: User; session: Session; pageData: unknown; renewed: boolean } | null>
 }

@@ -5,6 +5,7 @@ import { SESSION_COOKIE, SESSION_LIFETIME, validateSessionToken } from '../auth/
 import type { Batch, Done } from '../db/batch'
 import type { AppEnv } from '../env'
 import { MINUTE } from '../clock'
+import { forgetBookmark } from './bookmark'
 import { domainCookie, hostCookie } from './cookies'
 import { forgetFlowsInProgress } from './flows'
 
@@ -30,8 +31,11 @@ export function setSessionCookie(c: Context<AppEnv>, token: string) {
   sessionCookieFor(c.var.config).set(c, token)
 }
 
+/** Every way out ends here: the bookmark of the person's last write goes with the session (forgetBookmark). */
 export function clearSessionCookie(c: Context<AppEnv>) {
   sessionCookieFor(c.var.config).clear(c)
+  forgetBookmark(c)
+  c.set('sessionChange', 'ended')
 }
 
 export function readSessionCookie(c: Context<AppEnv>) {

@@ -60,7 +60,7 @@ export function beginSession(
   forgetSessionClosedNotice(c)
   if (draft.name && draft.email === signedIn.user.email) rememberInput(c, { email: draft.email, name: draft.name }, {})
   setSessionCookie(c, signedIn.sessionToken)
-  c.set('sessionStarted', true)
+  c.set('sessionChange', 'started')
   securityLog(c, 'sign_in', 'ok', { method: signedIn.method, newDevice: signedIn.newDevice })
   sendAfterResponse(c, signedIn.queued)
   return to

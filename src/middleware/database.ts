@@ -1,9 +1,7 @@
 import { createMiddleware } from 'hono/factory'
-import type { Config } from '../config'
-import { BOOKMARK_COOKIE, isLaterBookmark, openDatabaseSession, readBookmark } from '../db/client'
+import { isLaterBookmark, openDatabaseSession } from '../db/client'
 import type { AppEnv } from '../env'
-import { SESSION_LIFETIME } from '../auth/sessions'
-import { domainCookie, hostCookie } from '../http/cookies'
+import { readBookmarkCookie, setBookmarkCookie } from '../http/bookmark'
 
 /**
  * Which D1 instance each request reads: decided here, once, for every
@@ -31,18 +29,26 @@ import { domainCookie, hostCookie } from '../http/cookies'
  * mailed link's page or a form, which read the primary anyway. Page views
  * send none back: the writes a GET makes ("last seen", the sliding expiry)
  * are bookkeeping no page needs to read back at once.
+ *
+ * The browser never sees a bookmark: the cookie holds it sealed
+ * (sealBookmark), so a person cannot read how far the database moved
+ * around someone else's form either, nor plant a bookmark of their own.
+ * Only the server compares bookmarks. Signing out forgets it
+ * (clearSessionCookie).
  */
 export const chooseDatabase = createMiddleware<AppEnv>(async (c, next) => {
-  const cookie = bookmarkCookieFor(c.var.config)
-  // A bookmark D1 could not read is ignored, never passed on (see readBookmark).
-  const carried = readBookmark(cookie.read(c))
+  // A cookie that does not open (tampered with, planted, from an old key) is ignored: any replica answers.
+  const carried = await readBookmarkCookie(c)
   const readFrom = readsPrimary(c.req.method, c.req.path) ? 'primary' : 'nearest'
   const session = openDatabaseSession(c.env.DB, readFrom, carried)
   c.set('db', session.db)
   await next()
+  if (readFrom !== 'primary') return
   const bookmark = session.bookmark()
-  const asPerson = c.get('user') !== undefined || c.get('sessionStarted')
-  if (readFrom === 'primary' && asPerson && isLaterBookmark(bookmark, carried)) cookie.set(c, bookmark)
+  const change = c.get('sessionChange')
+  // A sign-out forgot the bookmark with the session (clearSessionCookie); a sign-in always gets the one of its write.
+  if (change === 'ended' || bookmark === null) return
+  if (change === 'started' || (c.get('user') !== undefined && isLaterBookmark(bookmark, carried))) await setBookmarkCookie(c, bookmark)
 })
 
 /** GET and HEAD only read; the rest may write, or decide who gets in. */
@@ -51,24 +57,14 @@ const PAGE_METHODS = new Set(['GET', 'HEAD'])
 /** The mailed links' pages: GET /login/email/:token, /email/verify/:token, /password/reset/:token and the /password/reset it moves to. */
 const MAILED_LINK_PAGE = /^\/(?:login\/email\/[^/]+|email\/verify\/[^/]+|password\/reset(?:\/[^/]+)?)$/
 
-function readsPrimary(method: string, path: string) {
-  return !PAGE_METHODS.has(method) || MAILED_LINK_PAGE.test(path)
-}
-
 /**
- * The bookmark cookie: HttpOnly, SameSite=Lax, as long-lived as a session
- * (a session cookie never outlives the bookmark of the write that made it,
- * so no replica that lacks a session is asked about it); `__Host-`, or with
- * COOKIE_DOMAIN the session cookie's domain (bookmarkCookieName). One per
- * domain setting, made once.
+ * The pages whose answer is "is this browser signed in?": / and /login send
+ * a signed-in person on to their profile. An app's "Cerrar sesión" ends the
+ * session on the primary and sends the browser to /login at once; a replica
+ * a moment behind would still hold the session and send it back in.
  */
-const bookmarkCookies = new Map<string | null, ReturnType<typeof hostCookie>>()
+const SIGN_IN_CHECK_PAGE = new Set(['/', '/login'])
 
-function bookmarkCookieFor(config: Pick<Config, 'cookieDomain'>) {
-  let cookie = bookmarkCookies.get(config.cookieDomain)
-  if (!cookie) {
-    cookie = config.cookieDomain ? domainCookie(BOOKMARK_COOKIE, SESSION_LIFETIME, config.cookieDomain) : hostCookie(BOOKMARK_COOKIE, SESSION_LIFETIME)
-    bookmarkCookies.set(config.cookieDomain, cookie)
-  }
-  return cookie
+function readsPrimary(method: string, path: string) {
+  return !PAGE_METHODS.has(method) || MAILED_LINK_PAGE.test(path) || SIGN_IN_CHECK_PAGE.has(path)
 }
