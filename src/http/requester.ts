@@ -6,14 +6,23 @@ import { browserSecret } from './cookies'
 export type { Client }
 
 export function clientOf(c: Context): Client {
-  const cf = (c.req.raw as { cf?: { city?: string; country?: string; timezone?: string } }).cf
+  const cf = (c.req.raw as { cf?: unknown }).cf
+  const field = (name: string) => (typeof cf === 'object' && cf !== null ? (cf as Record<string, unknown>)[name] : undefined)
   return {
     ip: c.req.header('cf-connecting-ip')?.slice(0, 64) ?? null,
     userAgent: c.req.header('user-agent')?.slice(0, 300) ?? null,
-    city: cf?.city?.slice(0, 100) ?? null,
-    country: cf?.country?.slice(0, 8) ?? null,
-    timeZone: cf?.timezone?.slice(0, 64) ?? null,
+    city: textOf(field('city'), 100),
+    country: textOf(field('country'), 8),
+    timeZone: textOf(field('timezone'), 64),
   }
+}
+
+/**
+ * Cloudflare fills `cf` with strings, but locally (wrangler dev) a client
+ * can send its own (the MF-CF-Blob header): anything not a string is unknown.
+ */
+function textOf(value: unknown, maxLength: number): string | null {
+  return typeof value === 'string' ? value.slice(0, maxLength) : null
 }
 
 /** `__Host-device`: a planted device cookie would let a stranger pose as one of the owner's browsers. */
