@@ -57,7 +57,21 @@ export function noticeFor(c: Context, only?: readonly NoticeKey[]): string | und
 /** Where to send this browser after doing what `key` says: the page with `?aviso=key`, which that page says (once) because this response also sets the cookie. */
 export function withNotice(c: Context, path: string, key: NoticeKey): string {
   noticeCookie.set(c, key)
+  noticedHere.add(c)
   return `${path}?aviso=${key}`
+}
+
+/** The requests whose response sets a notice (withNotice), so forgetEarlierNotice leaves that one alone. */
+const noticedHere = new WeakSet<Context>()
+
+/**
+ * A session begins: a notice an earlier response set and nobody read (a
+ * redirect not followed, a tab closed) belonged to whoever was here before,
+ * and would otherwise greet the next account at its ?aviso= link ("Su
+ * correo electrónico fue confirmado"). The one this response sets stays.
+ */
+export function forgetEarlierNotice(c: Context) {
+  if (!noticedHere.has(c) && noticeCookie.read(c) !== undefined) noticeCookie.clear(c)
 }
 
 /** The query key of where to go on after a notice that asks to be read first (the reset's review): a place `nextFor` allows, nothing else. */

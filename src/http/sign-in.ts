@@ -11,7 +11,7 @@ import { securityLog } from './log'
 import { nextFor } from './forms'
 import { forgetFlowsInProgress, resetCookie } from './flows'
 import { rememberInput, rememberedInputOf, rememberedNextFor } from './remembered-input'
-import { withNotice } from './notices'
+import { forgetEarlierNotice, withNotice } from './notices'
 
 /** Who is signing in from this request, and how. Creates the device cookie on a first sign-in. */
 export async function signInContext(c: Context<AppEnv>, method: SignInMethod): Promise<SignInContext> {
@@ -33,11 +33,13 @@ export async function signInContext(c: Context<AppEnv>, method: SignInMethod): P
  * without a password goes to the profile to choose one; otherwise where
  * this browser was going (carried in its own cookie), else where the link
  * was asked to lead (stored with it: an app's origin, not a path a stranger
- * could choose), each checked again; else `fallback`.
+ * could choose), each checked again; else `fallback()`. The fallback is
+ * made only when taken: one that sets a notice (withNotice) on a path the
+ * browser does not take would leave that notice for whoever next opens it.
  */
-export function landingAfter(c: Context<AppEnv>, signedIn: { next: string | null; needsPassword: boolean; user: { email: string } }, fallback: string) {
+export function landingAfter(c: Context<AppEnv>, signedIn: { next: string | null; needsPassword: boolean; user: { email: string } }, fallback: () => string) {
   if (signedIn.needsPassword) return withNotice(c, '/profile', 'cree-contrasena')
-  return nextFor(c, rememberedNextFor(c, signedIn.user.email) ?? signedIn.next ?? undefined, '') || fallback
+  return nextFor(c, rememberedNextFor(c, signedIn.user.email) ?? signedIn.next ?? undefined, '') || fallback()
 }
 
 /**
@@ -45,7 +47,8 @@ export function landingAfter(c: Context<AppEnv>, signedIn: { next: string | null
  * (startSession): hands this browser its new session (the one it held
  * before, if any, was ended in the same batch), clears what the browser held
  * for the flow that led here (forgetFlowsInProgress: every way in ends here,
- * so none can forget it), and sends, after the response, the mail the batch
+ * so none can forget it) and any notice an earlier response left unread
+ * (forgetEarlierNotice), and sends, after the response, the mail the batch
  * queued (a new device's notice). A name drafted on this account's profile
  * before "¿No la recuerda?" survives, for this account only: it is why that
  * flow signed in. Returns `to`, where the browser goes next.
@@ -58,6 +61,7 @@ export function beginSession(
   const draft = rememberedInputOf(c)
   forgetFlowsInProgress(c)
   forgetSessionClosedNotice(c)
+  forgetEarlierNotice(c)
   if (draft.name && draft.email === signedIn.user.email) rememberInput(c, { email: draft.email, name: draft.name }, {})
   setSessionCookie(c, signedIn.sessionToken)
   c.set('sessionChange', 'started')

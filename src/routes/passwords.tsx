@@ -117,7 +117,7 @@ passwordRoutes.post('/password/reset', async (c) => {
  */
 function reviewAfterReset(c: Context<AppEnv>, linkNext: string | null, user: { email: string }) {
   const review = withNotice(c, '/security', 'contrasena-restablecida')
-  const onward = onwardAfterReview(c, landingAfter(c, { next: linkNext, needsPassword: false, user }, ''))
+  const onward = onwardAfterReview(c, landingAfter(c, { next: linkNext, needsPassword: false, user }, () => ''))
   return onward ? `${review}&${ONWARD_PARAM}=${encodeURIComponent(onward)}` : review
 }
 

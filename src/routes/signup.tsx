@@ -83,7 +83,7 @@ signupRoutes.post('/email/verify/:token', async (c) => {
   const verified = await confirmEmail(c.var.db, token, await signupBrowserOf(c), await signInContext(c, 'verification'))
   if (!verified) return invalidVerificationLink(c)
   // Confirmed from another browser: the sign-up password was discarded; the profile asks for one.
-  return c.redirect(beginSession(c, verified, landingAfter(c, verified, withNotice(c, '/profile', 'verificado'))), 303)
+  return c.redirect(beginSession(c, verified, landingAfter(c, verified, () => withNotice(c, '/profile', 'verificado'))), 303)
 })
 
 function invalidVerificationLink(c: Context<AppEnv>) {
