@@ -47,7 +47,7 @@ async function signedInWatched(overrides: Record<string, string> = {}) {
 const bookmarkLine = (headers: Headers, name = '__Host-d1b') => headers.getSetCookie().find((line) => line.startsWith(`${name}=`))
 
 describe('a person always reads their own writes', () => {
-  it('a sign-in reads the primary and hands the browser the bookmark of what it wrote, sealed, in an HttpOnly, SameSite=Lax __Host- cookie', async () => {
+  it('a sign-in reads the primary and hands the browser the bookmark of what it wrote, in an HttpOnly, SameSite=Lax __Host- cookie', async () => {
     const { browser, signIn } = await signedInWatched()
     expect(signIn.sessions.map((s) => s.start)).toEqual(['first-primary'])
     expect(browser.cookie('__Host-d1b')).toMatch(/^sealed/)
