@@ -14,6 +14,26 @@ export const users = sqliteTable('users', {
   mailBounceType: text('mail_bounce_type'),
   // migrations/0007_passkeys.sql
   webauthnUserId: text('webauthn_user_id'),
+  // migrations/0011_two_step.sql
+  twoStepSecret: text('two_step_secret'),
+  twoStepPendingSecret: text('two_step_pending_secret'),
+  twoStepLastStep: integer('two_step_last_step').notNull().default(0),
+})
+
+// migrations/0011_two_step.sql
+export const recoveryCodes = sqliteTable(
+  'recovery_codes',
+  { userId: text('user_id').notNull(), codeHash: text('code_hash').notNull(), usedAt: integer('used_at') },
+  (table) => [primaryKey({ columns: [table.userId, table.codeHash] })],
+)
+
+export const secondSteps = sqliteTable('second_steps', {
+  tokenHash: text('token_hash').primaryKey(),
+  userId: text('user_id').notNull(),
+  method: text('method').$type<SignInMethod>().notNull(),
+  deviceHash: text('device_hash').notNull(),
+  createdAt: integer('created_at').notNull(),
+  expiresAt: integer('expires_at').notNull(),
 })
 
 export const sessions = sqliteTable('sessions', {
@@ -144,6 +164,10 @@ export type SecurityEventType =
   | 'reauthentication_failed'
   | 'passkey_added'
   | 'passkey_removed'
+  | 'two_step_enabled'
+  | 'two_step_disabled'
+  | 'recovery_code_used'
+  | 'recovery_codes_renewed'
 export type SecurityEvent = typeof securityEvents.$inferSelect
 export type TokenPurpose = 'password_reset' | 'email_verification' | 'login'
 export type User = typeof users.$inferSelect

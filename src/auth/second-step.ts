@@ -1,0 +1,93 @@
+import { eq, sql } from 'drizzle-orm'
+import { clock } from '../clock'
+import type { Config } from '../config'
+import { createBatch } from '../db/batch'
+import type { Database } from '../db/client'
+import { secondSteps, users, type SignInMethod, type User } from '../db/schema'
+import { queueMail, twoStepMail } from '../mail/messages'
+import { queuedIds } from '../mail/outbox'
+import { recordEvent } from './activity'
+import { findFirstStep, SECOND_STEP_LIFETIME } from './first-step'
+import { SECOND_STEP_ATTEMPTS, SECOND_STEP_FAILURES } from './limits'
+import { countUnusedRecoveryCodes } from './recovery-codes'
+import { startedSession, startSession, type SignInContext } from './start-session'
+import { accountKey, hit, refund } from './throttle'
+import { checkSecondFactor, factorStillHolds, spendSecondFactor } from './two-step'
+
+// Sign-in's second step. Every way in that proves one factor (password,
+// mailed link or code, confirmation, reset) reaches startSession; for an
+// account with two-step on it starts no session there but holds the first
+// step (src/auth/first-step.ts), and only passSecondStep — a current app
+// code or an unused recovery code — turns it into one.
+
+/**
+ * The second step. Counted first, before any code is checked, per held
+ * first step (SECOND_STEP_ATTEMPTS, then it is spent: sign in again) and
+ * per account (SECOND_STEP_FAILURES; the owner's known browsers count
+ * apart, see accountKey), so parallel guesses each see their own count.
+ * Then, in one batch guarded by the first step still held and the factor
+ * still good: the session (startSession, as for every way in, started when
+ * the first step was proven), the attempt given back, a recovery code's
+ * event, the factor spent and the first step spent — last, since they
+ * change what the guard reads. Of two requests with one code, one session.
+ */
+export async function passSecondStep(
+  db: Database,
+  config: Config,
+  held: { token: string | undefined; deviceHash: string },
+  typed: string | undefined,
+  whoFor: (method: SignInMethod) => Promise<SignInContext>,
+) {
+  const found = await findFirstStep(db, held.token, held.deviceHash)
+  if (!found) return { outcome: 'expired' as const }
+  const { step, user, tokenHash } = found
+  const who = await whoFor(step.method)
+  const perAccount = await accountKey('second-step', user.email, who.deviceHash)
+  const counting = createBatch(db)
+  const attempts = counting.add(hit(db, `second-step:first-step:${tokenHash}`, SECOND_STEP_LIFETIME))
+  const failures = counting.add(hit(db, perAccount, SECOND_STEP_FAILURES.window))
+  const counted = await counting.commit()
+  const [tries] = counted.of(attempts)
+  const [account] = counted.of(failures)
+  if (tries!.count > SECOND_STEP_ATTEMPTS) {
+    await db.delete(secondSteps).where(eq(secondSteps.tokenHash, tokenHash))
+    return { outcome: 'expired' as const }
+  }
+  if (account!.count > SECOND_STEP_FAILURES.limit) return { outcome: 'throttled' as const, retryAfterSeconds: Math.max(1, Math.ceil((account!.resetAt - clock.now()) / 1000)) }
+  const factor = await checkSecondFactor(config, user, typed)
+  if (!factor) return { outcome: 'wrong' as const }
+  const guarded = sql`(SELECT ${users.id} AS id FROM ${users} WHERE ${users.id} = ${user.id}
+    AND EXISTS (SELECT 1 FROM ${secondSteps} WHERE ${secondSteps.tokenHash} = ${tokenHash} AND ${secondSteps.expiresAt} > ${clock.now()})
+    AND ${factorStillHolds(user.id, factor)})`
+  const batch = createBatch(db)
+  const session = await startSession(batch, guarded, { ...who, method: step.method, secondStepDone: true }, step.createdAt)
+  batch.add(refund(db, account!.key, sql`EXISTS ${guarded}`))
+  if (factor.kind === 'recovery') batch.add(recordEvent(db, guarded, 'recovery_code_used', who.client))
+  // Last: they change what the guard reads.
+  batch.add(spendSecondFactor(db, user.id, factor))
+  batch.add(db.delete(secondSteps).where(eq(secondSteps.tokenHash, tokenHash)))
+  const started = startedSession(await batch.commit(), session)
+  if (!started?.sessionToken) return { outcome: 'wrong' as const }
+  const queued = factor.kind === 'recovery' ? await recoveryCodeNotice(db, config, user, who) : []
+  return { outcome: 'ok' as const, signedIn: { ...started, sessionToken: started.sessionToken, user, queued: [...started.queued, ...queued] } }
+}
+
+/** "Usó un código de recuperación (le quedan N)", counted after the batch that spent it. */
+async function recoveryCodeNotice(db: Database, config: Config, user: { id: string; email: string; name: string; emailVerifiedAt: number | null }, who: SignInContext) {
+  const [unused] = await countUnusedRecoveryCodes(db, user.id)
+  const mail = twoStepMail(config, user, { kind: 'recovery-used', left: unused?.count ?? 0 }, who.client, clock.now())
+  return queuedIds(await queueMail(db, config, mail).insert)
+}
+
+
+/**
+ * A code typed on Seguridad (turning two-step off, new recovery codes):
+ * counted first against the same per-account limit as the second step,
+ * then checked. The batch that acts checks the factor again (factorStillHolds).
+ */
+export async function checkSecondFactorCounted(db: Database, config: Config, user: User, typed: string | undefined, deviceHash: string | null) {
+  const [attempt] = await hit(db, await accountKey('second-step', user.email, deviceHash), SECOND_STEP_FAILURES.window)
+  if (attempt!.count > SECOND_STEP_FAILURES.limit) return { outcome: 'throttled' as const, retryAfterSeconds: Math.max(1, Math.ceil((attempt!.resetAt - clock.now()) / 1000)) }
+  const factor = await checkSecondFactor(config, user, typed)
+  return factor ? { outcome: 'ok' as const, factor } : { outcome: 'wrong' as const }
+}
