@@ -52,11 +52,8 @@ export function deleteRecoveryCodes(db: Database, account: AccountRef) {
 
 /** Stores the codes' hashes for the account `account` yields (none written if it yields nothing). */
 export function storeRecoveryCodes(db: Database, account: AccountRef, hashes: string[]) {
-  const rows = sql.join(
-    hashes.map((hash) => sql`SELECT account.id, ${hash}, NULL FROM ${accountIdQuery(account)} AS account`),
-    sql` UNION ALL `,
-  )
-  return db.insert(recoveryCodes).select(sql`${rows}`)
+  // One bound JSON array read by json_each: D1 refuses a compound SELECT of ten terms.
+  return db.insert(recoveryCodes).select(sql`SELECT account.id, codes.value, NULL FROM ${accountIdQuery(account)} AS account, json_each(${JSON.stringify(hashes)}) AS codes`)
 }
 
 /** True (in SQL) while the code is the account's and unused: the guard of the batch that spends it. */
