@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm'
+import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm'
 import { clock } from '../clock'
 import type { Database } from '../db/client'
 import { recoveryCodes } from '../db/schema'
@@ -62,11 +62,11 @@ export function recoveryCodeUnused(userId: string, hash: string) {
 }
 
 /** Spends the code: last in its batch, since it changes what recoveryCodeUnused reads. */
-export function spendRecoveryCode(db: Database, userId: string, hash: string) {
+export function spendRecoveryCode(db: Database, userId: string, hash: string, when: SQL = sql`true`) {
   return db
     .update(recoveryCodes)
     .set({ usedAt: clock.now() })
-    .where(and(eq(recoveryCodes.userId, userId), eq(recoveryCodes.codeHash, hash), isNull(recoveryCodes.usedAt)))
+    .where(and(eq(recoveryCodes.userId, userId), eq(recoveryCodes.codeHash, hash), isNull(recoveryCodes.usedAt), when))
     .returning({ codeHash: recoveryCodes.codeHash })
 }
 

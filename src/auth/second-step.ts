@@ -1,15 +1,16 @@
-import { eq, sql } from 'drizzle-orm'
+import { and, eq, sql } from 'drizzle-orm'
 import { clock } from '../clock'
 import type { Config } from '../config'
 import { createBatch } from '../db/batch'
 import type { Database } from '../db/client'
-import { secondSteps, users, type SignInMethod, type User } from '../db/schema'
+import { secondSteps, sessions, users, type SignInMethod, type User } from '../db/schema'
 import { queueMail, twoStepMail } from '../mail/messages'
 import { queuedIds } from '../mail/outbox'
 import { recordEvent } from './activity'
 import { findFirstStep, SECOND_STEP_LIFETIME } from './first-step'
 import { SECOND_STEP_ATTEMPTS, SECOND_STEP_FAILURES } from './limits'
 import { countUnusedRecoveryCodes } from './recovery-codes'
+import { hashSecret } from './secrets'
 import { startedSession, startSession, type SignInContext } from './start-session'
 import { accountKey, hit, refund } from './throttle'
 import { checkSecondFactor, factorStillHolds, spendSecondFactor } from './two-step'
@@ -63,13 +64,15 @@ export async function passSecondStep(
   const session = await startSession(batch, guarded, { ...who, method: step.method, secondStepDone: true }, step.createdAt)
   batch.add(refund(db, account!.key, sql`EXISTS ${guarded}`))
   if (factor.kind === 'recovery') batch.add(recordEvent(db, guarded, 'recovery_code_used', who.client))
-  // Last: they change what the guard reads.
-  batch.add(spendSecondFactor(db, user.id, factor))
-  batch.add(db.delete(secondSteps).where(eq(secondSteps.tokenHash, tokenHash)))
-  const started = startedSession(await batch.commit(), session)
-  if (!started?.sessionToken) return { outcome: 'wrong' as const }
+  // Last, and only once this batch's session exists: they change what the guard reads, and a wrong or
+  // already-spent code must leave the first step (for another try) and any other code alone.
+  const started = sql`EXISTS (SELECT 1 FROM ${sessions} WHERE ${sessions.tokenHash} = ${await hashSecret(session.token)})`
+  batch.add(spendSecondFactor(db, user.id, factor, started))
+  batch.add(db.delete(secondSteps).where(and(eq(secondSteps.tokenHash, tokenHash), started)))
+  const signedIn = startedSession(await batch.commit(), session)
+  if (!signedIn?.sessionToken) return { outcome: 'wrong' as const }
   const queued = factor.kind === 'recovery' ? await recoveryCodeNotice(db, config, user, who) : []
-  return { outcome: 'ok' as const, signedIn: { ...started, sessionToken: started.sessionToken, user, queued: [...started.queued, ...queued] } }
+  return { outcome: 'ok' as const, signedIn: { ...signedIn, sessionToken: signedIn.sessionToken, user, queued: [...signedIn.queued, ...queued] } }
 }
 
 /** "Usó un código de recuperación (le quedan N)", counted after the batch that spent it. */

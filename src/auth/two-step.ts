@@ -70,11 +70,11 @@ export function factorStillHolds(userId: string, factor: SecondFactor): SQL {
     : recoveryCodeUnused(userId, factor.hash)
 }
 
-/** Spends the factor: the app's step becomes the last accepted, or the recovery code is used. Last in its batch. */
-export function spendSecondFactor(db: Database, userId: string, factor: SecondFactor) {
+/** Spends the factor, `when` the batch acted on it: the app's step becomes the last accepted, or the recovery code is used. Last in its batch. */
+export function spendSecondFactor(db: Database, userId: string, factor: SecondFactor, when: SQL = sql`true`) {
   return factor.kind === 'app'
-    ? db.update(users).set({ twoStepLastStep: factor.step }).where(and(eq(users.id, userId), sql`${users.twoStepLastStep} < ${factor.step}`)).returning({ id: users.id })
-    : spendRecoveryCode(db, userId, factor.hash)
+    ? db.update(users).set({ twoStepLastStep: factor.step }).where(and(eq(users.id, userId), sql`${users.twoStepLastStep} < ${factor.step}`, when)).returning({ id: users.id })
+    : spendRecoveryCode(db, userId, factor.hash, when)
 }
 
 /**
