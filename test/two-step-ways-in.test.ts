@@ -37,6 +37,11 @@ async function signedIn(browser: Browser) {
   return (await browser.get('/profile')).status === 200
 }
 
+/** The account's session rows, to show the first step started none (not merely handed none to the browser). */
+async function sessionCount(email: string) {
+  return (await sessionsOf(email)).length
+}
+
 /** On the second-step page the first step led to, sends the app's current code (with the page's hidden `next`); the answer. */
 async function secondStep(browser: Browser, secret: string, from: Page) {
   const page = await browser.get(from.location!)
@@ -48,7 +53,9 @@ describe('with two-step on, each way in asks for the second step', () => {
   it('password: the right password leads to the code page, with no session until the code; the code signs in', async () => {
     const { email, secret } = await withTwoStep()
     const browser = new Browser()
+    const before = await sessionCount(email)
     const first = await browser.post('/login', { email, password: PASSWORD })
+    expect(await sessionCount(email)).toBe(before)
     expect(first.status).toBe(303)
     expect(first.location).toMatch(/^\/login\/two-step\?next=/)
     expect(browser.cookie('__Host-session')).toBeUndefined()
@@ -76,7 +83,9 @@ describe('with two-step on, each way in asks for the second step', () => {
     const { email, secret } = await withTwoStep()
     const browser = new Browser()
     const { link } = await askForLink(email, browser)
+    const before = await sessionCount(email)
     const opened = await browser.post(link!)
+    expect(await sessionCount(email)).toBe(before)
     expect(opened.location).toMatch(/^\/login\/two-step/)
     expect(await signedIn(browser)).toBe(false)
     expect((await secondStep(browser, secret, opened)).status).toBe(303)
@@ -87,7 +96,9 @@ describe('with two-step on, each way in asks for the second step', () => {
     const { email, secret } = await withTwoStep()
     const browser = new Browser()
     const { code } = await askForLink(email, browser)
+    const before = await sessionCount(email)
     const typed = await browser.post('/login/code', { code: code! })
+    expect(await sessionCount(email)).toBe(before)
     expect(typed.location).toMatch(/^\/login\/two-step/)
     expect(await signedIn(browser)).toBe(false)
     expect((await secondStep(browser, secret, typed)).status).toBe(303)
@@ -101,7 +112,9 @@ describe('with two-step on, each way in asks for the second step', () => {
     const link = await newOneTimeToken(db, { email }, 'email_verification')
     await link.insert
     const browser = new Browser()
+    const before = await sessionCount(email)
     const opened = await browser.post(`/email/verify/${link.token}`)
+    expect(await sessionCount(email)).toBe(before)
     expect(opened.status).toBe(303)
     expect(opened.location).toMatch(/^\/login\/two-step/)
     expect(await signedIn(browser)).toBe(false)
