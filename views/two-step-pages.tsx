@@ -40,7 +40,7 @@ export function SecondStepPage({ next, error, expired, supportEmail }: SecondSte
             <summary>{t.twoStep.useRecovery}</summary>
             <form method="post" action="/login/two-step" novalidate>
               {next && <input type="hidden" name="next" value={next} />}
-              <Field name="code" label={t.twoStep.recoveryLabel} autocomplete="off" inputProps={{ spellcheck: 'false', autocapitalize: 'off', maxlength: '20' }} />
+              <Field name="code" id="recovery_code" label={t.twoStep.recoveryLabel} autocomplete="off" inputProps={{ spellcheck: 'false', autocapitalize: 'off', maxlength: '20' }} />
               <button class="button" type="submit">
                 {t.twoStep.signInSubmit}
               </button>
@@ -108,7 +108,7 @@ export function RecoveryCodesPage({ user, codes, notice }: { user: { name: strin
         <a class="button" download="ecuabots-codigos-de-recuperacion.txt" href={`data:text/plain;charset=utf-8,${encodeURIComponent(file)}`}>
           {t.twoStep.download}
         </a>{' '}
-        <button type="button" class="button secondary" data-copy="recovery-codes">
+        <button type="button" class="button secondary" data-copy="recovery-codes" data-copied={t.twoStep.copied}>
           {t.twoStep.copy}
         </button>
       </p>

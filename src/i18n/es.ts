@@ -387,6 +387,7 @@ export const es = {
     codesIntro: 'Guárdelos en un lugar seguro (un gestor de contraseñas, o impresos). Si pierde su teléfono, cada uno le sirve una vez para entrar. No los volveremos a mostrar.',
     download: 'Descargar (.txt)',
     copy: 'Copiar',
+    copied: 'Copiado',
     saved: 'Ya los guardé',
     codesFile: (email: string) => `Códigos de recuperación de Ecuabots para ${email}\nCada código sirve una sola vez.\n\n`,
     turnedOn: 'Activó la verificación en dos pasos.',

@@ -13,9 +13,11 @@ const codeInput = { inputmode: 'text', maxlength: '20', spellcheck: 'false', aut
 
 /** "Verificación en dos pasos" on Seguridad: turn it on; or, when on, turn it off and renew the recovery codes (each with a code). */
 export function TwoStepSection({ on, codesLeft, askCurrentPassword, error }: TwoStepSectionProps) {
-  const currentPassword = askCurrentPassword && (
-    <Field name="current_password" type="password" label={t.fields.currentPassword} error={error} autocomplete="current-password" />
-  )
+  // Each form its own field ids: a page holds up to two of them.
+  const passwordField = (id: string) =>
+    askCurrentPassword && <Field name="current_password" id={id} type="password" label={t.fields.currentPassword} error={error} autocomplete="current-password" />
+  const currentPassword = passwordField('two_step_current_password')
+  const offPassword = passwordField('off_current_password')
   return (
     <section id="dos-pasos" aria-labelledby="dos-pasos-titulo">
       <h2 id="dos-pasos-titulo">{t.twoStep.title}</h2>
@@ -31,7 +33,8 @@ export function TwoStepSection({ on, codesLeft, askCurrentPassword, error }: Two
           <details>
             <summary class="secondary">{t.twoStep.renew}</summary>
             <form method="post" action="/security/two-step/codes" novalidate>
-              <Field name="code" label={t.twoStep.codeToConfirm} autocomplete="one-time-code" inputProps={codeInput} />
+              {currentPassword}
+              <Field name="code" id="renew_code" label={t.twoStep.codeToConfirm} autocomplete="one-time-code" inputProps={codeInput} />
               <button type="submit" class="button">
                 {t.twoStep.renew}
               </button>
@@ -40,8 +43,8 @@ export function TwoStepSection({ on, codesLeft, askCurrentPassword, error }: Two
           <details>
             <summary class="secondary">{t.twoStep.turnOff}</summary>
             <form method="post" action="/security/two-step/off" novalidate>
-              {currentPassword}
-              <Field name="code" label={t.twoStep.codeToConfirm} autocomplete="one-time-code" inputProps={codeInput} />
+              {offPassword}
+              <Field name="code" id="off_code" label={t.twoStep.codeToConfirm} autocomplete="one-time-code" inputProps={codeInput} />
               <button type="submit" class="secondary">
                 {t.twoStep.turnOff}
               </button>
