@@ -87,7 +87,7 @@ export function TwoStepSetupPage({ user, qrImage, secretForTyping, keyUri, error
         </button>
       </form>
       <div class="links">
-        <a href="/security">{t.security.back}</a>
+        <a href="/security">{t.twoStep.back}</a>
       </div>
     </Layout>
   )

@@ -389,6 +389,7 @@ export const es = {
     copy: 'Copiar',
     copied: 'Copiado',
     saved: 'Ya los guardé',
+    back: 'Volver a Seguridad',
     codesFile: (email: string) => `Códigos de recuperación de Ecuabots para ${email}\nCada código sirve una sola vez.\n\n`,
     turnedOn: 'Activó la verificación en dos pasos.',
     turnedOff: 'Desactivó la verificación en dos pasos.',

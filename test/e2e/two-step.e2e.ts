@@ -46,7 +46,7 @@ async function signInWithPassword(page: Page, email: string) {
   await page.goto(`${baseUrl}/login`)
   await page.fill('#email', email)
   await page.fill('#password', PASSWORD)
-  await clickThrough(page, 'text=INICIAR SESIÓN')
+  await clickThrough(page, 'form[action="/login"] button.button')
   await page.waitForURL(/\/login\/two-step/)
 }
 
@@ -76,7 +76,7 @@ describe('two-step on a phone', () => {
     await shoot(page, 'sign-in')
     // The code that turned it on was this period's: the next one is accepted once too (±1 period).
     await page.fill('#code', totp(key, 1))
-    await clickThrough(page, 'text=CONTINUAR')
+    await clickThrough(page, 'form[action="/login/two-step"] button.button >> nth=0')
     await page.waitForURL(/\/profile/)
 
     await signOut(page)
