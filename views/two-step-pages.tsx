@@ -21,7 +21,7 @@ export function SecondStepPage({ next, error, expired, supportEmail }: SecondSte
       <h1>{t.twoStep.signInTitle}</h1>
       {expired ? (
         <>
-          <p role="alert">{t.twoStep.expired}</p>
+          <p>{t.twoStep.expired}</p>
           <a class="button" href="/login">
             {t.login.title}
           </a>
