@@ -237,6 +237,14 @@ describe('the second step', () => {
     expect(await signedIn(browser)).toBe(false)
   })
 
+  it('a new password, on the profile or by a reset, ends every first step waiting for its code', async () => {
+    const { browser, email, secret } = await withTwoStep()
+    const waiting = await pastPassword(email)
+    expect((await browser.post('/profile', { name: 'Ana Pérez', password: 'otra-clave-nueva-3', password_confirmation: 'otra-clave-nueva-3' })).location).toBe('/profile?aviso=contrasena-cambiada')
+    expect((await waiting.post('/login/two-step', { code: await codeFor(secret) })).status).toBe(410)
+    expect(await signedIn(waiting)).toBe(false)
+  })
+
   it(`wrong codes are counted before any check, parallel ones too: past ${SECOND_STEP_ATTEMPTS} the first step is spent`, async () => {
     const { email, secret } = await withTwoStep()
     const browser = await pastPassword(email)

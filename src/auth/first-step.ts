@@ -64,7 +64,11 @@ export function sweepSecondSteps(db: Database) {
   return db.delete(secondSteps).where(lte(secondSteps.expiresAt, clock.now()))
 }
 
-/** Every first step held for the account, spent (two-step turned off, the account's sessions all closed). */
+/**
+ * Every first step held for the account, spent: two-step turned off, a new
+ * password, "Cerrar todas las demás sesiones" — whoever proved the old
+ * password and waits at the second step is out, like a session.
+ */
 export function dropFirstSteps(db: Database, account: AccountRef) {
   return db.delete(secondSteps).where(inArray(secondSteps.userId, accountIdQuery(account)))
 }

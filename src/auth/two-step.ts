@@ -3,13 +3,14 @@ import { clock } from '../clock'
 import type { Config } from '../config'
 import { createBatch } from '../db/batch'
 import type { Database } from '../db/client'
-import { recoveryCodes, secondSteps, users, type User } from '../db/schema'
+import { recoveryCodes, users, type User } from '../db/schema'
 import type { Client } from '../addresses/client-info'
 import { createKeyring, type Keyring } from '../crypto/keys'
 import { queueMail, twoStepMail, type TwoStepChange } from '../mail/messages'
 import { queuedIds } from '../mail/outbox'
 import { recordEvent } from './activity'
 import { accountFound } from './account-ref'
+import { dropFirstSteps } from './first-step'
 import { generateRecoveryCodes, hashRecoveryCode, looksLikeRecoveryCode, recoveryCodeUnused, spendRecoveryCode, storeRecoveryCodes } from './recovery-codes'
 import { decodeTotpSecret, encodeTotpSecret, generateTotpSecret, matchingStep, normalizeCode } from './totp'
 
@@ -148,7 +149,7 @@ export async function turnOffTwoStep(db: Database, config: Config, { user, clien
   const batch = createBatch(db)
   batch.add(recordEvent(db, account, 'two_step_disabled', client))
   const mail = batch.add(notice(db, config, { user, client }, { kind: 'off' }, accountFound(account)))
-  batch.add(db.delete(secondSteps).where(inArray(secondSteps.userId, account)))
+  batch.add(dropFirstSteps(db, account))
   const turnedOff = batch.add(
     db
       .update(users)
