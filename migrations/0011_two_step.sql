@@ -10,6 +10,11 @@ ALTER TABLE users ADD COLUMN two_step_secret TEXT;
 ALTER TABLE users ADD COLUMN two_step_pending_secret TEXT;
 ALTER TABLE users ADD COLUMN two_step_last_step INTEGER NOT NULL DEFAULT 0;
 
+-- How many factors started a session, as apps are told it (`aal`, Supabase's
+-- name): 1 for one (password, link, code, confirmation, reset), 2 for a
+-- passkey or a sign-in through the second step.
+ALTER TABLE sessions ADD COLUMN aal INTEGER NOT NULL DEFAULT 1;
+
 -- Recovery codes: only their SHA-256 (with the user id), each spent once.
 CREATE TABLE recovery_codes (
   user_id TEXT NOT NULL,

@@ -1,3 +1,4 @@
+import { env } from 'cloudflare:test'
 import { eq } from 'drizzle-orm'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { SECOND_STEP_ATTEMPTS, SECOND_STEP_FAILURES } from '../src/auth/limits'
@@ -269,6 +270,20 @@ describe('the second step', () => {
     expect(throttled.status).toBe(429)
     expect(visibleText(throttled.text)).toContain('Demasiados códigos incorrectos')
     expect(await signedIn(browser)).toBe(false)
+  })
+})
+
+describe('what apps are told', () => {
+  it('session() says twoFactor for the account and aal 2 only for a session that passed the second step', async () => {
+    const { browser, email, secret } = await withTwoStep()
+    const cookieOf = (b: Browser) => `__Host-session=${b.cookie('__Host-session')}`
+    // The session that turned it on began with one factor (the confirmation link).
+    expect(await env.ACCOUNTS.session(cookieOf(browser))).toMatchObject({ user: { email, twoFactor: true }, session: { aal: 1 } })
+    const second = await pastPassword(email)
+    await second.post('/login/two-step', { code: await codeFor(secret) })
+    expect(await env.ACCOUNTS.session(cookieOf(second))).toMatchObject({ user: { twoFactor: true }, session: { aal: 2 } })
+    const plain = await signedInUser()
+    expect(await env.ACCOUNTS.session(cookieOf(plain.browser))).toMatchObject({ user: { twoFactor: false }, session: { aal: 1 } })
   })
 })
 

@@ -57,7 +57,7 @@ export async function startSession(batch: Batch, proven: AccountRef, who: SignIn
   // One factor proven: every step below acts only on an account with two-step off; one with it on gets its first step held instead.
   const firstStep = who.secondStepDone ? null : await holdFirstStep(batch, proven, who, at)
   const account = who.secondStepDone ? proven : withoutTwoStep(proven)
-  const created = await newSession(db, account, who.client, who.method, who.deviceHash, at)
+  const created = await newSession(db, account, who.client, { method: who.method, aal: who.secondStepDone ? 2 : 1 }, who.deviceHash, at)
   const accountId = accountIdQuery(account)
   const session = batch.add(created.insert)
   // Evaluated before the device is remembered: new here, and not the account's first.

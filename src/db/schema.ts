@@ -50,6 +50,8 @@ export const sessions = sqliteTable('sessions', {
   lastSeenAt: integer('last_seen_at').notNull().default(0),
   // migrations/0009_session_device.sql: the browser it runs in (known_devices.device_hash).
   deviceHash: text('device_hash'),
+  // migrations/0011_two_step.sql: 1 or 2 factors proven (see src/apps/session-info.ts).
+  aal: integer('aal').$type<1 | 2>().notNull().default(1),
 })
 
 export const knownDevices = sqliteTable(
