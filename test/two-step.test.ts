@@ -285,6 +285,21 @@ describe('what apps are told', () => {
     const plain = await signedInUser()
     expect(await env.ACCOUNTS.session(cookieOf(plain.browser))).toMatchObject({ user: { twoFactor: false }, session: { aal: 1 } })
   })
+
+  it('a token for an app says amr: a password alone is pwd, a password and the app code pwd, otp and mfa', async () => {
+    const { email, secret } = await withTwoStep()
+    const second = await pastPassword(email)
+    await second.post('/login/two-step', { code: await codeFor(secret) })
+    const asked = await second.post('/api/token', { aud: 'crm' })
+    const { token } = JSON.parse(asked.text) as { token: string }
+    const payload = JSON.parse(atob(token.split('.')[1]!.replaceAll('-', '+').replaceAll('_', '/')))
+    expect(payload.amr).toEqual(['pwd', 'otp', 'mfa'])
+    const plain = await signedInUser()
+    await plain.browser.post('/logout')
+    await plain.browser.post('/login', { email: plain.email, password: PASSWORD })
+    const plainToken = JSON.parse((await plain.browser.post('/api/token', { aud: 'crm' })).text) as { token: string }
+    expect(JSON.parse(atob(plainToken.token.split('.')[1]!.replaceAll('-', '+').replaceAll('_', '/'))).amr).toEqual(['pwd'])
+  })
 })
 
 describe('turning two-step off and renewing the recovery codes', () => {
