@@ -22,11 +22,8 @@ import { checkSecondFactor, factorStillHolds, spendSecondFactor } from './two-st
 // code or an unused recovery code — turns it into one.
 
 /**
- * The second step. Counted first, before any code is checked, per held
- * first step (SECOND_STEP_ATTEMPTS, then it is spent: sign in again) and
- * per account (SECOND_STEP_FAILURES; the owner's known browsers count
- * apart, see accountKey), so parallel guesses each see their own count.
- * Then, in one batch guarded by the first step still held and the factor
+ * The second step. Counted first, before any code is checked (countAttempt;
+ * past the held first step's tries it is spent: sign in again). Then, in one batch guarded by the first step still held and the factor
  * still good: the session (startSession, as for every way in, started when
  * the first step was proven), the attempt given back, a recovery code's
  * event, the factor spent and the first step spent — last, since they
@@ -43,18 +40,12 @@ export async function passSecondStep(
   if (!found) return { outcome: 'expired' as const }
   const { step, user, tokenHash } = found
   const who = await whoFor(step.method)
-  const perAccount = await accountKey('second-step', user.email, who.deviceHash)
-  const counting = createBatch(db)
-  const attempts = counting.add(hit(db, `second-step:first-step:${tokenHash}`, SECOND_STEP_LIFETIME))
-  const failures = counting.add(hit(db, perAccount, SECOND_STEP_FAILURES.window))
-  const counted = await counting.commit()
-  const [tries] = counted.of(attempts)
-  const [account] = counted.of(failures)
-  if (tries!.count > SECOND_STEP_ATTEMPTS) {
+  const counted = await countAttempt(db, user.email, who.deviceHash, tokenHash)
+  if (counted.outcome === 'spent') {
     await db.delete(secondSteps).where(eq(secondSteps.tokenHash, tokenHash))
     return { outcome: 'expired' as const }
   }
-  if (account!.count > SECOND_STEP_FAILURES.limit) return { outcome: 'throttled' as const, retryAfterSeconds: Math.max(1, Math.ceil((account!.resetAt - clock.now()) / 1000)) }
+  if (counted.outcome === 'throttled') return counted
   const factor = await checkSecondFactor(config, user, typed)
   if (!factor) return { outcome: 'wrong' as const }
   const guarded = sql`(SELECT ${users.id} AS id FROM ${users} WHERE ${users.id} = ${user.id}
@@ -62,7 +53,7 @@ export async function passSecondStep(
     AND ${factorStillHolds(user.id, factor)})`
   const batch = createBatch(db)
   const session = await startSession(batch, guarded, { ...who, method: step.method, secondStepDone: true }, step.createdAt)
-  batch.add(refund(db, account!.key, sql`EXISTS ${guarded}`))
+  batch.add(refund(db, counted.key, sql`EXISTS ${guarded}`))
   if (factor.kind === 'recovery') batch.add(recordEvent(db, guarded, 'recovery_code_used', who.client))
   // Last, and only once this batch's session exists: they change what the guard reads, and a wrong or
   // already-spent code must leave the first step (for another try) and any other code alone.
@@ -89,8 +80,27 @@ async function recoveryCodeNotice(db: Database, config: Config, user: { id: stri
  * then checked. The batch that acts checks the factor again (factorStillHolds).
  */
 export async function checkSecondFactorCounted(db: Database, config: Config, user: User, typed: string | undefined, deviceHash: string | null) {
-  const [attempt] = await hit(db, await accountKey('second-step', user.email, deviceHash), SECOND_STEP_FAILURES.window)
-  if (attempt!.count > SECOND_STEP_FAILURES.limit) return { outcome: 'throttled' as const, retryAfterSeconds: Math.max(1, Math.ceil((attempt!.resetAt - clock.now()) / 1000)) }
+  const counted = await countAttempt(db, user.email, deviceHash)
+  if (counted.outcome === 'throttled') return counted
   const factor = await checkSecondFactor(config, user, typed)
   return factor ? { outcome: 'ok' as const, factor } : { outcome: 'wrong' as const }
+}
+
+/**
+ * Counts one attempt before any code is checked, in one atomic statement
+ * per counter (parallel guesses each see their own count): per account
+ * (SECOND_STEP_FAILURES; the owner's known browsers count apart, see
+ * accountKey) and, at sign-in, per held first step (SECOND_STEP_ATTEMPTS,
+ * then it is spent). `key` gives a right answer's attempt back.
+ */
+async function countAttempt(db: Database, email: string, deviceHash: string | null, firstStepHash?: string) {
+  const batch = createBatch(db)
+  const perAccount = batch.add(hit(db, await accountKey('second-step', email, deviceHash), SECOND_STEP_FAILURES.window))
+  const perFirstStep = firstStepHash ? batch.add(hit(db, `second-step:first-step:${firstStepHash}`, SECOND_STEP_LIFETIME)) : null
+  const done = await batch.commit()
+  const [account] = done.of(perAccount)
+  const [tries] = perFirstStep ? done.of(perFirstStep) : []
+  if (tries && tries.count > SECOND_STEP_ATTEMPTS) return { outcome: 'spent' as const }
+  if (account!.count > SECOND_STEP_FAILURES.limit) return { outcome: 'throttled' as const, retryAfterSeconds: Math.max(1, Math.ceil((account!.resetAt - clock.now()) / 1000)) }
+  return { outcome: 'counted' as const, key: account!.key }
 }
