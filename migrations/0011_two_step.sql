@@ -15,6 +15,12 @@ ALTER TABLE users ADD COLUMN two_step_last_step INTEGER NOT NULL DEFAULT 0;
 -- passkey or a sign-in through the second step.
 ALTER TABLE sessions ADD COLUMN aal INTEGER NOT NULL DEFAULT 1;
 
+-- "No volver a pedir en este dispositivo durante 30 días": until when this
+-- known browser skips the second step for this account. Ended everywhere by a
+-- new password, a reset, "Cerrar todas las demás sesiones" and turning
+-- two-step off.
+ALTER TABLE known_devices ADD COLUMN second_step_skipped_until INTEGER;
+
 -- Recovery codes: only their SHA-256 (with the user id), each spent once.
 CREATE TABLE recovery_codes (
   user_id TEXT NOT NULL,

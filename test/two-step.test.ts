@@ -273,6 +273,43 @@ describe('the second step', () => {
   })
 })
 
+describe('"No volver a pedir en este dispositivo durante 30 días"', () => {
+  it('unchecked by default; ticked, this browser skips the code for 30 days and no other does', async () => {
+    const { email, secret } = await withTwoStep()
+    const browser = await pastPassword(email)
+    const page = await browser.get('/login/two-step')
+    expect(page.text).toMatch(/<input type="checkbox" name="remember" value="1"\s*\/?>/)
+    expect(visibleText(page.text)).toContain('No volver a pedir en este dispositivo durante 30 días')
+    expect((await browser.post('/login/two-step', { code: await codeFor(secret), remember: '1' })).status).toBe(303)
+    await browser.post('/logout')
+    expect((await browser.post('/login', { email, password: PASSWORD })).location).toBe('/profile')
+    await browser.post('/logout')
+    expect((await new Browser().post('/login', { email, password: PASSWORD })).location).toMatch(/^\/login\/two-step/)
+    setClock(clock.now() + 30 * 24 * 60 * MINUTE + MINUTE)
+    expect((await browser.post('/login', { email, password: PASSWORD })).location).toMatch(/^\/login\/two-step/)
+  })
+
+  it('a new password, "Cerrar todas las demás sesiones" and turning two-step off end it everywhere', async () => {
+    for (const end of ['password', 'others', 'off'] as const) {
+      const { browser: owner, email, secret } = await withTwoStep()
+      const remembered = await pastPassword(email)
+      expect((await remembered.post('/login/two-step', { code: await codeFor(secret), remember: '1' })).status).toBe(303)
+      await remembered.post('/logout')
+      setClock(clock.now() + 30_000)
+      const password = end === 'password' ? 'otra-clave-nueva-5' : PASSWORD
+      if (end === 'password') await owner.post('/profile', { name: 'Ana Pérez', password, password_confirmation: password })
+      if (end === 'others') expect((await owner.post('/profile/sessions/revoke-others')).status).toBe(303)
+      if (end === 'off') {
+        expect((await owner.post('/security/two-step/off', { code: await codeFor(secret) })).status).toBe(303)
+        await owner.post('/security/two-step/setup')
+        const setup = await owner.post('/security/two-step/setup')
+        expect((await owner.post('/security/two-step/confirm', { code: await codeFor(secretOnPage(setup.text)) })).status).toBe(200)
+      }
+      expect((await remembered.post('/login', { email, password })).location, end).toMatch(/^\/login\/two-step/)
+    }
+  })
+})
+
 describe('what apps are told', () => {
   it('session() says twoFactor for the account and aal 2 only for a session that passed the second step', async () => {
     const { browser, email, secret } = await withTwoStep()

@@ -32,6 +32,10 @@ export function SecondStepPage({ next, error, expired, supportEmail }: SecondSte
           <form method="post" action="/login/two-step" novalidate>
             {next && <input type="hidden" name="next" value={next} />}
             <Field name="code" label={t.twoStep.signInIntro} error={error} autocomplete="one-time-code" inputProps={codeInput} focus />
+            {/* Unchecked by default: a shared or borrowed computer must not keep skipping it. */}
+            <label class="check">
+              <input type="checkbox" name="remember" value="1" /> {t.twoStep.remember}
+            </label>
             <button class="button" type="submit">
               {t.twoStep.signInSubmit}
             </button>

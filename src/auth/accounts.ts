@@ -10,7 +10,7 @@ import { recordEvent } from './activity'
 import { accountOfSession, deleteUserSessions, rotateSession, sessionIsOpen } from './sessions'
 import { accountFound, whileHashIs } from './account-ref'
 import { dropFirstSteps } from './first-step'
-import { forgetDevices } from './known-devices'
+import { endSecondStepSkips, forgetDevices } from './known-devices'
 import { startedSession, startSession, type SignInContext, type StartingSession } from './start-session'
 import { refund } from './throttle'
 import { openToken, spendToken, spendTokensButResetLinks, type TokenSelector } from './one-time-tokens'
@@ -115,6 +115,7 @@ export async function updateProfile(
   const batch = createBatch(db)
   batch.add(deleteUserSessions(db, account, keepSessionId))
   batch.add(dropFirstSteps(db, account))
+  batch.add(endSecondStepSkips(db, account))
   batch.add(forgetDevices(db, account, notice.deviceHash))
   batch.add(spendTokensButResetLinks(db, account))
   batch.add(recordEvent(db, account, 'password_changed', notice.client))
@@ -154,6 +155,7 @@ export async function closeOtherSessions(
   const batch = createBatch(db)
   batch.add(deleteUserSessions(db, account, keepSessionId))
   batch.add(dropFirstSteps(db, account))
+  batch.add(endSecondStepSkips(db, account))
   batch.add(forgetDevices(db, account, keep.deviceHash))
   batch.add(recordEvent(db, account, 'sessions_revoked', keep.client))
   if (keep.attemptKey) batch.add(refund(db, keep.attemptKey, accountFound(account)))

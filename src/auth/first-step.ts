@@ -4,6 +4,7 @@ import type { Batch } from '../db/batch'
 import type { Database } from '../db/client'
 import { secondSteps, users, type SignInMethod } from '../db/schema'
 import { accountIdQuery, type AccountRef } from './account-ref'
+import { skipsSecondStep } from './known-devices'
 import { generateSecret, hashSecret, isWellFormedSecret } from './secrets'
 
 // A first step proven (password, mailed link or code, confirmation, reset)
@@ -14,9 +15,13 @@ import { generateSecret, hashSecret, isWellFormedSecret } from './secrets'
 /** How long a proven first step waits for the second. */
 export const SECOND_STEP_LIFETIME = 5 * MINUTE
 
-/** The account `account` yields, only while it has two-step off: the account a one-factor sign-in may start a session for. */
-export function withoutTwoStep(account: AccountRef): SQL {
-  return sql`(SELECT ${users.id} AS id FROM ${users} WHERE ${users.id} IN ${accountIdQuery(account)} AND ${users.twoStepSecret} IS NULL)`
+/**
+ * The account `account` yields, only while a one-factor sign-in may start a
+ * session for it: two-step off, or this browser remembered for 30 days
+ * ("No volver a pedir en este dispositivo").
+ */
+export function withoutSecondStep(account: AccountRef, deviceHash: string): SQL {
+  return sql`(SELECT ${users.id} AS id FROM ${users} WHERE ${users.id} IN ${accountIdQuery(account)} AND (${users.twoStepSecret} IS NULL OR ${skipsSecondStep(sql`${users.id}`, deviceHash)}))`
 }
 
 /**
@@ -33,7 +38,7 @@ export async function holdFirstStep(batch: Batch, account: AccountRef, who: { me
       .insert(secondSteps)
       .select(
         sql`SELECT ${hash}, ${users.id}, ${who.method}, ${who.deviceHash}, ${at}, ${at + SECOND_STEP_LIFETIME}
-            FROM ${users} WHERE ${users.id} IN ${accountIdQuery(account)} AND ${users.twoStepSecret} IS NOT NULL`,
+            FROM ${users} WHERE ${users.id} IN ${accountIdQuery(account)} AND ${users.twoStepSecret} IS NOT NULL AND NOT ${skipsSecondStep(sql`${users.id}`, who.deviceHash)}`,
       )
       .returning({ userId: secondSteps.userId }),
   )

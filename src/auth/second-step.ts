@@ -9,6 +9,7 @@ import { queuedIds } from '../mail/outbox'
 import { recordEvent } from './activity'
 import { findFirstStep, SECOND_STEP_LIFETIME } from './first-step'
 import { SECOND_STEP_ATTEMPTS, SECOND_STEP_FAILURES } from './limits'
+import { skipSecondStepHere } from './known-devices'
 import { countUnusedRecoveryCodes } from './recovery-codes'
 import { hashSecret } from './secrets'
 import { startedSession, startSession, type SignInContext } from './start-session'
@@ -33,7 +34,7 @@ export async function passSecondStep(
   db: Database,
   config: Config,
   held: { token: string | undefined; deviceHash: string },
-  typed: string | undefined,
+  answer: { code: string | undefined; rememberHere: boolean },
   whoFor: (method: SignInMethod) => Promise<SignInContext>,
 ) {
   const found = await findFirstStep(db, held.token, held.deviceHash)
@@ -46,7 +47,7 @@ export async function passSecondStep(
     return { outcome: 'expired' as const }
   }
   if (counted.outcome === 'throttled') return counted
-  const factor = await checkSecondFactor(config, user, typed)
+  const factor = await checkSecondFactor(config, user, answer.code)
   if (!factor) return { outcome: 'wrong' as const }
   const guarded = sql`(SELECT ${users.id} AS id FROM ${users} WHERE ${users.id} = ${user.id}
     AND EXISTS (SELECT 1 FROM ${secondSteps} WHERE ${secondSteps.tokenHash} = ${tokenHash} AND ${secondSteps.expiresAt} > ${clock.now()})
@@ -54,6 +55,8 @@ export async function passSecondStep(
   const batch = createBatch(db)
   const session = await startSession(batch, guarded, { ...who, method: step.method, secondStepDone: true }, step.createdAt)
   batch.add(refund(db, counted.key, sql`EXISTS ${guarded}`))
+  // After startSession remembered the browser: its row is there to mark.
+  if (answer.rememberHere) batch.add(skipSecondStepHere(db, guarded, who.deviceHash))
   if (factor.kind === 'recovery') batch.add(recordEvent(db, guarded, 'recovery_code_used', who.client))
   // Last, and only once this batch's session exists: they change what the guard reads, and a wrong or
   // already-spent code must leave the first step (for another try) and any other code alone.

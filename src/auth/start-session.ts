@@ -8,7 +8,7 @@ import type { OutgoingMail } from '../mail/transport'
 import { recordEvent } from './activity'
 import { hasKnownDevices, isKnownDevice, rememberDevice } from './known-devices'
 import { accountFound, accountIdQuery, type AccountRef } from './account-ref'
-import { holdFirstStep, withoutTwoStep } from './first-step'
+import { holdFirstStep, withoutSecondStep } from './first-step'
 import { newSession } from './sessions'
 
 /**
@@ -56,7 +56,7 @@ export async function startSession(batch: Batch, proven: AccountRef, who: SignIn
   const { db } = batch
   // One factor proven: every step below acts only on an account with two-step off; one with it on gets its first step held instead.
   const firstStep = who.secondStepDone ? null : await holdFirstStep(batch, proven, who, at)
-  const account = who.secondStepDone ? proven : withoutTwoStep(proven)
+  const account = who.secondStepDone ? proven : withoutSecondStep(proven, who.deviceHash)
   const created = await newSession(db, account, who.client, { method: who.method, aal: who.secondStepDone ? 2 : 1 }, who.deviceHash, at)
   const accountId = accountIdQuery(account)
   const session = batch.add(created.insert)

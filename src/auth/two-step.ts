@@ -11,6 +11,7 @@ import { queuedIds } from '../mail/outbox'
 import { recordEvent } from './activity'
 import { accountFound } from './account-ref'
 import { dropFirstSteps } from './first-step'
+import { endSecondStepSkips } from './known-devices'
 import { generateRecoveryCodes, hashRecoveryCode, looksLikeRecoveryCode, recoveryCodeUnused, spendRecoveryCode, storeRecoveryCodes } from './recovery-codes'
 import { decodeTotpSecret, encodeTotpSecret, generateTotpSecret, matchingStep, normalizeCode } from './totp'
 
@@ -150,6 +151,7 @@ export async function turnOffTwoStep(db: Database, config: Config, { user, clien
   batch.add(recordEvent(db, account, 'two_step_disabled', client))
   const mail = batch.add(notice(db, config, { user, client }, { kind: 'off' }, accountFound(account)))
   batch.add(dropFirstSteps(db, account))
+  batch.add(endSecondStepSkips(db, account))
   const turnedOff = batch.add(
     db
       .update(users)

@@ -60,6 +60,8 @@ export const knownDevices = sqliteTable(
     userId: text('user_id').notNull(),
     deviceHash: text('device_hash').notNull(),
     createdAt: integer('created_at').notNull(),
+    // migrations/0011_two_step.sql
+    secondStepSkippedUntil: integer('second_step_skipped_until'),
   },
   (table) => [primaryKey({ columns: [table.userId, table.deviceHash] })],
 )

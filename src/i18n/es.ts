@@ -400,6 +400,7 @@ export const es = {
     signInTitle: 'Verificación en dos pasos',
     signInIntro: 'Ingrese el código de su app de autenticación.',
     signInSubmit: 'CONTINUAR',
+    remember: 'No volver a pedir en este dispositivo durante 30 días',
     useRecovery: '¿No tiene su teléfono? Use un código de recuperación',
     recoveryLabel: 'Código de recuperación',
     lostAll: (support: string) => `¿Perdió el teléfono y los códigos de recuperación? Escríbanos a ${support} desde la dirección de su cuenta.`,

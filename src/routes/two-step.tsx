@@ -33,7 +33,8 @@ secondStepRoutes.get('/login/two-step', async (c) => {
 secondStepRoutes.post('/login/two-step', async (c) => {
   const form = await readForm(c)
   const held = { token: firstStepCookie.read(c), deviceHash: await deviceOf(c) }
-  const result = await passSecondStep(c.var.db, c.var.config, held, typedCode(form), (method) => signInContext(c, method))
+  const answer = { code: typedCode(form), rememberHere: form.remember === '1' }
+  const result = await passSecondStep(c.var.db, c.var.config, held, answer, (method) => signInContext(c, method))
   if (result.outcome === 'expired') return firstStepEnded(c)
   const page = { next: form.next ? nextFor(c, form.next) : undefined, supportEmail: c.var.config.supportEmail }
   if (result.outcome === 'throttled') {
