@@ -73,7 +73,7 @@ export function TwoStepSetupPage({ user, qrImage, secretForTyping, keyUri, error
       <h1>{t.twoStep.setupTitle}</h1>
       <FormAlert errors={{ code: error }} />
       <p>{t.twoStep.setupScan}</p>
-      <img class="qr" src={qrImage} width="240" height="240" alt={t.twoStep.setupKey} />
+      <img class="qr" src={qrImage} width="240" height="240" alt={t.twoStep.qrAlt} />
       <p>{t.twoStep.setupOnPhone}</p>
       <p>
         <a class="button" href={keyUri}>

@@ -379,6 +379,7 @@ export const es = {
     setupLink: 'Abrir en su app de autenticación',
     setupOnPhone: '¿Está en el teléfono que tiene la app? Toque «Abrir en su app de autenticación», o copie la clave:',
     setupKey: 'Clave para escribir a mano',
+    qrAlt: 'Código QR con la clave para su app de autenticación',
     setupConfirm: '2. Escriba el código de 6 dígitos que muestra la app, para comprobar que quedó bien configurada.',
     code: 'Código de 6 dígitos',
     confirm: 'ACTIVAR',
