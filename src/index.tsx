@@ -14,6 +14,7 @@ import { routeOf } from './http/log'
 import { describeError } from './log'
 import { t } from './i18n'
 import { provideContext } from './middleware/context'
+import { chooseDatabase } from './middleware/database'
 import { noStore, securityHeaders } from './middleware/security'
 import { answerOnlyAppHost } from './middleware/local-only'
 import { limitPerIp, RATE_LIMITED_FORMS } from './middleware/rate-limit'
@@ -53,11 +54,13 @@ export function createApp(options: { fetch?: typeof fetch } = {}) {
   // Postmark's bounce payloads may carry the bounced message ("include bounce content"): room for it.
   app.use('/webhooks/*', bodyLimit({ maxSize: MAX_WEBHOOK_BYTES, onError: (c) => c.json({ error: 'too large' }, 413) }))
   app.on('POST', [...RATE_LIMITED_FORMS], limitPerIp('AUTH_LIMITER'))
-  app.on('POST', '/validate/password', limitPerIp('INLINE_LIMITER'))
-  app.route('/', validationRoutes) // htmx inline checks: pure, no session lookup
+  // htmx inline checks: pure (no session, no D1, no mail, no hash), so, like a GET page, no
+  // per-IP limiter either; the body limit above bounds what each may make us read.
+  app.route('/', validationRoutes)
 
   app.use(holdWorkUntilResponseSent) // mails and lookups after the response wait for its body to be sent
   app.use(provideContext(options))
+  app.use(chooseDatabase) // primary or nearest replica: the one place that decides
   app.route('/', wellKnownRoutes)
   app.route('/', apiTokenRoutes) // POST /api/token answers its own JSON 401; /.well-known/jwks.json is public
   app.route('/', webhookRoutes) // authenticated by Postmark's basic auth, not a session

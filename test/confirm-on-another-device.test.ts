@@ -37,6 +37,10 @@ describe('confirming on another device', () => {
     const chosen = await phone.post('/profile', { name: 'Diego Ruiz', password: 'otra-clave-44', password_confirmation: 'otra-clave-44' })
     expect(chosen.status).toBe(303)
     expect(visibleText((await phone.get('/profile')).text)).not.toContain('aún no tiene contraseña')
+    // A first password is chosen, not changed, and is what the other device needs next.
+    const said = visibleText((await phone.get(chosen.location!)).text)
+    expect(said).toContain('Guardamos su contraseña. Ya puede iniciar sesión con ella en cualquier dispositivo.')
+    expect(said).not.toContain('Su contraseña fue cambiada')
   })
 
   it('the laptop\'s failed sign-in offers "¿Confirmó desde otro dispositivo? Entre con un enlace de acceso" — and so does every failed sign-in', async () => {

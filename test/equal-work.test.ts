@@ -1,6 +1,6 @@
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { app, PASSWORD, signedInUser, uniqueEmail } from './helpers'
+import { app, observedD1, PASSWORD, signedInUser, uniqueEmail } from './helpers'
 
 /**
  * The work a request does for an address, seen from outside the code: every
@@ -11,13 +11,7 @@ import { app, PASSWORD, signedInUser, uniqueEmail } from './helpers'
  */
 async function workFor(path: string, form: Record<string, string>) {
   const statements: string[] = []
-  const db = new Proxy(env.DB, {
-    get(target, key) {
-      const value = Reflect.get(target, key, target)
-      if (key === 'prepare') return (sql: string) => (statements.push(sql), value.call(target, sql))
-      return typeof value === 'function' ? value.bind(target) : value
-    },
-  })
+  const db = observedD1({ statement: (sql) => statements.push(sql) })
   const seals = vi.spyOn(crypto.subtle, 'encrypt')
   const ctx = createExecutionContext()
   const response = await app.fetch(

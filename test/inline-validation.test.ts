@@ -12,7 +12,7 @@ function under(html: string, field: 'password' | 'password_confirmation') {
 }
 
 describe('inline validation of the confirmed password (htmx)', () => {
-  it('says "Las contraseñas no coinciden" under the confirmation, as content for its live region', async () => {
+  it('says "Las contraseñas no coinciden" under the confirmation as soon as it differs from the password, as content for its live region', async () => {
     const page = await check('clave-segura', 'clave-segurX')
     expect(page.status).toBe(200)
     expect(page.text).not.toContain('<html')
@@ -29,8 +29,10 @@ describe('inline validation of the confirmed password (htmx)', () => {
     expect(under(common.text, 'password_confirmation')).toBe('') // no "coinciden" for a password that is refused
   })
 
-  it('does not report a mismatch while the confirmation is still shorter than the password, unless the person left the field', async () => {
+  it('stays quiet while the confirmation is still the start of the password; says "no coinciden" as soon as it is not, or once the person left the field', async () => {
     expect(under((await check('clave-segura', 'clave')).text, 'password_confirmation')).toBe('')
+    // Shorter than the password, but it can no longer match: said while typing.
+    expect(under((await check('clave-bonita', 'clave-m')).text, 'password_confirmation')).toBe('Las contraseñas no coinciden.')
     expect(under((await check('clave-segura', 'clave', { confirmation_left: '1' })).text, 'password_confirmation')).toBe('Las contraseñas no coinciden.')
     expect(under((await check('clave-segura', 'clave-segura-y-mas')).text, 'password_confirmation')).toBe('Las contraseñas no coinciden.')
   })
@@ -80,7 +82,7 @@ describe('inline validation of the confirmed password (htmx)', () => {
   })
 
   it('serves htmx from our own origin under a versioned, immutable URL', async () => {
-    const page = await new Browser().get('/login')
+    const page = await new Browser().get('/signup')
     const src = page.text.match(/<script src="(\/assets\/htmx-4\.[^"]+\.js)"/)![1]!
     const script = await new Browser().get(src)
     expect(script.status).toBe(200)

@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest'
 import * as passwords from '../src/auth/passwords'
 import { users } from '../src/db/schema'
 import { t } from '../src/i18n'
-import { Browser, db, legacyHash, mailsTo, PASSWORD, signedInUser, uniqueEmail, visibleText } from './helpers'
+import { Browser, db, legacyHash, mailsTo, ORIGIN, PASSWORD, productionHashingEnv, signedInUser, testHashing, uniqueEmail, visibleText } from './helpers'
 
 describe('login', () => {
   it('shows the login window with "Olvidé mi contraseña" and the other ways in', async () => {
@@ -23,7 +23,11 @@ describe('login', () => {
       const page = visibleText((await browser.get(`/login?aviso=${aviso}`, { 'Sec-Fetch-Site': 'cross-site' })).text)
       expect(page, aviso).not.toMatch(/contraseña fue|sesiones|cerramos/i)
     }
-    expect(visibleText((await browser.get('/login?aviso=sesion-cerrada')).text)).toContain(visibleText(t.login.signedOut))
+    // Even its own notice only after signing out: a link alone does not say "Cerró su sesión".
+    expect(visibleText((await browser.get('/login?aviso=sesion-cerrada')).text)).not.toContain(visibleText(t.login.signedOut))
+    const { browser: signedIn } = await signedInUser()
+    const out = await signedIn.post('/logout')
+    expect(visibleText((await signedIn.get(out.location!)).text)).toContain(visibleText(t.login.signedOut))
   })
 
   it('signs in with the right password on a new session cookie and goes to the profile', async () => {
@@ -66,7 +70,7 @@ describe('login', () => {
   it('an unknown address still costs one password hash (verified against a dummy), so timing does not tell', async () => {
     const spy = vi.spyOn(passwords, 'verifyPassword')
     await new Browser().post('/login', { email: uniqueEmail('nadie'), password: 'lo-que-sea' })
-    expect(spy).toHaveBeenCalledWith('lo-que-sea', passwords.DUMMY_HASH, null)
+    expect(spy).toHaveBeenCalledWith('lo-que-sea', passwords.dummyHashFor(testHashing()), null)
     spy.mockRestore()
   })
 
@@ -107,10 +111,12 @@ describe('login', () => {
     const { email } = await signedInUser()
     const old = await legacyHash(PASSWORD, 1000)
     await db.update(users).set({ passwordHash: old }).where(eq(users.email, email))
-    expect((await new Browser().post('/login', { email, password: PASSWORD })).status).toBe(303)
+    // As deployed (100,000 iterations), not at the suite's own 1,000, which would leave this hash as it is.
+    const deployed = () => new Browser(ORIGIN, productionHashingEnv)
+    expect((await deployed().post('/login', { email, password: PASSWORD })).status).toBe(303)
     const [row] = await db.select({ hash: users.passwordHash }).from(users).where(eq(users.email, email))
     expect(row!.hash.split('$')[1]).toBe('100000')
-    expect((await new Browser().post('/login', { email, password: PASSWORD })).status).toBe(303)
+    expect((await deployed().post('/login', { email, password: PASSWORD })).status).toBe(303)
   })
 
   it('signing out ends the session on the server, not only in the browser', async () => {

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { readConfig } from '../src/config'
 import { describeError } from '../src/log'
 import { enqueueMail, outboxFor } from '../src/mail/outbox'
-import { Browser, db, postmark, uniqueEmail } from './helpers'
+import { Browser, d1Session, db, postmark, uniqueEmail } from './helpers'
 
 // Logs go to `wrangler tail` and log search, where anyone on the team reads
 // them: never a token (three paths hold one), never an address, never a
@@ -14,10 +14,14 @@ afterEach(() => vi.restoreAllMocks())
 
 const TOKEN = 'Zk9x_Q2mVb7Lr4Tn8Yc1Wd6Hs3Jf5Kp0Ae-Gu2Io7Xy' // 43 characters, like a real one
 
-/** Every D1 statement fails from now on, the way a real query error does (SQLITE_ERROR, wrapped by drizzle). */
+/** Every D1 statement fails from now on — on the binding and in a request's D1 session — the way a real query error does (SQLITE_ERROR, wrapped by drizzle). */
 function breakD1() {
   const prepare = env.DB.prepare.bind(env.DB)
   vi.spyOn(env.DB, 'prepare').mockImplementation((query: string) => prepare(`${query} AND no_such_column = 1`))
+  const prepareInSession = d1Session.prepare
+  vi.spyOn(d1Session, 'prepare').mockImplementation(function (this: D1DatabaseSession, query: string) {
+    return prepareInSession.call(this, `${query} AND no_such_column = 1`)
+  })
 }
 
 function captureErrors() {

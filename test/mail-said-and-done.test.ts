@@ -1,11 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { clock } from '../src/clock'
-import { Browser, lastMailTo, linkIn, mailsTo, ORIGIN, PASSWORD, signedInUser } from './helpers'
+import { Browser, lastMailTo, linkIn, mailsTo, ORIGIN, PASSWORD, signedInUser, visibleText } from './helpers'
+import { addPasskey, SoftAuthenticator } from './helpers/webauthn'
 
-// Issue 19, point 14 (mails): a time in a mail carries its offset, in the
-// zone the request came from when Cloudflare names one, else UTC — never
-// "hora de Ecuador" for every country; a reset on a new device sends one
-// mail, not two.
+// Issue 19, point 14: a time in a mail or on a page carries its offset, in
+// the zone the request came from when Cloudflare names one, else UTC — never
+// "hora de Ecuador" (or Ecuador's hour unlabelled) for every country; a
+// reset on a new device sends one mail, not two.
 
 afterEach(() => vi.restoreAllMocks())
 
@@ -51,6 +52,37 @@ describe('times in mails', () => {
     },
     SEVERAL_HASHES,
   )
+})
+
+describe('times on pages, as in mails', () => {
+  /** A signed-in page, from a request Cloudflare placed in `cf`. */
+  const pageFrom = (browser: Browser, path: string, cf: Record<string, string>) =>
+    browser.request(path, { method: 'GET', headers: {}, cf } as RequestInit & { headers: Record<string, string> })
+
+  it('Seguridad shows its sessions and activity in the zone the request came from, with the offset: 9:00 (UTC-6) from Mexico City', async () => {
+    vi.spyOn(clock, 'now').mockReturnValue(AT)
+    const { browser } = await signedInUser()
+    const page = visibleText((await pageFrom(browser, '/security', { timezone: 'America/Mexico_City' })).text)
+    expect(page).toContain('2 dic 2026, 9:00 (UTC-6)')
+    expect(page).not.toMatch(/10:00|a\. m\./) // not Ecuador's hour, unlabelled
+  })
+
+  it('without a zone (or with one Intl does not know) Seguridad says UTC: 15:00 (UTC)', async () => {
+    vi.spyOn(clock, 'now').mockReturnValue(AT)
+    const { browser } = await signedInUser()
+    for (const cf of [{}, { timezone: 'Marte/Olympus' }] as Record<string, string>[]) {
+      const page = visibleText((await pageFrom(browser, '/security', cf)).text)
+      expect(page).toContain('2 dic 2026, 15:00 (UTC)')
+    }
+  })
+
+  it("a passkey's \"Creada\" on the profile reads in the zone of the request too, with the offset", async () => {
+    vi.spyOn(clock, 'now').mockReturnValue(AT)
+    const { browser } = await signedInUser()
+    expect((await addPasskey(browser, await SoftAuthenticator.create())).status).toBe(200)
+    const page = visibleText((await pageFrom(browser, '/profile', { timezone: 'Asia/Kolkata' })).text)
+    expect(page).toContain('Creada 2 dic 2026, 20:30 (UTC+5:30)')
+  })
 })
 
 describe('a reset on a new device', () => {

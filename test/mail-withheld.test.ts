@@ -72,6 +72,23 @@ describe('/dev/mail lists withheld mails as withheld, with the reason', () => {
     expect(entry).toContain('Confirme su correo electrónico')
   })
 
+  it('"Reenviar el correo" for a confirmed address: the confirmation is listed as not sent because the address is confirmed, not as a withheld "ya tiene una cuenta" note', async () => {
+    vi.spyOn(console, 'log').mockImplementation(() => {})
+    const { email } = await signedInUser()
+    // The mailbox's note budget spent by sign-ups at the address (the note the resend used to be mislabelled as).
+    for (let i = 0; i < MAILS_PER_ADDRESS.limit; i++) await new Browser('http://localhost:8787', development).post('/signup', { name: 'Otro', email, password: PASSWORD, password_confirmation: PASSWORD })
+    const developer = new Browser('http://localhost:8787', development)
+    expect((await developer.post('/signup/resend', { email })).status).toBe(200)
+    const rows = await withheldRowsTo(email)
+    expect(rows.map((row) => row.kind)).toEqual(['email-verification'])
+    const entry = entryFor((await developer.get('/dev/mail')).text, email)
+    expect(entry).toContain('RETENIDO: no se envió.')
+    expect(entry).toContain('Confirme su correo electrónico')
+    expect(entry).toContain('La dirección ya está confirmada: «Reenviar el correo» solo envía la confirmación a una cuenta sin confirmar.')
+    expect(entry).not.toContain('Alguien intentó crear una cuenta')
+    expect(entry).not.toContain('correos de este tipo en 15 minutos')
+  })
+
   it('addresses without an account leave nothing withheld: no mail was due', async () => {
     vi.spyOn(console, 'log').mockImplementation(() => {})
     const developer = new Browser('http://localhost:8787', development)

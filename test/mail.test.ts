@@ -116,14 +116,15 @@ describe('dev mailbox (local development)', () => {
 
   it('does not exist outside local development', async () => {
     expect((await requestWith({}, '/dev/mail')).status).toBe(404)
-    expect((await requestWith({ ...dev, APP_URL: 'https://cuentas.ecuabots.com' }, '/dev/mail')).status).toBe(404)
+    // A production APP_URL takes production's password hashing too: fewer iterations are refused there (src/config).
+    expect((await requestWith({ ...dev, APP_URL: 'https://cuentas.ecuabots.com', PASSWORD_ITERATIONS: undefined }, '/dev/mail')).status).toBe(404)
   })
 
   it('with no Postmark token in production, every mail is a loud error in the logs, not a silent drop', async () => {
     vi.spyOn(console, 'log').mockImplementation(() => {})
     const log = vi.spyOn(console, 'error').mockImplementation(() => {})
     const email = uniqueEmail('sin-token')
-    const withoutMailToken = { ...env, APP_URL: PRODUCTION, POSTMARK_SERVER_TOKEN: undefined }
+    const withoutMailToken = { ...env, APP_URL: PRODUCTION, POSTMARK_SERVER_TOKEN: undefined, PASSWORD_ITERATIONS: undefined }
     const laptop = new Browser(PRODUCTION, withoutMailToken)
     const phone = new Browser(PRODUCTION, withoutMailToken)
     const newPassword = 'otra-clave-segura-2'

@@ -1,5 +1,5 @@
 import { env } from 'cloudflare:test'
-import { createId } from '@paralleldrive/cuid2'
+import { newId } from '../src/db/ids'
 import { eq, inArray, type SQL } from 'drizzle-orm'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { findOneTimeToken, tokenBySecret, newOneTimeToken, spendOneTimeToken } from '../src/auth/one-time-tokens'
@@ -9,7 +9,7 @@ import type { BatchItem } from 'drizzle-orm/batch'
 import { db } from './helpers'
 
 async function aUser() {
-  const id = createId()
+  const id = newId()
   await db.insert(users).values({ id, email: `${id}@example.com`, name: 'Prueba', passwordHash: 'x', createdAt: 0, updatedAt: 0 })
   return id
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { signIn } from '../src/auth/authentication'
 import { hashPassword } from '../src/auth/passwords'
 import { sessions, users } from '../src/db/schema'
-import { Browser, codeIn, db, lastMailTo, linkIn, PASSWORD, requestReset, resetPassword, signedInUser, userRow, visibleText } from './helpers'
+import { Browser, codeIn, db, testHashing, lastMailTo, linkIn, PASSWORD, requestReset, resetPassword, signedInUser, userRow, visibleText } from './helpers'
 
 // What a password change ends: links and codes mailed before it, and
 // sign-ins checked against the password it replaced.
@@ -40,7 +40,7 @@ describe('a sign-in racing a reset', () => {
   it('a sign-in whose password was replaced after it was checked starts no session', async () => {
     const { email } = await signedInUser()
     const checked = await userRow(email) // what authenticate read and verified
-    await db.update(users).set({ passwordHash: await hashPassword('nueva-clave-12', null) }).where(eq(users.id, checked.id))
+    await db.update(users).set({ passwordHash: await hashPassword('nueva-clave-12', testHashing()) }).where(eq(users.id, checked.id))
     const who = { client: { ip: null, userAgent: null, city: null, country: null }, deviceHash: 'x'.repeat(64), method: 'password' as const, secondStepDone: false, replaces: null, resetLinkHere: null, newDeviceNotice: { mail: { subject: 's', text: 't', html: 'h', tag: 'new-sign-in' }, stream: 'outbound' } }
     const before = await db.select().from(sessions).where(eq(sessions.userId, checked.id))
     expect(await signIn(db, checked, { attemptKey: 'login:carrera', failedSignInKey: 'sign-in:failed:ip:carrera', upgradedHash: 'pbkdf2-sha256$1$0$AA$AA' }, who)).toBeNull()

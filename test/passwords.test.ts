@@ -10,55 +10,58 @@ import {
 } from '../src/auth/passwords'
 import { legacyHash } from './helpers'
 
+/** What every deployment hashes with (the suite's own requests hash with fewer: test/vitest.config.ts). */
+const PRODUCTION = { pepper: null, iterations: PASSWORD_ITERATIONS }
+
 describe('password hashing', () => {
   it('never asks PBKDF2 for more iterations than production Workers allow (100,000)', async () => {
     // Local workerd accepts any count; production throws "iteration counts
     // above 100000 are not supported". This is the check that catches it.
     expect(PBKDF2_MAX_ITERATIONS).toBe(100_000)
     expect(PASSWORD_ITERATIONS).toBeLessThanOrEqual(PBKDF2_MAX_ITERATIONS)
-    const stored = await hashPassword('clave-segura', null)
+    const stored = await hashPassword('clave-segura', PRODUCTION)
     expect(Number(stored.split('$')[1])).toBeLessThanOrEqual(PBKDF2_MAX_ITERATIONS)
   })
 
   it('stores algorithm, iterations, pepper flag, a 16-byte salt and the hash in one string', async () => {
-    const stored = await hashPassword('clave-segura', null)
+    const stored = await hashPassword('clave-segura', PRODUCTION)
     const [algorithm, iterations, peppered, salt, hash] = stored.split('$')
     expect(algorithm).toBe('pbkdf2-sha256')
     expect(iterations).toBe('100000')
     expect(peppered).toBe('0')
     expect(salt).toHaveLength(22) // 16 bytes, base64url
     expect(hash).toHaveLength(43) // 32 bytes
-    expect(await hashPassword('clave-segura', null)).not.toBe(stored) // fresh salt each time
+    expect(await hashPassword('clave-segura', PRODUCTION)).not.toBe(stored) // fresh salt each time
   })
 
   it('verifies the right password and refuses a wrong one', async () => {
-    const stored = await hashPassword('clave-segura', null)
+    const stored = await hashPassword('clave-segura', PRODUCTION)
     expect(await verifyPassword('clave-segura', stored, null)).toBe(true)
     expect(await verifyPassword('clave-segurA', stored, null)).toBe(false)
     expect(await verifyPassword('', stored, null)).toBe(false)
   })
 
   it('treats the same passphrase typed with composed or decomposed accents as equal (NFKC)', async () => {
-    const stored = await hashPassword('contraseña año', null)
+    const stored = await hashPassword('contraseña año', PRODUCTION)
     expect(await verifyPassword('contrasen\u0303a an\u0303o', stored, null)).toBe(true)
   })
 
   it('accepts long passphrases', async () => {
     const passphrase = 'una frase larga de paso que nadie más podría adivinar jamás 2026!!'
     expect(passphrase.length).toBeGreaterThanOrEqual(64)
-    const stored = await hashPassword(passphrase, null)
+    const stored = await hashPassword(passphrase, PRODUCTION)
     expect(await verifyPassword(passphrase, stored, null)).toBe(true)
   })
 
   it('still verifies a hash made with older parameters and flags it for rehash', async () => {
     const old = await legacyHash('clave-vieja', 50_000)
     expect(await verifyPassword('clave-vieja', old, null)).toBe(true)
-    expect(needsRehash(old, null)).toBe(true)
-    expect(needsRehash(await hashPassword('clave-vieja', null), null)).toBe(false)
+    expect(needsRehash(old, PRODUCTION)).toBe(true)
+    expect(needsRehash(await hashPassword('clave-vieja', PRODUCTION), PRODUCTION)).toBe(false)
   })
 
   it('with a pepper: records it, needs it to verify, and upgrades unpeppered hashes', async () => {
-    const peppered = await hashPassword('clave-segura', 'pimienta')
+    const peppered = await hashPassword('clave-segura', { pepper: 'pimienta', iterations: PASSWORD_ITERATIONS })
     expect(peppered.split('$')[2]).toBe('1')
     expect(await verifyPassword('clave-segura', peppered, 'pimienta')).toBe(true)
     expect(await verifyPassword('clave-segura', peppered, 'otra-pimienta')).toBe(false)
@@ -66,15 +69,15 @@ describe('password hashing', () => {
     expect(await verifyPassword('clave-segura', peppered, null)).toBe(false) // fails closed, loudly
     expect(log).toHaveBeenCalledWith(JSON.stringify({ event: 'password.pepper_missing' }))
     log.mockRestore()
-    const plain = await hashPassword('clave-segura', null)
+    const plain = await hashPassword('clave-segura', PRODUCTION)
     expect(await verifyPassword('clave-segura', plain, 'pimienta')).toBe(true) // old hashes keep working
-    expect(needsRehash(plain, 'pimienta')).toBe(true)
+    expect(needsRehash(plain, { pepper: 'pimienta', iterations: PASSWORD_ITERATIONS })).toBe(true)
   })
 
   it('refuses malformed stored hashes instead of throwing', async () => {
     for (const stored of ['', 'md5$abc', 'pbkdf2-sha256$x$0$a$b', 'pbkdf2-sha256$1000$2$a$b', 'pbkdf2-sha256$1000$0$!!$??']) {
       expect(await verifyPassword('clave', stored, null)).toBe(false)
-      expect(needsRehash(stored, null)).toBe(true)
+      expect(needsRehash(stored, PRODUCTION)).toBe(true)
     }
   })
 })

@@ -75,3 +75,31 @@ describe('profile: said and done', () => {
     expect(page).not.toContain('Sus cambios fueron guardados.')
   })
 })
+
+describe('a notice says only what this browser just did', () => {
+  it('a crafted link to the profile or Seguridad shows no "saved" notice: nothing was done', async () => {
+    const { browser } = await signedInUser()
+    for (const aviso of ['guardado', 'contrasena-cambiada', 'nombre-guardado', 'llave-eliminada']) {
+      const page = visibleText((await browser.get(`/profile?aviso=${aviso}`)).text)
+      expect(page, aviso).not.toMatch(/Sus cambios fueron guardados|Su contraseña fue cambiada|Guardamos su nombre|Eliminamos la llave/)
+    }
+    for (const aviso of ['otras-sesiones-cerradas', 'sesion-revocada', 'guardado']) {
+      const page = visibleText((await browser.get(`/security?aviso=${aviso}`)).text)
+      expect(page, aviso).not.toMatch(/Cerramos|Sesión cerrada|Sus cambios fueron guardados/)
+    }
+  })
+
+  it('after a real save the profile says "Sus cambios fueron guardados" once; the same address again says nothing', async () => {
+    const { browser } = await signedInUser({ name: 'Ana Pérez' })
+    const saved = await browser.post('/profile', { name: 'Ana María Pérez', password: '', password_confirmation: '' })
+    expect(saved.location).toBe('/profile?aviso=guardado')
+    expect(visibleText((await browser.get(saved.location!)).text)).toContain('Sus cambios fueron guardados.')
+    expect(visibleText((await browser.get(saved.location!)).text)).not.toContain('Sus cambios fueron guardados.')
+  })
+
+  it("a notice this browser was sent to read is not shown on another page's link: the save's notice does not appear on Seguridad", async () => {
+    const { browser } = await signedInUser({ name: 'Ana Pérez' })
+    await browser.post('/profile', { name: 'Ana Inés Pérez', password: '', password_confirmation: '' })
+    expect(visibleText((await browser.get('/security?aviso=guardado')).text)).not.toContain('Sus cambios fueron guardados.')
+  })
+})

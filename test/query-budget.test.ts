@@ -1,48 +1,22 @@
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { AccountsRpc } from '../src/apps/rpc'
-import { app, Browser, PASSWORD, requestReset, signedInUser } from './helpers'
+import { app, Browser, observedD1, PASSWORD, requestReset, signedInUser } from './helpers'
 import { addPasskey, SoftAuthenticator } from './helpers/webauthn'
 
 /**
  * Counts D1 round trips: every prepare(...).first/all/run/raw and every
- * batch is one trip to the database, however many statements it carries.
+ * batch is one trip to the database, however many statements it carries —
+ * on the binding or in the D1 session a request reads through.
  */
-function countingDatabase(db: D1Database) {
+function countingDatabase() {
   const counter = { trips: 0 }
-  const wrapStatement = (statement: D1PreparedStatement): D1PreparedStatement =>
-    new Proxy(statement, {
-      get(target, key) {
-        const value = Reflect.get(target, key, target)
-        if (key === 'bind') return (...args: unknown[]) => wrapStatement(value.apply(target, args))
-        if (['first', 'all', 'run', 'raw'].includes(String(key))) {
-          return (...args: unknown[]) => {
-            counter.trips++
-            return value.apply(target, args)
-          }
-        }
-        return typeof value === 'function' ? value.bind(target) : value
-      },
-    })
-  const wrapped = new Proxy(db, {
-    get(target, key) {
-      const value = Reflect.get(target, key, target)
-      if (key === 'prepare') return (sql: string) => wrapStatement(value.call(target, sql))
-      if (key === 'batch') {
-        return (statements: D1PreparedStatement[]) => {
-          counter.trips++
-          return value.call(target, statements)
-        }
-      }
-      return typeof value === 'function' ? value.bind(target) : value
-    },
-  })
-  return { db: wrapped, counter }
+  return { db: observedD1({ trip: () => counter.trips++ }), counter }
 }
 
 /** One request through the app with a D1 binding that counts, as a browser holding `cookie`. */
 async function tripsFor(path: string, init: { method?: string; form?: Record<string, string>; cookie?: string } = {}) {
-  const { db, counter } = countingDatabase(env.DB)
+  const { db, counter } = countingDatabase()
   const headers = new Headers({ 'CF-Connecting-IP': `2001:db8::${crypto.randomUUID().slice(0, 4)}` })
   if (init.cookie) headers.set('Cookie', init.cookie)
   let body: URLSearchParams | undefined
@@ -129,7 +103,7 @@ describe('D1 round trips for the apps (the hottest path once apps ask on every r
   it('the RPC session() is one round trip too', async () => {
     const { browser } = await signedInUser()
     const cookie = `__Host-session=${browser.cookie('__Host-session')}`
-    const { db, counter } = countingDatabase(env.DB)
+    const { db, counter } = countingDatabase()
     const rpc = new AccountsRpc(createExecutionContext(), { ...env, DB: db })
     await rpc.session(cookie) // may refresh "last seen"
     const before = counter.trips

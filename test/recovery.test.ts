@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { clock, MINUTE } from '../src/clock'
 import { passkeys, users } from '../src/db/schema'
-import { Browser, db, lastMailTo, linkIn, PASSWORD, requestReset, signedInUser, visibleText } from './helpers'
+import { Browser, d1Session, db, lastMailTo, linkIn, PASSWORD, requestReset, signedInUser, visibleText } from './helpers'
 import { addPasskey, json, registrationOptions, signInWithPasskey, SoftAuthenticator } from './helpers/webauthn'
 
 // Recovery evicts: a completed reset leaves no way in that the
@@ -142,11 +142,11 @@ describe('recovery evicts', () => {
     const credential = JSON.stringify(await intruderKey.register(options!))
     // The reset commits after the finish request passed requireAuthentication (its first D1 batch)
     // and before the passkey is stored: simulated by closing the session ahead of the later batches.
-    const batch = env.DB.batch.bind(env.DB)
+    const batch = d1Session.batch
     let batches = 0
-    vi.spyOn(env.DB, 'batch').mockImplementation(async (statements) => {
+    vi.spyOn(d1Session, 'batch').mockImplementation(async function (this: D1DatabaseSession, statements) {
       if (++batches === 2) await env.DB.prepare('DELETE FROM sessions WHERE user_id = ?').bind(user.id).run()
-      return batch(statements)
+      return batch.call(this, statements)
     })
     const late = await owner.browser.post('/profile/passkeys', { credential })
     vi.restoreAllMocks()

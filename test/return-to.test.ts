@@ -126,7 +126,7 @@ describe('cookie scope (COOKIE_DOMAIN)', () => {
     expect(cookie).not.toMatch(/Domain=/i)
   })
 
-  it('set: the session cookie is __Secure- for the parent domain, and sign-out clears it there; other cookies stay __Host-', async () => {
+  it('set: the session cookie (and the D1 bookmark that goes with it) is __Secure- for the parent domain, and sign-out clears it there; other cookies stay __Host-', async () => {
     const shared = { ...env, COOKIE_DOMAIN: 'ecuabots.test' }
     const { email } = await signedInUser()
     const b = new Browser(ORIGIN, shared)
@@ -137,7 +137,9 @@ describe('cookie scope (COOKIE_DOMAIN)', () => {
     expect(session).toMatch(/Domain=ecuabots\.test/)
     expect(session).toMatch(/; Secure/)
     expect(session).toMatch(/; HttpOnly/)
-    const others = lines.filter((line) => !line.includes('session='))
+    // The bookmark of the sign-in's write travels with the session, so an app that forwards one forwards both (test/read-replicas.test.ts).
+    expect(lines.find((line) => line.includes('d1b='))).toMatch(/^__Secure-d1b=.*Domain=ecuabots\.test/)
+    const others = lines.filter((line) => !line.includes('session=') && !line.includes('d1b='))
     // The loop below checks something: at least the device cookie, which must never be widened to the parent domain.
     expect(others.map((line) => line.slice(0, line.indexOf('=')))).toContain('__Host-device')
     for (const line of others) expect(line).toMatch(/^__Host-/)

@@ -1,4 +1,9 @@
 import { describe, expect, it } from 'vitest'
+import { ThrottledPage } from '../views/throttled'
+import { VerifyEmailPage } from '../views/verify'
+import { ContinueAsPage } from '../views/access-link-pages'
+import { ProfilePage } from '../views/profile-page'
+import { SessionsList } from '../views/partials/sessions-and-activity'
 import { Browser, mailsTo, signedInUser, uniqueEmail, visibleText } from './helpers'
 
 // Issue 19, points 5, 6, 13 and 15, as the server renders them (the browser
@@ -79,5 +84,44 @@ describe('the code page', () => {
     const page = await asking.post('/login/code', { code: `${code.slice(0, 3)} ${code.slice(3)}` })
     expect(page.status).toBe(303)
     expect(page.location).toBe('/profile')
+  })
+})
+
+describe('what a page says at load is no role=alert (one present at load is not announced)', () => {
+  const html = async (node: unknown) => String(await (node as { toString(): string | Promise<string> }).toString())
+  const warning = { current: 'an***@example.com', target: 'be***@example.com' }
+
+  it('the throttled sign-in: its words are the page, under its title, with no live region', async () => {
+    const page = await html(ThrottledPage({ minutes: 15 }))
+    expect(page).not.toMatch(ALERT_AT_LOAD)
+    expect(visibleText(page)).toContain('15 minutos')
+  })
+
+  it('"si continúa, cerraremos su sesión actual" before a link\'s button is a status, on the confirmation and the enlace de acceso pages', async () => {
+    for (const page of [await html(VerifyEmailPage({ token: 't', account: 'be***@example.com', warning })), await html(ContinueAsPage({ maskedEmail: 'be***@example.com', token: 't', warning }))]) {
+      expect(page).not.toMatch(ALERT_AT_LOAD)
+      expect(page).toMatch(/<p class="alert" role="status">Ahora tiene abierta la sesión de an\*\*\*@example\.com\./)
+    }
+  })
+
+  it('"los correos a su dirección están rebotando" on the profile is a status, not an alert', async () => {
+    const page = await html(
+      ProfilePage({
+        user: { name: 'Ana', email: 'ana@example.com', mailBouncedAt: 1 },
+        askCurrentPassword: false,
+        supportEmail: 'soporte@example.com',
+        passkeys: { passkeys: [], rpId: 'localhost', userHandle: null },
+      }),
+    )
+    expect(page).not.toMatch(ALERT_AT_LOAD)
+    expect(page).toMatch(/<p class="alert" role="status">Los correos a su dirección están rebotando/)
+  })
+
+  it('"Cerrar todas las demás sesiones" refused with no field to mark: the way on is focused and read with the reason', async () => {
+    const sessions = [1, 2].map((n) => ({ id: `s${n}`, createdAt: 0, lastSeenAt: 0, method: 'password', userAgent: null, city: null, country: null }))
+    const page = await html(SessionsList({ sessions, currentId: 's1', revokeOthers: { askCurrentPassword: false, asksFreshSignIn: true, error: 'Abra un enlace de acceso.' } }))
+    expect(page).not.toMatch(ALERT_AT_LOAD)
+    expect(page).toMatch(/<p class="error" id="cerrar-otras-error">Abra un enlace de acceso\.<\/p>/)
+    expect(page).toMatch(/<button type="submit" class="linklike" formaction="\/profile\/reauth"[^>]*aria-describedby="cerrar-otras-error" autofocus/)
   })
 })

@@ -1,6 +1,5 @@
-import { env } from 'cloudflare:test'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { Browser, lastMailTo, mailsTo, PASSWORD, signedInUser, uniqueEmail, visibleText } from './helpers'
+import { Browser, d1Session, lastMailTo, mailsTo, PASSWORD, signedInUser, uniqueEmail, visibleText } from './helpers'
 
 afterEach(() => vi.restoreAllMocks())
 
@@ -113,7 +112,7 @@ describe('bad input gets a clear 4xx, never a 500', () => {
   it('an internal failure shows a plain page with no stack trace', async () => {
     vi.spyOn(console, 'error').mockImplementation(() => {})
     const { browser } = await signedInUser()
-    vi.spyOn(env.DB, 'prepare').mockImplementation(() => {
+    vi.spyOn(d1Session, 'prepare').mockImplementation(() => {
       throw new Error('D1_ERROR: simulated outage at /secret/path.ts:12')
     })
     const page = await browser.get('/profile')

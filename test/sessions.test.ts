@@ -4,7 +4,7 @@ import { eq } from 'drizzle-orm'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { clock, DAY, MINUTE } from '../src/clock'
 import { sessions, users } from '../src/db/schema'
-import { Browser, db, PASSWORD, sessionsOf, signedInUser } from './helpers'
+import { Browser, d1Session, db, PASSWORD, sessionsOf, signedInUser } from './helpers'
 
 afterEach(() => vi.restoreAllMocks())
 
@@ -16,17 +16,19 @@ async function sessionRowOf(email: string) {
 
 /**
  * The SQL of every statement the app prepares on D1 while `action` runs
- * (drizzle prepares each statement it runs, batched or not), and those that
- * write.
+ * (drizzle prepares each statement it runs, batched or not) — through the
+ * request's D1 session or on the binding — and those that write.
  */
 async function statementsDuring(action: () => Promise<unknown>) {
-  const prepare = vi.spyOn(env.DB, 'prepare')
+  const inSession = vi.spyOn(d1Session, 'prepare')
+  const onBinding = vi.spyOn(env.DB, 'prepare')
   let all: string[]
   try {
     await action()
   } finally {
-    all = prepare.mock.calls.map(([sql]) => sql)
-    prepare.mockRestore()
+    all = [...inSession.mock.calls, ...onBinding.mock.calls].map(([sql]) => sql)
+    inSession.mockRestore()
+    onBinding.mockRestore()
   }
   return { all, writes: all.filter((sql) => /^\s*(insert|update|delete|replace)\b/i.test(sql)) }
 }

@@ -143,7 +143,7 @@ describe('sign-in copy that only says what helps (point 14)', () => {
       const signing = new Browser()
       await signing.post('/signup', { name: 'Nueva', email, password: PASSWORD, password_confirmation: PASSWORD })
       const here = visibleText((await signing.post('/login', { email, password: PASSWORD })).text)
-      expect(here).toContain('El correo electrónico o la contraseña no son correctos. Si acaba de crear su cuenta en este navegador, primero confírmela')
+      expect(here).toContain('El correo electrónico o la contraseña no son correctos. Si acaba de crear su cuenta en este navegador y aún no la confirmó, primero confírmela')
       // Any other browser, for this unconfirmed account or an address with none: the same plain answer.
       const elsewhere = await new Browser().post('/login', { email, password: PASSWORD })
       const nobody = await new Browser().post('/login', { email: uniqueEmail('nadie'), password: PASSWORD })

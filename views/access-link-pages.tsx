@@ -33,7 +33,7 @@ export function AccessLinkSentPage({ email, feedback }: { email?: string; feedba
   const title = email ? t.accessLink.sentTitle : t.accessLink.codeTitle
   const [whichMail, lookInSpam] = email ? t.accessLink.sent(email, t.mail.accessLinkSubject) : []
   return (
-    <Layout title={title}>
+    <Layout title={title} htmx>
       <h1>{title}</h1>
       {/* On a 320 px phone the code field and its button sit above the fold:
           what the mail is called first, the form, then where else to look. */}
@@ -56,7 +56,7 @@ export function AccessLinkSentPage({ email, feedback }: { email?: string; feedba
 export function ReauthSentPage({ user, back }: { user: { name: string; email: string }; back: '/profile' | '/security' }) {
   const { email } = user
   return (
-    <Layout title={t.accessLink.sentTitle} user={user}>
+    <Layout title={t.accessLink.sentTitle} user={user} htmx>
       <h1>{t.accessLink.sentTitle}</h1>
       {t.accessLink.reauthSent(email, t.mail.accessLinkSubject).map((paragraph) => (
         <p>{paragraph}</p>

@@ -27,12 +27,12 @@ export function DevMailboxPage({ mails, appUrl }: { mails: DevMail[]; appUrl: st
           {mail.status === 'withheld' ? (
             // A budget held it back (see recordWithheldMail): no body was kept, only why.
             <p class="hint">
-              {formatWhen(mail.createdAt)} · {mail.kind} · {mail.recipient} · <strong>{t.dev.withheld}</strong> {mail.lastError}
+              {formatWhen(mail.createdAt, null)} · {mail.kind} · {mail.recipient} · <strong>{t.dev.withheld}</strong> {mail.lastError}
             </p>
           ) : (
             <>
               <p class="hint">
-                {formatWhen(mail.createdAt)} · {mail.kind} · {mail.recipient} · <strong>{mail.status}</strong> · {t.dev.attempts}{' '}
+                {formatWhen(mail.createdAt, null)} · {mail.kind} · {mail.recipient} · <strong>{mail.status}</strong> · {t.dev.attempts}{' '}
                 {mail.attempts}
                 {mail.lastError && ` · ${mail.lastError}`} · <a href={`/dev/mail/${mail.id}/html`}>HTML</a>
               </p>

@@ -1,6 +1,8 @@
-// One way to show times and devices on every page and mail.
-const when = new Intl.DateTimeFormat('es-EC', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'America/Guayaquil' })
+import { describeTimeOnPage } from '../src/i18n/times'
 
-export function formatWhen(ms: number): string {
-  return when.format(ms)
+// One way to show times on every page: in the zone the request came from
+// (the route passes clientOf(c).timeZone), else UTC, always with its offset
+// — "2 dic 2026, 9:00 (UTC-6)", the way mails show them.
+export function formatWhen(ms: number, timeZone?: string | null): string {
+  return describeTimeOnPage(ms, timeZone)
 }

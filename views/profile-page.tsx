@@ -34,11 +34,12 @@ export type ProfilePageProps = {
 export function ProfilePage(props: ProfilePageProps) {
   const { user, name, errors = {}, notice, askCurrentPassword, needsPassword = false } = props
   return (
-    <Layout title={t.profile.title} user={user} current="/profile" wide>
+    <Layout title={t.profile.title} user={user} current="/profile" wide htmx>
       <h1>{t.profile.title}</h1>
       {needsPassword ? <Warning text={t.profile.createPassword} /> : <Notice text={notice} />}
+      {/* Information in the page at load, not an error of this form: a status (a role=alert at load is not reliably announced). */}
       {user.mailBouncedAt && (
-        <p class="alert" role="alert">
+        <p class="alert" role="status">
           {t.profile.bouncing(props.supportEmail)}
         </p>
       )}
@@ -51,7 +52,7 @@ export function ProfilePage(props: ProfilePageProps) {
         </dl>
         {/* For the inline password check (not your own address) and for password managers. */}
         <input type="hidden" name="email" value={user.email} autocomplete="username" />
-        <h2>{t.profile.passwordSection}</h2>
+        <h2>{needsPassword ? t.profile.firstPasswordSection : t.profile.passwordSection}</h2>
         {/* Without a password there is none to keep: both fields are required and "Déjela en blanco" is not offered. */}
         <NewPasswordFields errors={errors} optional={!needsPassword} label={needsPassword ? t.fields.password : t.fields.newPassword} />
         {askCurrentPassword && (

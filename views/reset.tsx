@@ -15,6 +15,7 @@ export function ResetPasswordPage({
   kept = [],
   errors = {},
   warning,
+  timeZone,
 }: {
   /** The owner's name and address, for password managers (hidden fields). */
   owner: { name: string; email: string }
@@ -26,9 +27,11 @@ export function ResetPasswordPage({
   kept?: string[]
   errors?: NewPasswordErrors
   warning?: SwitchWarning | null
+  /** Where the request came from (Cloudflare's guess), for the times shown; none: UTC. */
+  timeZone?: string | null
 }) {
   return (
-    <Layout title={t.reset.title}>
+    <Layout title={t.reset.title} htmx>
       <h1>{t.reset.title}</h1>
       <SwitchAccountWarning warning={warning} />
       <FormAlert errors={errors} />
@@ -41,7 +44,7 @@ export function ResetPasswordPage({
         <input type="hidden" name="email" value={owner.email} autocomplete="username" />
         <input type="hidden" name="name" value={owner.name} />
         <NewPasswordFields errors={errors} label={t.fields.newPassword} />
-        <PasskeysToKeep passkeys={passkeys} kept={kept} />
+        <PasskeysToKeep passkeys={passkeys} kept={kept} timeZone={timeZone} />
         <button class="button" type="submit">
           {t.reset.submit}
         </button>
@@ -56,7 +59,7 @@ export function ResetPasswordPage({
  * checkbox in the same form, so it works without JavaScript. Name, when and
  * from where each was added, so the owner can tell hers from an intruder's.
  */
-function PasskeysToKeep({ passkeys, kept }: { passkeys: PasskeyRow[]; kept: string[] }) {
+function PasskeysToKeep({ passkeys, kept, timeZone }: { passkeys: PasskeyRow[]; kept: string[]; timeZone?: string | null }) {
   if (passkeys.length === 0) return null
   return (
     <fieldset class="keep">
@@ -68,7 +71,7 @@ function PasskeysToKeep({ passkeys, kept }: { passkeys: PasskeyRow[]; kept: stri
             <div>
               <strong id={`llave-${passkey.id}`}>{passkey.name}</strong>
               <span class="hint">
-                {t.reset.added(formatWhen(passkey.createdAt), describeDevice(passkey.userAgent ?? null), describePlace({ city: passkey.city ?? null, country: passkey.country ?? null }) ?? t.sessions.unknownPlace)}
+                {t.reset.added(formatWhen(passkey.createdAt, timeZone), describeDevice(passkey.userAgent ?? null), describePlace({ city: passkey.city ?? null, country: passkey.country ?? null }) ?? t.sessions.unknownPlace)}
               </span>
             </div>
             <label class="check">

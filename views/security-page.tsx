@@ -15,10 +15,12 @@ export type SecurityPageProps = {
   /** Right after a reset: what remains and what it closed. */
   review?: ResetReviewProps
   twoStep: TwoStepSectionProps
+  /** Where the request came from (Cloudflare's guess), for the times shown; none: UTC. */
+  timeZone?: string | null
 }
 
 /** "Seguridad": the sessions and the activity, on their own page so the profile stays short. */
-export function SecurityPage({ user, sessions, currentSessionId, events, notice, review, revokeOthers, twoStep }: SecurityPageProps) {
+export function SecurityPage({ user, sessions, currentSessionId, events, notice, review, revokeOthers, twoStep, timeZone }: SecurityPageProps) {
   return (
     <Layout title={t.security.title} user={user} current="/security" wide>
       <h1>{t.security.title}</h1>
@@ -26,8 +28,8 @@ export function SecurityPage({ user, sessions, currentSessionId, events, notice,
       {review && <ResetReview {...review} />}
       <p>{t.security.intro}</p>
       <TwoStepSection {...twoStep} />
-      <SessionsList sessions={sessions} currentId={currentSessionId} revokeOthers={revokeOthers} />
-      <ActivityList events={events} />
+      <SessionsList sessions={sessions} currentId={currentSessionId} revokeOthers={revokeOthers} timeZone={timeZone} />
+      <ActivityList events={events} timeZone={timeZone} />
       <div class="links">
         <a href="/profile">{t.security.back}</a>
       </div>

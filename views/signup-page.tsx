@@ -12,7 +12,7 @@ export type SignupPageProps = {
 
 export function SignupPage({ values = {}, errors = {} }: SignupPageProps) {
   return (
-    <Layout title={t.signup.title}>
+    <Layout title={t.signup.title} htmx>
       <h1>{t.signup.title}</h1>
       <FormAlert errors={errors} />
       <form method="post" action="/signup" novalidate>

@@ -55,7 +55,7 @@ fieldset.keep{border:0;padding:0;margin:1.5rem 0}fieldset.keep legend{font-weigh
 .confirm summary{list-style:none;display:inline-flex;align-items:center}.confirm summary::-webkit-details-marker{display:none}
 .confirm .button{margin-top:.5rem}
 .confirm.remove{margin-top:1.25rem;padding-top:.5rem;border-top:1px solid var(--line)}
-.linklike{display:inline-flex;align-items:center;min-height:44px;padding:0;margin-top:.25rem;font:inherit;color:var(--blue);text-decoration:underline;background:none;border:0;cursor:pointer}
+.linklike{display:inline-flex;align-items:center;min-height:44px;text-align:left;padding:0;margin-top:.25rem;font:inherit;color:var(--blue);text-decoration:underline;background:none;border:0;cursor:pointer}
 form.inline{display:inline}
 .secondary{min-height:44px;margin-top:.5rem;padding:.5rem .9rem;font:inherit;color:var(--blue);background:transparent;border:1px solid var(--blue);border-radius:8px;cursor:pointer}
 .danger{color:var(--error);border-color:var(--error)}

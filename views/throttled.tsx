@@ -6,7 +6,8 @@ export function ThrottledPage({ minutes }: { minutes: number }) {
   return (
     <Layout title={t.throttled.title}>
       <h1>{t.throttled.title}</h1>
-      <p role="alert">{t.throttled.body(minutes)}</p>
+      {/* The whole page is the answer (its title says it): no live region, which at load would not be announced anyway. */}
+      <p>{t.throttled.body(minutes)}</p>
       <a class="button" href="/login/email">
         {t.accessLink.offer}
       </a>

@@ -1,8 +1,8 @@
 import { WorkerEntrypoint } from 'cloudflare:workers'
 import { readConfig, type Config } from '../config'
-import { openDatabase, type Database } from '../db/client'
+import { openDatabase, openDatabaseSession, type Database } from '../db/client'
 import type { Bindings } from '../config/bindings'
-import { lookUpSession, revokeUserSession, signOutSession, type SessionInfo } from './session-info'
+import { bookmarkIn, lookUpSession, revokeUserSession, signOutSession, type SessionInfo } from './session-info'
 
 /**
  * The door for Ecuabots' own Workers (the CRM, the chat center): Workers
@@ -15,8 +15,11 @@ import { lookUpSession, revokeUserSession, signOutSession, type SessionInfo } fr
 export class AccountsRpc extends WorkerEntrypoint<Bindings> {
   /** The person behind a forwarded `Cookie` header, or null (expired, revoked, unknown, garbage). */
   async session(cookieHeader: string | null): Promise<SessionInfo | null> {
-    const { db, config } = servicesOf(this.env)
-    return lookUpSession(db, config, typeof cookieHeader === 'string' ? cookieHeader : null)
+    const { config } = servicesOf(this.env)
+    const header = typeof cookieHeader === 'string' ? cookieHeader : null
+    // Like GET /api/session: from the nearest replica no older than the person's last write (docs/performance.md, "Read replicas").
+    const { db } = openDatabaseSession(this.env.DB, 'nearest', bookmarkIn(config, header))
+    return lookUpSession(db, config, header)
   }
 
   /** Ends the session behind this `Cookie` header (the app's "Cerrar sesión"); true if there was one. */
@@ -32,7 +35,8 @@ export class AccountsRpc extends WorkerEntrypoint<Bindings> {
 }
 
 // Built once per env (stable for the life of an isolate): session() is the
-// most-called code in the system once apps ask on every request.
+// most-called code in the system once apps ask on every request. `db` is the
+// binding itself, so signOut and revokeSession act on the primary.
 const services = new WeakMap<Bindings, { db: Database; config: Config }>()
 
 function servicesOf(env: Bindings) {

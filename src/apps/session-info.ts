@@ -1,6 +1,6 @@
 import { parse } from 'hono/utils/cookie'
 import type { Config } from '../config'
-import type { Database } from '../db/client'
+import { bookmarkCookieName, readBookmark, type Database } from '../db/client'
 import { deleteSessionByToken, deleteUserSession, findSessionForApp, isFreshSession, sessionCookieName } from '../auth/sessions'
 
 /**
@@ -21,6 +21,17 @@ function sessionTokenIn(config: Pick<Config, 'cookieDomain'>, cookieHeader: stri
   if (!cookieHeader || cookieHeader.length > 8192) return undefined
   const name = sessionCookieName(config)
   return parse(cookieHeader, name)[name]
+}
+
+/**
+ * The D1 bookmark of the person's last write in a forwarded `Cookie` header
+ * (null if absent or not one): the apps' session check reads from a replica
+ * no older than it, as the person's own pages do (src/middleware/database.ts).
+ */
+export function bookmarkIn(config: Pick<Config, 'cookieDomain'>, cookieHeader: string | null | undefined): string | null {
+  if (!cookieHeader || cookieHeader.length > 8192) return null
+  const name = bookmarkCookieName(config)
+  return readBookmark(parse(cookieHeader, name)[name])
 }
 
 /**

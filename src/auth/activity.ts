@@ -1,4 +1,4 @@
-import { createId } from '@paralleldrive/cuid2'
+import { newId } from '../db/ids'
 import { and, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm'
 import { clock, DAY } from '../clock'
 import type { Database } from '../db/client'
@@ -20,7 +20,7 @@ export function recordEvent(db: Database, account: AccountRef, type: SecurityEve
   return db
     .insert(securityEvents)
     .select(
-      sql`SELECT ${createId()}, account.id, ${type}, ${method ?? null}, ${at}, ${client.ip}, ${client.userAgent}, ${client.city}, ${client.country}, ${detail}
+      sql`SELECT ${newId()}, account.id, ${type}, ${method ?? null}, ${at}, ${client.ip}, ${client.userAgent}, ${client.city}, ${client.country}, ${detail}
           FROM ${accountIdQuery(account)} AS account`,
     )
 }

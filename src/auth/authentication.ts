@@ -6,7 +6,7 @@ import { createBatch } from '../db/batch'
 import { hasPassword } from './accounts'
 import { CONFIRMATION_RESENDS_PER_IP, LOGIN_FAILURES } from './limits'
 import { accountFound, whileHashIs } from './account-ref'
-import { DUMMY_HASH, hashPassword, needsRehash, verifyPassword } from './passwords'
+import { dummyHashFor, hashPassword, needsRehash, verifyPassword, type PasswordHashing } from './passwords'
 import { startedSession, startSession, type SignInContext } from './start-session'
 import { failedSignInKey, hit, passwordAttemptKey, refund } from './throttle'
 
@@ -24,7 +24,7 @@ import { failedSignInKey, hit, passwordAttemptKey, refund } from './throttle'
  * callers show exactly like `failed`: only someone who confirmed the
  * address may use the password chosen at sign-up.
  */
-export async function authenticate(db: Database, pepper: string | null, email: string, password: string, from: { ip: string | null; deviceHash: string | null }) {
+export async function authenticate(db: Database, hashing: PasswordHashing, email: string, password: string, from: { ip: string | null; deviceHash: string | null }) {
   const key = await passwordAttemptKey(email, from.deviceHash)
   const batch = createBatch(db)
   const counted = batch.add(hit(db, key, LOGIN_FAILURES.window))
@@ -37,10 +37,10 @@ export async function authenticate(db: Database, pepper: string | null, email: s
   const [user] = done.of(found)
   const throttled = throttledFor(attempt!)
   if (throttled) return throttled
-  const ok = await verifyPassword(password, user && hasPassword(user) ? user.passwordHash : DUMMY_HASH, pepper)
+  const ok = await verifyPassword(password, user && hasPassword(user) ? user.passwordHash : dummyHashFor(hashing), hashing.pepper)
   if (!user || !ok) return { outcome: 'failed' as const, user: user ?? null }
   if (!user.emailVerifiedAt) return { outcome: 'unconfirmed' as const, user }
-  const upgradedHash = needsRehash(user.passwordHash, pepper) ? await hashPassword(password, pepper) : null
+  const upgradedHash = needsRehash(user.passwordHash, hashing) ? await hashPassword(password, hashing) : null
   return { outcome: 'ok' as const, user, upgradedHash, attemptKey: attempt!.key, failedSignInKey: failedSignInKey(from.ip) }
 }
 
@@ -70,11 +70,11 @@ export async function signIn(db: Database, user: User, checked: { attemptKey: st
  * sign-in before anything is hashed. `attemptKey` (to give the attempt back
  * in the batch that saves) when it is right.
  */
-export async function reauthenticate(db: Database, pepper: string | null, user: User, password: string, deviceHash: string | null) {
+export async function reauthenticate(db: Database, hashing: PasswordHashing, user: User, password: string, deviceHash: string | null) {
   const [attempt] = await hit(db, await passwordAttemptKey(user.email, deviceHash), LOGIN_FAILURES.window)
   const throttled = throttledFor(attempt!)
   if (throttled) return throttled
-  const ok = await verifyPassword(password, hasPassword(user) ? user.passwordHash : DUMMY_HASH, pepper)
+  const ok = await verifyPassword(password, hasPassword(user) ? user.passwordHash : dummyHashFor(hashing), hashing.pepper)
   return ok ? { outcome: 'ok' as const, attemptKey: attempt!.key } : { outcome: 'failed' as const }
 }
 

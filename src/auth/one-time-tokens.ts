@@ -1,4 +1,4 @@
-import { createId } from '@paralleldrive/cuid2'
+import { newId } from '../db/ids'
 import { and, eq, gt, inArray, lte, ne, sql, type SQL } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import { clock, DAY, HOUR, MINUTE } from '../clock'
@@ -34,7 +34,7 @@ export async function newOneTimeToken(
   const insert = db
     .insert(oneTimeTokens)
     .select(
-      sql`SELECT ${createId()}, ${hash}, ${users.id}, ${purpose}, ${now}, ${now + ONE_TIME_TOKEN_LIFETIME[purpose]},
+      sql`SELECT ${newId()}, ${hash}, ${users.id}, ${purpose}, ${now}, ${now + ONE_TIME_TOKEN_LIFETIME[purpose]},
                  ${options.browserHash ?? null}, ${options.codeHash ?? null}, ${options.fromForgot ? 1 : 0}, ${options.next ?? null}
           FROM ${users} WHERE ${and(which, options.when ?? sql`true`)}`,
     )

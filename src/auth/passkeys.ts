@@ -1,4 +1,4 @@
-import { createId } from '@paralleldrive/cuid2'
+import { newId } from '../db/ids'
 import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import { clock } from '../clock'
@@ -113,7 +113,7 @@ export async function finishPasskeyRegistration(
   const info = verification?.verified ? verification.registrationInfo : null
   if (!info) return failed('verification')
 
-  const id = createId()
+  const id = newId()
   const now = clock.now()
   const name = passkeyNameFor(info.aaguid, input.client, now)
   const stored = sql`EXISTS (SELECT 1 FROM ${passkeys} WHERE ${passkeys.id} = ${id})`

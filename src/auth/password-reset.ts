@@ -82,7 +82,7 @@ export async function resetPassword(
   who: SignInContext,
 ) {
   const { keepPasskeys } = reset
-  const passwordHash = await hashPassword(reset.password, config.pepper)
+  const passwordHash = await hashPassword(reset.password, config.passwords)
   // An account nobody had confirmed loses its sign-up name with this reset: the notice greets without it.
   const notice = passwordChangedMail(config, reset.account, who.client, clock.now())
   const selector = await tokenBySecret(reset.token, 'password_reset')

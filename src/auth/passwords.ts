@@ -1,12 +1,12 @@
 import { t } from '../i18n'
 import commonPasswords from './common-passwords.txt'
-import { PASSWORD_ITERATIONS, pbkdf2 } from './pbkdf2'
+import { PASSWORD_ITERATIONS, PBKDF2_MAX_ITERATIONS, pbkdf2 } from '../crypto/pbkdf2'
 import { fromBase64Url, toBase64Url } from '../crypto/encoding'
 import { MAX_EMAIL_LENGTH } from '../addresses/email'
 import { MAX_NAME_LENGTH } from './names'
 import type { NewPasswordErrors } from '../../views/partials/password-feedback'
 
-export { PASSWORD_ITERATIONS, PBKDF2_MAX_ITERATIONS } from './pbkdf2'
+export { PASSWORD_ITERATIONS, PBKDF2_MAX_ITERATIONS } from '../crypto/pbkdf2'
 export const MIN_PASSWORD_LENGTH = 6 // the help page's rule
 export const MAX_PASSWORD_LENGTH = 256 // room for passphrases, not for megabyte bodies
 
@@ -21,10 +21,17 @@ const SALT_BYTES = 16
  */
 type ParsedHash = { iterations: number; peppered: boolean; salt: Uint8Array; hash: Uint8Array }
 
-export async function hashPassword(password: string, pepper: string | null): Promise<string> {
+/**
+ * How new hashes are made (config.passwords): the pepper, and the
+ * iterations — PASSWORD_ITERATIONS everywhere but in tests, which hash with
+ * fewer the way Django's test settings use a fast hasher (src/config).
+ */
+export type PasswordHashing = { pepper: string | null; iterations: number }
+
+export async function hashPassword(password: string, { pepper, iterations }: PasswordHashing): Promise<string> {
   const salt = crypto.getRandomValues(new Uint8Array(SALT_BYTES))
-  const hash = await derive(password, salt, PASSWORD_ITERATIONS, pepper)
-  return [ALGORITHM, PASSWORD_ITERATIONS, pepper ? 1 : 0, toBase64Url(salt), toBase64Url(hash)].join('$')
+  const hash = await derive(password, salt, iterations, pepper)
+  return [ALGORITHM, iterations, pepper ? 1 : 0, toBase64Url(salt), toBase64Url(hash)].join('$')
 }
 
 export async function verifyPassword(password: string, stored: string, pepper: string | null): Promise<boolean> {
@@ -42,9 +49,9 @@ export async function verifyPassword(password: string, stored: string, pepper: s
 }
 
 /** True when the stored hash was made with other parameters than today's. */
-export function needsRehash(stored: string, pepper: string | null): boolean {
+export function needsRehash(stored: string, { pepper, iterations }: PasswordHashing): boolean {
   const parsed = parseHash(stored)
-  return !parsed || parsed.iterations !== PASSWORD_ITERATIONS || parsed.peppered !== Boolean(pepper)
+  return !parsed || parsed.iterations !== iterations || parsed.peppered !== Boolean(pepper)
 }
 
 /**
@@ -55,6 +62,11 @@ export function needsRehash(stored: string, pepper: string | null): boolean {
  */
 export const DUMMY_HASH =
   'pbkdf2-sha256$100000$0$4v2Xk8Rb3tM0pWq9ZsY1Lg$8sVfJ1m4x8qQnq0Hj2nZrW1Yt5bqkQ9o3h7c0sV6uAQ'
+
+/** DUMMY_HASH at the iterations new hashes use, so a missing account costs what a real one does. */
+export function dummyHashFor({ iterations }: PasswordHashing): string {
+  return iterations === PASSWORD_ITERATIONS ? DUMMY_HASH : DUMMY_HASH.replace(`$${PASSWORD_ITERATIONS}$`, `$${iterations}$`)
+}
 
 /** The person choosing the password, when known: their own name or address is no password. */
 export type PersonalDetails = { name?: string; email?: string }
@@ -156,6 +168,9 @@ async function hmacSha256(secret: string, data: Uint8Array): Promise<Uint8Array>
 function parseHash(stored: string): ParsedHash | null {
   const [algorithm, iterations, peppered, salt, hash, ...rest] = stored.split('$')
   if (algorithm !== ALGORITHM || rest.length || !/^\d+$/.test(iterations ?? '')) return null
+  // Production Workers throw above the cap (a 500 on every sign-in of that
+  // account); local workerd would spend the time. Neither: the hash is unusable.
+  if (Number(iterations) > PBKDF2_MAX_ITERATIONS || Number(iterations) < 1) return null
   if (peppered !== '0' && peppered !== '1') return null
   try {
     return { iterations: Number(iterations), peppered: peppered === '1', salt: fromBase64Url(salt!), hash: fromBase64Url(hash!) }

@@ -1,4 +1,4 @@
-import { createId } from '@paralleldrive/cuid2'
+import { newId } from '../db/ids'
 import { and, eq, isNull, not, or, sql } from 'drizzle-orm'
 import { clock } from '../clock'
 import type { Config } from '../config'
@@ -30,16 +30,15 @@ import { tokenBySecret, newOneTimeToken, spendToken } from './one-time-tokens'
 export async function registerUser(
   db: Database,
   config: Config,
-  pepper: string | null,
   input: { name: string; email: string; password: string },
   budget: SignUpMailBudget,
   browserHash: string,
   next: string | null = null,
 ) {
-  const passwordHash = await hashPassword(input.password, pepper)
+  const passwordHash = await hashPassword(input.password, config.passwords)
   const existing = await findUserByEmail(db, input.email)
   const now = clock.now()
-  const id = createId()
+  const id = newId()
   // A new account's link is bound to the browser that signed up: confirming
   // there keeps the password (see confirmEmail). A pending account's new link
   // is bound to no browser: its password was chosen by whoever signed up

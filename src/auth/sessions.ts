@@ -1,4 +1,4 @@
-import { createId } from '@paralleldrive/cuid2'
+import { newId } from '../db/ids'
 import { and, desc, eq, gt, inArray, lte, ne, sql, type SQL } from 'drizzle-orm'
 import { clock, DAY, MINUTE } from '../clock'
 import { createBatch, type Batch, type Done } from '../db/batch'
@@ -43,7 +43,7 @@ export async function newSession(db: Database, account: AccountRef, client: Clie
   const insert = db
     .insert(sessions)
     .select(
-      sql`SELECT ${createId()}, ${hash}, account.id, ${now}, ${now + SESSION_LIFETIME}, ${how.method}, ${client.userAgent}, ${client.city}, ${client.country}, ${now}, ${deviceHash}, ${how.aal}
+      sql`SELECT ${newId()}, ${hash}, account.id, ${now}, ${now + SESSION_LIFETIME}, ${how.method}, ${client.userAgent}, ${client.city}, ${client.country}, ${now}, ${deviceHash}, ${how.aal}
           FROM ${accountIdQuery(account)} AS account`,
     )
     .returning({ id: sessions.id })
@@ -61,7 +61,7 @@ export async function rotateSession(db: Database, sessionId: string, account: Ac
   const { secret, hash } = await generateSecret()
   const update = db
     .update(sessions)
-    .set({ id: createId(), tokenHash: hash })
+    .set({ id: newId(), tokenHash: hash })
     .where(and(eq(sessions.id, sessionId), inArray(sessions.userId, accountIdQuery(account))))
     .returning({ id: sessions.id })
   return { token: secret, update }

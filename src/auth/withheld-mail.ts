@@ -1,4 +1,4 @@
-import { createId } from '@paralleldrive/cuid2'
+import { newId } from '../db/ids'
 import { clock } from '../clock'
 import type { Database } from '../db/client'
 import { outbox } from '../db/schema'
@@ -16,21 +16,38 @@ const tags: Record<MailKind, string> = { confirmation: 'email-verification', not
 const subjects: Record<MailKind, string> = { confirmation: t.mail.verifySubject, note: t.mail.existsSubject, reset: t.mail.resetSubject, access: t.mail.accessLinkSubject }
 
 /**
- * Records the mail of `kind` to `email` as withheld, with which budget held
- * it back; nothing for an address without an account (no mail was due) or
- * when no budget was spent (something else stopped it).
+ * What a request that queued nothing would have mailed: a sign-up mails a
+ * confirmation, or the "ya tiene una cuenta" note when the address is
+ * already confirmed; every other request mails only its own kind.
  */
-export async function recordWithheldMail(db: Database, email: string, from: { ip: string | null; deviceHash: string | null }, kind: MailKind) {
+export type WithheldRequest = MailKind | 'sign-up'
+
+/**
+ * Records the mail a request of `request` to `email` would have sent as
+ * withheld, with why: which budget held it back, or — for "REENVIAR EL
+ * CORREO" at a confirmed address — that there was nothing to confirm.
+ * Nothing for an address without an account (no mail was due) or when no
+ * budget was spent (something else stopped it).
+ */
+export async function recordWithheldMail(db: Database, email: string, from: { ip: string | null; deviceHash: string | null }, request: WithheldRequest) {
+  const kind: MailKind = request === 'sign-up' ? 'confirmation' : request
   const state = await mailBudgetState(db, email, from, kind)
   if (!state) return
   // A sign-up at a confirmed account is answered by the note, which spends the mailbox's budget.
-  const due: MailKind = kind === 'confirmation' && state.confirmed ? 'note' : kind
+  const due: MailKind = request === 'sign-up' && state.confirmed ? 'note' : kind
   const held = due === kind ? state : await mailBudgetState(db, email, from, due)
-  const reason = held?.overAddress ? t.dev.withheldAddress(MAILS_PER_ADDRESS.limit) : held?.overIp ? t.dev.withheldIp(MAILS_PER_IP.limit) : null
+  const reason =
+    due === 'confirmation' && state.confirmed
+      ? t.dev.withheldConfirmed // a resend: only an unconfirmed account gets one, whatever the budgets
+      : held?.overAddress
+        ? t.dev.withheldAddress(MAILS_PER_ADDRESS.limit)
+        : held?.overIp
+          ? t.dev.withheldIp(MAILS_PER_IP.limit)
+          : null
   if (!reason) return
   const now = clock.now()
   await db.insert(outbox).values({
-    id: createId(),
+    id: newId(),
     kind: tags[due],
     recipient: email,
     subject: subjects[due],

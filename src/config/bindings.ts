@@ -33,7 +33,8 @@ export type Bindings = {
   DEV_MAILBOX?: string
   /** See Config.afterResponseSettleMs. The tests set 0: they read every body whole before waiting for the work. */
   AFTER_RESPONSE_SETTLE_MS?: string
-  /** Per-IP request rates (wrangler.toml [[ratelimits]]): the forms, and the htmx inline check. */
+  /** See parsePasswordIterations in src/config: unset in every deployment (100,000); the tests set fewer. */
+  PASSWORD_ITERATIONS?: string
+  /** Per-IP request rates on the forms (wrangler.toml [[ratelimits]]). */
   AUTH_LIMITER?: RateLimit
-  INLINE_LIMITER?: RateLimit
 }

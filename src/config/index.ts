@@ -1,13 +1,15 @@
 import type { SecretKeys } from '../crypto/keys'
 import type { Bindings } from './bindings'
 import { checkEmail, normalizeEmail } from '../addresses/email'
+import { PASSWORD_ITERATIONS, PBKDF2_MAX_ITERATIONS } from '../crypto/pbkdf2'
 
 export type Config = {
   appUrl: URL
   appName: string
   emailFrom: string
   postmark: { serverToken: string; messageStream: string; apiUrl: URL | null } | null
-  pepper: string | null
+  /** How new password hashes are made: PASSWORD_PEPPER, and PASSWORD_ITERATIONS (see parsePasswordIterations). */
+  passwords: { pepper: string | null; iterations: number }
   devMailbox: boolean
   securityContact: string
   /** SUPPORT_EMAIL: the Reply-To of every mail, and named wherever the copy says to write to support. */
@@ -59,7 +61,7 @@ function parseConfig(env: Bindings): Config {
     postmark: token
       ? { serverToken: token, messageStream: env.POSTMARK_MESSAGE_STREAM?.trim() || 'outbound', apiUrl }
       : null,
-    pepper: env.PASSWORD_PEPPER || null,
+    passwords: { pepper: env.PASSWORD_PEPPER || null, iterations: parsePasswordIterations(env.PASSWORD_ITERATIONS, appUrl) },
     securityContact: env.SECURITY_CONTACT?.trim() || 'mailto:seguridad@ecuabots.com',
     supportEmail: parseSupportEmail(env.SUPPORT_EMAIL),
     cookieDomain: parseCookieDomain(env.COOKIE_DOMAIN, appUrl),
@@ -73,6 +75,27 @@ function parseConfig(env: Bindings): Config {
       previous: parseSecretKey('SECRET_KEY_PREVIOUS', env.SECRET_KEY_PREVIOUS),
     },
   }
+}
+
+/**
+ * PBKDF2 iterations for new password hashes: PASSWORD_ITERATIONS (100,000)
+ * unless set. Fewer only where no real password lives — an APP_URL on this
+ * machine or under the reserved .test domain (the test suite hashes with
+ * fewer, as Django's test settings use a fast hasher); never more than the
+ * platform's cap. Stored hashes carry their own count, so they keep
+ * verifying, and a production sign-in rehashes any at another count.
+ */
+function parsePasswordIterations(value: string | undefined, appUrl: URL): number {
+  if (!value?.trim()) return PASSWORD_ITERATIONS
+  const iterations = Number(value)
+  if (!Number.isInteger(iterations) || iterations < 1 || iterations > PBKDF2_MAX_ITERATIONS) {
+    throw new ConfigError(`PASSWORD_ITERATIONS must be a whole number from 1 to ${PBKDF2_MAX_ITERATIONS}, got ${JSON.stringify(value)}`)
+  }
+  const local = isLocalhost(appUrl) || appUrl.hostname.endsWith('.test')
+  if (iterations < PASSWORD_ITERATIONS && !local) {
+    throw new ConfigError(`PASSWORD_ITERATIONS below ${PASSWORD_ITERATIONS} is for tests and local development only (APP_URL on localhost or *.test)`)
+  }
+  return iterations
 }
 
 function parseSettleMs(value: string | undefined): number {

@@ -24,6 +24,8 @@ export type Variables = {
   pageData: { reads: unknown; data: unknown } | null
   /** Settles once the response's body has been handed on in full (see src/http/after-response.ts). */
   responseSent: Promise<void>
+  /** Set by beginSession: this response starts a session (see chooseDatabase, which then hands the browser its bookmark). */
+  sessionStarted: true
   /** The lazily resolved session (see currentSession). */
   resolvedSession: Promise<{ user: User; session: Session; pageData: unknown; renewed: boolean } | null>
 }

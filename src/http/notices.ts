@@ -1,9 +1,14 @@
+import type { Context } from 'hono'
+import { MINUTE } from '../clock'
 import { t } from '../i18n'
+import { hostCookie } from './cookies'
 
 /**
  * Messages shown after a redirect are chosen by a fixed key in the query
  * string (?aviso=…), never by text from the URL, so a link cannot make our
- * page say anything we did not write.
+ * page say anything we did not write — and shown only to a browser that the
+ * act itself sent there (noticeCookie), so a link cannot make our page say
+ * "Sus cambios fueron guardados" where nothing was saved either.
  */
 const notices = {
   guardado: t.profile.saved,
@@ -12,6 +17,7 @@ const notices = {
   'reescriba-contrasena': t.profile.retypeAfterReauth,
   'nombre-guardado': t.profile.nameSavedPasswordNot,
   'contrasena-cambiada': t.profile.passwordChanged,
+  'contrasena-elegida': t.profile.passwordChosen,
   'contrasena-restablecida': t.profile.passwordReset,
   verificado: t.profile.verified,
   'elija-contrasena': t.profile.choosePassword,
@@ -27,13 +33,31 @@ const notices = {
 
 export type NoticeKey = keyof typeof notices
 
-/** The notice for `key`, if it is one this page itself redirects with (`only`): any other key in a link shows nothing. */
-export function noticeFor(key: string | undefined, only?: readonly NoticeKey[]): string | undefined {
+/**
+ * `__Host-aviso`: the key of the notice this browser was just sent to read,
+ * set by the response that did what it reports. Anyone can type the URL;
+ * only our own responses set this cookie. 15 minutes: the longest way to a
+ * notice is "¿No la recuerda?" → the mailed link → back on the profile.
+ */
+const noticeCookie = hostCookie('aviso', 15 * MINUTE)
+
+/**
+ * The notice this request's `?aviso=` names, if it is one this page itself
+ * redirects with (`only`) and this browser was sent here with it by the act
+ * it reports (the cookie); said once, then forgotten. Any other link shows
+ * nothing.
+ */
+export function noticeFor(c: Context, only?: readonly NoticeKey[]): string | undefined {
+  const key = c.req.query('aviso')
   if (!key || !Object.hasOwn(notices, key)) return undefined
-  return !only || only.includes(key as NoticeKey) ? notices[key as NoticeKey] : undefined
+  if ((only && !only.includes(key as NoticeKey)) || noticeCookie.read(c) !== key) return undefined
+  noticeCookie.clear(c)
+  return notices[key as NoticeKey]
 }
 
-export function withNotice(path: string, key: NoticeKey): string {
+/** Where to send this browser after doing what `key` says: the page with `?aviso=key`, which that page says (once) because this response also sets the cookie. */
+export function withNotice(c: Context, path: string, key: NoticeKey): string {
+  noticeCookie.set(c, key)
   return `${path}?aviso=${key}`
 }
 

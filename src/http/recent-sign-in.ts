@@ -29,7 +29,7 @@ export async function confirmRecentSignIn(
   if (!hasPassword(user)) return { ok: false, status: 422, field: 'password', error: withoutPassword }
   // Nothing typed is not a wrong answer: said as such, and not counted against the owner.
   if (!currentPassword) return { ok: false, status: 422, field: 'current_password', error: t.errors.currentPasswordEmpty }
-  const check = await reauthenticate(c.var.db, c.var.config.pepper, user, currentPassword, await knownDeviceOf(c))
+  const check = await reauthenticate(c.var.db, c.var.config.passwords, user, currentPassword, await knownDeviceOf(c))
   if (check.outcome === 'throttled') {
     securityLog(c, 'reauthentication', 'throttled')
     c.header('Retry-After', String(check.retryAfterSeconds))

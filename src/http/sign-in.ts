@@ -39,7 +39,7 @@ export async function signInContext(c: Context<AppEnv>, method: SignInMethod): P
  * could choose), each checked again; else `fallback`.
  */
 export function landingAfter(c: Context<AppEnv>, signedIn: { next: string | null; needsPassword: boolean; user: { email: string } }, fallback: string) {
-  if (signedIn.needsPassword) return withNotice('/profile', 'cree-contrasena')
+  if (signedIn.needsPassword) return withNotice(c, '/profile', 'cree-contrasena')
   return nextFor(c, rememberedNextFor(c, signedIn.user.email) ?? signedIn.next ?? undefined, '') || fallback
 }
 
@@ -64,6 +64,7 @@ export function beginSession(
   forgetSessionClosedNotice(c)
   if (draft.name && draft.email === signedIn.user.email) rememberInput(c, { email: draft.email, name: draft.name }, {})
   setSessionCookie(c, signedIn.sessionToken)
+  c.set('sessionStarted', true)
   securityLog(c, 'sign_in', 'ok', { method: signedIn.method, newDevice: signedIn.newDevice })
   sendAfterResponse(c, signedIn.queued)
   return to

@@ -1,6 +1,5 @@
 import type { Context } from 'hono'
-import { recordWithheldMail } from '../auth/withheld-mail'
-import type { MailKind } from '../auth/throttle'
+import { recordWithheldMail, type WithheldRequest } from '../auth/withheld-mail'
 import type { AppEnv } from '../env'
 import { mailRequesterOf } from './requester'
 
@@ -9,7 +8,7 @@ import { mailRequesterOf } from './requester'
  * the budget that held it back, for /dev/mail (see recordWithheldMail). In
  * production, nothing at all: not even a read.
  */
-export async function showWithheldInDevMailbox(c: Context<AppEnv>, email: string, kind: MailKind, queued: string[]) {
+export async function showWithheldInDevMailbox(c: Context<AppEnv>, email: string, request: WithheldRequest, queued: string[]) {
   if (!c.var.config.devMailbox || queued.length > 0) return
-  await recordWithheldMail(c.var.db, email, await mailRequesterOf(c), kind)
+  await recordWithheldMail(c.var.db, email, await mailRequesterOf(c), request)
 }

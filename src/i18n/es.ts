@@ -31,7 +31,8 @@ export const es = {
     signupLink: 'Crear una cuenta',
     invalid: 'El correo electrónico o la contraseña no son correctos.',
     // Only in the browser that signed up (its own cookie, set for new and taken addresses alike): it tells nothing about the account.
-    confirmFirst: 'Si acaba de crear su cuenta en este navegador, primero confírmela con el enlace que le enviamos por correo.',
+    // "y aún no la confirmó": the same browser, confirmed on the phone meanwhile, must not be told to confirm again.
+    confirmFirst: 'Si acaba de crear su cuenta en este navegador y aún no la confirmó, primero confírmela con el enlace que le enviamos por correo.',
     closedElsewhere: 'Su sesión en este navegador se cerró desde otro dispositivo o desde una aplicación. Inicie sesión de nuevo para continuar.',
     signedOut: 'Cerró su sesión.',
     mistyped: '¿Escribió mal su correo?',
@@ -108,7 +109,7 @@ export const es = {
     back: 'Volver a iniciar sesión',
     sentTitle: 'Revise su bandeja de entrada',
     sent: (email: string, subject: string) => [
-      `Si ${email} es una cuenta válida, le enviamos el correo «${subject}». El enlace vence en 1 hora; si pidió más de uno, use el más reciente.`,
+      `Si ${email} tiene una cuenta, le enviamos el correo «${subject}». El enlace vence en 1 hora; si pidió más de uno, use el más reciente.`,
       notArrived,
     ],
   },
@@ -132,6 +133,8 @@ export const es = {
     title: 'Perfil del usuario',
     submit: 'GUARDAR PERFIL',
     passwordSection: 'Cambiar su contraseña',
+    // An account confirmed on another device has no password to change yet.
+    firstPasswordSection: 'Elija su contraseña',
     reauth: 'Por su seguridad, ingrese su contraseña actual para cambiar su contraseña o agregar una llave de acceso.',
     forgotCurrent: '¿No la recuerda? Reciba un enlace de acceso',
     saved: 'Sus cambios fueron guardados.',
@@ -139,6 +142,8 @@ export const es = {
     nameSavedPasswordNot:
       'Guardamos su nombre. Su contraseña no cambió: para cambiarla, escriba la nueva contraseña y confírmela, junto con la actual.',
     passwordChanged: 'Su contraseña fue cambiada. Cerramos las sesiones abiertas en otros dispositivos.',
+    // The first password of an account confirmed on another device: nothing was changed, and the other device is where it is needed next.
+    passwordChosen: 'Guardamos su contraseña. Ya puede iniciar sesión con ella en cualquier dispositivo.',
     passwordReset: 'Su contraseña fue restablecida y ya inició sesión.',
     verified: 'Su correo electrónico fue confirmado. Le damos la bienvenida.',
     bouncing: (support: string) =>
@@ -338,7 +343,7 @@ export const es = {
     recovery:
       'Si pierde todos sus dispositivos con llaves de acceso, entre con su contraseña o con «Recibir un enlace de acceso»: el enlace por correo siempre funciona.',
     added: 'Agregamos la llave de acceso. Ya puede usarla para iniciar sesión.',
-    removed: 'Eliminamos la llave de acceso.',
+    removed: 'Eliminamos la llave de acceso. Ya no sirve para entrar; su contraseña y los enlaces de acceso siguen funcionando.',
     renamed: 'Cambiamos el nombre de la llave de acceso.',
     nameInvalid: 'Escriba un nombre de hasta 64 caracteres, en una sola línea, sin caracteres invisibles.',
     // One message for every failed check: it must not say which one failed.
@@ -425,5 +430,6 @@ export const es = {
     withheld: 'RETENIDO: no se envió.',
     withheldIp: (limit: number) => `La IP que lo pidió pasó su límite de ${limit} correos por hora.`,
     withheldAddress: (limit: number) => `La dirección ya recibió ${limit} correos de este tipo en 15 minutos (su presupuesto).`,
+    withheldConfirmed: 'La dirección ya está confirmada: «Reenviar el correo» solo envía la confirmación a una cuenta sin confirmar.',
   },
 }

@@ -1,5 +1,6 @@
 import { appLink, type Config } from '../config'
 import { t } from '../i18n'
+import { describeTimeInMail } from '../i18n/times'
 import { renderMail, type MailContent } from '../../views/emails/mail'
 import type { SignInMethod } from '../db/schema'
 import type { Client } from '../addresses/client-info'
@@ -129,7 +130,7 @@ export function passwordChangedMail(config: Config, to: Recipient, client: Clien
   const where = [describeDevice(client.userAgent), describePlace(client) ?? t.mail.unknownPlace].join(' · ') + (client.ip ? ` (IP ${client.ip})` : '')
   return render(config, to, 'password-changed', {
     subject: t.mail.changedSubject,
-    paragraphs: [t.mail.changedIntro(formatMailTime(at, client.timeZone), where), t.mail.changedSessions],
+    paragraphs: [t.mail.changedIntro(describeTimeInMail(at, client.timeZone), where), t.mail.changedSessions],
     after: notYou(config),
     ignorable: false,
   })
@@ -141,7 +142,7 @@ export function passkeyChangedMail(config: Config, to: Recipient, change: 'added
   const copy = t.passkeys.mail[change]
   return render(config, to, `passkey-${change}`, {
     subject: copy.subject,
-    paragraphs: [copy.intro(passkeyName, formatMailTime(at, client.timeZone), where), copy.meaning],
+    paragraphs: [copy.intro(passkeyName, describeTimeInMail(at, client.timeZone), where), copy.meaning],
     after: [{ text: copy.notYou, url: appLink(config, '/profile#llaves') }, ...notYou(config)],
     ignorable: false,
   })
@@ -151,7 +152,7 @@ export function passkeyChangedMail(config: Config, to: Recipient, change: 'added
 export type TwoStepChange = { kind: 'on' } | { kind: 'off' } | { kind: 'recovery-used'; left: number } | { kind: 'renewed' }
 
 export function twoStepMail(config: Config, to: Recipient, change: TwoStepChange, client: Client, at: number) {
-  const when = formatMailTime(at, client.timeZone)
+  const when = describeTimeInMail(at, client.timeZone)
   const copy = t.twoStep.mail
   const [subject, intro] =
     change.kind === 'on'
@@ -162,24 +163,6 @@ export function twoStepMail(config: Config, to: Recipient, change: TwoStepChange
           ? [copy.renewedSubject, copy.renewedIntro(when)]
           : [copy.usedSubject(change.left), copy.usedIntro(when, change.left)]
   return render(config, to, `two-step-${change.kind}`, { subject, paragraphs: [intro], after: notYou(config), ignorable: false })
-}
-
-/**
- * A time in a mail, always with its offset from UTC: in the zone the
- * request came from when Cloudflare named one (the reader is most often
- * the one who acted), else in UTC. Never one country's hour for everyone.
- */
-export function formatMailTime(at: number, timeZone: string | null | undefined): string {
-  const date = (zone: string) =>
-    new Intl.DateTimeFormat('es', { day: 'numeric', month: 'long', year: 'numeric', hour: 'numeric', minute: '2-digit', timeZone: zone, timeZoneName: 'shortOffset' }).format(at)
-  let text: string
-  try {
-    text = date(timeZone || 'UTC')
-  } catch {
-    text = date('UTC') // a zone name Intl does not know
-  }
-  // "GMT-5" → "(UTC-5)"; "GMT" and "GMT+0" (ICU builds differ) → "(UTC)".
-  return text.replace(/GMT([+-]\d+(?::\d+)?)?$/, (_, offset: string | undefined) => `(UTC${offset && !/^[+-]0$/.test(offset) ? offset : ''})`)
 }
 
 function render(config: Config, to: Recipient, tag: string, content: Omit<MailContent, 'greeting'>): OutgoingMail {

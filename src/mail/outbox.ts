@@ -1,4 +1,4 @@
-import { createId } from '@paralleldrive/cuid2'
+import { newId } from '../db/ids'
 import { and, asc, eq, inArray, lte, ne, or, sql, type SQL } from 'drizzle-orm'
 import { clock, HOUR, MINUTE } from '../clock'
 import type { Database } from '../db/client'
@@ -31,7 +31,7 @@ type QueueOptions = { stream: string; expiresAt?: number; when?: SQL }
  * that carries a link or code goes through enqueueSealedMail.
  */
 export function enqueueMail(db: Database, mail: OutgoingMail, options: QueueOptions) {
-  return insertRow(db, createId(), mail, { ...options, holdsSecret: false })
+  return insertRow(db, newId(), mail, { ...options, holdsSecret: false })
 }
 
 /**
@@ -41,7 +41,7 @@ export function enqueueMail(db: Database, mail: OutgoingMail, options: QueueOpti
  * refused or expired.
  */
 export async function enqueueSealedMail(db: Database, keyring: Keyring, mail: OutgoingMail, options: QueueOptions) {
-  const id = createId()
+  const id = newId()
   const bodies = await sealBodies(keyring, { id, recipient: mail.to, kind: mail.tag }, mail)
   return insertRow(db, id, { ...mail, ...bodies }, { ...options, holdsSecret: true })
 }
@@ -195,7 +195,7 @@ export function enqueueMailToAccount(
   account: SQL,
   options: { stream: string; when?: SQL },
 ) {
-  const id = createId()
+  const id = newId()
   const now = clock.now()
   const insert = db
     .insert(outbox)

@@ -5,13 +5,15 @@ import type { Bindings } from '../config/bindings'
 import type { AppEnv, Variables } from '../env'
 import { outboxFor } from '../mail/outbox'
 
-type Services = Pick<Variables, 'config' | 'db' | 'outbox'>
+type Services = Pick<Variables, 'config' | 'outbox'>
 
 /**
- * Puts config, database and outbox on c.var. They depend only on the env,
- * which is stable for the life of an isolate, so they are built once per env
- * (Hono's rule: resolve options outside the per-request closure). Nothing
- * here touches D1: anonymous pages stay query-free.
+ * Puts config and outbox on c.var. They depend only on the env, which is
+ * stable for the life of an isolate, so they are built once per env (Hono's
+ * rule: resolve options outside the per-request closure). The outbox works
+ * on the primary (its claims and sends decide what is sent once); the
+ * request's own database is chooseDatabase's (src/middleware/database.ts).
+ * Nothing here touches D1: anonymous pages stay query-free.
  */
 export function provideContext(options: { fetch?: typeof fetch } = {}) {
   const built = new WeakMap<Bindings, Services>()
@@ -19,12 +21,10 @@ export function provideContext(options: { fetch?: typeof fetch } = {}) {
     let services = built.get(c.env)
     if (!services) {
       const config = readConfig(c.env)
-      const db = openDatabase(c.env.DB)
-      services = { config, db, outbox: outboxFor(config, db, options.fetch) }
+      services = { config, outbox: outboxFor(config, openDatabase(c.env.DB), options.fetch) }
       built.set(c.env, services)
     }
     c.set('config', services.config)
-    c.set('db', services.db)
     c.set('outbox', services.outbox)
     await next()
   })

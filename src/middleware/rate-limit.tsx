@@ -5,7 +5,6 @@ import { ipKey } from '../addresses/ip'
 import { securityLog } from '../http/log'
 import { t } from '../i18n'
 import { MessagePage } from '../../views/message'
-import { InlineFeedback } from '../../views/partials/password-feedback'
 
 /**
  * Per-IP request rate on a form (Workers Rate Limiting binding: cheap, no
@@ -37,7 +36,7 @@ export const RATE_LIMITED_FORMS = [
   '/api/token',
 ] as const
 
-export function limitPerIp(binding: 'AUTH_LIMITER' | 'INLINE_LIMITER') {
+export function limitPerIp(binding: 'AUTH_LIMITER') {
   return createMiddleware<AppEnv>(async (c, next) => {
     const limiter = c.env[binding]
     if (!limiter) {
@@ -48,7 +47,6 @@ export function limitPerIp(binding: 'AUTH_LIMITER' | 'INLINE_LIMITER') {
     if (success) return next()
     securityLog(c, 'rate_limit', 'refused', { binding })
     c.header('Retry-After', '60')
-    if (binding === 'INLINE_LIMITER') return c.html(<InlineFeedback errors={{ password: t.throttled.tooFast }} />, 429)
     return c.html(<MessagePage title={t.throttled.title} body={t.throttled.tooFast} links={[{ href: '/login', label: t.login.title }]} />, 429)
   })
 }

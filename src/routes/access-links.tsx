@@ -49,7 +49,7 @@ accessLinkRoutes.post('/login/code', async (c) => {
   const code = (form.code ?? '').length <= MAX_CODE_INPUT ? (form.code ?? '').replace(/\s+/g, '') : ''
   if (!/^\d{6}$/.test(code)) return codeProblem(c, htmx, t.accessLink.codeFormat)
   const outcome = await signInWithCode(c.var.db, accessLinkRequestCookie.read(c), code, await signInContext(c, 'code'))
-  if (outcome.signedIn) return goTo(c, htmx, beginSession(c, outcome.signedIn, landingAfter(c, outcome.signedIn, afterSignIn(outcome.signedIn))))
+  if (outcome.signedIn) return goTo(c, htmx, beginSession(c, outcome.signedIn, landingAfter(c, outcome.signedIn, afterSignIn(c, outcome.signedIn))))
   securityLog(c, 'sign_in', outcome.remaining === 0 ? 'code_dead' : 'failed', { method: 'code' })
   if (outcome.remaining > 0) return codeProblem(c, htmx, t.accessLink.codeWrong(outcome.remaining))
   // Used up, expired or over the account's daily ceiling: lead to a new request.
@@ -89,12 +89,12 @@ accessLinkRoutes.post('/login/email/:token', async (c) => {
   }
   const signedIn = await signInWithLink(c.var.db, await tokenBySecret(token, 'login'), await signInContext(c, 'link'))
   if (!signedIn) return invalidAccessLink(c)
-  return c.redirect(beginSession(c, signedIn, landingAfter(c, signedIn, afterSignIn(signedIn))), 303)
+  return c.redirect(beginSession(c, signedIn, landingAfter(c, signedIn, afterSignIn(c, signedIn))), 303)
 })
 
 /** Without a place to go back to: someone who came from "Olvidé mi contraseña" lands on the profile with a prompt to choose a new password. */
-function afterSignIn(signedIn: { fromForgot: boolean }) {
-  return signedIn.fromForgot ? withNotice('/profile', 'elija-contrasena') : '/profile'
+function afterSignIn(c: Context<AppEnv>, signedIn: { fromForgot: boolean }) {
+  return signedIn.fromForgot ? withNotice(c, '/profile', 'elija-contrasena') : '/profile'
 }
 
 function codeProblem(c: Context<AppEnv>, htmx: boolean, error: string) {

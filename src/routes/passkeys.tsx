@@ -65,14 +65,14 @@ passkeyRoutes.post('/profile/passkeys', async (c) => {
   if (result.outcome === 'failed') return registrationFailed(c, result.reason)
   securityLog(c, 'passkey_add', 'ok')
   sendAfterResponse(c, result.queued)
-  return c.json({ redirect: `${withNotice('/profile', 'llave-agregada')}#llaves` })
+  return c.json({ redirect: `${withNotice(c, '/profile', 'llave-agregada')}#llaves` })
 })
 
 passkeyRoutes.post('/profile/passkeys/:id/rename', async (c) => {
   const { name, valid } = checkPasskeyName((await readForm(c)).name)
   if (!valid) return c.html(<MessagePage title={t.passkeys.title} body={t.passkeys.nameInvalid} links={backToList} user={c.var.user} />, 422)
   await renamePasskey(c.var.db, c.var.user.id, c.req.param('id'), name, { sessionId: c.var.session.id })
-  return c.redirect(`${withNotice('/profile', 'llave-renombrada')}#llaves`, 303)
+  return c.redirect(`${withNotice(c, '/profile', 'llave-renombrada')}#llaves`, 303)
 })
 
 // Removing asks nothing beyond the session rules: it can only take a way in away.
@@ -80,7 +80,7 @@ passkeyRoutes.post('/profile/passkeys/:id/delete', async (c) => {
   const removed = await removePasskey(c.var.db, c.var.user, c.req.param('id'), clientOf(c), passkeyMail(c, 'removed'), { sessionId: c.var.session.id })
   securityLog(c, 'passkey_remove', removed ? 'ok' : 'not_found')
   if (removed) sendAfterResponse(c, removed.queued)
-  return c.redirect(`${withNotice('/profile', 'llave-eliminada')}#llaves`, 303)
+  return c.redirect(`${withNotice(c, '/profile', 'llave-eliminada')}#llaves`, 303)
 })
 
 /** One answer whichever check failed (the log says which), but for a session closed meanwhile. */
@@ -110,7 +110,7 @@ async function mayAddPasskey(c: Context<AppEnv>, password: string) {
   if (!hasPassword(c.var.user)) return { error: t.passkeys.signInAgain, field: undefined, status: 403 as const }
   // Nothing typed is not an attempt: the form simply asks for it.
   if (!password) return { error: t.passkeys.addPassword, field: CURRENT, status: 422 as const }
-  const check = await reauthenticate(c.var.db, c.var.config.pepper, c.var.user, password, await knownDeviceOf(c))
+  const check = await reauthenticate(c.var.db, c.var.config.passwords, c.var.user, password, await knownDeviceOf(c))
   if (check.outcome === 'throttled') {
     securityLog(c, 'reauthentication', 'throttled')
     c.header('Retry-After', String(check.retryAfterSeconds))

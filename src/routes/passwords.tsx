@@ -85,7 +85,7 @@ passwordRoutes.get('/password/reset/:token', async (c) => {
 passwordRoutes.get('/password/reset', async (c) => {
   const resetAccount = await findResetAccount(c.var.db, resetCookie.read(c))
   if (!resetAccount) return invalidResetLink(c)
-  return c.html(<ResetPasswordPage owner={resetAccount} account={maskEmail(resetAccount.email)} passkeys={resetAccount.passkeys} warning={await switchWarning(c, resetAccount)} />)
+  return c.html(<ResetPasswordPage owner={resetAccount} account={maskEmail(resetAccount.email)} passkeys={resetAccount.passkeys} warning={await switchWarning(c, resetAccount)} timeZone={clientOf(c).timeZone} />)
 })
 
 passwordRoutes.post('/password/reset', async (c) => {
@@ -97,7 +97,7 @@ passwordRoutes.post('/password/reset', async (c) => {
   if (!resetAccount) return invalidResetLink(c)
   // Ticked "Conservar" boxes, by this account's passkey ids only (the batch checks the account again).
   const keep = resetAccount.passkeys.filter((passkey) => form[`keep_${passkey.id}`]).map((passkey) => passkey.id)
-  const page = { owner: resetAccount, account: maskEmail(resetAccount.email), passkeys: resetAccount.passkeys, kept: keep, warning: await switchWarning(c, resetAccount) }
+  const page = { owner: resetAccount, account: maskEmail(resetAccount.email), passkeys: resetAccount.passkeys, kept: keep, warning: await switchWarning(c, resetAccount), timeZone: clientOf(c).timeZone }
   if (switchUnconfirmed(page.warning, form)) return c.html(<ResetPasswordPage {...page} />, 409)
   const errors = checkNewPassword(password, form.password_confirmation ?? '', resetAccount)
   if (errors.password || errors.password_confirmation) return c.html(<ResetPasswordPage {...page} errors={errors} />, 422)
@@ -116,7 +116,7 @@ passwordRoutes.post('/password/reset', async (c) => {
  * type this URL.
  */
 function reviewAfterReset(c: Context<AppEnv>, linkNext: string | null, user: { email: string }) {
-  const review = withNotice('/security', 'contrasena-restablecida')
+  const review = withNotice(c, '/security', 'contrasena-restablecida')
   const onward = onwardAfterReview(c, landingAfter(c, { next: linkNext, needsPassword: false, user }, ''))
   return onward ? `${review}&${ONWARD_PARAM}=${encodeURIComponent(onward)}` : review
 }

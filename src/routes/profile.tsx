@@ -31,6 +31,10 @@ import { pageDataOf, type PageReads } from '../middleware/require-authentication
 /** Mounted behind requireAuthentication: c.var.user and c.var.session are set. */
 export const profileRoutes = new Hono<AppEnv>()
 
+/** What each page says after the acts that redirect to it (see noticeFor): nothing else, whatever a link asks. */
+const PROFILE_NOTICES = ['guardado', 'sin-cambios', 'nombre-guardado', 'contrasena-cambiada', 'contrasena-elegida', 'identidad-confirmada', 'reescriba-contrasena', 'verificado', 'elija-contrasena', 'cree-contrasena', 'llave-agregada', 'llave-renombrada', 'llave-eliminada'] as const
+const SECURITY_NOTICES = ['sesion-revocada', 'otras-sesiones-cerradas', 'dos-pasos-desactivada'] as const
+
 /** Read with the session, in the same D1 batch (see requireAuthentication): the lists the profile shows. */
 export const profileReads = (({ db, add }, account) => {
   const passkeys = add(listPasskeys(db, account))
@@ -60,7 +64,7 @@ profileRoutes.get('/profile', (c) => {
   // its address), never to another one signed in later in this browser.
   const remembered = rememberedInputOf(c)
   const name = remembered.email === c.var.user.email ? remembered.name : undefined
-  return c.html(profilePage(c, { notice: noticeFor(c.req.query('aviso')), name }))
+  return c.html(profilePage(c, { notice: noticeFor(c, PROFILE_NOTICES), name }))
 })
 
 profileRoutes.get('/security', (c) => c.html(securityPage(c, { aviso: c.req.query('aviso'), onward: c.req.query(ONWARD_PARAM) })))
@@ -78,7 +82,7 @@ profileRoutes.post('/profile/reauth', async (c) => {
   const back = form.back === 'security' ? '/security' : '/profile'
   // Passwords are never carried: back on the profile, the page says to type the new one again.
   const typedPassword = Boolean(form.password || form.password_confirmation)
-  const landing = back === '/profile' ? withNotice(back, typedPassword ? 'reescriba-contrasena' : 'identidad-confirmada') : back
+  const landing = back === '/profile' ? withNotice(c, back, typedPassword ? 'reescriba-contrasena' : 'identidad-confirmada') : back
   rememberInput(c, { email: c.var.user.email, next: landing, name: checkName(name) ? undefined : name })
   await sendAccessLink(c, c.var.user.email, { fromForgot: false, whileSessionOpen: { userId: c.var.user.id, sessionId: c.var.session.id } })
   return c.html(<ReauthSentPage user={c.var.user} back={back} />)
@@ -92,18 +96,27 @@ profileRoutes.post('/profile', async (c) => {
   const changingPassword = Boolean(password || form.password_confirmation) || !hasPassword(c.var.user)
   const checked = await checkProfileForm(c, form, name, changingPassword)
   if (!checked.ok) return c.html(profilePage(c, { name, errors: checked.errors }), checked.status)
-  if (!changingPassword && name === c.var.user.name) return c.redirect(withNotice('/profile', 'sin-cambios'), 303) // not "guardados"
+  if (!changingPassword && name === c.var.user.name) return c.redirect(withNotice(c, '/profile', 'sin-cambios'), 303) // not "guardados"
   const saved = await saveProfile(c, name, changingPassword ? password : null, checked.attemptKey)
   // The password changed, or this session was closed, since this request read it (a reset elsewhere): nothing was written.
   if (!saved) return c.html(profilePage(c, { name, errors: retypeAfter(form, { current_password: t.errors.passwordChangedMeanwhile }) }), 409)
   forgetRememberedInput(c)
   // A current password typed without a new one: the name was saved, and the page says the password was not.
-  if (!changingPassword) return c.redirect(withNotice('/profile', form.current_password ? 'nombre-guardado' : 'guardado'), 303)
+  if (!changingPassword) return c.redirect(withNotice(c, '/profile', form.current_password ? 'nombre-guardado' : 'guardado'), 303)
   if (saved.sessionToken) setSessionCookie(c, saved.sessionToken)
   securityLog(c, 'password_change', 'ok')
   sendAfterResponse(c, saved.queued)
-  return c.redirect(withNotice('/profile', 'contrasena-cambiada'), 303)
+  return c.redirect(withNotice(c, '/profile', passwordSavedNotice(c.var.user)), 303)
 })
+
+/**
+ * An account confirmed on another device had no password: its first one was
+ * chosen, not changed. `user` is the account as this request read it, before
+ * the save.
+ */
+function passwordSavedNotice(user: Parameters<typeof hasPassword>[0]) {
+  return hasPassword(user) ? 'contrasena-cambiada' : 'contrasena-elegida'
+}
 
 /**
  * The profile form's errors, under their fields. An old session must prove
@@ -147,7 +160,7 @@ function retypeAfter(form: Record<string, string>, errors: NonNullable<ProfilePa
 /** Saves the name and, if given, the new password (see updateProfile), with the "contraseña cambiada" notice ready to queue. */
 async function saveProfile(c: Context<AppEnv>, name: string, password: string | null, attemptKey: string | null) {
   const user = c.var.user
-  const passwordHash = password !== null ? await hashPassword(password, c.var.config.pepper) : undefined
+  const passwordHash = password !== null ? await hashPassword(password, c.var.config.passwords) : undefined
   const mail = passwordChangedMail(c.var.config, { ...user, name }, clientOf(c), clock.now())
   return updateProfile(c.var.db, user, c.var.session.id, { name, passwordHash }, {
     client: clientOf(c),
@@ -180,9 +193,9 @@ profileRoutes.post('/profile/sessions/:id/revoke', async (c) => {
   if (here) {
     clearSessionCookie(c)
     forgetFlowsInProgress(c)
-    return c.redirect(withNotice('/login', 'sesion-cerrada'), 303)
+    return c.redirect(withNotice(c, '/login', 'sesion-cerrada'), 303)
   }
-  return c.redirect(`${withNotice('/security', 'sesion-revocada')}#sesiones`, 303)
+  return c.redirect(`${withNotice(c, '/security', 'sesion-revocada')}#sesiones`, 303)
 })
 
 // Closing every other session also forgets every other browser of the
@@ -201,7 +214,7 @@ profileRoutes.post('/profile/sessions/revoke-others', async (c) => {
   if (!token) return signedOutMeanwhile(c)
   setSessionCookie(c, token)
   securityLog(c, 'session_revoke', 'others')
-  return c.redirect(`${withNotice('/security', 'otras-sesiones-cerradas')}#sesiones`, 303)
+  return c.redirect(`${withNotice(c, '/security', 'otras-sesiones-cerradas')}#sesiones`, 303)
 })
 
 /** The session this request arrived with was closed before it could write: like any closed session, back to sign in. */
@@ -220,11 +233,11 @@ export function securityPage(c: Context<AppEnv>, props: { aviso?: string; onward
   const review = closed
     ? { closed, passkeys, thisDevice: describeDevice(c.var.session.userAgent), rpId: c.var.config.webauthn.rpId, userHandle: c.var.user.webauthnUserId, onward: onwardAfterReview(c, props.onward) ?? undefined }
     : undefined
-  const notice = review || props.aviso === 'contrasena-restablecida' ? undefined : noticeFor(props.aviso)
+  const notice = review || props.aviso === 'contrasena-restablecida' ? undefined : noticeFor(c, SECURITY_NOTICES)
   const revokeOthers = { askCurrentPassword: asksCurrentPassword(c), asksFreshSignIn: !hasPassword(c.var.user) && !isFreshSession(c.var.session), error: props.error }
   const twoStep = { on: hasTwoStep(c.var.user), codesLeft, askCurrentPassword: asksCurrentPassword(c), error: props.twoStepError }
   return (
-    <SecurityPage user={c.var.user} sessions={sessions} events={events} currentSessionId={c.var.session.id} notice={notice} review={review} revokeOthers={revokeOthers} twoStep={twoStep} />
+    <SecurityPage user={c.var.user} sessions={sessions} events={events} currentSessionId={c.var.session.id} notice={notice} review={review} revokeOthers={revokeOthers} twoStep={twoStep} timeZone={clientOf(c).timeZone} />
   )
 }
 
@@ -238,7 +251,7 @@ function profilePage(c: Context<AppEnv>, props: Pick<ProfilePageProps, 'name' | 
       needsPassword={!hasPassword(c.var.user)}
       askCurrentPassword={asksCurrentPassword(c)}
       supportEmail={c.var.config.supportEmail}
-      passkeys={{ passkeys, rpId: c.var.config.webauthn.rpId, userHandle: c.var.user.webauthnUserId }}
+      passkeys={{ passkeys, rpId: c.var.config.webauthn.rpId, userHandle: c.var.user.webauthnUserId, timeZone: clientOf(c).timeZone }}
     />
   )
 }

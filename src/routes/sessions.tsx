@@ -47,7 +47,7 @@ sessionRoutes.get('/login', async (c) => {
   if (c.req.query('next') && next && c.req.header('Sec-Fetch-Site') !== 'cross-site') rememberInput(c, { next }, remembered)
   // The plain login window, the most visited page, is the same for everyone.
   if (!next && !aviso && !remembered.email && !closedElsewhere) return c.html(await renderOnce('login', () => <LoginPage />))
-  return c.html(<LoginPage email={remembered.email} next={next} notice={noticeFor(aviso, LOGIN_NOTICES) ?? (closedElsewhere ? t.login.closedElsewhere : undefined)} />)
+  return c.html(<LoginPage email={remembered.email} next={next} notice={noticeFor(c, LOGIN_NOTICES) ?? (closedElsewhere ? t.login.closedElsewhere : undefined)} />)
 })
 
 sessionRoutes.post('/login', async (c) => {
@@ -64,7 +64,7 @@ sessionRoutes.post('/login', async (c) => {
   // Shape errors only, under their fields: they say nothing about whether an account exists.
   if (errors.email || errors.password) return c.html(<LoginPage email={email} next={form.next} errors={errors} />, 422)
   const deviceHash = await knownDeviceOf(c)
-  const result = await authenticate(c.var.db, c.var.config.pepper, email, password, { ip: clientOf(c).ip, deviceHash })
+  const result = await authenticate(c.var.db, c.var.config.passwords, email, password, { ip: clientOf(c).ip, deviceHash })
   if (result.outcome === 'throttled') return throttled(c, result.retryAfterSeconds)
   const signedIn = result.outcome === 'ok' && (await signIn(c.var.db, result.user, result, await signInContext(c, 'password')))
   if (signedIn) return c.redirect(beginSession(c, signedIn, next), 303)
@@ -119,5 +119,5 @@ sessionRoutes.post('/logout', async (c) => {
   await deleteSessionByToken(c.var.db, readSessionCookie(c))
   clearSessionCookie(c)
   forgetFlowsInProgress(c) // nothing of this person's is left for the next one on this browser
-  return c.redirect(withNotice('/login', 'sesion-cerrada'), 303)
+  return c.redirect(withNotice(c, '/login', 'sesion-cerrada'), 303)
 })

@@ -43,9 +43,9 @@ signupRoutes.post('/signup', async (c) => {
   }
   if (Object.values(errors).some(Boolean)) return c.html(<SignupPage values={{ name, email }} errors={errors} />, 422)
   const budget = await signUpMailBudget(c.var.db, email, await mailRequesterOf(c))
-  const queued = await registerUser(c.var.db, c.var.config, c.var.config.pepper, { name, email, password }, budget, await bindSignupBrowser(c), requestedNext(c, form, email))
+  const queued = await registerUser(c.var.db, c.var.config, { name, email, password }, budget, await bindSignupBrowser(c), requestedNext(c, form, email))
   sendAfterResponse(c, queued)
-  await showWithheldInDevMailbox(c, email, 'confirmation', queued)
+  await showWithheldInDevMailbox(c, email, 'sign-up', queued)
   securityLog(c, 'sign_up', 'answered')
   return c.html(<SignupSentPage email={email} />)
 })
@@ -83,7 +83,7 @@ signupRoutes.post('/email/verify/:token', async (c) => {
   const verified = await confirmEmail(c.var.db, token, await signupBrowserOf(c), await signInContext(c, 'verification'))
   if (!verified) return invalidVerificationLink(c)
   // Confirmed from another browser: the sign-up password was discarded; the profile asks for one.
-  return c.redirect(beginSession(c, verified, landingAfter(c, verified, withNotice('/profile', 'verificado'))), 303)
+  return c.redirect(beginSession(c, verified, landingAfter(c, verified, withNotice(c, '/profile', 'verificado'))), 303)
 })
 
 function invalidVerificationLink(c: Context<AppEnv>) {

@@ -85,7 +85,7 @@ twoStepRoutes.post('/security/two-step/off', async (c) => {
   if (!done) return c.html(securityPage(c, { twoStepError: t.twoStep.wrongCode }), 422)
   securityLog(c, 'two_step', 'disabled')
   sendAfterResponse(c, done.queued)
-  return c.redirect(`${withNotice('/security', 'dos-pasos-desactivada')}#dos-pasos`, 303)
+  return c.redirect(`${withNotice(c, '/security', 'dos-pasos-desactivada')}#dos-pasos`, 303)
 })
 
 twoStepRoutes.post('/security/two-step/codes', async (c) => {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { TestProject } from 'vitest/node'
 import { freePort, runToEnd, startGroup, waitFor } from '../support/processes.mjs'
+import { appsArgs, appsUrls, crmArgs } from '../../scripts/dev-commands.mjs'
 
 /**
  * Starts, on free loopback ports: the Postmark-compatible sink
@@ -32,23 +33,17 @@ export default async function setup(project: TestProject) {
     ],
     env,
   )
-  // Apps (issue 13): the accounts Worker as production runs it for apps —
-  // on its own subdomain, the session cookie shared with COOKIE_DOMAIN —
-  // and examples/crm, another Worker on another subdomain, bound to its
-  // AccountsRpc. *.localhost always resolves to this machine, and a Domain
-  // cookie is not bound to a port, so two ports can play two subdomains.
-  // A dev registry of their own, so the CRM binds to this accounts Worker.
+  // Apps (issue 13): the accounts Worker and examples/crm wired as
+  // `npm run dev:apps` and `npm run dev:crm` wire them (scripts/dev-commands.mjs),
+  // on free ports. A dev registry of their own, so the CRM binds to this accounts Worker.
   const appsState = join(state, 'apps')
-  const appsEnv = { ...env, WRANGLER_REGISTRY_PATH: join(state, 'registry') }
-  const appsUrl = `http://cuentas.ecuabots.localhost:${appsPort}`
-  const crmUrl = `http://crm.ecuabots.localhost:${crmPort}`
+  const appsEnv = { ...env, WRANGLER_REGISTRY_PATH: join(state, 'registry'), CLOUDFLARE_DEV_REGISTRY_PATH: undefined }
+  const pair = { accounts: appsPort, crm: crmPort }
+  const { accounts: appsUrl, crm: crmUrl } = appsUrls(pair)
   await runToEnd([wrangler, 'd1', 'migrations', 'apply', 'DB', '--local', '--persist-to', appsState], env)
   const stopApps = startGroup(
     [
-      wrangler, 'dev', '--port', String(appsPort), '--persist-to', appsState, '--log-level', 'warn',
-      '--var', `APP_URL:${appsUrl}`,
-      '--var', 'COOKIE_DOMAIN:ecuabots.localhost',
-      '--var', `RETURN_ORIGINS:${crmUrl}`,
+      wrangler, ...appsArgs(pair, ['--persist-to', appsState, '--log-level', 'warn']),
       '--var', 'POSTMARK_SERVER_TOKEN:e2e-server-token',
       '--var', 'SECRET_KEY:e2e-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz',
       '--var', `POSTMARK_API_URL:http://127.0.0.1:${sinkPort}`,
@@ -56,7 +51,7 @@ export default async function setup(project: TestProject) {
     appsEnv,
   )
   const stopCrm = startGroup(
-    [wrangler, 'dev', '--config', 'examples/crm/wrangler.toml', '--port', String(crmPort), '--log-level', 'warn', '--var', `ACCOUNTS_URL:${appsUrl}`],
+    [wrangler, ...crmArgs(pair, ['--log-level', 'warn'])],
     appsEnv,
   )
   const baseUrl = `http://localhost:${appPort}`
@@ -69,6 +64,8 @@ export default async function setup(project: TestProject) {
   project.provide('appsUrl', appsUrl)
   project.provide('crmUrl', crmUrl)
   project.provide('sinkUrl', `http://127.0.0.1:${sinkPort}`)
+  // The app's local D1, for a walk that must age a session past what a browser can (test/e2e/phone-walk.e2e.ts).
+  project.provide('appState', state)
 
   return () => {
     stopCrm()
@@ -85,5 +82,6 @@ declare module 'vitest' {
     sinkUrl: string
     appsUrl: string
     crmUrl: string
+    appState: string
   }
 }

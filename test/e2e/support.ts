@@ -147,7 +147,8 @@ const axeSource = readFileSync(new URL('../../node_modules/axe-core/axe.min.js',
  */
 export async function seriousViolations(page: Page, options: { javaScript?: boolean } = {}) {
   if (options.javaScript ?? true) return seriousViolationsIn(page)
-  const url = page.url()
+  // Without its fragment (#llaves): a request never carries one, so the copy is served at the address without it.
+  const url = page.url().replace(/#.*$/, '')
   const html = await page.content()
   const context = await page.context().browser()!.newContext({ viewport: page.viewportSize() ?? PHONE })
   try {

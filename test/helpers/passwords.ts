@@ -1,4 +1,16 @@
+import { env } from 'cloudflare:test'
+import { readConfig } from '../../src/config'
 import { toBase64Url } from '../../src/crypto/encoding'
+
+/**
+ * The Worker's env as deployed, for a Browser: new password hashes at the
+ * default PASSWORD_ITERATIONS (100,000) instead of the suite's 1,000
+ * (test/vitest.config.ts). For the tests about the real cost of a hash.
+ */
+export const productionHashingEnv: typeof env = { ...env, PASSWORD_ITERATIONS: undefined }
+
+/** How the suite's requests hash new passwords (its PASSWORD_ITERATIONS, no pepper). */
+export const testHashing = () => readConfig(env).passwords
 
 /** A stored hash as an older release would have made it: fewer iterations, no pepper. */
 export async function legacyHash(password: string, iterations: number) {

@@ -38,7 +38,7 @@ export async function waitFor(url, timeoutMs, options = {}) {
 
 /**
  * Starts a long-running command in its own process group (setsid) and
- * returns a function that stops the whole group.
+ * returns a function that stops the whole group (its `pgid`: the group's id).
  * @param {string[]} command
  * @param {NodeJS.ProcessEnv} env
  * @param {'inherit' | 'ignore'} [stdout]
@@ -46,13 +46,15 @@ export async function waitFor(url, timeoutMs, options = {}) {
 export function startGroup(command, env, stdout = 'inherit') {
   const child = spawn(command[0], command.slice(1), { env, detached: true, stdio: ['ignore', stdout, 'inherit'] })
   child.unref()
-  return () => {
+  const stop = () => {
     if (child.pid) {
       try {
         process.kill(-child.pid, 'SIGTERM')
       } catch {}
     }
   }
+  // The group's id is the child's pid (setsid): the bench reads the group's CPU time by it.
+  return Object.assign(stop, { pgid: child.pid })
 }
 
 /**

@@ -43,11 +43,15 @@ export function Reminder({ keepSafe = true }: { keepSafe?: boolean }) {
 /** The browser is signed in as `current`; the link acts on `target` (both masked). */
 export type SwitchWarning = { current: string; target: string }
 
-/** Said before a link's button switches accounts (see src/http/account-switch.ts). */
+/**
+ * Said before a link's button switches accounts (see src/http/account-switch.ts).
+ * Information, not an error, and in the page at load (where a role=alert is
+ * not reliably announced): a status, read in the page's order above the button.
+ */
 export function SwitchAccountWarning({ warning }: { warning?: SwitchWarning | null }) {
   if (!warning) return null
   return (
-    <p class="alert" role="alert">
+    <p class="alert" role="status">
       {t.switchAccount.notice(warning.current, warning.target)}
     </p>
   )

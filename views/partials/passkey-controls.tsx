@@ -36,10 +36,12 @@ export type PasskeyListProps = {
   /** For the WebAuthn Signal API: which passkeys of this account still count. */
   rpId: string
   userHandle: string | null
+  /** Where the request came from (Cloudflare's guess), for the times shown; none: UTC. */
+  timeZone?: string | null
 }
 
 /** "Llaves de acceso" on the profile: each passkey with created and last used, rename and delete; "Agregar una llave de acceso". */
-export function PasskeyList({ passkeys, rpId, userHandle }: PasskeyListProps) {
+export function PasskeyList({ passkeys, rpId, userHandle, timeZone }: PasskeyListProps) {
   return (
     <section id="llaves" aria-labelledby="llaves-titulo" data-rp-id={rpId} data-user-id={userHandle ?? undefined} hidden={passkeys.length === 0}>
       <h2 id="llaves-titulo">{t.passkeys.title}</h2>
@@ -51,8 +53,8 @@ export function PasskeyList({ passkeys, rpId, userHandle }: PasskeyListProps) {
             <div>
               <strong>{passkey.name}</strong>
               <span class="hint">
-                {t.passkeys.created} {formatWhen(passkey.createdAt)} ·{' '}
-                {passkey.lastUsedAt ? `${t.passkeys.lastUsed} ${formatWhen(passkey.lastUsedAt)}` : t.passkeys.neverUsed}
+                {t.passkeys.created} {formatWhen(passkey.createdAt, timeZone)} ·{' '}
+                {passkey.lastUsedAt ? `${t.passkeys.lastUsed} ${formatWhen(passkey.lastUsedAt, timeZone)}` : t.passkeys.neverUsed}
               </span>
             </div>
             <details class="confirm">

@@ -10,6 +10,8 @@ import { Field } from './field'
  */
 export type RevokeOthersProps = { askCurrentPassword: boolean; asksFreshSignIn: boolean; error?: string }
 
+const REVOKE_OTHERS_ERROR_ID = 'cerrar-otras-error'
+
 export type SessionRow = {
   id: string
   createdAt: number
@@ -27,15 +29,18 @@ export type SessionRow = {
  * and start time), since "Cerrar" three times tells a screen reader nothing.
  * Closing this device's own session asks first (a <details>, no script).
  */
-export function SessionsList({ sessions, currentId, revokeOthers }: { sessions: SessionRow[]; currentId: string; revokeOthers: RevokeOthersProps }) {
+export function SessionsList({ sessions, currentId, revokeOthers, timeZone }: { sessions: SessionRow[]; currentId: string; revokeOthers: RevokeOthersProps; timeZone?: string | null }) {
   const ordered = [...sessions.filter((s) => s.id === currentId), ...sessions.filter((s) => s.id !== currentId)]
+  // An error with no field to mark (no current password asked): said beside the button that is the way on.
+  const errorWithoutField = !revokeOthers.askCurrentPassword && Boolean(revokeOthers.error)
+  const describedByError = { 'aria-describedby': REVOKE_OTHERS_ERROR_ID, autofocus: true }
   return (
     <section id="sesiones" aria-labelledby="sesiones-titulo">
       <h2 id="sesiones-titulo">{t.sessions.title}</h2>
       <ul class="sessions">
         {ordered.map((session) => {
           const device = describeDevice(session.userAgent)
-          const started = formatWhen(session.createdAt)
+          const started = formatWhen(session.createdAt, timeZone)
           const here = session.id === currentId
           return (
             <li>
@@ -47,7 +52,7 @@ export function SessionsList({ sessions, currentId, revokeOthers }: { sessions: 
                 <span class="hint">
                   {/* Place, start, how it started and last use: two sessions of one phone model still read apart. */}
                   {describePlace(session) ?? t.sessions.unknownPlace} · {t.sessions.started} {started} {t.activity.methods[session.method] ?? ''} · {t.sessions.lastSeen}{' '}
-                  {formatWhen(session.lastSeenAt || session.createdAt)}
+                  {formatWhen(session.lastSeenAt || session.createdAt, timeZone)}
                 </span>
               </div>
               {here ? (
@@ -83,17 +88,18 @@ export function SessionsList({ sessions, currentId, revokeOthers }: { sessions: 
               autocomplete="current-password"
             />
           )}
-          {!revokeOthers.askCurrentPassword && revokeOthers.error && (
-            <p class="error" role="alert">
+          {/* Not a role=alert (one in the page at load is not reliably announced): the way on is focused and read with it. */}
+          {errorWithoutField && (
+            <p class="error" id={REVOKE_OTHERS_ERROR_ID}>
               {revokeOthers.error}
             </p>
           )}
           {(revokeOthers.askCurrentPassword || revokeOthers.asksFreshSignIn) && (
-            <button type="submit" class="linklike" formaction="/profile/reauth" formnovalidate name="back" value="security">
+            <button type="submit" class="linklike" formaction="/profile/reauth" formnovalidate name="back" value="security" {...(errorWithoutField ? describedByError : {})}>
               {revokeOthers.askCurrentPassword ? t.profile.forgotCurrent : t.sessions.revokeOthersLink}
             </button>
           )}
-          <button type="submit" class="secondary">
+          <button type="submit" class="secondary" {...(errorWithoutField && !revokeOthers.asksFreshSignIn ? describedByError : {})}>
             {t.sessions.revokeOthers}
           </button>
         </form>
@@ -113,7 +119,7 @@ export type EventRow = {
 }
 
 /** "Actividad de seguridad": the last events, with time, device and place; the IP only as a detail. */
-export function ActivityList({ events }: { events: EventRow[] }) {
+export function ActivityList({ events, timeZone }: { events: EventRow[]; timeZone?: string | null }) {
   return (
     <section id="actividad" aria-labelledby="actividad-titulo">
       <h2 id="actividad-titulo">{t.activity.title}</h2>
@@ -126,7 +132,7 @@ export function ActivityList({ events }: { events: EventRow[] }) {
               {event.method && ` ${t.activity.methods[event.method] ?? ''}`}
             </strong>
             <span class="hint">
-              {formatWhen(event.createdAt)} · {describeDevice(event.userAgent)} · {describePlace(event) ?? t.sessions.unknownPlace}
+              {formatWhen(event.createdAt, timeZone)} · {describeDevice(event.userAgent)} · {describePlace(event) ?? t.sessions.unknownPlace}
             </span>
             {event.ip && <span class="hint detail">IP {event.ip}</span>}
           </li>

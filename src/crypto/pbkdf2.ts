@@ -4,8 +4,11 @@
  *
  * Production Workers refuse PBKDF2 above 100,000 iterations ("Pbkdf2 failed:
  * iteration counts above 100000 are not supported"); local workerd does not,
- * so test/passwords.test.ts holds this constant to the cap. 100k is below
- * OWASP's 600k for PBKDF2-SHA256, which is why an optional pepper exists.
+ * so test/passwords.test.ts holds this constant to the cap, and a stored
+ * hash asking for more is refused before any derivation (src/auth/passwords.ts).
+ * 100k is below OWASP's 600k for PBKDF2-SHA256, which is why an optional
+ * pepper exists. PASSWORD_ITERATIONS is what every deployment hashes with;
+ * only a test or local APP_URL may ask for fewer (src/config, PASSWORD_ITERATIONS).
  */
 export const PBKDF2_MAX_ITERATIONS = 100_000
 export const PASSWORD_ITERATIONS = 100_000
