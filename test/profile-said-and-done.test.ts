@@ -36,13 +36,14 @@ describe('profile: said and done', () => {
     const text = visibleText(page.text)
     expect(text).toContain('Ingrese su contraseña actual.')
     expect(text).not.toContain('La contraseña actual no es correcta.')
+    expect(text).toContain('Su contraseña no cambió: revise su contraseña actual, más abajo.')
     expect(text).toContain('vuelva a escribir la nueva contraseña.')
     expect(text).toContain('Vuelva a escribir la nueva contraseña para confirmarla.')
     expect(page.text).not.toContain(NEW_PASSWORD) // never written back into the page
     expect(await signsInWith(email, PASSWORD)).toBe(true)
   })
 
-  it('a wrong current password marks the new-password fields to type again, since they come back empty', async () => {
+  it('a wrong current password marks the new-password fields to type again, since they come back empty, and the first one says why', async () => {
     const { browser } = await signedInUser()
     elevenMinutesLater()
     const page = await browser.post('/profile', { name: 'Ana', password: NEW_PASSWORD, password_confirmation: NEW_PASSWORD, current_password: 'no-es-esta' })
@@ -50,6 +51,8 @@ describe('profile: said and done', () => {
     const text = visibleText(page.text)
     expect(text).toContain('La contraseña actual no es correcta.')
     expect(text).toContain('Por su seguridad no conservamos lo que escribió aquí: vuelva a escribir la nueva contraseña.')
+    // The new password is the field focused and read first: it names the cause, further down.
+    expect(text).toContain('Su contraseña no cambió: revise su contraseña actual, más abajo.')
     expect(page.text).toMatch(/<input[^>]*name="password"[^>]*aria-invalid="true"|<input[^>]*aria-invalid="true"[^>]*name="password"/)
   })
 

@@ -213,6 +213,9 @@ export const es = {
     // Passwords are never written back into a page: the person is told which fields to type again.
     retypeNewPassword: 'Por su seguridad no conservamos lo que escribió aquí: vuelva a escribir la nueva contraseña.',
     retypeConfirmation: 'Vuelva a escribir la nueva contraseña para confirmarla.',
+    // Read first (the new password is the first field marked): it names the cause, further down the form.
+    retypeNewPasswordCurrentRefused:
+      'Su contraseña no cambió: revise su contraseña actual, más abajo. Por su seguridad no conservamos lo que escribió aquí: vuelva a escribir la nueva contraseña.',
     retypeCurrent: 'Por su seguridad no conservamos lo que escribió aquí: vuelva a escribir su contraseña actual.',
     newPasswordMissing: 'Su contraseña no cambió: escriba aquí la nueva contraseña y confírmela abajo.',
     currentPasswordThrottled: (minutes: number) =>

@@ -147,11 +147,13 @@ async function checkProfileForm(c: Context<AppEnv>, form: Record<string, string>
 /**
  * Passwords are never written back into a page, so a form that comes back
  * says which of the password fields that were filled in must be typed
- * again (each keeps its own error if it has one).
+ * again (each keeps its own error if it has one). The new password is the
+ * first field marked and the one focused: when the current password was the
+ * cause, its message says so, since the cause is further down the form.
  */
 function retypeAfter(form: Record<string, string>, errors: NonNullable<ProfilePageProps['errors']>) {
   const again = { ...errors }
-  if (form.password && !again.password) again.password = t.errors.retypeNewPassword
+  if (form.password && !again.password) again.password = errors.current_password ? t.errors.retypeNewPasswordCurrentRefused : t.errors.retypeNewPassword
   if (form.password_confirmation && !again.password_confirmation) again.password_confirmation = t.errors.retypeConfirmation
   if (form.current_password && !again.current_password) again.current_password = t.errors.retypeCurrent
   return again

@@ -19,11 +19,12 @@
 // table in docs/performance.md from it (test/bench/report.mjs).
 import autocannon from 'autocannon'
 import { randomUUID } from 'node:crypto'
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { freePort, runToEnd, startGroup, waitFor } from '../support/processes.mjs'
+import { printLatencyModel } from './latency-model.mjs'
 import { writeDocsTable } from './report.mjs'
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8)
@@ -293,12 +294,6 @@ const report = { at: new Date().toISOString(), machine, connections: CONNECTIONS
 writeFileSync('test/bench/results.json', `${JSON.stringify(report, null, 2)}\n`)
 console.log(writeDocsTable(report))
 
-// ---- the latency model (issue 20, another change) -------------------------------------
-// MERGE POINT: test/bench/latency-model.mjs comes with the D1 replication
-// change; once it is there, its model of each route's D1 round trips is
-// printed after the table. Imported only if present, so either change runs alone.
-if (existsSync(new URL('./latency-model.mjs', import.meta.url))) {
-  const { printLatencyModel } = await import('./latency-model.mjs')
-  await printLatencyModel(report)
-}
+// ---- the latency model: each route's D1 round trips from far away (test/bench/latency-model.mjs) ----
+await printLatencyModel()
 process.exit(0)
