@@ -28,6 +28,7 @@ const notices = {
   'llave-agregada': t.passkeys.added,
   'llave-eliminada': t.passkeys.removed,
   'llave-renombrada': t.passkeys.renamed,
+  'dos-pasos-desactivada': t.twoStep.turnedOff,
 } as const
 
 export type NoticeKey = keyof typeof notices
