@@ -33,6 +33,7 @@ import { validationRoutes } from './routes/validation'
 import { webhookRoutes } from './routes/webhooks'
 import { apiRoutes } from './routes/api'
 import { wellKnownRoutes } from './routes/well-known'
+import { secondStepRoutes, twoStepRoutes } from './routes/two-step'
 import { MessagePage } from '../views/message'
 import { MAX_BODY_BYTES, MAX_WEBHOOK_BYTES } from './http/body-limits'
 import { holdWorkUntilResponseSent } from './http/after-response'
@@ -70,12 +71,14 @@ export function createApp(options: { fetch?: typeof fetch } = {}) {
   app.route('/', passkeySignInRoutes)
   app.route('/', signupRoutes)
   app.route('/', passwordRoutes)
+  app.route('/', secondStepRoutes)
   app.route('/', devMailboxRoutes)
 
   // Deny by default: every route registered below this line needs a session.
-  app.use(requireAuthentication({ reads: { 'GET /profile': profileReads, 'POST /profile': profileReads, 'GET /security': securityReads, 'POST /profile/sessions/revoke-others': securityReads } }))
+  app.use(requireAuthentication({ reads: { 'GET /profile': profileReads, 'POST /profile': profileReads, 'GET /security': securityReads, 'POST /profile/sessions/revoke-others': securityReads, ...TWO_STEP_READS } }))
   app.route('/', profileRoutes)
   app.route('/', passkeyRoutes)
+  app.route('/', twoStepRoutes)
 
   app.notFound(async (c) => {
     const signedIn = c.var.db ? await currentSession(c) : null
@@ -93,6 +96,9 @@ export function createApp(options: { fetch?: typeof fetch } = {}) {
   })
   return app
 }
+
+/** The two-step forms that may show Seguridad again with an error read what it reads. */
+const TWO_STEP_READS = { 'POST /security/two-step/setup': securityReads, 'POST /security/two-step/off': securityReads, 'POST /security/two-step/codes': securityReads }
 
 const home = [{ href: '/', label: t.errors.goHome }]
 

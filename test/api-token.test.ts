@@ -67,6 +67,7 @@ describe('a signed-in person gets a token for a listed app', () => {
       exp: issuedAt + 300,
       email,
       email_verified: true,
+      amr: ['otp'], // signedInUser signs in by the confirmation link
     })
     expect(expiresAt).toBe(payload.exp! * 1000)
     expect(protectedHeader).toEqual({ alg: 'ES256', typ: 'JWT', kid: TEST_KEY.kid })

@@ -18,8 +18,8 @@ describe('Workers RPC: env.ACCOUNTS.session(cookie)', () => {
     const { cookie, email } = await signedInCookie()
     const found = await env.ACCOUNTS.session(cookie)
     expect(found).toMatchObject({ user: { email, name: 'Carla Núñez', emailVerified: true }, session: { fresh: true } })
-    expect(Object.keys(found!.user).sort()).toEqual(['email', 'emailVerified', 'id', 'name'])
-    expect(Object.keys(found!.session).sort()).toEqual(['createdAt', 'expiresAt', 'fresh', 'id'])
+    expect(Object.keys(found!.user).sort()).toEqual(['email', 'emailVerified', 'id', 'name', 'twoFactor'])
+    expect(Object.keys(found!.session).sort()).toEqual(['aal', 'createdAt', 'expiresAt', 'fresh', 'id'])
     expect(JSON.stringify(found)).not.toContain(cookie.split('=')[1]!.split(';')[0]!)
   })
 

@@ -192,7 +192,7 @@ describe('the response itself', () => {
     // … a faster response with count 3 signs in first …
     expect((await signInWithPasskey(new Browser(), authenticator)).status).toBe(200)
     // … so the slow one's batch finds its guard false and writes nothing.
-    const who = { client: { ip: null, userAgent: null, city: null, country: null }, deviceHash: 'd'.repeat(64), method: 'passkey' as const, replaces: null, resetLinkHere: null }
+    const who = { client: { ip: null, userAgent: null, city: null, country: null }, deviceHash: 'd'.repeat(64), method: 'passkey' as const, secondStepDone: true, replaces: null, resetLinkHere: null }
     const notice = { mail: newSignInMail(readConfig(env), who.client, 'passkey'), stream: 'outbound' }
     expect(await finishPasskeySignIn(db, checked as Extract<typeof checked, { outcome: 'ok' }>, { ...who, newDeviceNotice: notice })).toBeNull()
     expect((await storedPasskeys(email))[0]!.signCount).toBe(3)

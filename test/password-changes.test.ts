@@ -41,7 +41,7 @@ describe('a sign-in racing a reset', () => {
     const { email } = await signedInUser()
     const checked = await userRow(email) // what authenticate read and verified
     await db.update(users).set({ passwordHash: await hashPassword('nueva-clave-12', testHashing()) }).where(eq(users.id, checked.id))
-    const who = { client: { ip: null, userAgent: null, city: null, country: null }, deviceHash: 'x'.repeat(64), method: 'password' as const, replaces: null, resetLinkHere: null, newDeviceNotice: { mail: { subject: 's', text: 't', html: 'h', tag: 'new-sign-in' }, stream: 'outbound' } }
+    const who = { client: { ip: null, userAgent: null, city: null, country: null }, deviceHash: 'x'.repeat(64), method: 'password' as const, secondStepDone: false, replaces: null, resetLinkHere: null, newDeviceNotice: { mail: { subject: 's', text: 't', html: 'h', tag: 'new-sign-in' }, stream: 'outbound' } }
     const before = await db.select().from(sessions).where(eq(sessions.userId, checked.id))
     expect(await signIn(db, checked, { attemptKey: 'login:carrera', failedSignInKey: 'sign-in:failed:ip:carrera', upgradedHash: 'pbkdf2-sha256$1$0$AA$AA' }, who)).toBeNull()
     expect(await db.select().from(sessions).where(eq(sessions.userId, checked.id))).toHaveLength(before.length)

@@ -30,6 +30,11 @@ const FORMS = [
   '/profile/passkeys',
   '/profile/passkeys/:id/rename',
   '/profile/passkeys/:id/delete',
+  '/login/two-step',
+  '/security/two-step/setup',
+  '/security/two-step/confirm',
+  '/security/two-step/off',
+  '/security/two-step/codes',
   '/api/token',
 ]
 const FORM_LIMIT = 30

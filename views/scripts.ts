@@ -103,4 +103,14 @@ if (menu) {
   })
   document.addEventListener('click', (event) => { if (menu.open && !menu.contains(event.target)) menu.open = false })
 }
+
+// "Copiar" beside text shown once (the recovery codes): hidden until wired; says "Copiado" once done.
+for (const button of document.querySelectorAll('button[data-copy]')) {
+  const source = document.getElementById(button.dataset.copy)
+  if (!source || !navigator.clipboard) { button.hidden = true; continue }
+  button.addEventListener('click', async () => {
+    await navigator.clipboard.writeText(source.textContent.trim())
+    button.textContent = button.dataset.copied
+  })
+}
 `

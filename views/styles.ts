@@ -62,5 +62,9 @@ form.inline{display:inline}
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .badge{color:var(--ok);font-weight:600}
 pre{white-space:pre-wrap;word-break:break-word}
+.qr{display:block;width:240px;max-width:100%;height:auto;margin:.5rem 0;image-rendering:pixelated}
+form+details{margin-top:1rem}
+.recovery-codes{font-size:1.1rem;line-height:1.8;columns:2;padding:.75rem;border:1px solid var(--muted);border-radius:.5rem}
+#two-step-key{word-spacing:.3em;font-size:1.05rem}
 @media (prefers-reduced-motion:reduce){*{transition:none!important;animation:none!important}}
 `

@@ -53,7 +53,7 @@ function createTokenIssuer(env: Bindings, config: Config): TokenIssuer {
       signingKey ??= importJWK(signing, 'ES256') as Promise<CryptoKey>
       const issuedAt = Math.floor(clock.now() / 1000)
       const expiresAt = issuedAt + APP_TOKEN_LIFETIME / 1000
-      const token = await new SignJWT({ sid: session.id, email: user.email, email_verified: user.emailVerifiedAt !== null })
+      const token = await new SignJWT({ sid: session.id, email: user.email, email_verified: user.emailVerifiedAt !== null, amr: amrOf(session) })
         .setProtectedHeader({ alg: 'ES256', typ: 'JWT', kid: signing.kid })
         .setIssuer(config.appUrl.origin)
         .setAudience(audience)
@@ -66,6 +66,19 @@ function createTokenIssuer(env: Bindings, config: Config): TokenIssuer {
       return { token, expiresAt: expiresAt * 1000 }
     },
   }
+}
+
+/**
+ * How the session began, as RFC 8176 `amr` values: `pwd` for a password,
+ * `otp` for a mailed link or code (a confirmation or reset link too) and for
+ * the app's code of the second step, `mfa` for two factors (a passkey with
+ * user verification, or any first step plus the second). Which kind of
+ * passkey (`hwk`/`swk`) is not recorded on the session, so not said.
+ */
+export function amrOf(session: Pick<Session, 'method' | 'aal'>): string[] {
+  const first = session.method === 'password' ? ['pwd'] : session.method === 'passkey' ? [] : ['otp']
+  if (session.aal < 2) return first
+  return session.method === 'passkey' ? ['mfa'] : [...new Set([...first, 'otp']), 'mfa']
 }
 
 type SigningKey = JWK & { kid: string; d: string; x: string; y: string }

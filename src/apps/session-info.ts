@@ -10,8 +10,10 @@ import { deleteSessionByToken, deleteUserSession, findSessionForApp, isFreshSess
  * account.
  */
 export type SessionInfo = {
-  user: { id: string; email: string; name: string; emailVerified: boolean }
-  session: { id: string; createdAt: number; expiresAt: number; fresh: boolean }
+  /** `twoFactor`: the account has two-step sign-in on. */
+  user: { id: string; email: string; name: string; emailVerified: boolean; twoFactor: boolean }
+  /** `aal`: 2 when the session began with two factors (a passkey, or the second step), else 1 — for apps that demand it for sensitive actions. */
+  session: { id: string; createdAt: number; expiresAt: number; fresh: boolean; aal: 1 | 2 }
 }
 
 /** The session cookie's value in a `Cookie` header an app forwarded (null if absent). */
@@ -44,8 +46,8 @@ export async function lookUpSession(db: Database, config: Pick<Config, 'cookieDo
   if (!found) return null
   const { user, session } = found
   return {
-    user: { id: user.id, email: user.email, name: user.name, emailVerified: user.emailVerifiedAt !== null },
-    session: { id: session.id, createdAt: session.createdAt, expiresAt: session.expiresAt, fresh: isFreshSession(session) },
+    user: { id: user.id, email: user.email, name: user.name, emailVerified: user.emailVerifiedAt !== null, twoFactor: Boolean(user.twoFactor) },
+    session: { id: session.id, createdAt: session.createdAt, expiresAt: session.expiresAt, fresh: isFreshSession(session), aal: session.aal },
   }
 }
 

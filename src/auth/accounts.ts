@@ -9,7 +9,8 @@ import { queuedIds } from '../mail/outbox'
 import { recordEvent } from './activity'
 import { accountOfSession, deleteUserSessions, rotateSession, sessionIsOpen } from './sessions'
 import { accountFound, whileHashIs } from './account-ref'
-import { forgetDevices } from './known-devices'
+import { dropFirstSteps } from './first-step'
+import { endSecondStepSkips, forgetDevices } from './known-devices'
 import { startedSession, startSession, type SignInContext, type StartingSession } from './start-session'
 import { refund } from './throttle'
 import { openToken, spendToken, spendTokensButResetLinks, type TokenSelector } from './one-time-tokens'
@@ -113,6 +114,8 @@ export async function updateProfile(
   const thisSession = await rotateSession(db, keepSessionId, whileHashIs({ id: user.id, passwordHash: changes.passwordHash }))
   const batch = createBatch(db)
   batch.add(deleteUserSessions(db, account, keepSessionId))
+  batch.add(dropFirstSteps(db, account))
+  batch.add(endSecondStepSkips(db, account))
   batch.add(forgetDevices(db, account, notice.deviceHash))
   batch.add(spendTokensButResetLinks(db, account))
   batch.add(recordEvent(db, account, 'password_changed', notice.client))
@@ -151,6 +154,8 @@ export async function closeOtherSessions(
   const thisSession = await rotateSession(db, keepSessionId, userId)
   const batch = createBatch(db)
   batch.add(deleteUserSessions(db, account, keepSessionId))
+  batch.add(dropFirstSteps(db, account))
+  batch.add(endSecondStepSkips(db, account))
   batch.add(forgetDevices(db, account, keep.deviceHash))
   batch.add(recordEvent(db, account, 'sessions_revoked', keep.client))
   if (keep.attemptKey) batch.add(refund(db, keep.attemptKey, accountFound(account)))

@@ -6,6 +6,7 @@ import { sweepExpiredSessions } from './sessions'
 import { sweepThrottles } from './throttle'
 import { sweepExpiredTokens } from './one-time-tokens'
 import { sweepChallenges } from './webauthn-challenges'
+import { sweepSecondSteps } from './first-step'
 
 /**
  * The hourly sweep (Cron Trigger, wrangler.toml [triggers], run by
@@ -18,6 +19,6 @@ import { sweepChallenges } from './webauthn-challenges'
  */
 export async function sweepExpired(db: Database) {
   const batch = createBatch(db)
-  for (const sweep of [sweepExpiredSessions(db), sweepExpiredTokens(db), sweepThrottles(db), sweepEvents(db), sweepChallenges(db), ...sweepOutbox(db)]) batch.add(sweep)
+  for (const sweep of [sweepExpiredSessions(db), sweepExpiredTokens(db), sweepThrottles(db), sweepEvents(db), sweepChallenges(db), sweepSecondSteps(db), ...sweepOutbox(db)]) batch.add(sweep)
   await batch.commit()
 }

@@ -56,3 +56,15 @@ export const CODE_ATTEMPTS_PER_DAY = { limit: 20, window: DAY }
 
 // Per-IP request rates (30 POSTs a minute on each form, 120 inline checks a
 // minute) are set where the bindings are declared: wrangler.toml [[ratelimits]].
+
+/** Codes tried against one held first step (sign-in's second step) before it is spent: sign in again. */
+export const SECOND_STEP_ATTEMPTS = 5
+
+/**
+ * Wrong second-step codes per account (strangers share one counter; each
+ * browser the owner has signed in with has its own) before 429: a 6-digit
+ * code has a million values and three are good at once, so 10 per 15
+ * minutes gives an attacker who has the password about 1 in 33,000 a
+ * window. A right code gives its attempt back.
+ */
+export const SECOND_STEP_FAILURES = { limit: 10, window: 15 * MINUTE }

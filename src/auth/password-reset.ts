@@ -12,7 +12,8 @@ import { recordEvent } from './activity'
 import { accountExists } from './account-ref'
 import { hashPassword } from './passwords'
 import { deleteUserSessions } from './sessions'
-import { forgetDevices } from './known-devices'
+import { forgetDevices, endSecondStepSkips } from './known-devices'
+import { dropFirstSteps } from './first-step'
 import { startSession, type SignInContext } from './start-session'
 import type { MailBudget } from './throttle'
 import { listPasskeys } from './passkeys'
@@ -96,6 +97,9 @@ export async function resetPassword(
   batch.add(recordEvent(db, link.opens, 'password_changed', who.client, undefined, reviewCounts(link.opens, who, removable), now))
   // Whoever had the old password is out: no session (before this one starts) …
   batch.add(deleteUserSessions(db, link.opens))
+  // … nor a first step waiting for its code (before this browser's own is held).
+  batch.add(dropFirstSteps(db, link.opens))
+  batch.add(endSecondStepSkips(db, link.opens))
   // … this browser's reset link is the one being spent, with every other link below.
   const session = await startSession(batch, link.opens, { ...who, resetLinkHere: null }, now)
   // … and no browser but this one counts as the owner's any more (after the

@@ -36,14 +36,14 @@ export const FRESH_AUTH_WINDOW = 10 * MINUTE
  * session can forget that browser). A new secret every time: a sign-in never
  * reuses a cookie value, which rules out fixation. Started now, or `at`.
  */
-export async function newSession(db: Database, account: AccountRef, client: Client, method: SignInMethod, deviceHash: string, at?: number) {
+export async function newSession(db: Database, account: AccountRef, client: Client, how: { method: SignInMethod; aal: 1 | 2 }, deviceHash: string, at?: number) {
   const { secret, hash } = await generateSecret()
   const now = at ?? clock.now()
-  // Columns in table order: id, token_hash, user_id, created_at, expires_at, method, user_agent, city, country, last_seen_at, device_hash.
+  // Columns in table order: id, token_hash, user_id, created_at, expires_at, method, user_agent, city, country, last_seen_at, device_hash, aal.
   const insert = db
     .insert(sessions)
     .select(
-      sql`SELECT ${newId()}, ${hash}, account.id, ${now}, ${now + SESSION_LIFETIME}, ${method}, ${client.userAgent}, ${client.city}, ${client.country}, ${now}, ${deviceHash}
+      sql`SELECT ${newId()}, ${hash}, account.id, ${now}, ${now + SESSION_LIFETIME}, ${how.method}, ${client.userAgent}, ${client.city}, ${client.country}, ${now}, ${deviceHash}, ${how.aal}
           FROM ${accountIdQuery(account)} AS account`,
     )
     .returning({ id: sessions.id })
@@ -105,8 +105,9 @@ export async function findSessionForApp(db: Database, token: string | undefined)
   const now = clock.now()
   const row = await db
     .select({
-      session: { id: sessions.id, createdAt: sessions.createdAt, expiresAt: sessions.expiresAt, lastSeenAt: sessions.lastSeenAt },
-      user: { id: users.id, email: users.email, name: users.name, emailVerifiedAt: users.emailVerifiedAt },
+      session: { id: sessions.id, createdAt: sessions.createdAt, expiresAt: sessions.expiresAt, lastSeenAt: sessions.lastSeenAt, aal: sessions.aal },
+      // Whether two-step is on, never the sealed secret itself.
+      user: { id: users.id, email: users.email, name: users.name, emailVerifiedAt: users.emailVerifiedAt, twoFactor: sql<number>`${users.twoStepSecret} IS NOT NULL` },
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))

@@ -8,6 +8,7 @@ import type { OutgoingMail } from '../mail/transport'
 import { recordEvent } from './activity'
 import { hasKnownDevices, isKnownDevice, rememberDevice } from './known-devices'
 import { accountFound, accountIdQuery, type AccountRef } from './account-ref'
+import { holdFirstStep, withoutSecondStep } from './first-step'
 import { newSession } from './sessions'
 
 /**
@@ -28,6 +29,13 @@ export type SignInContext = {
    * signing in.
    */
   resetLinkHere: string | null
+  /**
+   * Both factors are proven: a passkey (the device, plus the person's
+   * fingerprint, face or PIN: user verification), or sign-in's second step
+   * (src/auth/second-step.ts). Otherwise an account with two-step on gets
+   * no session here, only its first step held.
+   */
+  secondStepDone: boolean
   /** The "nuevo inicio de sesión" mail, queued in the batch only if this device is new to an account that has others. */
   newDeviceNotice: { mail: Omit<OutgoingMail, 'to'>; stream: string }
 }
@@ -44,9 +52,12 @@ export type SignInContext = {
  * browser, if any, spent (only that one: see SignInContext.resetLinkHere).
  * Read the outcome with startedSession. Started now, or `at`.
  */
-export async function startSession(batch: Batch, account: AccountRef, who: SignInContext, at?: number) {
+export async function startSession(batch: Batch, proven: AccountRef, who: SignInContext, at?: number) {
   const { db } = batch
-  const created = await newSession(db, account, who.client, who.method, who.deviceHash, at)
+  // One factor proven: every step below acts only on an account with two-step off; one with it on gets its first step held instead.
+  const firstStep = who.secondStepDone ? null : await holdFirstStep(batch, proven, who, at)
+  const account = who.secondStepDone ? proven : withoutSecondStep(proven, who.deviceHash)
+  const created = await newSession(db, account, who.client, { method: who.method, aal: who.secondStepDone ? 2 : 1 }, who.deviceHash, at)
   const accountId = accountIdQuery(account)
   const session = batch.add(created.insert)
   // Evaluated before the device is remembered: new here, and not the account's first.
@@ -76,7 +87,7 @@ export async function startSession(batch: Batch, account: AccountRef, who: SignI
         .where(and(eq(oneTimeTokens.purpose, 'password_reset'), eq(oneTimeTokens.tokenHash, who.resetLinkHere), inArray(oneTimeTokens.userId, accountId))),
     )
   }
-  return { token: created.token, method: who.method, session, browser, notice }
+  return { token: created.token, method: who.method, session, browser, notice, firstStep }
 }
 
 export type StartingSession = Awaited<ReturnType<typeof startSession>>
@@ -84,10 +95,14 @@ export type StartingSession = Awaited<ReturnType<typeof startSession>>
 /**
  * The session a committed batch started, or null when its account guard
  * failed (nothing was written): its cookie value, and the new-device notice
- * to send after the response (queued exactly when the device was new).
+ * to send after the response (queued exactly when the device was new). For
+ * an account with two-step on, no session (`sessionToken` null) but the
+ * held first step's cookie value, `firstStepToken`.
  */
 export function startedSession(done: Done, starting: StartingSession) {
+  const firstStepToken = starting.firstStep && done.of(starting.firstStep.held).length > 0 ? starting.firstStep.token : null
+  if (firstStepToken) return { sessionToken: null, firstStepToken, method: starting.method, newDevice: false, queued: [] }
   if (done.of(starting.session).length === 0) return null
   const queued = starting.notice ? queuedIds(done.of(starting.notice)) : []
-  return { sessionToken: starting.token, method: starting.method, newDevice: queued.length > 0, queued }
+  return { sessionToken: starting.token, firstStepToken: null, method: starting.method, newDevice: queued.length > 0, queued }
 }

@@ -9,7 +9,7 @@ import { fromBase64Url, toBase64Url } from './encoding'
  * apart on purpose: losing it locks out peppered passwords, losing
  * SECRET_KEY only loses mails still waiting in the outbox.
  */
-export type KeyPurpose = 'outbox-body' | 'd1-bookmark'
+export type KeyPurpose = 'outbox-body' | 'two-step-secret' | 'd1-bookmark'
 
 /** The secrets a keyring is made of: SECRET_KEY seals and opens, SECRET_KEY_PREVIOUS (during a rotation) only opens. */
 export type SecretKeys = { current: string | null; previous: string | null }

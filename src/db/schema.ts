@@ -14,6 +14,26 @@ export const users = sqliteTable('users', {
   mailBounceType: text('mail_bounce_type'),
   // migrations/0007_passkeys.sql
   webauthnUserId: text('webauthn_user_id'),
+  // migrations/0011_two_step.sql
+  twoStepSecret: text('two_step_secret'),
+  twoStepPendingSecret: text('two_step_pending_secret'),
+  twoStepLastStep: integer('two_step_last_step').notNull().default(0),
+})
+
+// migrations/0011_two_step.sql
+export const recoveryCodes = sqliteTable(
+  'recovery_codes',
+  { userId: text('user_id').notNull(), codeHash: text('code_hash').notNull(), usedAt: integer('used_at') },
+  (table) => [primaryKey({ columns: [table.userId, table.codeHash] })],
+)
+
+export const secondSteps = sqliteTable('second_steps', {
+  tokenHash: text('token_hash').primaryKey(),
+  userId: text('user_id').notNull(),
+  method: text('method').$type<SignInMethod>().notNull(),
+  deviceHash: text('device_hash').notNull(),
+  createdAt: integer('created_at').notNull(),
+  expiresAt: integer('expires_at').notNull(),
 })
 
 export const sessions = sqliteTable('sessions', {
@@ -30,6 +50,8 @@ export const sessions = sqliteTable('sessions', {
   lastSeenAt: integer('last_seen_at').notNull().default(0),
   // migrations/0009_session_device.sql: the browser it runs in (known_devices.device_hash).
   deviceHash: text('device_hash'),
+  // migrations/0011_two_step.sql: 1 or 2 factors proven (see src/apps/session-info.ts).
+  aal: integer('aal').$type<1 | 2>().notNull().default(1),
 })
 
 export const knownDevices = sqliteTable(
@@ -38,6 +60,8 @@ export const knownDevices = sqliteTable(
     userId: text('user_id').notNull(),
     deviceHash: text('device_hash').notNull(),
     createdAt: integer('created_at').notNull(),
+    // migrations/0011_two_step.sql
+    secondStepSkippedUntil: integer('second_step_skipped_until'),
   },
   (table) => [primaryKey({ columns: [table.userId, table.deviceHash] })],
 )
@@ -144,6 +168,10 @@ export type SecurityEventType =
   | 'reauthentication_failed'
   | 'passkey_added'
   | 'passkey_removed'
+  | 'two_step_enabled'
+  | 'two_step_disabled'
+  | 'recovery_code_used'
+  | 'recovery_codes_renewed'
 export type SecurityEvent = typeof securityEvents.$inferSelect
 export type TokenPurpose = 'password_reset' | 'email_verification' | 'login'
 export type User = typeof users.$inferSelect

@@ -28,6 +28,7 @@ const notices = {
   'llave-agregada': t.passkeys.added,
   'llave-eliminada': t.passkeys.removed,
   'llave-renombrada': t.passkeys.renamed,
+  'dos-pasos-desactivada': t.twoStep.turnedOff,
 } as const
 
 export type NoticeKey = keyof typeof notices
@@ -65,13 +66,25 @@ export function withNotice(c: Context, path: string, key: NoticeKey): string {
 const noticedHere = new WeakSet<Context>()
 
 /**
- * A session begins: a notice an earlier response set and nobody read (a
- * redirect not followed, a tab closed) belonged to whoever was here before,
- * and would otherwise greet the next account at its ?aviso= link ("Su
- * correo electrónico fue confirmado"). The one this response sets stays.
+ * A session begins, and will send the browser to `to`: a notice an earlier
+ * response set and nobody read (a redirect not followed, a tab closed)
+ * belonged to whoever was here before, and would otherwise greet the next
+ * account at its ?aviso= link ("Su correo electrónico fue confirmado").
+ * Kept: the one this response sets, and the one `to` itself is going to
+ * say (set at the first step of a two-step sign-in, said after the second).
  */
-export function forgetEarlierNotice(c: Context) {
-  if (!noticedHere.has(c) && noticeCookie.read(c) !== undefined) noticeCookie.clear(c)
+export function forgetEarlierNotice(c: Context, to: string) {
+  const held = noticeCookie.read(c)
+  if (held === undefined || noticedHere.has(c) || noticeIn(to) === held) return
+  noticeCookie.clear(c)
+}
+
+function noticeIn(to: string): string | null {
+  try {
+    return new URL(to, 'https://cuentas.invalid').searchParams.get('aviso')
+  } catch {
+    return null
+  }
 }
 
 /** The query key of where to go on after a notice that asks to be read first (the reset's review): a place `nextFor` allows, nothing else. */

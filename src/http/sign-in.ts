@@ -12,6 +12,7 @@ import { nextFor } from './forms'
 import { forgetFlowsInProgress, resetCookie } from './flows'
 import { rememberInput, rememberedInputOf, rememberedNextFor } from './remembered-input'
 import { forgetEarlierNotice, withNotice } from './notices'
+import { firstStepCookie } from './first-step-cookie'
 
 /** Who is signing in from this request, and how. Creates the device cookie on a first sign-in. */
 export async function signInContext(c: Context<AppEnv>, method: SignInMethod): Promise<SignInContext> {
@@ -22,6 +23,8 @@ export async function signInContext(c: Context<AppEnv>, method: SignInMethod): P
     client,
     deviceHash: await deviceOf(c),
     method,
+    // A passkey with user verification is two factors in one (the device, and the fingerprint, face or PIN that unlocks it).
+    secondStepDone: method === 'passkey',
     replaces: isWellFormedSecret(current) ? await hashSecret(current) : null,
     resetLinkHere: isWellFormedSecret(resetLink) ? await hashSecret(resetLink) : null,
     newDeviceNotice: { mail: newSignInMail(c.var.config, client, method), stream: c.var.config.postmark?.messageStream ?? 'outbound' },
@@ -55,17 +58,33 @@ export function landingAfter(c: Context<AppEnv>, signedIn: { next: string | null
  */
 export function beginSession(
   c: Context<AppEnv>,
-  signedIn: { sessionToken: string; method: SignInMethod; newDevice: boolean; queued: string[]; user: { email: string } },
+  signedIn: { sessionToken: string | null; firstStepToken: string | null; method: SignInMethod; newDevice: boolean; queued: string[]; user: { email: string } },
   to: string,
 ) {
+  if (!signedIn.sessionToken) return askSecondStep(c, signedIn, to)
   const draft = rememberedInputOf(c)
   forgetFlowsInProgress(c)
   forgetSessionClosedNotice(c)
-  forgetEarlierNotice(c)
+  forgetEarlierNotice(c, to)
   if (draft.name && draft.email === signedIn.user.email) rememberInput(c, { email: draft.email, name: draft.name }, {})
   setSessionCookie(c, signedIn.sessionToken)
   c.set('sessionChange', 'started')
   securityLog(c, 'sign_in', 'ok', { method: signedIn.method, newDevice: signedIn.newDevice })
   sendAfterResponse(c, signedIn.queued)
   return to
+}
+
+/**
+ * Two-step is on: the first step is held (src/auth/first-step.ts), and this
+ * browser gets its cookie instead of a session. What the flow left behind
+ * is forgotten as for a sign-in (the link or reset it spent is spent); where
+ * the person was going travels on to the second step, checked again there.
+ * Mails the batch queued (a reset's "contraseña cambiada") go out now.
+ */
+function askSecondStep(c: Context<AppEnv>, signedIn: { firstStepToken: string | null; method: SignInMethod; queued: string[] }, to: string) {
+  forgetFlowsInProgress(c)
+  if (signedIn.firstStepToken) firstStepCookie.set(c, signedIn.firstStepToken)
+  securityLog(c, 'sign_in', 'second_step', { method: signedIn.method })
+  sendAfterResponse(c, signedIn.queued)
+  return `/login/two-step?next=${encodeURIComponent(to)}`
 }

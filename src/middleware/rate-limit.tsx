@@ -30,6 +30,8 @@ export const RATE_LIMITED_FORMS = [
   '/profile', '/profile/reauth', '/profile/sessions/:id/revoke', '/profile/sessions/revoke-others',
   // Passkeys: each options call writes a challenge, each response costs a signature check.
   '/login/passkey/options', '/login/passkey', '/profile/passkeys/options', '/profile/passkeys', '/profile/passkeys/:id/rename', '/profile/passkeys/:id/delete',
+  // Two-step: each second step or code checks an HMAC and counts; setup re-authenticates.
+  '/login/two-step', '/security/two-step/setup', '/security/two-step/confirm', '/security/two-step/off', '/security/two-step/codes',
   // Each token costs a signature; a person needs one every few minutes at most.
   '/api/token',
 ] as const

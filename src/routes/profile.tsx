@@ -5,6 +5,8 @@ import { checkName, normalizeName } from '../auth/names'
 import { findLastPasswordChange, listRecentEvents } from '../auth/activity'
 import { reviewOf } from '../auth/password-reset'
 import { listPasskeys } from '../auth/passkeys'
+import { countUnusedRecoveryCodes } from '../auth/recovery-codes'
+import { hasTwoStep } from '../auth/two-step'
 import { checkNewPassword, hashPassword } from '../auth/passwords'
 import { clearSessionCookie, setSessionCookie } from '../http/session'
 import { closeUserSession, isFreshSession, listUserSessions } from '../auth/sessions'
@@ -31,7 +33,7 @@ export const profileRoutes = new Hono<AppEnv>()
 
 /** What each page says after the acts that redirect to it (see noticeFor): nothing else, whatever a link asks. */
 const PROFILE_NOTICES = ['guardado', 'sin-cambios', 'nombre-guardado', 'contrasena-cambiada', 'contrasena-elegida', 'identidad-confirmada', 'reescriba-contrasena', 'verificado', 'elija-contrasena', 'cree-contrasena', 'llave-agregada', 'llave-renombrada', 'llave-eliminada'] as const
-const SECURITY_NOTICES = ['sesion-revocada', 'otras-sesiones-cerradas'] as const
+const SECURITY_NOTICES = ['sesion-revocada', 'otras-sesiones-cerradas', 'dos-pasos-desactivada'] as const
 
 /** Read with the session, in the same D1 batch (see requireAuthentication): the lists the profile shows. */
 export const profileReads = (({ db, add }, account) => {
@@ -40,8 +42,20 @@ export const profileReads = (({ db, add }, account) => {
 }) satisfies PageReads
 /** "Seguridad" reads the sessions, the activity, and what a reset left (the review), in the same batch as the session. */
 export const securityReads = (({ db, add }, account) => {
-  const steps = { sessions: add(listUserSessions(db, account)), events: add(listRecentEvents(db, account)), passkeys: add(listPasskeys(db, account)), lastChange: add(findLastPasswordChange(db, account)) }
-  return (done) => ({ sessions: done.of(steps.sessions), events: done.of(steps.events), passkeys: done.of(steps.passkeys), lastChange: done.of(steps.lastChange) })
+  const steps = {
+    sessions: add(listUserSessions(db, account)),
+    events: add(listRecentEvents(db, account)),
+    passkeys: add(listPasskeys(db, account)),
+    lastChange: add(findLastPasswordChange(db, account)),
+    codesLeft: add(countUnusedRecoveryCodes(db, account)),
+  }
+  return (done) => ({
+    sessions: done.of(steps.sessions),
+    events: done.of(steps.events),
+    passkeys: done.of(steps.passkeys),
+    lastChange: done.of(steps.lastChange),
+    codesLeft: done.of(steps.codesLeft)[0]?.count ?? 0,
+  })
 }) satisfies PageReads
 
 profileRoutes.get('/profile', (c) => {
@@ -212,9 +226,9 @@ function signedOutMeanwhile(c: Context<AppEnv>) {
   return c.redirect('/login', 303)
 }
 
-/** "Seguridad": the sessions and the activity, which requireAuthentication read with the session. */
-function securityPage(c: Context<AppEnv>, props: { aviso?: string; onward?: string; error?: string }) {
-  const { sessions, events, passkeys, lastChange } = pageDataOf(c, securityReads)
+/** "Seguridad": the sessions and the activity, which requireAuthentication read with the session. `twoStepError` goes under "Verificación en dos pasos". */
+export function securityPage(c: Context<AppEnv>, props: { aviso?: string; onward?: string; error?: string; twoStepError?: string }) {
+  const { sessions, events, passkeys, lastChange, codesLeft } = pageDataOf(c, securityReads)
   // The review's numbers come from the reset that started this very session, never from the URL:
   // the key only says where it is wanted, and another session (or account) gets no review.
   const closed = props.aviso === 'contrasena-restablecida' ? reviewOf(c.var.session, lastChange[0]) : null
@@ -223,7 +237,10 @@ function securityPage(c: Context<AppEnv>, props: { aviso?: string; onward?: stri
     : undefined
   const notice = review || props.aviso === 'contrasena-restablecida' ? undefined : noticeFor(c, SECURITY_NOTICES)
   const revokeOthers = { askCurrentPassword: asksCurrentPassword(c), asksFreshSignIn: !hasPassword(c.var.user) && !isFreshSession(c.var.session), error: props.error }
-  return <SecurityPage user={c.var.user} sessions={sessions} events={events} currentSessionId={c.var.session.id} notice={notice} review={review} revokeOthers={revokeOthers} timeZone={clientOf(c).timeZone} />
+  const twoStep = { on: hasTwoStep(c.var.user), codesLeft, askCurrentPassword: asksCurrentPassword(c), error: props.twoStepError }
+  return (
+    <SecurityPage user={c.var.user} sessions={sessions} events={events} currentSessionId={c.var.session.id} notice={notice} review={review} revokeOthers={revokeOthers} twoStep={twoStep} timeZone={clientOf(c).timeZone} />
+  )
 }
 
 /** The profile with its passkeys, which requireAuthentication read with the session. */

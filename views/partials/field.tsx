@@ -2,6 +2,8 @@ import { t } from '../../src/i18n'
 
 export type FieldProps = {
   name: string
+  /** The input's id, when two forms of one page share a field name (the code fields of two-step); else the name. */
+  id?: string
   label: string
   type?: 'text' | 'email' | 'password'
   value?: string
@@ -26,12 +28,12 @@ export type FieldProps = {
  * caracteres."), and app.js shows it again once the field changes.
  */
 export function Field(props: FieldProps) {
-  const { name, label, type = 'text', value, error, hint, autocomplete, required = true, inputProps, describedBy, invalid, focus } = props
+  const { name, id = name, label, type = 'text', value, error, hint, autocomplete, required = true, inputProps, describedBy, invalid, focus } = props
   const marked = Boolean(error || invalid)
-  const ids = [hint && !marked && `${name}-hint`, error && `${name}-error`, describedBy].filter(Boolean).join(' ')
+  const ids = [hint && !marked && `${id}-hint`, error && `${id}-error`, describedBy].filter(Boolean).join(' ')
   const input = (
     <input
-      id={name}
+      id={id}
       name={name}
       type={type}
       value={type === 'password' ? undefined : value}
@@ -47,7 +49,7 @@ export function Field(props: FieldProps) {
   )
   return (
     <>
-      <label for={name}>{label}</label>
+      <label for={id}>{label}</label>
       {type === 'password' ? (
         <div class="password">
           {input}
@@ -55,11 +57,11 @@ export function Field(props: FieldProps) {
           <button
             type="button"
             class="reveal"
-            data-reveal={name}
+            data-reveal={id}
             data-show={t.fields.show}
             data-hide={t.fields.hide}
             data-label={label}
-            aria-controls={name}
+            aria-controls={id}
             aria-label={`${t.fields.show}: ${label}`}
             hidden
           >
@@ -70,12 +72,12 @@ export function Field(props: FieldProps) {
         input
       )}
       {hint && (
-        <p class="hint" id={`${name}-hint`} hidden={marked}>
+        <p class="hint" id={`${id}-hint`} hidden={marked}>
           {hint}
         </p>
       )}
       {error && (
-        <p class="error" id={`${name}-error`}>
+        <p class="error" id={`${id}-error`}>
           {error}
         </p>
       )}
