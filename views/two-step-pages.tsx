@@ -44,7 +44,7 @@ export function SecondStepPage({ next, error, expired, supportEmail }: SecondSte
             <summary>{t.twoStep.useRecovery}</summary>
             <form method="post" action="/login/two-step" novalidate>
               {next && <input type="hidden" name="next" value={next} />}
-              <Field name="code" id="recovery_code" label={t.twoStep.recoveryLabel} autocomplete="off" inputProps={{ spellcheck: 'false', autocapitalize: 'off', maxlength: '20' }} />
+              <Field name="code" id="recovery_code" label={t.twoStep.recoveryLabel} autocomplete="off" inputProps={{ spellcheck: 'false', autocapitalize: 'off', maxlength: '40' }} />
               <button class="button" type="submit">
                 {t.twoStep.signInSubmit}
               </button>

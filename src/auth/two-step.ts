@@ -3,7 +3,7 @@ import { clock } from '../clock'
 import type { Config } from '../config'
 import { createBatch } from '../db/batch'
 import type { Database } from '../db/client'
-import { recoveryCodes, users, type User } from '../db/schema'
+import { recoveryCodes, sessions, users, type User } from '../db/schema'
 import type { Client } from '../addresses/client-info'
 import { createKeyring, type Keyring } from '../crypto/keys'
 import { queueMail, twoStepMail, type TwoStepChange } from '../mail/messages'
@@ -112,7 +112,7 @@ type Who = { user: User; client: Client }
  * last accepted, ten new recovery codes stored as hashes, the event and
  * the mail. Returns the codes (to show once), or why not.
  */
-export async function turnOnTwoStep(db: Database, config: Config, { user, client }: Who, typed: string | undefined) {
+export async function turnOnTwoStep(db: Database, config: Config, { user, client }: Who, typed: string | undefined, sessionId: string) {
   const secret = await pendingTwoStepSecret(config, user)
   if (!secret) return { outcome: 'no-setup' as const }
   const step = matchingStep(secret, normalizeCode(typed), clock.now())
@@ -125,6 +125,10 @@ export async function turnOnTwoStep(db: Database, config: Config, { user, client
   batch.add(storeRecoveryCodes(db, account, hashes))
   batch.add(recordEvent(db, account, 'two_step_enabled', client))
   const mail = batch.add(notice(db, config, { user, client }, { kind: 'on' }, accountFound(account)))
+  // This session has just proven the code: it holds both factors now. Others
+  // stay at one, so one that predates two-step cannot add a passkey (a way in
+  // with no code) behind the owner's back (see mayAddPasskey).
+  batch.add(db.update(sessions).set({ aal: 2 }).where(and(eq(sessions.id, sessionId), inArray(sessions.userId, account))))
   // Last: it changes what the guard reads.
   const turnedOn = batch.add(
     db

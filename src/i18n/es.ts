@@ -356,6 +356,8 @@ export const es = {
     alreadyRegistered: 'Este dispositivo ya tiene una llave de acceso para su cuenta.',
     signInAgain:
       'Por su seguridad, para agregar una llave de acceso cierre sesión y vuelva a entrar; tendrá 10 minutos para agregarla.',
+    needsSecondStep:
+      'Por su seguridad, con la verificación en dos pasos activada solo puede agregar una llave de acceso desde una sesión iniciada con su código: cierre sesión y vuelva a entrar con su contraseña y el código de su app.',
     mail: {
       added: {
         subject: 'Se agregó una llave de acceso a su cuenta',

@@ -55,6 +55,7 @@ passkeyRoutes.post('/profile/passkeys/options', async (c) => {
 
 passkeyRoutes.post('/profile/passkeys', async (c) => {
   const form = await readForm(c)
+  if (needsSecondStepFirst(c)) return c.json({ error: t.passkeys.needsSecondStep }, 403)
   const result = await finishPasskeyRegistration(c.var.db, c.var.config, c.var.user, {
     credential: form.credential,
     browserHash: await webauthnBrowserOf(c),
@@ -106,6 +107,9 @@ const backToList = [{ href: '/profile#llaves', label: t.passkeys.title }]
 const CURRENT = 'current_password'
 
 async function mayAddPasskey(c: Context<AppEnv>, password: string) {
+  // A passkey signs in with no code: with two-step on, only a session that
+  // proved a code may add one (not one that predates two-step, however fresh).
+  if (needsSecondStepFirst(c)) return { error: t.passkeys.needsSecondStep, field: undefined, status: 403 as const }
   if (isFreshSession(c.var.session)) return { extra: [] }
   if (!hasPassword(c.var.user)) return { error: t.passkeys.signInAgain, field: undefined, status: 403 as const }
   // Nothing typed is not an attempt: the form simply asks for it.
@@ -122,6 +126,11 @@ async function mayAddPasskey(c: Context<AppEnv>, password: string) {
     return { error: t.errors.currentPasswordWrong, field: CURRENT, status: 422 as const }
   }
   return { extra: [refund(c.var.db, check.attemptKey)] }
+}
+
+/** Two-step is on and this session proved only one factor (it predates two-step, or began before a code was asked). */
+function needsSecondStepFirst(c: Context<AppEnv>) {
+  return c.var.user.twoStepSecret !== null && c.var.session.aal < 2
 }
 
 function passkeyMail(c: Context<AppEnv>, change: 'added' | 'removed'): PasskeyMail {

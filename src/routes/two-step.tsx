@@ -70,7 +70,7 @@ twoStepRoutes.post('/security/two-step/setup', async (c) => {
 
 twoStepRoutes.post('/security/two-step/confirm', async (c) => {
   const form = await readForm(c)
-  const result = await turnOnTwoStep(c.var.db, c.var.config, { user: c.var.user, client: clientOf(c) }, typedCode(form))
+  const result = await turnOnTwoStep(c.var.db, c.var.config, { user: c.var.user, client: clientOf(c) }, typedCode(form), c.var.session.id)
   if (result.outcome === 'no-setup') return c.redirect('/security#dos-pasos', 303)
   if (result.outcome === 'wrong-code') return c.html(setupPage(c, result.secret, t.twoStep.wrongSetupCode), 422)
   securityLog(c, 'two_step', 'enabled')
