@@ -64,7 +64,7 @@ form.inline{display:inline}
 pre{white-space:pre-wrap;word-break:break-word}
 .qr{display:block;width:240px;max-width:100%;height:auto;margin:.5rem 0;image-rendering:pixelated}
 form+details{margin-top:1rem}
-.recovery-codes{font-size:1.1rem;line-height:1.8;columns:2;padding:.75rem;border:1px solid var(--muted);border-radius:.5rem}
+.recovery-codes{font-size:1.1rem;line-height:1.8;columns:2 20ch;white-space:pre;padding:.75rem;border:1px solid var(--muted);border-radius:.5rem}
 #two-step-key{word-spacing:.3em;font-size:1.05rem}
 @media (prefers-reduced-motion:reduce){*{transition:none!important;animation:none!important}}
 `

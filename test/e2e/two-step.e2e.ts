@@ -67,6 +67,18 @@ describe('two-step on a phone', () => {
     await clickThrough(page, 'text=ACTIVAR')
     const codes = (await page.textContent('#recovery-codes'))!.trim().split(/\s+/)
     expect(codes).toHaveLength(10)
+    // Each code reads on one line at 390 px: a code broken in two looks like two codes.
+    const linesPerCode = await page.$eval('#recovery-codes', (pre) => {
+      const text = pre.firstChild!
+      return (text.textContent ?? '').split('\n').map((code, _, all) => {
+        const start = all.slice(0, all.indexOf(code)).join('\n').length + (all.indexOf(code) > 0 ? 1 : 0)
+        const range = document.createRange()
+        range.setStart(text, start)
+        range.setEnd(text, start + code.length)
+        return new Set([...range.getClientRects()].filter((rect) => rect.width > 0).map((rect) => Math.round(rect.top))).size
+      })
+    })
+    expect(linesPerCode.filter((lines) => lines > 0)).toEqual(Array(10).fill(1))
     await shoot(page, 'recovery-codes')
     await clickThrough(page, 'text=Ya los guardé')
     expect(await page.textContent('#dos-pasos')).toContain('Está activada')
