@@ -1,9 +1,8 @@
 import type { Context } from 'hono'
-import type { Config } from '../config'
 import { SESSION_LIFETIME } from '../auth/sessions'
 import { BOOKMARK_COOKIE, openBookmark, sealBookmark } from '../db/client'
 import type { AppEnv } from '../env'
-import { domainCookie, hostCookie } from './cookies'
+import { sharedCookie } from './cookies'
 
 /**
  * The bookmark cookie: the D1 bookmark of the person's last write, sealed
@@ -11,18 +10,9 @@ import { domainCookie, hostCookie } from './cookies'
  * session (a session cookie never outlives the bookmark of the write that
  * made it, so no replica that lacks a session is asked about it);
  * `__Host-`, or with COOKIE_DOMAIN the session cookie's domain
- * (bookmarkCookieName). One per domain setting, made once.
+ * (sharedCookie).
  */
-const bookmarkCookies = new Map<string | null, ReturnType<typeof hostCookie>>()
-
-function bookmarkCookieFor(config: Pick<Config, 'cookieDomain'>) {
-  let cookie = bookmarkCookies.get(config.cookieDomain)
-  if (!cookie) {
-    cookie = config.cookieDomain ? domainCookie(BOOKMARK_COOKIE, SESSION_LIFETIME, config.cookieDomain) : hostCookie(BOOKMARK_COOKIE, SESSION_LIFETIME)
-    bookmarkCookies.set(config.cookieDomain, cookie)
-  }
-  return cookie
-}
+const bookmarkCookieFor = sharedCookie(BOOKMARK_COOKIE, SESSION_LIFETIME)
 
 /** The bookmark this browser carries, or null: a cookie that does not open is ignored, never passed to D1. */
 export function readBookmarkCookie(c: Context<AppEnv>): Promise<string | null> {

@@ -8,8 +8,8 @@ import { generateSecret, hashSecret, isWellFormedSecret } from '../auth/secrets'
  * with Secure, Path=/ and no Domain, so a sibling subdomain (or a man in the
  * middle on plain http) cannot plant or overwrite one: "cookie tossing"
  * would otherwise fix a session, a reset link or a known device in a
- * victim's browser — except the session when COOKIE_DOMAIN shares it with
- * the apps (domainCookie). Path=/ means a cookie no longer scopes itself to
+ * victim's browser — except the session (and its D1 bookmark) when
+ * COOKIE_DOMAIN shares it with the apps (domainCookie, sharedCookie). Path=/ means a cookie no longer scopes itself to
  * its pages: each route reads only its own. Secure cookies are kept on
  * http://localhost too, so local work is the same.
  */
@@ -24,6 +24,23 @@ export function hostCookie(name: string, lifetimeMs: number) {
  */
 export function domainCookie(name: string, lifetimeMs: number, domain: string) {
   return cookieOf(name, { prefix: 'secure', domain, httpOnly: true, sameSite: 'Lax', maxAge: Math.floor(lifetimeMs / 1000) })
+}
+
+/**
+ * A cookie the apps share when COOKIE_DOMAIN is set (`__Secure-` for that
+ * domain), else `__Host-`: the session and the D1 bookmark that goes with
+ * it. Returns the cookie for a config; one per domain setting, made once.
+ */
+export function sharedCookie(name: string, lifetimeMs: number) {
+  const made = new Map<string | null, ReturnType<typeof hostCookie>>()
+  return (config: { cookieDomain: string | null }) => {
+    let cookie = made.get(config.cookieDomain)
+    if (!cookie) {
+      cookie = config.cookieDomain ? domainCookie(name, lifetimeMs, config.cookieDomain) : hostCookie(name, lifetimeMs)
+      made.set(config.cookieDomain, cookie)
+    }
+    return cookie
+  }
 }
 
 /**

@@ -6,26 +6,17 @@ import type { Batch, Done } from '../db/batch'
 import type { AppEnv } from '../env'
 import { MINUTE } from '../clock'
 import { forgetBookmark } from './bookmark'
-import { domainCookie, hostCookie } from './cookies'
+import { hostCookie, sharedCookie } from './cookies'
 import { forgetFlowsInProgress } from './flows'
 
 /**
  * The session cookie (named as sessionCookieName says): `__Host-session`,
  * or, with COOKIE_DOMAIN set, `__Secure-session` for that domain. Its
  * Max-Age is re-sent whenever the server extends the session. One per
- * domain setting, made once. Read and written here; the domain sees only
- * its value.
+ * domain setting (sharedCookie). Read and written here; the domain sees
+ * only its value.
  */
-const sessionCookies = new Map<string | null, ReturnType<typeof hostCookie>>()
-
-function sessionCookieFor(config: Pick<Config, 'cookieDomain'>) {
-  let cookie = sessionCookies.get(config.cookieDomain)
-  if (!cookie) {
-    cookie = config.cookieDomain ? domainCookie(SESSION_COOKIE, SESSION_LIFETIME, config.cookieDomain) : hostCookie(SESSION_COOKIE, SESSION_LIFETIME)
-    sessionCookies.set(config.cookieDomain, cookie)
-  }
-  return cookie
-}
+const sessionCookieFor = sharedCookie(SESSION_COOKIE, SESSION_LIFETIME)
 
 export function setSessionCookie(c: Context<AppEnv>, token: string) {
   sessionCookieFor(c.var.config).set(c, token)
