@@ -1,3 +1,4 @@
+import type { Child } from 'hono/jsx'
 import { t } from '../../src/i18n'
 import { Field } from './field'
 
@@ -30,26 +31,8 @@ export function TwoStepSection({ on, codesLeft, askCurrentPassword, error }: Two
       {on ? (
         <>
           <p>{t.twoStep.codesLeft(codesLeft)}</p>
-          <details>
-            <summary class="secondary">{t.twoStep.renew}</summary>
-            <form method="post" action="/security/two-step/codes" novalidate>
-              {currentPassword}
-              <Field name="code" id="renew_code" label={t.twoStep.codeToConfirm} autocomplete="one-time-code" inputProps={codeInput} />
-              <button type="submit" class="button">
-                {t.twoStep.renew}
-              </button>
-            </form>
-          </details>
-          <details>
-            <summary class="secondary">{t.twoStep.turnOff}</summary>
-            <form method="post" action="/security/two-step/off" novalidate>
-              {offPassword}
-              <Field name="code" id="off_code" label={t.twoStep.codeToConfirm} autocomplete="one-time-code" inputProps={codeInput} />
-              <button type="submit" class="secondary">
-                {t.twoStep.turnOff}
-              </button>
-            </form>
-          </details>
+          <CodeConfirmedForm action="/security/two-step/codes" title={t.twoStep.renew} password={currentPassword} codeId="renew_code" buttonClass="button" />
+          <CodeConfirmedForm action="/security/two-step/off" title={t.twoStep.turnOff} password={offPassword} codeId="off_code" buttonClass="secondary" />
         </>
       ) : (
         <form method="post" action="/security/two-step/setup" novalidate>
@@ -61,5 +44,21 @@ export function TwoStepSection({ on, codesLeft, askCurrentPassword, error }: Two
       )}
       <p class="hint">{t.twoStep.passkeyNote}</p>
     </section>
+  )
+}
+
+/** A change made with a current code (renew the codes, turn it off): folded under its title, with the current password when asked. */
+function CodeConfirmedForm({ action, title, password, codeId, buttonClass }: { action: string; title: string; password: Child; codeId: string; buttonClass: string }) {
+  return (
+    <details>
+      <summary class="secondary">{title}</summary>
+      <form method="post" action={action} novalidate>
+        {password}
+        <Field name="code" id={codeId} label={t.twoStep.codeToConfirm} autocomplete="one-time-code" inputProps={codeInput} />
+        <button type="submit" class={buttonClass}>
+          {title}
+        </button>
+      </form>
+    </details>
   )
 }
