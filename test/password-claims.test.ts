@@ -5,7 +5,7 @@ import { LOGIN_FAILURES } from '../src/auth/limits'
 import { isCommonPassword, verifyPassword } from '../src/auth/passwords'
 import { clock, MINUTE } from '../src/clock'
 import { users } from '../src/db/schema'
-import { Browser, db, lastMailTo, linkIn, ORIGIN, PASSWORD, signedInUser, testHashing, uniqueEmail } from './helpers'
+import { Browser, countPbkdf2, db, lastMailTo, linkIn, ORIGIN, PASSWORD, signedInUser, testHashing, uniqueEmail } from './helpers'
 
 // What docs/security.md and docs/sign-in.md say about password checks, held through the front door:
 // PBKDF2 work is counted, not timed (the test runtime's clock says nothing
@@ -15,17 +15,6 @@ import { Browser, db, lastMailTo, linkIn, ORIGIN, PASSWORD, signedInUser, testHa
 const SLOW = 30_000
 
 afterEach(() => vi.restoreAllMocks())
-
-/** Records the iteration count of every PBKDF2 derivation the app asks WebCrypto for. */
-function countPbkdf2() {
-  const iterations: number[] = []
-  const deriveBits = crypto.subtle.deriveBits.bind(crypto.subtle)
-  vi.spyOn(crypto.subtle, 'deriveBits').mockImplementation((algorithm, key, length) => {
-    if (typeof algorithm === 'object' && algorithm.name === 'PBKDF2') iterations.push((algorithm as { iterations: number }).iterations)
-    return deriveBits(algorithm, key, length)
-  })
-  return iterations
-}
 
 async function storedHashOf(email: string) {
   return (await db.select({ hash: users.passwordHash }).from(users).where(eq(users.email, email)).get())!.hash

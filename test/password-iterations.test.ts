@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { needsRehash, PASSWORD_ITERATIONS, PBKDF2_MAX_ITERATIONS, verifyPassword } from '../src/auth/passwords'
 import { ConfigError, readConfig } from '../src/config'
 import { users } from '../src/db/schema'
-import { Browser, db, lastMailTo, linkIn, ORIGIN, PASSWORD, productionHashingEnv, uniqueEmail } from './helpers'
+import { Browser, countPbkdf2, db, lastMailTo, linkIn, ORIGIN, PASSWORD, productionHashingEnv, uniqueEmail } from './helpers'
 
 // The suite hashes new passwords at 1,000 iterations (test/vitest.config.ts),
 // as Django's test settings use a fast hasher. What keeps that out of
@@ -13,17 +13,6 @@ import { Browser, db, lastMailTo, linkIn, ORIGIN, PASSWORD, productionHashingEnv
 const [wranglerToml] = Object.values(import.meta.glob<string>('../wrangler.toml', { query: '?raw', import: 'default', eager: true }))
 
 afterEach(() => vi.restoreAllMocks())
-
-/** Records the iteration count of every PBKDF2 derivation asked of WebCrypto. */
-function countPbkdf2() {
-  const iterations: number[] = []
-  const deriveBits = crypto.subtle.deriveBits.bind(crypto.subtle)
-  vi.spyOn(crypto.subtle, 'deriveBits').mockImplementation((algorithm, key, length) => {
-    if (typeof algorithm === 'object' && algorithm.name === 'PBKDF2') iterations.push((algorithm as { iterations: number }).iterations)
-    return deriveBits(algorithm, key, length)
-  })
-  return iterations
-}
 
 describe('password hashing as deployed', () => {
   it('every deployment hashes at 100,000 iterations: wrangler.toml sets no PASSWORD_ITERATIONS and the default is the cap', () => {

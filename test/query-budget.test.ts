@@ -1,7 +1,7 @@
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { AccountsRpc } from '../src/apps/rpc'
-import { app, Browser, observedD1, PASSWORD, requestReset, signedInUser } from './helpers'
+import { app, Browser, directRequest, observedD1, PASSWORD, requestReset, signedInUser } from './helpers'
 import { addPasskey, SoftAuthenticator } from './helpers/webauthn'
 
 /**
@@ -17,20 +17,8 @@ function countingDatabase() {
 /** One request through the app with a D1 binding that counts, as a browser holding `cookie`. */
 async function tripsFor(path: string, init: { method?: string; form?: Record<string, string>; cookie?: string } = {}) {
   const { db, counter } = countingDatabase()
-  const headers = new Headers({ 'CF-Connecting-IP': `2001:db8::${crypto.randomUUID().slice(0, 4)}` })
-  if (init.cookie) headers.set('Cookie', init.cookie)
-  let body: URLSearchParams | undefined
-  if (init.form) {
-    body = new URLSearchParams(init.form)
-    headers.set('Origin', 'https://cuentas.ecuabots.test')
-    headers.set('Content-Type', 'application/x-www-form-urlencoded')
-  }
   const ctx = createExecutionContext()
-  const response = await app.fetch(
-    new Request(`https://cuentas.ecuabots.test${path}`, { method: init.method ?? (body ? 'POST' : 'GET'), headers, body, redirect: 'manual' }),
-    { ...env, DB: db },
-    ctx,
-  )
+  const response = await app.fetch(directRequest(path, init), { ...env, DB: db }, ctx)
   const status = response.status
   await response.arrayBuffer()
   const before = counter.trips

@@ -5,7 +5,7 @@ import { AccountsRpc } from '../src/apps/rpc'
 import performanceDocs from '../docs/performance.md?raw'
 import { DOCS_END, DOCS_START, renderLatencyModel, type RouteTrips } from './bench/latency-model.mjs'
 import table from './bench/round-trips.json'
-import { app, Browser, observedD1, PASSWORD, requestReset, signedInUser } from './helpers'
+import { app, Browser, directRequest, observedD1, PASSWORD, requestReset, signedInUser } from './helpers'
 
 /**
  * The latency model (test/bench/latency-model.mjs) multiplies each route's
@@ -31,16 +31,8 @@ function watched() {
 /** One request, counted until its body is read: mails sent after the response are not the time to its first byte. */
 async function measure(path: string, init: { form?: Record<string, string>; cookie?: string } = {}): Promise<Measured> {
   const { bindings, result } = watched()
-  const headers = new Headers({ 'CF-Connecting-IP': `2001:db8:${crypto.randomUUID().slice(0, 4)}::7` })
-  if (init.cookie) headers.set('Cookie', init.cookie)
-  let body: URLSearchParams | undefined
-  if (init.form) {
-    body = new URLSearchParams(init.form)
-    headers.set('Origin', 'https://cuentas.ecuabots.test')
-    headers.set('Content-Type', 'application/x-www-form-urlencoded')
-  }
   const ctx = createExecutionContext()
-  const response = await app.fetch(new Request(`https://cuentas.ecuabots.test${path}`, { method: body ? 'POST' : 'GET', headers, body, redirect: 'manual' }), bindings, ctx)
+  const response = await app.fetch(directRequest(path, init), bindings, ctx)
   await response.arrayBuffer()
   const measured = result(response.status)
   await waitOnExecutionContext(ctx)

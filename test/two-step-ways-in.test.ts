@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { newOneTimeToken } from '../src/auth/one-time-tokens'
-import { clock } from '../src/clock'
 import {
   askForLink,
   Browser,
@@ -12,9 +11,11 @@ import {
   requestReset,
   sessionsOf,
   setClock,
+  signedIn,
   signedInUser,
   turnOnTwoStep,
   visibleText,
+  withTwoStep,
 } from './helpers'
 import { addPasskey, json, signInWithPasskey, SoftAuthenticator } from './helpers/webauthn'
 
@@ -22,20 +23,6 @@ import { addPasskey, json, signInWithPasskey, SoftAuthenticator } from './helper
 // the second step, never in a session; a passkey (two factors in one) does not.
 
 afterEach(() => vi.restoreAllMocks())
-
-/** A person with two-step on, the clock moved past the code used to turn it on (a code is accepted once). */
-async function withTwoStep() {
-  const person = await signedInUser()
-  setClock(Date.now())
-  const twoStep = await turnOnTwoStep(person.browser)
-  setClock(clock.now() + 30_000)
-  return { ...person, ...twoStep }
-}
-
-/** Whether the browser is signed in: /profile answers, or sends to /login. */
-async function signedIn(browser: Browser) {
-  return (await browser.get('/profile')).status === 200
-}
 
 /** The account's session rows, to show the first step started none (not merely handed none to the browser). */
 async function sessionCount(email: string) {

@@ -18,23 +18,16 @@ import {
   secretOnPage,
   sessionsOf,
   setClock,
+  signedIn,
   signedInUser,
   totp,
   turnOnTwoStep,
   userRow,
   visibleText,
+  withTwoStep,
 } from './helpers'
 
 afterEach(() => vi.restoreAllMocks())
-
-/** A person with two-step on, the clock moved past the code used to turn it on (a code is accepted once). */
-async function withTwoStep() {
-  const person = await signedInUser()
-  setClock(Date.now())
-  const twoStep = await turnOnTwoStep(person.browser)
-  setClock(clock.now() + 30_000)
-  return { ...person, ...twoStep }
-}
 
 /** A new browser past the password: holding a first step, no session. */
 async function pastPassword(email: string) {
@@ -42,10 +35,6 @@ async function pastPassword(email: string) {
   const first = await browser.post('/login', { email, password: PASSWORD })
   expect(first.location).toMatch(/^\/login\/two-step/)
   return browser
-}
-
-async function signedIn(browser: Browser) {
-  return (await browser.get('/profile')).status === 200
 }
 
 const wrongCode = (code: string) => String((Number(code) + 500_000) % 1_000_000).padStart(6, '0')

@@ -1,5 +1,6 @@
 import { clock } from '../../src/clock'
-import type { Browser } from './browser'
+import { signedInUser, type Browser } from './browser'
+import { setClock } from './clock'
 
 // Two-step as a person sets it up: the secret read from the setup page (the
 // text under the QR), codes computed by an authenticator of the tests' own —
@@ -62,6 +63,20 @@ export async function turnOnTwoStep(browser: Browser) {
   const confirmed = await browser.post('/security/two-step/confirm', { code: await codeFor(secret) })
   if (confirmed.status !== 200) throw new Error(`confirm failed: ${confirmed.status}`)
   return { secret, codes: recoveryCodesOnPage(confirmed.text), page: confirmed }
+}
+
+/** A person with two-step on, the clock moved past the code used to turn it on (a code is accepted once). */
+export async function withTwoStep() {
+  const person = await signedInUser()
+  setClock(Date.now())
+  const twoStep = await turnOnTwoStep(person.browser)
+  setClock(clock.now() + 30_000)
+  return { ...person, ...twoStep }
+}
+
+/** Whether the browser is signed in: /profile answers, or sends to /login. */
+export async function signedIn(browser: Browser) {
+  return (await browser.get('/profile')).status === 200
 }
 
 /** The first-step cookie's name: the browser holds it between the two steps. */
