@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   baseUrl,
@@ -14,18 +13,17 @@ import {
   signUp,
   uniqueEmail,
   type Browser,
+  saveScreenshot,
   type Page,
 } from './support'
 
 // Every page, empty and with errors: axe-core finds no serious or critical
 // violation, and each main page is saved as a phone and a desktop screenshot
 // in docs/screenshots/ (docs/operations.md shows them).
-const SCREENSHOTS = new URL('../../docs/screenshots/', import.meta.url)
 
 let browser: Browser
 beforeAll(async () => {
   browser = await launchChromium()
-  mkdirSync(SCREENSHOTS, { recursive: true })
 })
 afterAll(async () => {
   await browser?.close()
@@ -271,9 +269,9 @@ describe('every page, empty and with errors', () => {
       await page.waitForLoadState('load')
       expect(await seriousViolations(page)).toEqual([])
       if (state.screenshot) {
-        await page.screenshot({ path: new URL(`${state.name}-phone.png`, SCREENSHOTS).pathname, fullPage: true })
+        await saveScreenshot(page, `${state.name}-phone.png`)
         await page.setViewportSize(DESKTOP)
-        await page.screenshot({ path: new URL(`${state.name}-desktop.png`, SCREENSHOTS).pathname, fullPage: true })
+        await saveScreenshot(page, `${state.name}-desktop.png`)
       }
       await visitor.close()
     })

@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { baseUrl, clickThrough, DESKTOP, launchChromium, linkIn, mailAfter, newVisitor, PHONE, seriousViolations, signUp, uniqueEmail, type Browser, type Page } from './support'
+import { baseUrl, clickThrough, DESKTOP, launchChromium, linkIn, mailAfter, newVisitor, PHONE, seriousViolations, signUp, uniqueEmail, saveScreenshot, type Browser, type Page } from './support'
 
 // Passkeys in a real browser: Chromium's virtual authenticator (through the
 // DevTools protocol) stands in for a phone or a laptop's fingerprint reader.
 // WebAuthn needs a secure context, so these pages are on http://localhost
 // (global-setup's baseUrl), never 127.0.0.1: the RP ID is "localhost".
 
-const SCREENSHOTS = new URL('../../docs/screenshots/', import.meta.url)
 const PASSWORD = 'faro-del-sur-12'
 
 let browser: Browser
@@ -82,7 +81,7 @@ describe('passkeys in the browser', () => {
     expect(await page.textContent('#llaves')).toContain('Chrome en Linux')
     expect(await authenticator.credentials()).toHaveLength(1)
     expect(await seriousViolations(page)).toEqual([])
-    await page.screenshot({ path: new URL('profile-passkeys-phone.png', SCREENSHOTS).pathname, fullPage: true })
+    await saveScreenshot(page, 'profile-passkeys-phone.png')
 
     await signOut(page)
     await page.goto(`${baseUrl}/profile`) // signed out: to /login?next=/profile, kept through the passkey
@@ -171,7 +170,7 @@ describe('passkeys in the browser', () => {
     await addAuthenticator(page)
     await signUpWithPasskey(page, 'escritorio')
     expect(await seriousViolations(page)).toEqual([])
-    await page.screenshot({ path: new URL('profile-passkeys-desktop.png', SCREENSHOTS).pathname, fullPage: true })
+    await saveScreenshot(page, 'profile-passkeys-desktop.png')
     await visitor.close()
   })
 
@@ -215,7 +214,7 @@ describe('passkeys in the browser', () => {
     expect(await keep.isChecked()).toBe(false) // removed unless the person keeps it
     expect(await page.textContent('main')).toContain('hasta 5 minutos')
     expect(await seriousViolations(page)).toEqual([])
-    await page.screenshot({ path: new URL('reset-passkeys-phone.png', SCREENSHOTS).pathname, fullPage: true })
+    await saveScreenshot(page, 'reset-passkeys-phone.png')
 
     await page.fill('#password', 'nueva-ruta-34')
     await page.fill('#password_confirmation', 'nueva-ruta-34')
@@ -225,7 +224,7 @@ describe('passkeys in the browser', () => {
     expect(review).toContain('Esto es lo que puede entrar en su cuenta ahora')
     expect(review).toMatch(/Eliminamos 1 llave/)
     expect(await seriousViolations(page)).toEqual([])
-    await page.screenshot({ path: new URL('security-review-phone.png', SCREENSHOTS).pathname, fullPage: true })
+    await saveScreenshot(page, 'security-review-phone.png')
 
     // Back on the laptop, the removed passkey no longer opens the account.
     const login = await laptop.newPage()

@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -19,6 +18,7 @@ import {
   signUp,
   uniqueEmail,
   type Browser,
+  saveScreenshot,
   type Page,
 } from './support'
 
@@ -28,14 +28,12 @@ import {
 // the state as docs/screenshots/walk-<walk>-<n>-<state>.png (the table in
 // docs/operations.md shows them).
 
-const SCREENSHOTS = new URL('../../docs/screenshots/', import.meta.url)
 const PASSWORD = 'faro-del-sur-12'
 const NEW_PASSWORD = 'nueva-ruta-34'
 
 let browser: Browser
 beforeAll(async () => {
   browser = await launchChromium()
-  mkdirSync(SCREENSHOTS, { recursive: true })
 })
 afterAll(async () => {
   await browser?.close()
@@ -45,7 +43,7 @@ afterAll(async () => {
 async function state(page: Page, name: string) {
   await page.waitForLoadState('load')
   expect(await seriousViolations(page)).toEqual([])
-  await page.screenshot({ path: new URL(`walk-${name}.png`, SCREENSHOTS).pathname, fullPage: true })
+  await saveScreenshot(page, `walk-${name}.png`)
 }
 
 /** The text a person reads in the page's main area, spaces collapsed. */

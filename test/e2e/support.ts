@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import { randomUUID } from 'node:crypto'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { inject } from 'vitest'
@@ -182,3 +182,12 @@ async function seriousViolationsIn(page: Page) {
 }
 
 export type { Browser, BrowserContext, Page }
+
+/** Where the README's screenshot set lives (docs/operations.md shows it). */
+const SCREENSHOTS = new URL('../../docs/screenshots/', import.meta.url)
+
+/** Saves the whole page as docs/screenshots/`file`. */
+export async function saveScreenshot(page: Page, file: string) {
+  mkdirSync(SCREENSHOTS, { recursive: true })
+  await page.screenshot({ path: new URL(file, SCREENSHOTS).pathname, fullPage: true })
+}

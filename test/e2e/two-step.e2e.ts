@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { baseUrl, clickThrough, launchChromium, newVisitor, PHONE, seriousViolations, signUp, uniqueEmail, type Browser, type Page } from './support'
+import { baseUrl, clickThrough, launchChromium, newVisitor, PHONE, seriousViolations, signUp, uniqueEmail, saveScreenshot, type Browser, type Page } from './support'
 
 // Issue 21: a person sets up two-step on a 390 px phone from Seguridad,
 // reading the key from the page as someone with the app on this same phone
@@ -8,7 +8,6 @@ import { baseUrl, clickThrough, launchChromium, newVisitor, PHONE, seriousViolat
 // with a recovery code (the phone lost), and turns it off. axe on each new
 // page; a screenshot of each state for docs/operations.md.
 
-const SCREENSHOTS = new URL('../../docs/screenshots/', import.meta.url)
 const PASSWORD = 'doble-paso-21'
 
 let browser: Browser
@@ -34,7 +33,7 @@ function totp(key: string, offset = 0): string {
 
 async function shoot(page: Page, name: string) {
   expect(await seriousViolations(page)).toEqual([])
-  await page.screenshot({ path: new URL(`two-step-${name}.png`, SCREENSHOTS).pathname, fullPage: true })
+  await saveScreenshot(page, `two-step-${name}.png`)
 }
 
 async function signOut(page: Page) {
