@@ -19,15 +19,20 @@ afterAll(async () => {
 const PASSWORD = 'clave-bonita-9'
 const MISMATCH = 'Las contraseñas no coinciden.'
 
-/** Types into the confirmation and returns once the inline check has answered and its answer is in the page. */
-async function confirmAs(page: Page, text: string) {
+const underConfirmation = (page: Page) => page.textContent('#password_confirmation-feedback')
+
+/**
+ * Types into the confirmation and waits for the inline check's answer, then
+ * until the words under the field are `said` (the swap follows the
+ * response: on a loaded machine a fixed wait after it was sometimes too
+ * short). A page that never says them fails at the poll's timeout.
+ */
+async function confirmAs(page: Page, text: string, said: string) {
   const answered = page.waitForResponse((response) => response.url().endsWith('/validate/password'))
   await page.fill('#password_confirmation', text)
   await (await answered).finished()
-  await page.waitForTimeout(100) // the swap follows the response
+  await expect.poll(() => underConfirmation(page)).toBe(said)
 }
-
-const underConfirmation = (page: Page) => page.textContent('#password_confirmation-feedback')
 
 for (const viewport of PHONES) {
   describe(`${viewport.width} px`, () => {
@@ -39,17 +44,14 @@ for (const viewport of PHONES) {
       await page.fill('#email', 'ana@example.com')
       await page.fill('#password', PASSWORD)
 
-      await confirmAs(page, 'clave-b')
-      expect(await underConfirmation(page)).toBe('')
+      await confirmAs(page, 'clave-b', '')
       expect(await page.getAttribute('#password_confirmation', 'aria-invalid')).toBeNull()
 
-      await confirmAs(page, 'clave-m') // shorter than the password, but it can no longer match
-      expect(await underConfirmation(page)).toBe(MISMATCH)
+      await confirmAs(page, 'clave-m', MISMATCH) // shorter than the password, but it can no longer match
       expect(await page.getAttribute('#password_confirmation', 'aria-invalid')).toBe('true')
       expect(await seriousViolations(page)).toEqual([])
 
-      await confirmAs(page, 'clave-bon') // back on track: quiet again
-      expect(await underConfirmation(page)).toBe('')
+      await confirmAs(page, 'clave-bon', '') // back on track: quiet again
       expect(await page.getAttribute('#password_confirmation', 'aria-invalid')).toBeNull()
 
       const answered = page.waitForResponse((response) => response.url().endsWith('/validate/password'))
@@ -57,8 +59,7 @@ for (const viewport of PHONES) {
       await answered
       await expect.poll(() => underConfirmation(page)).toBe(MISMATCH)
 
-      await confirmAs(page, PASSWORD)
-      expect(await underConfirmation(page)).toBe('Las contraseñas coinciden.')
+      await confirmAs(page, PASSWORD, 'Las contraseñas coinciden.')
       expect(await seriousViolations(page)).toEqual([])
       await visitor.close()
     })
