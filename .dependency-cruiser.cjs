@@ -2,7 +2,8 @@
 // `npm run layers`). Read it top to bottom: each layer imports the layers
 // below it, never one above, and nothing imports in a circle.
 //
-//   entry points    src/index.tsx (the app), src/maintenance.ts (the crons), src/routes/ (one file per area)
+//   entry points    src/index.tsx (the app), src/maintenance.ts (the crons), src/routes/ (one file per area),
+//                   src/support/ (operator commands, run by scripts/)
 //        │          a route parses input, calls one domain function, renders or redirects
 //        ▼
 //   HTTP adapters   src/middleware/ ─► src/http/, src/env/
@@ -22,7 +23,7 @@
 // the wrong layer, or a piece of it is.
 
 // The layers, top to bottom, by path (regular expressions, from the repository root).
-const entry = '^src/(index[.]tsx|maintenance[.]ts)$|^src/routes/'
+const entry = '^src/(index[.]tsx|maintenance[.]ts)$|^src/(routes|support)/'
 const middleware = '^src/middleware/'
 const http = '^src/(http|env)/'
 const apps = '^src/apps/'

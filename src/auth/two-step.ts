@@ -193,3 +193,28 @@ export async function renewRecoveryCodes(db: Database, config: Config, { user, c
 export function notice(db: Database, config: Config, { user, client }: Who, change: TwoStepChange, when: SQL) {
   return queueMail(db, config, twoStepMail(config, user, change, client, clock.now()), { when }).insert
 }
+
+/** Who acted for the account when support did: no browser, no place; the operator is named in the event's detail. */
+const SUPPORT: Client = { ip: null, userAgent: null, city: null, country: null, timeZone: null }
+
+/**
+ * Support turns it off for someone who lost the phone and the recovery
+ * codes (`npm run two-step:off`, docs/operations.md), after checking that
+ * the request came from the account's own mailbox. The same batch as
+ * turnOffTwoStep, guarded by the secret that was read (so a setup or
+ * change meanwhile wins), with who did it in the activity and a mail to
+ * the owner. The operator's name is recorded as given.
+ */
+export async function turnOffTwoStepBySupport(db: Database, config: Config, user: User, operator: string) {
+  const account = sql`(SELECT ${users.id} AS id FROM ${users} WHERE ${users.id} = ${user.id} AND ${users.twoStepSecret} = ${user.twoStepSecret})`
+  const who = { user, client: SUPPORT }
+  const batch = createBatch(db)
+  batch.add(recordEvent(db, account, 'two_step_disabled_by_support', SUPPORT, undefined, sql`${JSON.stringify({ operator })}`))
+  const mail = batch.add(notice(db, config, who, { kind: 'off-by-support' }, accountFound(account)))
+  batch.add(dropFirstSteps(db, account))
+  batch.add(endSecondStepSkips(db, account))
+  const turnedOff = batch.add(db.update(users).set({ twoStepSecret: null }).where(inArray(users.id, account)).returning({ id: users.id }))
+  batch.add(db.delete(recoveryCodes).where(and(eq(recoveryCodes.userId, user.id), sql`NOT ${twoStepOn(user.id)}`)))
+  const done = await batch.commit()
+  return done.of(turnedOff).length ? { queued: queuedIds(done.of(mail)) } : null
+}

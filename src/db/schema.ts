@@ -170,6 +170,7 @@ export type SecurityEventType =
   | 'passkey_removed'
   | 'two_step_enabled'
   | 'two_step_disabled'
+  | 'two_step_disabled_by_support'
   | 'recovery_code_used'
   | 'recovery_codes_renewed'
 export type SecurityEvent = typeof securityEvents.$inferSelect

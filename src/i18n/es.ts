@@ -276,6 +276,7 @@ export const es = {
   activity: {
     title: 'Actividad de seguridad',
     empty: 'Aún no hay actividad.',
+    bySupport: (operator: string) => `a pedido suyo, por ${operator} del equipo de soporte`,
     types: {
       sign_in: 'Inicio de sesión',
       sign_in_failed: 'Intento de inicio de sesión fallido',
@@ -289,6 +290,7 @@ export const es = {
       passkey_removed: 'Llave de acceso eliminada',
       two_step_enabled: 'Verificación en dos pasos activada',
       two_step_disabled: 'Verificación en dos pasos desactivada',
+      two_step_disabled_by_support: 'Verificación en dos pasos desactivada por soporte',
       recovery_code_used: 'Inicio de sesión con un código de recuperación',
       recovery_codes_renewed: 'Nuevos códigos de recuperación',
     } as Record<string, string>,
@@ -425,6 +427,9 @@ export const es = {
       usedIntro: (when: string, left: number) => `Se inició sesión en su cuenta con un código de recuperación el ${when}. Le quedan ${left} sin usar; puede generar nuevos en Seguridad.`,
       renewedSubject: 'Generó nuevos códigos de recuperación',
       renewedIntro: (when: string) => `Generó nuevos códigos de recuperación el ${when}. Los anteriores ya no sirven.`,
+      bySupportSubject: 'Soporte desactivó la verificación en dos pasos',
+      bySupportIntro: (when: string) =>
+        `A pedido suyo, nuestro equipo de soporte desactivó la verificación en dos pasos de su cuenta el ${when}, y sus códigos de recuperación ya no sirven. Puede iniciar sesión con su contraseña o con un enlace de acceso, y volver a activarla en Seguridad con su teléfono nuevo.`,
     },
   },
   dev: {

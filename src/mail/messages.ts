@@ -149,7 +149,7 @@ export function passkeyChangedMail(config: Config, to: Recipient, change: 'added
 }
 
 /** What changed in the account's second step: turned on or off, a recovery code used (with how many are left), new codes made. */
-export type TwoStepChange = { kind: 'on' } | { kind: 'off' } | { kind: 'recovery-used'; left: number } | { kind: 'renewed' }
+export type TwoStepChange = { kind: 'on' } | { kind: 'off' } | { kind: 'off-by-support' } | { kind: 'recovery-used'; left: number } | { kind: 'renewed' }
 
 export function twoStepMail(config: Config, to: Recipient, change: TwoStepChange, client: Client, at: number) {
   const when = describeTimeInMail(at, client.timeZone)
@@ -159,9 +159,11 @@ export function twoStepMail(config: Config, to: Recipient, change: TwoStepChange
       ? [copy.onSubject, copy.onIntro(when)]
       : change.kind === 'off'
         ? [copy.offSubject, copy.offIntro(when)]
-        : change.kind === 'renewed'
-          ? [copy.renewedSubject, copy.renewedIntro(when)]
-          : [copy.usedSubject(change.left), copy.usedIntro(when, change.left)]
+        : change.kind === 'off-by-support'
+          ? [copy.bySupportSubject, copy.bySupportIntro(when)]
+          : change.kind === 'renewed'
+            ? [copy.renewedSubject, copy.renewedIntro(when)]
+            : [copy.usedSubject(change.left), copy.usedIntro(when, change.left)]
   return render(config, to, `two-step-${change.kind}`, { subject, paragraphs: [intro], after: notYou(config), ignorable: false })
 }
 

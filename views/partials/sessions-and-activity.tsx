@@ -116,6 +116,19 @@ export type EventRow = {
   userAgent: string | null
   city: string | null
   country: string | null
+  /** What else the event recorded, as JSON: for a change made by support, the operator who made it. */
+  detail?: string | null
+}
+
+/** The operator named by an event support made (src/auth/two-step.ts, turnOffTwoStepBySupport). */
+function operatorOf(event: EventRow): string | null {
+  if (event.type !== 'two_step_disabled_by_support' || !event.detail) return null
+  try {
+    const { operator } = JSON.parse(event.detail) as { operator?: unknown }
+    return typeof operator === 'string' ? operator : null
+  } catch {
+    return null
+  }
 }
 
 /** "Actividad de seguridad": the last events, with time, device and place; the IP only as a detail. */
@@ -125,18 +138,22 @@ export function ActivityList({ events, timeZone }: { events: EventRow[]; timeZon
       <h2 id="actividad-titulo">{t.activity.title}</h2>
       {events.length === 0 && <p class="hint">{t.activity.empty}</p>}
       <ul class="rows">
-        {events.map((event) => (
-          <li>
-            <strong>
-              {t.activity.types[event.type] ?? event.type}
-              {event.method && ` ${t.activity.methods[event.method] ?? ''}`}
-            </strong>
-            <span class="hint">
-              {formatWhen(event.createdAt, timeZone)} · {describeDevice(event.userAgent)} · {describePlace(event) ?? t.sessions.unknownPlace}
-            </span>
-            {event.ip && <span class="hint detail">IP {event.ip}</span>}
-          </li>
-        ))}
+        {events.map((event) => {
+          const operator = operatorOf(event)
+          return (
+            <li>
+              <strong>
+                {t.activity.types[event.type] ?? event.type}
+                {event.method && ` ${t.activity.methods[event.method] ?? ''}`}
+              </strong>
+              <span class="hint">
+                {formatWhen(event.createdAt, timeZone)} ·{' '}
+                {operator !== null ? t.activity.bySupport(operator) : `${describeDevice(event.userAgent)} · ${describePlace(event) ?? t.sessions.unknownPlace}`}
+              </span>
+              {event.ip && <span class="hint detail">IP {event.ip}</span>}
+            </li>
+          )
+        })}
       </ul>
     </section>
   )
