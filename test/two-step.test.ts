@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { SECOND_STEP_ATTEMPTS, SECOND_STEP_FAILURES } from '../src/auth/limits'
 import { clock, MINUTE } from '../src/clock'
+import { t } from '../src/i18n'
 import { recoveryCodes, secondSteps } from '../src/db/schema'
 import {
   base32Decode,
@@ -358,6 +359,21 @@ describe('turning two-step off and renewing the recovery codes', () => {
     const later = new Browser()
     expect((await later.post('/login', { email, password: PASSWORD })).location).toBe('/profile')
     expect(codes).toHaveLength(10)
+  })
+
+  it('a wrong code is said under the code field of the form that was sent, unfolded and focused; the other form stays folded and nothing is announced at load', async () => {
+    const { browser, secret } = await withTwoStep()
+    for (const [action, sent, other] of [['off', 'off_code', 'renew_code'], ['codes', 'renew_code', 'off_code']] as const) {
+      const page = await browser.post(`/security/two-step/${action}`, { code: wrongCode(await codeFor(secret)) })
+      expect(page.status).toBe(422)
+      expect(page.text).not.toContain('role="alert"')
+      const form = (id: string) => page.text.match(new RegExp(`<details[^>]*>(?:(?!</details>)[\\s\\S])*id="${id}"[\\s\\S]*?</details>`))![0]
+      expect(form(sent)).toMatch(/^<details open/)
+      expect(form(sent)).toMatch(new RegExp(`<input id="${sent}"[^>]*aria-invalid="true"[^>]*aria-describedby="${sent}-error"[^>]*autofocus`))
+      expect(visibleText(form(sent))).toContain(t.twoStep.wrongCode)
+      expect(form(other)).toMatch(/^<details>/)
+      expect(form(other)).not.toContain('aria-invalid')
+    }
   })
 
   it('a session older than 10 minutes must also give the current password to turn it off', async () => {

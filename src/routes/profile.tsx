@@ -22,6 +22,7 @@ import { t } from '../i18n'
 import { passwordChangedMail, queueMail } from '../mail/messages'
 import { ProfilePage, type ProfilePageProps } from '../../views/profile-page'
 import { SecurityPage } from '../../views/security-page'
+import type { TwoStepError } from '../../views/partials/two-step-section'
 import { ReauthSentPage } from '../../views/access-link-pages'
 import { sendAccessLink } from '../http/access-link-request'
 import { forgetRememberedInput, onwardAfterReview, rememberInput, rememberedInputOf } from '../http/remembered-input'
@@ -226,8 +227,8 @@ function signedOutMeanwhile(c: Context<AppEnv>) {
   return c.redirect('/login', 303)
 }
 
-/** "Seguridad": the sessions and the activity, which requireAuthentication read with the session. `twoStepError` goes under "Verificación en dos pasos". */
-export function securityPage(c: Context<AppEnv>, props: { aviso?: string; onward?: string; error?: string; twoStepError?: string }) {
+/** "Seguridad": the sessions and the activity, which requireAuthentication read with the session. `twoStepError` goes to the two-step form that failed. */
+export function securityPage(c: Context<AppEnv>, props: { aviso?: string; onward?: string; error?: string; twoStepError?: TwoStepError }) {
   const { sessions, events, passkeys, lastChange, codesLeft } = pageDataOf(c, securityReads)
   // The review's numbers come from the reset that started this very session, never from the URL:
   // the key only says where it is wanted, and another session (or account) gets no review.

@@ -15,6 +15,7 @@ import { clientOf, deviceOf, knownDeviceOf } from '../http/requester'
 import { beginSession, signInContext } from '../http/sign-in'
 import { t } from '../i18n'
 import { RecoveryCodesPage, SecondStepPage, TwoStepSetupPage } from '../../views/two-step-pages'
+import type { TwoStepError } from '../../views/partials/two-step-section'
 import { securityPage } from './profile'
 
 /** A code or recovery code is short; anything longer is refused before any work. */
@@ -62,9 +63,9 @@ export const twoStepRoutes = new Hono<AppEnv>()
 twoStepRoutes.post('/security/two-step/setup', async (c) => {
   const form = await readForm(c)
   const check = await confirmRecentSignIn(c, form.current_password ?? '', t.errors.firstPasswordNeedsFreshSignIn)
-  if (!check.ok) return c.html(securityPage(c, { twoStepError: check.error }), check.status)
+  if (!check.ok) return c.html(securityPage(c, { twoStepError: { form: 'setup', field: 'current_password', message: check.error } }), check.status)
   const secret = await startTwoStepSetup(c.var.db, c.var.config, c.var.user.id)
-  if (!secret) return c.html(securityPage(c, { twoStepError: t.twoStep.noKey }), 409)
+  if (!secret) return c.html(securityPage(c, { twoStepError: { form: 'setup', message: t.twoStep.noKey } }), 409)
   return c.html(setupPage(c, secret))
 })
 
@@ -79,20 +80,20 @@ twoStepRoutes.post('/security/two-step/confirm', async (c) => {
 })
 
 twoStepRoutes.post('/security/two-step/off', async (c) => {
-  const checked = await checkedFactor(c)
+  const checked = await checkedFactor(c, 'off')
   if (!checked.ok) return checked.page
   const done = await turnOffTwoStep(c.var.db, c.var.config, { user: c.var.user, client: clientOf(c) }, checked.factor)
-  if (!done) return c.html(securityPage(c, { twoStepError: t.twoStep.wrongCode }), 422)
+  if (!done) return checked.fail('code', t.twoStep.wrongCode, 422)
   securityLog(c, 'two_step', 'disabled')
   sendAfterResponse(c, done.queued)
   return c.redirect(`${withNotice(c, '/security', 'dos-pasos-desactivada')}#dos-pasos`, 303)
 })
 
 twoStepRoutes.post('/security/two-step/codes', async (c) => {
-  const checked = await checkedFactor(c)
+  const checked = await checkedFactor(c, 'codes')
   if (!checked.ok) return checked.page
   const renewed = await renewRecoveryCodes(c.var.db, c.var.config, { user: c.var.user, client: clientOf(c) }, checked.factor)
-  if (!renewed) return c.html(securityPage(c, { twoStepError: t.twoStep.wrongCode }), 422)
+  if (!renewed) return checked.fail('code', t.twoStep.wrongCode, 422)
   sendAfterResponse(c, renewed.queued)
   return c.html(<RecoveryCodesPage user={c.var.user} codes={renewed.codes} />)
 })
@@ -102,17 +103,18 @@ twoStepRoutes.post('/security/two-step/codes', async (c) => {
  * sign-in or the current password) and a current code or recovery code,
  * counted like the second step's. Seguridad with the error, or the factor.
  */
-async function checkedFactor(c: Context<AppEnv>) {
+async function checkedFactor(c: Context<AppEnv>, sent: 'codes' | 'off') {
   const form = await readForm(c)
-  const fail = (error: string, status: 409 | 422 | 429) => ({ ok: false as const, page: c.html(securityPage(c, { twoStepError: error }), status) })
-  if (!c.var.user.twoStepSecret) return fail(t.twoStep.off, 409)
+  const fail = (field: TwoStepError['field'], message: string, status: 409 | 422 | 429) => c.html(securityPage(c, { twoStepError: { form: sent, field, message } }), status)
+  const failed = (...why: Parameters<typeof fail>) => ({ ok: false as const, page: fail(...why) })
+  if (!c.var.user.twoStepSecret) return failed(undefined, t.twoStep.off, 409)
   const check = await confirmRecentSignIn(c, form.current_password ?? '', t.errors.firstPasswordNeedsFreshSignIn)
-  if (!check.ok) return fail(check.error, check.status)
-  if (!typedCode(form).trim()) return fail(t.twoStep.codeMissing, 422)
+  if (!check.ok) return failed('current_password', check.error, check.status)
+  if (!typedCode(form).trim()) return failed('code', t.twoStep.codeMissing, 422)
   const result = await checkSecondFactorCounted(c.var.db, c.var.config, c.var.user, typedCode(form), await knownDeviceOf(c))
-  if (result.outcome === 'throttled') return fail(t.twoStep.throttled(Math.ceil(result.retryAfterSeconds / 60)), 429)
-  if (result.outcome === 'wrong') return fail(t.twoStep.wrongCode, 422)
-  return { ok: true as const, factor: result.factor }
+  if (result.outcome === 'throttled') return failed('code', t.twoStep.throttled(Math.ceil(result.retryAfterSeconds / 60)), 429)
+  if (result.outcome === 'wrong') return failed('code', t.twoStep.wrongCode, 422)
+  return { ok: true as const, factor: result.factor, fail }
 }
 
 function setupPage(c: Context<AppEnv>, secret: Uint8Array, error?: string) {
