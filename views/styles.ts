@@ -15,6 +15,8 @@ input[aria-invalid=true]{border-color:var(--error)}
 :focus-visible{outline:3px solid var(--blue);outline-offset:2px}
 .hint{color:var(--muted);font-size:.9rem;margin:.25rem 0 0}
 .error{color:var(--error);font-size:.95rem;margin:.25rem 0 0}
+/* the inline answer's line is kept free, so its arrival moves nothing under it (a tap then still lands) */
+#password_confirmation-feedback{display:flow-root;min-height:calc(.95rem * 1.5 + .25rem)}
 .ok{color:var(--ok);font-size:.95rem;margin:.25rem 0 0}
 /* One casing rule: primary buttons in the help page's capitals ("GUARDAR PERFIL"); secondary ones in sentence case. */
 .button{display:block;width:100%;min-height:44px;margin-top:1.5rem;padding:.7rem 1rem;font:inherit;font-weight:700;letter-spacing:.02em;text-transform:uppercase;color:#fff;background:var(--button);border:0;border-radius:8px;cursor:pointer;text-align:center;text-decoration:none}

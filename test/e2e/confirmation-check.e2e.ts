@@ -64,6 +64,22 @@ for (const viewport of PHONES) {
       await visitor.close()
     })
 
+    it('the answer under the confirmation does not move the button below it: a tap just as it arrives still lands on the button', async () => {
+      const visitor = await newVisitor(browser, { javaScript: true, viewport })
+      const page = await visitor.newPage()
+      await page.goto(`${baseUrl}/signup`)
+      await page.fill('#name', 'Ana Torres')
+      await page.fill('#email', 'ana@example.com')
+      await page.fill('#password', PASSWORD)
+      const button = async () => (await page.locator('button.button').boundingBox())!.y
+      const before = await button()
+      await confirmAs(page, PASSWORD, 'Las contraseñas coinciden.')
+      expect(await button()).toBe(before)
+      await confirmAs(page, 'clave-m', MISMATCH)
+      expect(await button()).toBe(before)
+      await visitor.close()
+    })
+
     it('JavaScript off: the same words under the confirmation after submit', async () => {
       const visitor = await newVisitor(browser, { javaScript: false, viewport })
       const page = await visitor.newPage()
