@@ -1,5 +1,7 @@
+import { execFile } from 'node:child_process'
 import { createHmac } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { promisify } from 'node:util'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { baseUrl, clickThrough, launchChromium, newVisitor, PHONE, seriousViolations, signUp, uniqueEmail, saveScreenshot, type Browser, type Page } from './support'
 
 // Issue 21: a person sets up two-step on a 390 px phone from Seguridad,
@@ -108,4 +110,42 @@ describe('two-step on a phone', () => {
     await shoot(page, 'turned-off')
     await visitor.close()
   })
+
+  it('phone and codes lost: the code page says to write to support; support runs npm run two-step:off; she signs in with the password alone and Seguridad says who did it', async () => {
+    const email = uniqueEmail('sin-telefono')
+    const visitor = await newVisitor(browser, { viewport: PHONE })
+    const page = await visitor.newPage()
+    await signUp(page, { name: 'Rosa Vera', email, password: PASSWORD })
+    await page.goto(`${baseUrl}/security`)
+    await clickThrough(page, 'text=Activar la verificación en dos pasos')
+    await page.fill('#code', totp((await page.textContent('#two-step-key'))!))
+    await clickThrough(page, 'text=ACTIVAR')
+    await clickThrough(page, 'text=Ya los guardé')
+    await signOut(page)
+
+    await signInWithPassword(page, email)
+    await page.click('text=¿No tiene su teléfono? Use un código de recuperación')
+    expect(await page.textContent('main')).toContain('¿Perdió el teléfono y los códigos de recuperación? Escríbanos a')
+
+    // Support, on the same machine as this app's local D1 (docs/operations.md, "Two-step: a lost phone").
+    const { stdout } = await promisify(execFile)('node', ['scripts/two-step-off.mjs', '--email', email, '--operator', 'Pedro (soporte)', '--persist-to', inject('appState')])
+    expect(stdout.trim()).toBe(`Desactivada la verificación en dos pasos de ${email}. Quedó en su actividad, con su nombre, y le avisamos por correo (1 en la bandeja de salida).`)
+
+    await signInWithPasswordOnly(page, email)
+    await page.goto(`${baseUrl}/security#actividad`)
+    expect(await page.textContent('#dos-pasos')).toContain('Activar la verificación en dos pasos')
+    expect(await page.textContent('#actividad')).toContain('Verificación en dos pasos desactivada por soporte')
+    expect(await page.textContent('#actividad')).toContain('a pedido suyo, por Pedro (soporte) del equipo de soporte')
+    await page.locator('#actividad').scrollIntoViewIfNeeded()
+    await shoot(page, 'by-support')
+    await visitor.close()
+  })
 })
+
+async function signInWithPasswordOnly(page: Page, email: string) {
+  await page.goto(`${baseUrl}/login`)
+  await page.fill('#email', email)
+  await page.fill('#password', PASSWORD)
+  await clickThrough(page, 'form[action="/login"] button.button')
+  await page.waitForURL(/\/profile/)
+}
