@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:test'
 import { eq } from 'drizzle-orm'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { SECOND_STEP_ATTEMPTS, SECOND_STEP_FAILURES } from '../src/auth/limits'
+import { SECOND_STEP_ATTEMPTS, SECOND_STEP_DAILY_FAILURES, SECOND_STEP_FAILURES, SECOND_STEP_NOTICE_WINDOW } from '../src/auth/limits'
 import { clock, MINUTE } from '../src/clock'
 import { t } from '../src/i18n'
 import { recoveryCodes, secondSteps } from '../src/db/schema'
@@ -262,6 +262,71 @@ describe('the second step', () => {
     expect(throttled.status).toBe(429)
     expect(visibleText(throttled.text)).toContain('Demasiados códigos incorrectos')
     expect(await signedIn(browser)).toBe(false)
+  })
+})
+
+describe('someone past the first step who does not have the code', () => {
+  it('each first step answered with a wrong code is in the owner\'s activity, and she is mailed once a day however many there are', async () => {
+    const { browser: owner, email, secret } = await withTwoStep()
+    const wrong = wrongCode(await codeFor(secret))
+    for (let i = 0; i < 3; i++) {
+      const stranger = await pastPassword(email)
+      expect((await stranger.post('/login/two-step', { code: wrong })).status).toBe(422)
+      expect((await stranger.post('/login/two-step', { code: wrong })).status).toBe(422)
+    }
+    expect(mailsTo(email, 'two-step-wrong-code')).toHaveLength(1)
+    const mail = lastMailTo(email, 'two-step-wrong-code')
+    expect(mail.subject).toMatch(/^Se ingresó su contraseña, pero no el código de su app/)
+    expect(mail.text).toContain('(con su contraseña), pero escribió un código incorrecto de su app de autenticación, así que no entró')
+    expect(mail.text).toContain('https://cuentas.ecuabots.test/password/forgot')
+    const activity = visibleText((await owner.get('/security')).text)
+    expect(activity.match(/Código incorrecto tras el primer paso con contraseña/g)).toHaveLength(3)
+    setClock(clock.now() + SECOND_STEP_NOTICE_WINDOW + MINUTE)
+    const later = await pastPassword(email)
+    await later.post('/login/two-step', { code: wrong })
+    expect(mailsTo(email, 'two-step-wrong-code')).toHaveLength(2)
+  })
+
+  it(`10 wrong codes every 15 minutes cannot go on all day: past ${SECOND_STEP_DAILY_FAILURES.limit} in a day the second step answers 429 in every new window`, async () => {
+    const { email, secret } = await withTwoStep()
+    const wrong = wrongCode(await codeFor(secret))
+    for (let round = 0; round < SECOND_STEP_DAILY_FAILURES.limit / SECOND_STEP_FAILURES.limit; round++) {
+      for (let i = 0; i < SECOND_STEP_FAILURES.limit / 5; i++) {
+        const stranger = await pastPassword(email)
+        for (let j = 0; j < 5; j++) expect((await stranger.post('/login/two-step', { code: wrong })).status).toBe(422)
+      }
+      setClock(clock.now() + SECOND_STEP_FAILURES.window + MINUTE)
+    }
+    const next = await pastPassword(email)
+    const throttled = await next.post('/login/two-step', { code: await codeFor(secret) })
+    expect(throttled.status).toBe(429)
+    expect(Number(throttled.headers.get('Retry-After'))).toBeGreaterThan(SECOND_STEP_FAILURES.window / 1000)
+  })
+
+  it('while wrong app codes have the second step at 429, the owner on a new browser still gets in with a recovery code', async () => {
+    const { email, secret, codes } = await withTwoStep()
+    const wrong = wrongCode(await codeFor(secret))
+    for (let i = 0; i < SECOND_STEP_FAILURES.limit / 5; i++) {
+      const stranger = await pastPassword(email)
+      for (let j = 0; j < 5; j++) await stranger.post('/login/two-step', { code: wrong })
+    }
+    const owner = await pastPassword(email)
+    expect((await owner.post('/login/two-step', { code: await codeFor(secret) })).status).toBe(429)
+    expect((await owner.post('/login/two-step', { code: codes[0]! })).status).toBe(303)
+    expect(await signedIn(owner)).toBe(true)
+  })
+
+  it('another account of the same mailbox (ana+x@ for ana@) spending its own code budget does not lock ana@ out', async () => {
+    const victim = await withTwoStep()
+    const [local, domain] = victim.email.split('@')
+    const sibling = await withTwoStep({ email: `${local}+x@${domain}` })
+    const wrong = wrongCode(await codeFor(sibling.secret))
+    // Its own session, sent without its device cookie: counted as a stranger to the account, not as its known browser.
+    const asStranger = { Cookie: `__Host-session=${sibling.browser.cookie('__Host-session')}` }
+    for (let i = 0; i <= SECOND_STEP_FAILURES.limit; i++) await sibling.browser.post('/security/two-step/off', { code: wrong }, asStranger)
+    expect((await sibling.browser.post('/security/two-step/off', { code: wrong }, asStranger)).status).toBe(429)
+    const owner = await pastPassword(victim.email)
+    expect((await owner.post('/login/two-step', { code: await codeFor(victim.secret) })).status).toBe(303)
   })
 })
 

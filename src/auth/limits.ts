@@ -68,3 +68,17 @@ export const SECOND_STEP_ATTEMPTS = 5
  * window. A right code gives its attempt back.
  */
 export const SECOND_STEP_FAILURES = { limit: 10, window: 15 * MINUTE }
+
+/**
+ * And per day, so that 10 every 15 minutes cannot go on for months: at 960
+ * a day someone with the password had about a 65% chance in a year; at 30 a
+ * day, about 3% (30 × 3 good codes in a million × 365), and the owner is
+ * mailed at the first wrong code (SECOND_STEP_NOTICE_WINDOW) — changing the
+ * password ends the attack, since every guess needs a first step. Recovery
+ * codes (about 79 bits) are counted by neither: the owner locked out this
+ * way still gets in with one.
+ */
+export const SECOND_STEP_DAILY_FAILURES = { limit: 30, window: DAY }
+
+/** "Se ingresó su contraseña, pero no el código": at most one such mail per account in this window (every one is in the activity). */
+export const SECOND_STEP_NOTICE_WINDOW = DAY

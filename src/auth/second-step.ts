@@ -3,17 +3,17 @@ import { clock } from '../clock'
 import type { Config } from '../config'
 import { createBatch } from '../db/batch'
 import type { Database } from '../db/client'
-import { secondSteps, sessions, users, type SignInMethod, type User } from '../db/schema'
+import { secondSteps, sessions, throttles, users, type SignInMethod, type User } from '../db/schema'
 import { queueMail, twoStepMail } from '../mail/messages'
 import { queuedIds } from '../mail/outbox'
 import { recordEvent } from './activity'
 import { findFirstStep, SECOND_STEP_LIFETIME } from './first-step'
-import { SECOND_STEP_ATTEMPTS, SECOND_STEP_FAILURES } from './limits'
+import { SECOND_STEP_ATTEMPTS, SECOND_STEP_DAILY_FAILURES, SECOND_STEP_FAILURES, SECOND_STEP_NOTICE_WINDOW } from './limits'
 import { skipSecondStepHere } from './known-devices'
-import { countUnusedRecoveryCodes } from './recovery-codes'
+import { countUnusedRecoveryCodes, looksLikeRecoveryCode } from './recovery-codes'
 import { hashSecret } from './secrets'
 import { startedSession, startSession, type SignInContext } from './start-session'
-import { accountKey, hit, refund } from './throttle'
+import { hit, refund, userKey } from './throttle'
 import { checkSecondFactor, factorStillHolds, spendSecondFactor } from './two-step'
 
 // Sign-in's second step. Every way in that proves one factor (password,
@@ -41,20 +41,20 @@ export async function passSecondStep(
   if (!found) return { outcome: 'expired' as const }
   const { step, user, tokenHash } = found
   const who = await whoFor(step.method)
-  const counted = await countAttempt(db, user.email, who.deviceHash, tokenHash)
+  const counted = await countAttempt(db, user, answer.code, who.deviceHash, tokenHash)
   if (counted.outcome === 'spent') {
     await db.delete(secondSteps).where(eq(secondSteps.tokenHash, tokenHash))
     return { outcome: 'expired' as const }
   }
   if (counted.outcome === 'throttled') return counted
   const factor = await checkSecondFactor(config, user, answer.code)
-  if (!factor) return { outcome: 'wrong' as const }
+  if (!factor) return { outcome: 'wrong' as const, queued: counted.firstTry ? await reportWrongCode(db, config, user, who, step.method) : [] }
   const guarded = sql`(SELECT ${users.id} AS id FROM ${users} WHERE ${users.id} = ${user.id}
     AND EXISTS (SELECT 1 FROM ${secondSteps} WHERE ${secondSteps.tokenHash} = ${tokenHash} AND ${secondSteps.expiresAt} > ${clock.now()})
     AND ${factorStillHolds(user.id, factor)})`
   const batch = createBatch(db)
   const session = await startSession(batch, guarded, { ...who, method: step.method, secondStepDone: true }, step.createdAt)
-  batch.add(refund(db, counted.key, sql`EXISTS ${guarded}`))
+  for (const key of counted.refunds) batch.add(refund(db, key, sql`EXISTS ${guarded}`))
   // After startSession remembered the browser: its row is there to mark.
   if (answer.rememberHere) batch.add(skipSecondStepHere(db, guarded, who.deviceHash))
   if (factor.kind === 'recovery') batch.add(recordEvent(db, guarded, 'recovery_code_used', who.client))
@@ -64,7 +64,7 @@ export async function passSecondStep(
   batch.add(spendSecondFactor(db, user.id, factor, started))
   batch.add(db.delete(secondSteps).where(and(eq(secondSteps.tokenHash, tokenHash), started)))
   const signedIn = startedSession(await batch.commit(), session)
-  if (!signedIn?.sessionToken) return { outcome: 'wrong' as const }
+  if (!signedIn?.sessionToken) return { outcome: 'wrong' as const, queued: [] }
   const queued = factor.kind === 'recovery' ? await recoveryCodeNotice(db, config, user, who) : []
   return { outcome: 'ok' as const, signedIn: { ...signedIn, sessionToken: signedIn.sessionToken, user, queued: [...signedIn.queued, ...queued] } }
 }
@@ -79,11 +79,11 @@ async function recoveryCodeNotice(db: Database, config: Config, user: { id: stri
 
 /**
  * A code typed on Seguridad (turning two-step off, new recovery codes):
- * counted first against the same per-account limit as the second step,
+ * counted first against the same per-account limits as the second step,
  * then checked. The batch that acts checks the factor again (factorStillHolds).
  */
 export async function checkSecondFactorCounted(db: Database, config: Config, user: User, typed: string | undefined, deviceHash: string | null) {
-  const counted = await countAttempt(db, user.email, deviceHash)
+  const counted = await countAttempt(db, user, typed, deviceHash)
   if (counted.outcome === 'throttled') return counted
   const factor = await checkSecondFactor(config, user, typed)
   return factor ? { outcome: 'ok' as const, factor } : { outcome: 'wrong' as const }
@@ -91,19 +91,46 @@ export async function checkSecondFactorCounted(db: Database, config: Config, use
 
 /**
  * Counts one attempt before any code is checked, in one atomic statement
- * per counter (parallel guesses each see their own count): per account
- * (SECOND_STEP_FAILURES; the owner's known browsers count apart, see
- * accountKey) and, at sign-in, per held first step (SECOND_STEP_ATTEMPTS,
- * then it is spent). `key` gives a right answer's attempt back.
+ * per counter (parallel guesses each see their own count): per account, in
+ * 15 minutes and in a day (SECOND_STEP_FAILURES, SECOND_STEP_DAILY_FAILURES;
+ * the owner's known browsers count apart, see userKey) and, at sign-in, per
+ * held first step (SECOND_STEP_ATTEMPTS, then it is spent). A recovery code
+ * is counted only per first step: it cannot be guessed, and it is how an
+ * owner whose app codes someone else used up still gets in. `refunds` give
+ * a right answer's attempts back; `firstTry` says this is the first answer
+ * to this first step.
  */
-async function countAttempt(db: Database, email: string, deviceHash: string | null, firstStepHash?: string) {
+async function countAttempt(db: Database, user: Pick<User, 'id' | 'email'>, typed: string | undefined, deviceHash: string | null, firstStepHash?: string) {
+  const perAccount = !looksLikeRecoveryCode((typed ?? '').trim())
   const batch = createBatch(db)
-  const perAccount = batch.add(hit(db, await accountKey('second-step', email, deviceHash), SECOND_STEP_FAILURES.window))
+  const shortWindow = perAccount ? batch.add(hit(db, userKey('second-step', user, deviceHash), SECOND_STEP_FAILURES.window)) : null
+  const day = perAccount ? batch.add(hit(db, userKey('second-step-day', user, deviceHash), SECOND_STEP_DAILY_FAILURES.window)) : null
   const perFirstStep = firstStepHash ? batch.add(hit(db, `second-step:first-step:${firstStepHash}`, SECOND_STEP_LIFETIME)) : null
   const done = await batch.commit()
-  const [account] = done.of(perAccount)
+  const counters = [shortWindow && { row: done.of(shortWindow)[0]!, limit: SECOND_STEP_FAILURES.limit }, day && { row: done.of(day)[0]!, limit: SECOND_STEP_DAILY_FAILURES.limit }].filter((counter) => counter !== null)
   const [tries] = perFirstStep ? done.of(perFirstStep) : []
   if (tries && tries.count > SECOND_STEP_ATTEMPTS) return { outcome: 'spent' as const }
-  if (account!.count > SECOND_STEP_FAILURES.limit) return { outcome: 'throttled' as const, retryAfterSeconds: Math.max(1, Math.ceil((account!.resetAt - clock.now()) / 1000)) }
-  return { outcome: 'counted' as const, key: account!.key }
+  const over = counters.filter(({ row, limit }) => row.count > limit)
+  if (over.length) {
+    const resetAt = Math.max(...over.map(({ row }) => row.resetAt))
+    return { outcome: 'throttled' as const, retryAfterSeconds: Math.max(1, Math.ceil((resetAt - clock.now()) / 1000)) }
+  }
+  return { outcome: 'counted' as const, refunds: counters.map(({ row }) => row.key), firstTry: tries?.count === 1 }
+}
+
+/**
+ * A wrong answer to a first step's second step, the first one it gets: in
+ * the activity ("Código incorrecto tras el primer paso con contraseña"),
+ * and, at most once per SECOND_STEP_NOTICE_WINDOW, a mail: whoever got past
+ * the first step has the password (or the mailbox), and the owner who did
+ * not do it learns it now, not after the guesses add up.
+ */
+async function reportWrongCode(db: Database, config: Config, user: User, who: SignInContext, method: SignInMethod) {
+  const noticeKey = `second-step-notice:user:${user.id}`
+  const batch = createBatch(db)
+  batch.add(recordEvent(db, user.id, 'second_step_failed', who.client, method))
+  batch.add(hit(db, noticeKey, SECOND_STEP_NOTICE_WINDOW))
+  const firstInWindow = sql`(SELECT ${throttles.count} FROM ${throttles} WHERE ${throttles.key} = ${noticeKey}) = 1`
+  const mail = batch.add(queueMail(db, config, twoStepMail(config, user, { kind: 'wrong-code', method }, who.client, clock.now()), { when: firstInWindow }).insert)
+  return queuedIds((await batch.commit()).of(mail))
 }

@@ -64,6 +64,15 @@ export async function accountKey(scope: string, email: string, deviceHash: strin
 }
 
 /**
+ * Keyed on the account itself, for what only its owner's factors answer
+ * (second-step codes): keyed on the mailbox, a sibling account `ana+x@…`
+ * could spend `ana@…`'s budget with wrong codes on its own account.
+ */
+export function userKey(scope: string, user: { id: string; email: string }, deviceHash: string | null): ThrottleKey {
+  return withKnownDevice(`${scope}:user:${user.id}`, user.email, deviceHash)
+}
+
+/**
  * Like accountKey, but keyed on the exact account address (the stored,
  * normalised email), not on its mailbox: for mails that open one account
  * (reset and access links). Keyed on the mailbox, a stranger's own

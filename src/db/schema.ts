@@ -171,6 +171,7 @@ export type SecurityEventType =
   | 'two_step_enabled'
   | 'two_step_disabled'
   | 'two_step_disabled_by_support'
+  | 'second_step_failed'
   | 'recovery_code_used'
   | 'recovery_codes_renewed'
 export type SecurityEvent = typeof securityEvents.$inferSelect

@@ -291,6 +291,7 @@ export const es = {
       two_step_enabled: 'Verificación en dos pasos activada',
       two_step_disabled: 'Verificación en dos pasos desactivada',
       two_step_disabled_by_support: 'Verificación en dos pasos desactivada por soporte',
+      second_step_failed: 'Código incorrecto tras el primer paso',
       recovery_code_used: 'Inicio de sesión con un código de recuperación',
       recovery_codes_renewed: 'Nuevos códigos de recuperación',
     } as Record<string, string>,
@@ -427,6 +428,17 @@ export const es = {
       usedIntro: (when: string, left: number) => `Se inició sesión en su cuenta con un código de recuperación el ${when}. Le quedan ${left} sin usar; puede generar nuevos en Seguridad.`,
       renewedSubject: 'Generó nuevos códigos de recuperación',
       renewedIntro: (when: string) => `Generó nuevos códigos de recuperación el ${when}. Los anteriores ya no sirven.`,
+      wrongCodeSubject: 'Se ingresó su contraseña, pero no el código de su app',
+      wrongCodeIntro: (when: string, firstStep: string) =>
+        `El ${when} alguien pasó el primer paso para entrar en su cuenta (${firstStep}), pero escribió un código incorrecto de su app de autenticación, así que no entró. Si fue usted, no tiene que hacer nada. Si no fue usted, esa persona conoce su contraseña o puede leer su correo: cambie su contraseña ahora.`,
+      firstStepBy: {
+        password: 'con su contraseña',
+        link: 'con un enlace de acceso enviado a su correo',
+        code: 'con un código de acceso enviado a su correo',
+        verification: 'con el enlace para confirmar su correo',
+        reset: 'restableciendo su contraseña con un enlace enviado a su correo',
+        passkey: 'con una llave de acceso',
+      } as Record<string, string>,
       bySupportSubject: 'Soporte desactivó la verificación en dos pasos',
       bySupportIntro: (when: string) =>
         `A pedido suyo, nuestro equipo de soporte desactivó la verificación en dos pasos de su cuenta el ${when}, y sus códigos de recuperación ya no sirven. Puede iniciar sesión con su contraseña o con un enlace de acceso, y volver a activarla en Seguridad con su teléfono nuevo.`,

@@ -149,7 +149,14 @@ export function passkeyChangedMail(config: Config, to: Recipient, change: 'added
 }
 
 /** What changed in the account's second step: turned on or off, a recovery code used (with how many are left), new codes made. */
-export type TwoStepChange = { kind: 'on' } | { kind: 'off' } | { kind: 'off-by-support' } | { kind: 'recovery-used'; left: number } | { kind: 'renewed' }
+export type TwoStepChange =
+  | { kind: 'on' }
+  | { kind: 'off' }
+  | { kind: 'off-by-support' }
+  | { kind: 'recovery-used'; left: number }
+  | { kind: 'renewed' }
+  // Not a change: someone passed the first step and typed a wrong code (src/auth/second-step.ts, reportWrongCode).
+  | { kind: 'wrong-code'; method: SignInMethod }
 
 export function twoStepMail(config: Config, to: Recipient, change: TwoStepChange, client: Client, at: number) {
   const when = describeTimeInMail(at, client.timeZone)
@@ -163,7 +170,9 @@ export function twoStepMail(config: Config, to: Recipient, change: TwoStepChange
           ? [copy.bySupportSubject, copy.bySupportIntro(when)]
           : change.kind === 'renewed'
             ? [copy.renewedSubject, copy.renewedIntro(when)]
-            : [copy.usedSubject(change.left), copy.usedIntro(when, change.left)]
+            : change.kind === 'wrong-code'
+              ? [copy.wrongCodeSubject, copy.wrongCodeIntro(when, t.twoStep.mail.firstStepBy[change.method])]
+              : [copy.usedSubject(change.left), copy.usedIntro(when, change.left)]
   return render(config, to, `two-step-${change.kind}`, { subject, paragraphs: [intro], after: notYou(config), ignorable: false })
 }
 

@@ -45,6 +45,7 @@ secondStepRoutes.post('/login/two-step', async (c) => {
   }
   if (result.outcome === 'wrong') {
     securityLog(c, 'second_step', 'failed')
+    sendAfterResponse(c, result.queued)
     return c.html(<SecondStepPage {...page} error={t.twoStep.wrongCode} />, 422)
   }
   firstStepCookie.clear(c)

@@ -66,8 +66,8 @@ export async function turnOnTwoStep(browser: Browser) {
 }
 
 /** A person with two-step on, the clock moved past the code used to turn it on (a code is accepted once). */
-export async function withTwoStep() {
-  const person = await signedInUser()
+export async function withTwoStep(options: Parameters<typeof signedInUser>[0] = {}) {
+  const person = await signedInUser(options)
   setClock(Date.now())
   const twoStep = await turnOnTwoStep(person.browser)
   setClock(clock.now() + 30_000)
