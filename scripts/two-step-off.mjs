@@ -1,7 +1,11 @@
 // Support turns two-step off for one account whose owner lost the phone and
 // the recovery codes (docs/operations.md, "Two-step: a lost phone"):
 //
-//   npm run two-step:off -- --email ana@example.com --operator "María (soporte)" [--dry-run] [--remote]
+//   npm run two-step:off -- --email ana@example.com --operator "María (soporte)" [--evict] [--dry-run] [--remote]
+//
+// --evict when someone else turned it on (an intruder who had the password):
+// every session, known browser, link and passkey ends too, and the password
+// is cleared; the owner comes back through "Olvidé mi contraseña".
 //
 // It runs the app's own code (src/support/two-step-off.ts, bundled here with
 // the esbuild that wrangler uses) against D1 through wrangler's platform
@@ -20,13 +24,15 @@ const { values: options } = parseArgs({
     email: { type: 'string' },
     operator: { type: 'string' },
     'dry-run': { type: 'boolean', default: false },
+    // Someone else turned it on: also end every session, known browser, link and passkey, and clear the password.
+    evict: { type: 'boolean', default: false },
     remote: { type: 'boolean', default: false },
     // Where the local D1 lives, as wrangler's own --persist-to (tests point it at their own copy).
     'persist-to': { type: 'string' },
   },
 })
 if (!options.email || !options.operator) {
-  console.error('Uso: npm run two-step:off -- --email <dirección> --operator <quién> [--dry-run] [--remote]')
+  console.error('Uso: npm run two-step:off -- --email <dirección> --operator <quién> [--evict] [--dry-run] [--remote]')
   process.exit(2)
 }
 
@@ -51,7 +57,7 @@ try {
   const { twoStepOff } = await import(entry)
   const proxy = await getPlatformProxy({ ...(await target(work)), envFiles: [] })
   try {
-    const result = await twoStepOff(proxy.env, { email: options.email, operator: options.operator, dryRun: options['dry-run'] })
+    const result = await twoStepOff(proxy.env, { email: options.email, operator: options.operator, dryRun: options['dry-run'], evict: options.evict })
     console.log(describe(result))
     process.exitCode = result.outcome === 'turned-off' || result.outcome === 'would-turn-off' ? 0 : 1
   } finally {
@@ -91,6 +97,6 @@ function describe(result) {
     case 'would-turn-off':
       return `Se desactivaría la verificación en dos pasos de ${result.email} (sin --dry-run): actividad con su nombre y ${result.mails} correo a la cuenta.`
     case 'turned-off':
-      return `Desactivada la verificación en dos pasos de ${result.email}. Quedó en su actividad, con su nombre, y le avisamos por correo (${result.mails} en la bandeja de salida).`
+      return `Desactivada la verificación en dos pasos de ${result.email}${options.evict ? ', cerradas todas sus sesiones, quitadas sus llaves de acceso y anulada su contraseña' : ''}. Quedó en su actividad, con su nombre, y le avisamos por correo (${result.mails} en la bandeja de salida).`
   }
 }

@@ -6,7 +6,8 @@ import { turnOffTwoStepBySupport } from '../src/auth/two-step'
 import { readConfig } from '../src/config'
 import { outbox, recoveryCodes, securityEvents } from '../src/db/schema'
 import { twoStepOff } from '../src/support/two-step-off'
-import { Browser, codeFor, db, lastMailTo, PASSWORD, secretOnPage, setClock, userRow, visibleText, withTwoStep } from './helpers'
+import { Browser, codeFor, db, lastMailTo, PASSWORD, secretOnPage, setClock, signedIn, signedInUser, turnOnTwoStep, userRow, visibleText, withTwoStep } from './helpers'
+import { addPasskey, signInWithPasskey, SoftAuthenticator } from './helpers/webauthn'
 import { everyMinute } from './helpers/outbox'
 
 // Issue 21: the owner lost the phone and the recovery codes, wrote to
@@ -107,4 +108,38 @@ describe('support turns two-step off for one account', () => {
     expect(await db.select().from(recoveryCodes).where(eq(recoveryCodes.userId, user.id))).toHaveLength(10)
     expect(await supportRows(user.id).events).toEqual([])
   })
+
+  it('someone else turned it on with the password: with evict, his session, his passkey and the password end too, and the owner is back through "Olvidé mi contraseña"', async () => {
+    const owner = await signedInUser()
+    const intruder = new Browser()
+    expect((await intruder.post('/login', { email: owner.email, password: PASSWORD })).location).toBe('/profile')
+    setClock(Date.now())
+    await turnOnTwoStep(intruder)
+    const intrudersKey = await SoftAuthenticator.create()
+    expect((await addPasskey(intruder, intrudersKey)).status).toBe(200)
+    // The "Activó" mail tells the owner that a reset alone will not undo this, and to write to support.
+    expect(lastMailTo(owner.email, 'two-step-on').text).toContain('restablecer la contraseña no basta. Escríbanos ahora a')
+
+    const said = await twoStepOff(env, { email: owner.email, operator: OPERATOR, dryRun: false, evict: true })
+    expect(said).toMatchObject({ outcome: 'turned-off' })
+    expect(await signedIn(intruder)).toBe(false)
+    expect(await signedIn(owner.browser)).toBe(false)
+    expect((await new Browser().post('/login', { email: owner.email, password: PASSWORD })).status).toBe(401)
+    const withPasskey = new Browser()
+    await signInWithPasskey(withPasskey, intrudersKey)
+    expect(await signedIn(withPasskey)).toBe(false)
+
+    await everyMinute()
+    const mail = lastMailTo(owner.email, 'two-step-off-by-support-evicted')
+    expect(mail.text).toContain('desactivó la verificación en dos pasos que otra persona activó en su cuenta, cerró todas las sesiones')
+    expect(mail.text).toContain('https://cuentas.ecuabots.test/password/forgot')
+    const back = new Browser()
+    await back.post('/password/forgot', { email: owner.email })
+    const link = lastMailTo(owner.email, 'password-reset').text.match(/https:\/\/cuentas\.ecuabots\.test(\/password\/reset\/\S+)/)![1]!
+    await back.get(link)
+    const reset = await back.post('/password/reset', { password: 'mi-clave-nueva-8', password_confirmation: 'mi-clave-nueva-8' })
+    expect(reset.status).toBe(303)
+    expect(await signedIn(back)).toBe(true)
+  })
 })
+

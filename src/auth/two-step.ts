@@ -3,7 +3,7 @@ import { clock } from '../clock'
 import type { Config } from '../config'
 import { createBatch } from '../db/batch'
 import type { Database } from '../db/client'
-import { recoveryCodes, sessions, users, type User } from '../db/schema'
+import { passkeys, recoveryCodes, sessions, users, type User } from '../db/schema'
 import type { Client } from '../addresses/client-info'
 import { createKeyring, type Keyring } from '../crypto/keys'
 import { queueMail, twoStepMail, type TwoStepChange } from '../mail/messages'
@@ -11,7 +11,10 @@ import { queuedIds } from '../mail/outbox'
 import { recordEvent } from './activity'
 import { accountFound } from './account-ref'
 import { dropFirstSteps } from './first-step'
-import { endSecondStepSkips } from './known-devices'
+import { endSecondStepSkips, forgetDevices } from './known-devices'
+import { NO_PASSWORD } from './accounts'
+import { spendAllTokens } from './one-time-tokens'
+import { deleteUserSessions } from './sessions'
 import { generateRecoveryCodes, hashRecoveryCode, looksLikeRecoveryCode, recoveryCodeUnused, spendRecoveryCode, storeRecoveryCodes } from './recovery-codes'
 import { decodeTotpSecret, encodeTotpSecret, generateTotpSecret, matchingStep, normalizeCode } from './totp'
 
@@ -198,21 +201,31 @@ export function notice(db: Database, config: Config, { user, client }: Who, chan
 const SUPPORT: Client = { ip: null, userAgent: null, city: null, country: null, timeZone: null }
 
 /**
- * Support turns it off for someone who lost the phone and the recovery
- * codes (`npm run two-step:off`, docs/operations.md), after checking that
- * the request came from the account's own mailbox. The same batch as
- * turnOffTwoStep, guarded by the secret that was read (so a setup or
- * change meanwhile wins), with who did it in the activity and a mail to
- * the owner. The operator's name is recorded as given.
+ * Support turns it off (`npm run two-step:off`, docs/operations.md), after
+ * checking that the request came from the account's owner: for someone who
+ * lost the phone and the recovery codes, or — `evict` — for an owner whose
+ * account someone else entered and locked with an app of their own. The
+ * same batch as turnOffTwoStep, guarded by the secret that was read (a setup
+ * or change meanwhile wins), with who did it in the activity and a mail to
+ * the owner. Evicting also ends every session, known browser, link and
+ * passkey and clears the password (the intruder had it): the owner comes
+ * back through "Olvidé mi contraseña", as the mail says, and adds her
+ * passkeys again.
  */
-export async function turnOffTwoStepBySupport(db: Database, config: Config, user: User, operator: string) {
+export async function turnOffTwoStepBySupport(db: Database, config: Config, user: User, operator: string, evict = false) {
   const account = sql`(SELECT ${users.id} AS id FROM ${users} WHERE ${users.id} = ${user.id} AND ${users.twoStepSecret} = ${user.twoStepSecret})`
   const who = { user, client: SUPPORT }
   const batch = createBatch(db)
-  batch.add(recordEvent(db, account, 'two_step_disabled_by_support', SUPPORT, undefined, sql`${JSON.stringify({ operator })}`))
-  const mail = batch.add(notice(db, config, who, { kind: 'off-by-support' }, accountFound(account)))
+  batch.add(recordEvent(db, account, 'two_step_disabled_by_support', SUPPORT, undefined, sql`${JSON.stringify(evict ? { operator, evicted: true } : { operator })}`))
+  const mail = batch.add(notice(db, config, who, { kind: evict ? 'off-by-support-evicted' : 'off-by-support' }, accountFound(account)))
   batch.add(dropFirstSteps(db, account))
-  batch.add(endSecondStepSkips(db, account))
+  batch.add(evict ? forgetDevices(db, account) : endSecondStepSkips(db, account))
+  if (evict) {
+    batch.add(deleteUserSessions(db, account))
+    batch.add(spendAllTokens(db, account))
+    batch.add(db.delete(passkeys).where(inArray(passkeys.userId, account)))
+    batch.add(db.update(users).set({ passwordHash: NO_PASSWORD, updatedAt: clock.now() }).where(inArray(users.id, account)))
+  }
   const turnedOff = batch.add(db.update(users).set({ twoStepSecret: null }).where(inArray(users.id, account)).returning({ id: users.id }))
   batch.add(db.delete(recoveryCodes).where(and(eq(recoveryCodes.userId, user.id), sql`NOT ${twoStepOn(user.id)}`)))
   const done = await batch.commit()

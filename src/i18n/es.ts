@@ -439,6 +439,12 @@ export const es = {
         reset: 'restableciendo su contraseña con un enlace enviado a su correo',
         passkey: 'con una llave de acceso',
       } as Record<string, string>,
+      // Turned on by an intruder with the password, a reset would not undo it (the reset asks for the code): support does.
+      onNotYou: (support: string) =>
+        `Si no fue usted, alguien entró en su cuenta y la protegió con un teléfono suyo: restablecer la contraseña no basta. Escríbanos ahora a ${support} desde esta dirección (o responda a este correo): desactivaremos esa verificación, cerraremos todas las sesiones y usted elegirá una contraseña nueva.`,
+      evictedIntro: (when: string) =>
+        `A pedido suyo, el ${when} nuestro equipo de soporte desactivó la verificación en dos pasos que otra persona activó en su cuenta, cerró todas las sesiones, quitó las llaves de acceso y anuló su contraseña, porque esa persona la conocía. Nadie puede entrar con ella.`,
+      evictedNext: 'Para volver a entrar, elija una contraseña nueva con «Olvidé mi contraseña»; después puede volver a activar la verificación y agregar sus llaves de acceso en Seguridad.',
       bySupportSubject: 'Soporte desactivó la verificación en dos pasos',
       bySupportIntro: (when: string) =>
         `A pedido suyo, nuestro equipo de soporte desactivó la verificación en dos pasos de su cuenta el ${when}, y sus códigos de recuperación ya no sirven. Puede iniciar sesión con su contraseña o con un enlace de acceso, y volver a activarla en Seguridad con su teléfono nuevo.`,

@@ -153,6 +153,8 @@ export type TwoStepChange =
   | { kind: 'on' }
   | { kind: 'off' }
   | { kind: 'off-by-support' }
+  // Turned off by support for an owner locked out by someone else's app: sessions, passkeys and the password went too.
+  | { kind: 'off-by-support-evicted' }
   | { kind: 'recovery-used'; left: number }
   | { kind: 'renewed' }
   // Not a change: someone passed the first step and typed a wrong code (src/auth/second-step.ts, reportWrongCode).
@@ -168,12 +170,15 @@ export function twoStepMail(config: Config, to: Recipient, change: TwoStepChange
         ? [copy.offSubject, copy.offIntro(when)]
         : change.kind === 'off-by-support'
           ? [copy.bySupportSubject, copy.bySupportIntro(when)]
+          : change.kind === 'off-by-support-evicted'
+            ? [copy.bySupportSubject, copy.evictedIntro(when)]
           : change.kind === 'renewed'
             ? [copy.renewedSubject, copy.renewedIntro(when)]
             : change.kind === 'wrong-code'
               ? [copy.wrongCodeSubject, copy.wrongCodeIntro(when, t.twoStep.mail.firstStepBy[change.method])]
               : [copy.usedSubject(change.left), copy.usedIntro(when, change.left)]
-  return render(config, to, `two-step-${change.kind}`, { subject, paragraphs: [intro], after: notYou(config), ignorable: false })
+  const after = change.kind === 'off-by-support-evicted' ? [{ text: copy.evictedNext, url: appLink(config, '/password/forgot') }] : change.kind === 'on' ? [{ text: copy.onNotYou(config.supportEmail) }] : notYou(config)
+  return render(config, to, `two-step-${change.kind}`, { subject, paragraphs: [intro], after, ignorable: false })
 }
 
 function render(config: Config, to: Recipient, tag: string, content: Omit<MailContent, 'greeting'>): OutgoingMail {

@@ -11,7 +11,8 @@ import { openDatabase } from '../db/client'
 // production one). An entry point like a route: parse, one domain call,
 // say what happened.
 
-export type TwoStepOffRequest = { email: string; operator: string; dryRun: boolean }
+/** `evict`: someone else turned it on (an intruder with the password); see turnOffTwoStepBySupport. */
+export type TwoStepOffRequest = { email: string; operator: string; dryRun: boolean; evict?: boolean }
 
 export type TwoStepOffOutcome =
   | { outcome: 'invalid'; message: string }
@@ -35,6 +36,6 @@ export async function twoStepOff(env: Bindings, request: TwoStepOffRequest): Pro
   if (!user) return { outcome: 'no-account', email }
   if (!hasTwoStep(user)) return { outcome: 'already-off', email }
   if (request.dryRun) return { outcome: 'would-turn-off', email, mails: 1 }
-  const done = await turnOffTwoStepBySupport(db, config, user, operator)
+  const done = await turnOffTwoStepBySupport(db, config, user, operator, request.evict ?? false)
   return done ? { outcome: 'turned-off', email, mails: done.queued.length } : { outcome: 'changed-meanwhile', email }
 }
