@@ -80,5 +80,8 @@ export const SECOND_STEP_FAILURES = { limit: 10, window: 15 * MINUTE }
  */
 export const SECOND_STEP_DAILY_FAILURES = { limit: 30, window: DAY }
 
-/** "Se ingresó su contraseña, pero no el código": at most one such mail per account in this window (every one is in the activity). */
+/** "Se ingresó su contraseña, pero no el código de su app": at most one such mail per account in this window. */
 export const SECOND_STEP_NOTICE_WINDOW = DAY
+
+/** And at most one "Código incorrecto tras el primer paso" in the activity per account in this window. */
+export const SECOND_STEP_EVENT_WINDOW = 15 * MINUTE

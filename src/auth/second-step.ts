@@ -3,17 +3,17 @@ import { clock } from '../clock'
 import type { Config } from '../config'
 import { createBatch } from '../db/batch'
 import type { Database } from '../db/client'
-import { secondSteps, sessions, throttles, users, type SignInMethod, type User } from '../db/schema'
+import { secondSteps, sessions, users, type SignInMethod, type User } from '../db/schema'
 import { queueMail, twoStepMail } from '../mail/messages'
 import { queuedIds } from '../mail/outbox'
 import { recordEvent } from './activity'
 import { findFirstStep, SECOND_STEP_LIFETIME } from './first-step'
-import { SECOND_STEP_ATTEMPTS, SECOND_STEP_DAILY_FAILURES, SECOND_STEP_FAILURES, SECOND_STEP_NOTICE_WINDOW } from './limits'
+import { SECOND_STEP_ATTEMPTS, SECOND_STEP_DAILY_FAILURES, SECOND_STEP_EVENT_WINDOW, SECOND_STEP_FAILURES, SECOND_STEP_NOTICE_WINDOW } from './limits'
 import { skipSecondStepHere } from './known-devices'
 import { countUnusedRecoveryCodes, looksLikeRecoveryCode } from './recovery-codes'
 import { hashSecret } from './secrets'
 import { startedSession, startSession, type SignInContext } from './start-session'
-import { hit, refund, userKey } from './throttle'
+import { hit, refund, userKey, within } from './throttle'
 import { checkSecondFactor, factorStillHolds, spendSecondFactor } from './two-step'
 
 // Sign-in's second step. Every way in that proves one factor (password,
@@ -120,17 +120,20 @@ async function countAttempt(db: Database, user: Pick<User, 'id' | 'email'>, type
 
 /**
  * A wrong answer to a first step's second step, the first one it gets: in
- * the activity ("Código incorrecto tras el primer paso con contraseña"),
- * and, at most once per SECOND_STEP_NOTICE_WINDOW, a mail: whoever got past
- * the first step has the password (or the mailbox), and the owner who did
- * not do it learns it now, not after the guesses add up.
+ * the activity ("Código incorrecto tras el primer paso con contraseña") at
+ * most once per SECOND_STEP_EVENT_WINDOW — one event per first step would
+ * let whoever has the password push the real events off the 20 Seguridad
+ * shows — and, at most once per SECOND_STEP_NOTICE_WINDOW, a mail: whoever
+ * got past the first step has the password (or the mailbox), and the owner
+ * who did not do it learns it now, not after the guesses add up. Each
+ * counter is hit first, so it is 1 only for the first of its window.
  */
 async function reportWrongCode(db: Database, config: Config, user: User, who: SignInContext, method: SignInMethod) {
-  const noticeKey = `second-step-notice:user:${user.id}`
+  const [eventKey, noticeKey] = [`second-step-event:user:${user.id}`, `second-step-notice:user:${user.id}`]
   const batch = createBatch(db)
-  batch.add(recordEvent(db, user.id, 'second_step_failed', who.client, method))
+  batch.add(hit(db, eventKey, SECOND_STEP_EVENT_WINDOW))
   batch.add(hit(db, noticeKey, SECOND_STEP_NOTICE_WINDOW))
-  const firstInWindow = sql`(SELECT ${throttles.count} FROM ${throttles} WHERE ${throttles.key} = ${noticeKey}) = 1`
-  const mail = batch.add(queueMail(db, config, twoStepMail(config, user, { kind: 'wrong-code', method }, who.client, clock.now()), { when: firstInWindow }).insert)
+  batch.add(recordEvent(db, sql`(SELECT ${users.id} AS id FROM ${users} WHERE ${users.id} = ${user.id} AND ${within(eventKey, 1)})`, 'second_step_failed', who.client, method))
+  const mail = batch.add(queueMail(db, config, twoStepMail(config, user, { kind: 'wrong-code', method }, who.client, clock.now()), { when: within(noticeKey, 1) }).insert)
   return queuedIds((await batch.commit()).of(mail))
 }
