@@ -2,19 +2,11 @@ import { eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { MINUTE } from '../src/clock'
 import { emailChanges } from '../src/db/schema'
-import { advance, Browser, db, lastMailTo, linkIn, mailsTo, PASSWORD, sessionsOf, signedInUser, uniqueEmail, userRow, visibleText, accountOf } from './helpers'
+import { advance, askToChange, Browser, db, lastMailTo, linkIn, mailsTo, PASSWORD, sessionsOf, signedInUser, uniqueEmail, userRow, visibleText, accountOf } from './helpers'
 
 // "Cambiar correo electrónico" (issue 22): the request, the link to the new
 // address, and what a person sees at each step. "No fui yo" and the races
 // are in email-change-undo.test.ts and email-change-races.test.ts.
-
-/** Asks, from a signed-in browser, to move the account to `newEmail`; returns the page and the two links mailed. */
-export async function askToChange(browser: Browser, oldEmail: string, newEmail: string, form: Record<string, string> = {}) {
-  const page = await browser.post('/profile/email', { email: newEmail, ...form })
-  const confirm = mailsTo(newEmail, 'email-change-confirm').length ? linkIn(lastMailTo(newEmail, 'email-change-confirm'), '/email/change/') : null
-  const undo = mailsTo(oldEmail, 'email-change-requested').length ? linkIn(lastMailTo(oldEmail, 'email-change-requested'), '/email/undo/') : null
-  return { page, confirm, undo }
-}
 
 describe('changing the address', () => {
   it('the new address becomes the account\'s only once its link is used; the old one is told at once and again when it changed', async () => {
