@@ -1,7 +1,8 @@
 import { eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
-import { MINUTE } from '../src/clock'
-import { emailChanges } from '../src/db/schema'
+import { DAY, MINUTE } from '../src/clock'
+import { emailChangeLinks, emailChanges } from '../src/db/schema'
+import { hourly } from './helpers/outbox'
 import { advance, askToChange, Browser, db, lastMailTo, linkIn, mailsTo, PASSWORD, sessionsOf, signedInUser, uniqueEmail, userRow, visibleText, accountOf } from './helpers'
 
 // "Cambiar correo electrónico" (issue 22): the request, the link to the new
@@ -203,5 +204,18 @@ describe('changing the address', () => {
     expect((await new Browser().post(`/email/change/${token(undo!)}`)).status).toBe(400)
     expect(await sessionsOf(email)).toHaveLength(1)
     expect((await new Browser().post(confirm!)).status).toBe(200)
+  })
+  it('the hourly sweep drops the links once both have expired, and keeps the change in the history', async () => {
+    const { browser, email } = await signedInUser()
+    await askToChange(browser, email, uniqueEmail('nueva'))
+    const [change] = await db.select().from(emailChanges).where(eq(emailChanges.userId, (await userRow(email)).id))
+    const links = () => db.select().from(emailChangeLinks).where(eq(emailChangeLinks.changeId, change!.id))
+    advance(2 * DAY)
+    await hourly()
+    expect(await links()).toHaveLength(1) // the "No fui yo" link still has five days
+    advance(6 * DAY)
+    await hourly()
+    expect(await links()).toHaveLength(0)
+    expect(await db.select().from(emailChanges).where(eq(emailChanges.id, change!.id))).toHaveLength(1)
   })
 })

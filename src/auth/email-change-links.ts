@@ -1,4 +1,4 @@
-import { and, eq, gt, sql, type SQL } from 'drizzle-orm'
+import { and, eq, gt, lte, sql, type SQL } from 'drizzle-orm'
 import { clock, DAY } from '../clock'
 import type { Database } from '../db/client'
 import { emailChangeLinks, emailChanges, users, type EmailChangeLinkKind } from '../db/schema'
@@ -61,4 +61,9 @@ export function linkIsLive(link: Pick<EmailChangeLink, 'hash'>, kind: EmailChang
 
 function isLive(kind: EmailChangeLinkKind) {
   return and(eq(emailChangeLinks.kind, kind), gt(emailChangeLinks.expiresAt, clock.now()))
+}
+
+/** Expired links open nothing (every read checks expiry); the hourly sweep drops them. The changes stay: Seguridad's history of the account. */
+export function sweepEmailChangeLinks(db: Database) {
+  return db.delete(emailChangeLinks).where(lte(emailChangeLinks.expiresAt, clock.now()))
 }
