@@ -47,30 +47,20 @@ export function EmailChangePage({ user, email, errors = {}, askCurrentPassword, 
   )
 }
 
-/** The confirmation link, opened in the new mailbox: only this button; the GET changes nothing (mail scanners open links). */
-export function ConfirmEmailChangePage({ token, email }: { token: string; email: string }) {
+/**
+ * A mailed link's page — the confirmation (opened in the new mailbox) or
+ * "No fui yo" (in the old one): what the button will do, and the button,
+ * which posts back to the same link. The GET changes nothing: mail scanners
+ * open links.
+ */
+export function EmailChangeLinkPage({ action, title, intro, submit }: { action: string; title: string; intro: string; submit: string }) {
   return (
-    <Layout title={t.emailChange.confirmTitle}>
-      <h1>{t.emailChange.confirmTitle}</h1>
-      <p>{t.emailChange.confirmIntro(email)}</p>
-      <form method="post" action={`/email/change/${token}`}>
+    <Layout title={title}>
+      <h1>{title}</h1>
+      <p>{intro}</p>
+      <form method="post" action={action}>
         <button class="button" type="submit">
-          {t.emailChange.confirmSubmit}
-        </button>
-      </form>
-    </Layout>
-  )
-}
-
-/** "No fui yo", opened in the old mailbox: what the button will do, and the button; the GET changes nothing. */
-export function UndoEmailChangePage({ token, email }: { token: string; email: string }) {
-  return (
-    <Layout title={t.emailChange.undoTitle}>
-      <h1>{t.emailChange.undoTitle}</h1>
-      <p>{t.emailChange.undoIntro(email)}</p>
-      <form method="post" action={`/email/undo/${token}`}>
-        <button class="button" type="submit">
-          {t.emailChange.undoSubmit}
+          {submit}
         </button>
       </form>
     </Layout>

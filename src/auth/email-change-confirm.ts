@@ -8,7 +8,7 @@ import type { Client } from '../addresses/client-info'
 import { emailChangeNoticeMail, queueSealedMail } from '../mail/messages'
 import { queuedIds } from '../mail/outbox'
 import { recordEvent } from './activity'
-import { findEmailChangeLink, linkIsLive, newEmailChangeLink, UNDO_LINK_LIFETIME } from './email-change-links'
+import { findEmailChangeLink, newEmailChangeLink, openEmailChangeLink, UNDO_LINK_LIFETIME } from './email-change-links'
 
 export type EmailChangeConfirmation =
   | { outcome: 'changed'; email: string; queued: string[] }
@@ -33,16 +33,14 @@ export async function confirmEmailChange(db: Database, config: Config, token: st
   const link = await findEmailChangeLink(db, token, 'confirm')
   if (!link) return { outcome: 'invalid' }
   const now = clock.now()
-  const live = linkIsLive(link, 'confirm')
-  const takenByAnother = sql`EXISTS (SELECT 1 FROM ${users} WHERE ${users.email} = ${link.newEmail} AND ${users.id} <> ${link.userId})`
+  const batch = createBatch(db)
+  const { live, takenByAnother, refusal } = openEmailChangeLink(batch, link, 'confirm', link.newEmail)
   // After the update below, only a changed account has the new address: the guard of what follows it.
   const changed = sql`EXISTS (SELECT 1 FROM ${users} WHERE ${users.id} = ${link.userId} AND ${users.email} = ${link.newEmail}) AND ${live}`
   const undoExpiresAt = link.createdAt + UNDO_LINK_LIFETIME
   const undo = await newEmailChangeLink(db, link.changeId, 'undo', undoExpiresAt, changed)
   const notice = emailChangeNoticeMail(config, { ...link.account, email: link.oldEmail }, 'changed', { newEmail: link.newEmail, at: now }, client, undo.token)
   const mail = await queueSealedMail(db, config, notice, { expiresAt: undoExpiresAt, when: changed })
-  const batch = createBatch(db)
-  const state = batch.add(db.select({ live: sql<number>`${live}`, taken: sql<number>`${takenByAnother}` }).from(users).where(eq(users.id, link.userId)))
   batch.add(
     db
       .update(users)
@@ -57,10 +55,9 @@ export async function confirmEmailChange(db: Database, config: Config, token: st
   // Last: every guard above reads the link. Spent whatever the outcome: a link is used once.
   batch.add(db.delete(emailChangeLinks).where(and(eq(emailChangeLinks.changeId, link.changeId), eq(emailChangeLinks.kind, 'confirm'), live)))
   const done = await batch.commit()
-  const [read] = done.of(state)
   const ids = queuedIds(done.of(queued))
   if (ids.length > 0) return { outcome: 'changed', email: link.newEmail, queued: ids }
   // Not changed: a link spent by a simultaneous click, or an address another account holds.
-  return read?.live && read.taken ? { outcome: 'taken', email: link.newEmail } : { outcome: 'invalid' }
+  return refusal(done) === 'taken' ? { outcome: 'taken', email: link.newEmail } : { outcome: 'invalid' }
 }
 

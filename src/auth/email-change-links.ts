@@ -1,5 +1,6 @@
 import { and, eq, gt, lte, sql, type SQL } from 'drizzle-orm'
 import { clock, DAY } from '../clock'
+import type { Batch, Done } from '../db/batch'
 import type { Database } from '../db/client'
 import { emailChangeLinks, emailChanges, users, type EmailChangeLinkKind } from '../db/schema'
 import { generateSecret, hashSecret, isWellFormedSecret } from './secrets'
@@ -66,4 +67,22 @@ function isLive(kind: EmailChangeLinkKind) {
 /** Expired links open nothing (every read checks expiry); the hourly sweep drops them. The changes stay: Seguridad's history of the account. */
 export function sweepEmailChangeLinks(db: Database) {
   return db.delete(emailChangeLinks).where(lte(emailChangeLinks.expiresAt, clock.now()))
+}
+
+/**
+ * Starts the batch that spends a link: `live` guards its every effect (the
+ * batch must spend the link last), `takenByAnother` says another account
+ * holds `address` (the one the account would get). Both are also read as
+ * the batch's first step, before any write, so a batch that changed nothing
+ * tells a lost race (`'taken'`) from a dead link (`'invalid'`).
+ */
+export function openEmailChangeLink(batch: Batch, link: EmailChangeLink, kind: EmailChangeLinkKind, address: string) {
+  const live = linkIsLive(link, kind)
+  const takenByAnother = sql`EXISTS (SELECT 1 FROM ${users} WHERE ${users.email} = ${address} AND ${users.id} <> ${link.userId})`
+  const state = batch.add(batch.db.select({ live: sql<number>`${live}`, taken: sql<number>`${takenByAnother}` }).from(users).where(eq(users.id, link.userId)))
+  const refusal = (done: Done): 'taken' | 'invalid' => {
+    const [read] = done.of(state)
+    return read?.live && read.taken ? 'taken' : 'invalid'
+  }
+  return { live, takenByAnother, refusal }
 }

@@ -10,7 +10,7 @@ import { queuedIds } from '../mail/outbox'
 import { accountFound } from './account-ref'
 import { NO_PASSWORD } from './accounts'
 import { recordEvent } from './activity'
-import { findEmailChangeLink, linkIsLive } from './email-change-links'
+import { findEmailChangeLink, openEmailChangeLink } from './email-change-links'
 import { dropFirstSteps } from './first-step'
 import { forgetDevices } from './known-devices'
 import { newOneTimeToken, spendAllTokens } from './one-time-tokens'
@@ -41,8 +41,8 @@ export async function undoEmailChange(db: Database, config: Config, token: strin
   const link = await findEmailChangeLink(db, token, 'undo')
   if (!link) return { outcome: 'invalid' }
   const now = clock.now()
-  const live = linkIsLive(link, 'undo')
-  const takenByAnother = sql`EXISTS (SELECT 1 FROM ${users} WHERE ${users.email} = ${link.oldEmail} AND ${users.id} <> ${link.userId})`
+  const batch = createBatch(db)
+  const { live, takenByAnother, refusal } = openEmailChangeLink(batch, link, 'undo', link.oldEmail)
   const account = sql`(SELECT ${users.id} AS id FROM ${users} WHERE ${users.id} = ${link.userId} AND ${live} AND NOT ${takenByAnother})`
   const acting = accountFound(account)
   const reset = await newOneTimeToken(db, { userId: link.userId }, 'password_reset', { when: acting })
@@ -50,8 +50,6 @@ export async function undoEmailChange(db: Database, config: Config, token: strin
   const mail = await queueSealedMail(db, config, resetMail, { expiresAt: reset.expiresAt, when: acting })
   const ofAccount = eq(emailChanges.userId, link.userId)
   const fromThisOn = db.select({ id: emailChanges.id }).from(emailChanges).where(and(ofAccount, gte(emailChanges.createdAt, link.createdAt)))
-  const batch = createBatch(db)
-  const state = batch.add(db.select({ live: sql<number>`${live}`, taken: sql<number>`${takenByAnother}` }).from(users).where(eq(users.id, link.userId)))
   batch.add(recordEvent(db, account, 'email_change_undone', client))
   batch.add(
     db
@@ -75,8 +73,7 @@ export async function undoEmailChange(db: Database, config: Config, token: strin
   batch.add(db.delete(emailChangeLinks).where(and(others, ne(emailChangeLinks.tokenHash, link.hash), live)))
   batch.add(db.delete(emailChangeLinks).where(eq(emailChangeLinks.tokenHash, link.hash)))
   const done = await batch.commit()
-  const [read] = done.of(state)
   const ids = queuedIds(done.of(queued))
   if (ids.length > 0) return { outcome: 'undone', email: link.oldEmail, queued: ids }
-  return read?.live && read.taken ? { outcome: 'taken', email: link.oldEmail } : { outcome: 'invalid' }
+  return refusal(done) === 'taken' ? { outcome: 'taken', email: link.oldEmail } : { outcome: 'invalid' }
 }

@@ -16,7 +16,7 @@ import { asksCurrentPassword, confirmRecentSignIn } from '../http/recent-sign-in
 import { clientOf, mailRequesterOf } from '../http/requester'
 import { clearSessionCookie, signedOutMeanwhile } from '../http/session'
 import { t } from '../i18n'
-import { ConfirmEmailChangePage, EmailChangePage, UndoEmailChangePage, type EmailChangePageProps } from '../../views/email-change-pages'
+import { EmailChangeLinkPage, EmailChangePage, type EmailChangePageProps } from '../../views/email-change-pages'
 import { MessagePage } from '../../views/message'
 
 /** "Cambiar correo electrónico" and its pending changes: mounted behind requireAuthentication. */
@@ -58,7 +58,8 @@ emailChangeRoutes.post('/security/email-changes/:id/cancel', async (c) => {
 emailChangeLinkRoutes.get('/email/change/:token', async (c) => {
   const link = await findEmailChangeLink(c.var.db, c.req.param('token'), 'confirm')
   if (!link) return invalidConfirmation(c)
-  return c.html(<ConfirmEmailChangePage token={c.req.param('token')} email={link.newEmail} />)
+  const copy = t.emailChange
+  return c.html(<EmailChangeLinkPage action={`/email/change/${c.req.param('token')}`} title={copy.confirmTitle} intro={copy.confirmIntro(link.newEmail)} submit={copy.confirmSubmit} />)
 })
 
 emailChangeLinkRoutes.post('/email/change/:token', async (c) => {
@@ -73,7 +74,8 @@ emailChangeLinkRoutes.post('/email/change/:token', async (c) => {
 emailChangeLinkRoutes.get('/email/undo/:token', async (c) => {
   const link = await findEmailChangeLink(c.var.db, c.req.param('token'), 'undo')
   if (!link) return invalidUndo(c)
-  return c.html(<UndoEmailChangePage token={c.req.param('token')} email={link.oldEmail} />)
+  const copy = t.emailChange
+  return c.html(<EmailChangeLinkPage action={`/email/undo/${c.req.param('token')}`} title={copy.undoTitle} intro={copy.undoIntro(link.oldEmail)} submit={copy.undoSubmit} />)
 })
 
 emailChangeLinkRoutes.post('/email/undo/:token', async (c) => {
