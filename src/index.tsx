@@ -25,6 +25,7 @@ import { devMailboxRoutes } from './routes/dev-mailbox'
 import { accessLinkRoutes } from './routes/access-links'
 import { passkeyRoutes, passkeySignInRoutes } from './routes/passkeys'
 import { passwordRoutes } from './routes/passwords'
+import { emailChangeLinkRoutes, emailChangeRoutes } from './routes/email-change'
 import { profileReads, profileRoutes, securityReads } from './routes/profile'
 import { sessionRoutes } from './routes/sessions'
 import { signupRoutes } from './routes/signup'
@@ -72,6 +73,7 @@ export function createApp(options: { fetch?: typeof fetch } = {}) {
   app.route('/', signupRoutes)
   app.route('/', passwordRoutes)
   app.route('/', secondStepRoutes)
+  app.route('/', emailChangeLinkRoutes) // the mailed links: opened signed out, often on another device
   app.route('/', devMailboxRoutes)
 
   // Deny by default: every route registered below this line needs a session.
@@ -79,6 +81,7 @@ export function createApp(options: { fetch?: typeof fetch } = {}) {
   app.route('/', profileRoutes)
   app.route('/', passkeyRoutes)
   app.route('/', twoStepRoutes)
+  app.route('/', emailChangeRoutes)
 
   app.notFound(async (c) => {
     const signedIn = c.var.db ? await currentSession(c) : null

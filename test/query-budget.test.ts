@@ -1,7 +1,7 @@
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { AccountsRpc } from '../src/apps/rpc'
-import { app, Browser, directRequest, observedD1, PASSWORD, requestReset, signedInUser } from './helpers'
+import { app, askToChange, Browser, directRequest, observedD1, PASSWORD, requestReset, signedInUser, uniqueEmail } from './helpers'
 import { addPasskey, SoftAuthenticator } from './helpers/webauthn'
 
 /**
@@ -100,5 +100,22 @@ describe('D1 round trips for the apps (the hottest path once apps ask on every r
     const garbage = counter.trips
     expect(await rpc.session('__Host-session=nope')).toBeNull()
     expect(counter.trips - garbage).toBe(0) // a malformed cookie is refused before any query
+  })
+})
+
+describe('D1 round trips of an address change', () => {
+  it('asking is two round trips: the session, then one batch with the change, both links, both mails and the counters', async () => {
+    const { browser } = await signedInUser()
+    const cookie = `__Host-session=${browser.cookie('__Host-session')}`
+    expect(await tripsFor('/profile/email', { form: { email: uniqueEmail('nueva') }, cookie })).toEqual({ status: 200, trips: 2 })
+  })
+
+  it('each mailed link is one round trip to show and two to use: the link, then one batch', async () => {
+    const { browser, email } = await signedInUser()
+    const { confirm, undo } = await askToChange(browser, email, uniqueEmail('nueva'))
+    expect(await tripsFor(confirm!)).toEqual({ status: 200, trips: 1 })
+    expect(await tripsFor(confirm!, { form: {} })).toEqual({ status: 200, trips: 2 })
+    expect(await tripsFor(undo!)).toEqual({ status: 200, trips: 1 })
+    expect(await tripsFor(undo!, { form: {} })).toEqual({ status: 200, trips: 2 })
   })
 })

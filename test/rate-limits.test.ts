@@ -36,6 +36,10 @@ const FORMS = [
   '/security/two-step/off',
   '/security/two-step/codes',
   '/api/token',
+  '/profile/email',
+  '/email/change/:token',
+  '/email/undo/:token',
+  '/security/email-changes/:id/cancel',
 ]
 const FORM_LIMIT = 30
 const TOO_FAST = 'Demasiadas solicitudes desde su conexión'

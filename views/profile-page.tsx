@@ -48,7 +48,9 @@ export function ProfilePage(props: ProfilePageProps) {
         <Field name="name" label={t.fields.name} value={name ?? user.name} error={errors.name} autocomplete="name" />
         <dl>
           <dt>{t.fields.email}</dt>
-          <dd>{user.email}</dd>
+          <dd>
+            {user.email} <a href="/profile/email">{t.emailChange.link}</a>
+          </dd>
         </dl>
         {/* For the inline password check (not your own address) and for password managers. */}
         <input type="hidden" name="email" value={user.email} autocomplete="username" />

@@ -1,6 +1,7 @@
 import { t } from '../src/i18n'
 import { Layout } from './layout'
 import { Notice } from './partials/notices'
+import { PendingEmailChanges, type PendingEmailChange } from './partials/pending-email-changes'
 import { TwoStepSection, type TwoStepSectionProps } from './partials/two-step-section'
 import { ResetReview, type ResetReviewProps } from './partials/reset-review'
 import { ActivityList, SessionsList, type EventRow, type RevokeOthersProps, type SessionRow } from './partials/sessions-and-activity'
@@ -15,18 +16,21 @@ export type SecurityPageProps = {
   /** Right after a reset: what remains and what it closed. */
   review?: ResetReviewProps
   twoStep: TwoStepSectionProps
+  /** Address changes waiting for their link, cancellable here. */
+  pendingEmailChanges: PendingEmailChange[]
   /** Where the request came from (Cloudflare's guess), for the times shown; none: UTC. */
   timeZone?: string | null
 }
 
 /** "Seguridad": the sessions and the activity, on their own page so the profile stays short. */
-export function SecurityPage({ user, sessions, currentSessionId, events, notice, review, revokeOthers, twoStep, timeZone }: SecurityPageProps) {
+export function SecurityPage({ user, sessions, currentSessionId, events, notice, review, revokeOthers, twoStep, pendingEmailChanges, timeZone }: SecurityPageProps) {
   return (
     <Layout title={t.security.title} user={user} current="/security" wide>
       <h1>{t.security.title}</h1>
       <Notice text={notice} />
       {review && <ResetReview {...review} />}
       <p>{t.security.intro}</p>
+      <PendingEmailChanges changes={pendingEmailChanges} timeZone={timeZone} />
       <TwoStepSection {...twoStep} />
       <SessionsList sessions={sessions} currentId={currentSessionId} revokeOthers={revokeOthers} timeZone={timeZone} />
       <ActivityList events={events} timeZone={timeZone} />

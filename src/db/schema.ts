@@ -149,6 +149,27 @@ export const webauthnChallenges = sqliteTable('webauthn_challenges', {
   expiresAt: integer('expires_at').notNull(),
 })
 
+// migrations/0012_email_changes.sql
+export const emailChanges = sqliteTable('email_changes', {
+  id: text('id').primaryKey(),
+  userId: text('user_id').notNull(),
+  oldEmail: text('old_email').notNull(),
+  newEmail: text('new_email').notNull(),
+  status: text('status').$type<EmailChangeStatus>().notNull().default('pending'),
+  createdAt: integer('created_at').notNull(),
+  endedAt: integer('ended_at'),
+})
+
+export const emailChangeLinks = sqliteTable('email_change_links', {
+  tokenHash: text('token_hash').primaryKey(),
+  changeId: text('change_id').notNull(),
+  kind: text('kind').$type<EmailChangeLinkKind>().notNull(),
+  expiresAt: integer('expires_at').notNull(),
+})
+
+export type EmailChangeStatus = 'pending' | 'confirmed' | 'cancelled' | 'undone'
+export type EmailChangeLinkKind = 'confirm' | 'undo'
+
 export type Ceremony = 'register' | 'sign_in'
 export type Passkey = typeof passkeys.$inferSelect
 
@@ -174,6 +195,9 @@ export type SecurityEventType =
   | 'second_step_failed'
   | 'recovery_code_used'
   | 'recovery_codes_renewed'
+  | 'email_change_requested'
+  | 'email_changed'
+  | 'email_change_undone'
 export type SecurityEvent = typeof securityEvents.$inferSelect
 export type TokenPurpose = 'password_reset' | 'email_verification' | 'login'
 export type User = typeof users.$inferSelect

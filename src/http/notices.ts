@@ -29,6 +29,7 @@ const notices = {
   'llave-eliminada': t.passkeys.removed,
   'llave-renombrada': t.passkeys.renamed,
   'dos-pasos-desactivada': t.twoStep.turnedOff,
+  'cambio-de-correo-cancelado': t.emailChange.cancelled,
 } as const
 
 export type NoticeKey = keyof typeof notices

@@ -88,3 +88,10 @@ export function takeSessionClosedNotice(c: Context<AppEnv>): boolean {
 export function forgetSessionClosedNotice(c: Context<AppEnv>) {
   if (sessionClosedNotice.read(c)) sessionClosedNotice.clear(c)
 }
+
+/** The session this request arrived with was closed before it could write: like any closed session, back to sign in. */
+export function signedOutMeanwhile(c: Context<AppEnv>) {
+  clearSessionCookie(c)
+  forgetFlowsInProgress(c)
+  return c.redirect('/login', 303)
+}

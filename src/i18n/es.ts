@@ -156,6 +156,70 @@ export const es = {
       'Ya confirmamos que es usted. Por su seguridad no conservamos las contraseñas que escribió: escriba de nuevo la nueva contraseña, confírmela y presione GUARDAR PERFIL.',
     choosePassword: 'Entró con su enlace de acceso. Si olvidó su contraseña, elija una nueva aquí abajo y presione GUARDAR PERFIL.',
   },
+  emailChange: {
+    title: 'Cambiar correo electrónico',
+    link: 'Cambiar correo electrónico',
+    intro: (current: string) =>
+      `Su correo actual es ${current}. Escriba la nueva dirección y le enviaremos un enlace para confirmarla. Hasta que lo abra, su cuenta sigue usando la actual, y avisaremos a la actual del cambio.`,
+    newEmail: 'Nuevo correo electrónico',
+    reauth: 'Por su seguridad, ingrese su contraseña actual para cambiar su correo.',
+    submit: 'ENVIAR ENLACE DE CONFIRMACIÓN',
+    back: 'Volver al perfil',
+    same: 'Esa ya es la dirección de su cuenta. Escriba la nueva dirección.',
+    needsFreshSignIn:
+      'Su cuenta aún no tiene contraseña. Para cambiar su correo, elija primero una contraseña en su perfil, o cierre sesión y vuelva a entrar con un enlace de acceso: durante los 10 minutos siguientes podrá cambiarlo sin contraseña.',
+    sentTitle: 'Revise su nuevo correo',
+    sent: (email: string, old: string) => [
+      `Le enviamos un enlace a ${email}. Ábralo en las próximas 24 horas para confirmar la nueva dirección. Hasta entonces, su cuenta sigue usando ${old}.`,
+      `También le enviamos un aviso a ${old}.`,
+      notArrived,
+    ],
+    pendingTitle: 'Cambios de correo pendientes',
+    pending: (email: string, when: string) => `A ${email}, pedido ${when}. Falta abrir el enlace que enviamos a esa dirección.`,
+    cancel: 'Cancelar este cambio',
+    cancelled: 'Cancelamos el cambio de correo: su cuenta sigue usando la misma dirección.',
+    confirmTitle: 'Confirmar su nuevo correo',
+    confirmIntro: (email: string) => `Presione el botón para que ${email} sea el correo de su cuenta. Desde entonces iniciará sesión con esta dirección.`,
+    confirmSubmit: 'CONFIRMAR MI NUEVO CORREO',
+    confirmedTitle: 'Su correo fue cambiado',
+    confirmed: (email: string) => [`Desde ahora su cuenta usa ${email}: inicie sesión con esta dirección.`, 'Le enviamos un aviso a la dirección anterior.'],
+    invalidTitle: 'Este enlace ya no es válido',
+    invalid: 'El enlace para confirmar el nuevo correo venció, ya se usó o el cambio fue cancelado. Si aún quiere cambiar su correo, pídalo de nuevo en su perfil.',
+    takenTitle: 'Esta dirección ya tiene una cuenta',
+    taken: (email: string) => [
+      `No cambiamos el correo: ${email} ya es la dirección de otra cuenta, y cada dirección puede tener una sola cuenta.`,
+      'Si esa otra cuenta es suya, inicie sesión en ella con esta dirección. La cuenta que pidió el cambio sigue usando su dirección anterior.',
+    ],
+    undoTitle: 'No fui yo',
+    undoIntro: (email: string) =>
+      `Si usted no pidió cambiar el correo de su cuenta, presione el botón. Su cuenta volverá a usar ${email}, cerraremos todas las sesiones abiertas, olvidaremos todos los navegadores y le enviaremos a ${email} un enlace para elegir una contraseña nueva. Sus llaves de acceso se conservan.`,
+    undoSubmit: 'RECUPERAR MI CUENTA',
+    undoneTitle: 'Recuperamos su cuenta',
+    undone: (email: string) => [
+      `Su cuenta vuelve a usar ${email}. Cerramos todas las sesiones abiertas y anulamos los enlaces enviados antes.`,
+      `Le enviamos a ${email} un enlace para elegir una contraseña nueva; vence en 1 hora. La contraseña anterior ya no sirve: quien cambió su correo podría conocerla.`,
+    ],
+    undoInvalid: (support: string) =>
+      `El enlace «No fui yo» venció o ya se usó. Si alguien más sigue controlando su cuenta, escríbanos a ${support} para que lo revisemos con usted.`,
+    undoTakenTitle: 'No pudimos devolverle su dirección',
+    undoTaken: (email: string, support: string) =>
+      `Desde el cambio, otra cuenta se creó con ${email}, así que no podemos devolvérsela a la suya. No cambiamos nada. Escríbanos a ${support} para que lo resolvamos con usted.`,
+    mail: {
+      confirmSubject: 'Confirme su nuevo correo electrónico',
+      confirmIntro: 'Pidieron que esta dirección sea el nuevo correo de una cuenta de Ecuabots. Para confirmarlo, abra este enlace y presione el botón:',
+      confirmButton: 'Confirmar mi nuevo correo',
+      confirmIgnore: 'Si usted no lo pidió, ignore este correo: esta dirección no se agregará a ninguna cuenta.',
+      requestedSubject: 'Pidieron cambiar el correo de su cuenta',
+      requestedIntro: (email: string, when: string, where: string) =>
+        `El ${when}, desde ${where}, pidieron cambiar el correo de su cuenta a ${email}. El cambio se hará solo cuando alguien abra el enlace que enviamos a esa dirección.`,
+      changedSubject: 'El correo de su cuenta fue cambiado',
+      changedIntro: (email: string, when: string) => `El ${when} se confirmó el cambio: su cuenta ahora usa ${email}, y esta dirección ya no sirve para entrar.`,
+      notYou:
+        'Si no fue usted, abra el enlace «No fui yo»: su cuenta volverá a usar esta dirección, cerraremos todas las sesiones y le enviaremos un enlace para elegir una contraseña nueva. Sirve aunque el cambio ya se haya confirmado.',
+      notYouButton: 'No fui yo',
+      notYouValidFor: 'El enlace «No fui yo» vence 7 días después del pedido y sirve una sola vez.',
+    },
+  },
   switchAccount: {
     notice: (current: string, target: string) =>
       `Ahora tiene abierta la sesión de ${current}. Este enlace es de la cuenta ${target}: si continúa, cerraremos su sesión actual y entrará como ${target}.`,
@@ -294,6 +358,9 @@ export const es = {
       second_step_failed: 'Código incorrecto tras el primer paso',
       recovery_code_used: 'Inicio de sesión con un código de recuperación',
       recovery_codes_renewed: 'Nuevos códigos de recuperación',
+      email_change_requested: 'Pidió cambiar el correo electrónico',
+      email_changed: 'Correo electrónico cambiado',
+      email_change_undone: 'Cambio de correo deshecho con «No fui yo»',
     } as Record<string, string>,
     methods: {
       password: 'con contraseña',

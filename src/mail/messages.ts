@@ -181,6 +181,36 @@ export function twoStepMail(config: Config, to: Recipient, change: TwoStepChange
   return render(config, to, `two-step-${change.kind}`, { subject, paragraphs: [intro], after, ignorable: false })
 }
 
+/** To the new address: the link that makes it the account's. No name: whoever reads this mailbox has not shown it is the owner's. */
+export function emailChangeConfirmMail(config: Config, newEmail: string, token: string) {
+  const copy = t.emailChange.mail
+  return render(config, { email: newEmail, name: '', emailVerifiedAt: 0 }, 'email-change-confirm', {
+    subject: copy.confirmSubject,
+    paragraphs: [copy.confirmIntro],
+    action: { label: copy.confirmButton, url: appLink(config, `/email/change/${token}`) },
+    after: [{ text: t.mail.validFor(t.mail.oneDay) }, { text: copy.confirmIgnore }],
+    ignorable: false,
+  })
+}
+
+/**
+ * To the old address, when the change is asked (`'requested'`) and when it
+ * is confirmed (`'changed'`): what happened, and the "No fui yo" link.
+ */
+export function emailChangeNoticeMail(config: Config, to: Recipient, event: 'requested' | 'changed', change: { newEmail: string; at: number }, client: Client, undoToken: string) {
+  const copy = t.emailChange.mail
+  const when = describeTimeInMail(change.at, client.timeZone)
+  const where = [describeDevice(client.userAgent), describePlace(client) ?? t.mail.unknownPlace].join(' · ') + (client.ip ? ` (IP ${client.ip})` : '')
+  const [subject, intro] = event === 'requested' ? [copy.requestedSubject, copy.requestedIntro(change.newEmail, when, where)] : [copy.changedSubject, copy.changedIntro(change.newEmail, when)]
+  return render(config, to, `email-change-${event}`, {
+    subject,
+    paragraphs: [intro, copy.notYou],
+    action: { label: copy.notYouButton, url: appLink(config, `/email/undo/${undoToken}`) },
+    after: [{ text: copy.notYouValidFor }, { text: t.mail.notYouSupport(config.supportEmail) }],
+    ignorable: false,
+  })
+}
+
 function render(config: Config, to: Recipient, tag: string, content: Omit<MailContent, 'greeting'>): OutgoingMail {
   const confirmed = to.emailVerifiedAt !== null
   const greeting = confirmed && to.name ? t.mail.greeting(to.name) : t.mail.greetingPlain

@@ -34,6 +34,8 @@ export const RATE_LIMITED_FORMS = [
   '/login/two-step', '/security/two-step/setup', '/security/two-step/confirm', '/security/two-step/off', '/security/two-step/codes',
   // Each token costs a signature; a person needs one every few minutes at most.
   '/api/token',
+  // The address change: the request mails two links, the links check a secret.
+  '/profile/email', '/email/change/:token', '/email/undo/:token', '/security/email-changes/:id/cancel',
 ] as const
 
 export function limitPerIp(binding: 'AUTH_LIMITER') {

@@ -7,8 +7,9 @@ import { reviewOf } from '../auth/password-reset'
 import { listPasskeys } from '../auth/passkeys'
 import { countUnusedRecoveryCodes } from '../auth/recovery-codes'
 import { hasTwoStep } from '../auth/two-step'
+import { listPendingEmailChanges } from '../auth/email-change'
 import { checkNewPassword, hashPassword } from '../auth/passwords'
-import { clearSessionCookie, setSessionCookie } from '../http/session'
+import { clearSessionCookie, setSessionCookie, signedOutMeanwhile } from '../http/session'
 import { closeUserSession, isFreshSession, listUserSessions } from '../auth/sessions'
 import { forgetFlowsInProgress } from '../http/flows'
 import { asksCurrentPassword, confirmRecentSignIn } from '../http/recent-sign-in'
@@ -34,7 +35,7 @@ export const profileRoutes = new Hono<AppEnv>()
 
 /** What each page says after the acts that redirect to it (see noticeFor): nothing else, whatever a link asks. */
 const PROFILE_NOTICES = ['guardado', 'sin-cambios', 'nombre-guardado', 'contrasena-cambiada', 'contrasena-elegida', 'identidad-confirmada', 'reescriba-contrasena', 'verificado', 'elija-contrasena', 'cree-contrasena', 'llave-agregada', 'llave-renombrada', 'llave-eliminada'] as const
-const SECURITY_NOTICES = ['sesion-revocada', 'otras-sesiones-cerradas', 'dos-pasos-desactivada'] as const
+const SECURITY_NOTICES = ['sesion-revocada', 'otras-sesiones-cerradas', 'dos-pasos-desactivada', 'cambio-de-correo-cancelado'] as const
 
 /** Read with the session, in the same D1 batch (see requireAuthentication): the lists the profile shows. */
 export const profileReads = (({ db, add }, account) => {
@@ -49,6 +50,7 @@ export const securityReads = (({ db, add }, account) => {
     passkeys: add(listPasskeys(db, account)),
     lastChange: add(findLastPasswordChange(db, account)),
     codesLeft: add(countUnusedRecoveryCodes(db, account)),
+    emailChanges: add(listPendingEmailChanges(db, account)),
   }
   return (done) => ({
     sessions: done.of(steps.sessions),
@@ -56,6 +58,7 @@ export const securityReads = (({ db, add }, account) => {
     passkeys: done.of(steps.passkeys),
     lastChange: done.of(steps.lastChange),
     codesLeft: done.of(steps.codesLeft)[0]?.count ?? 0,
+    emailChanges: done.of(steps.emailChanges),
   })
 }) satisfies PageReads
 
@@ -220,16 +223,9 @@ profileRoutes.post('/profile/sessions/revoke-others', async (c) => {
   return c.redirect(`${withNotice(c, '/security', 'otras-sesiones-cerradas')}#sesiones`, 303)
 })
 
-/** The session this request arrived with was closed before it could write: like any closed session, back to sign in. */
-function signedOutMeanwhile(c: Context<AppEnv>) {
-  clearSessionCookie(c)
-  forgetFlowsInProgress(c)
-  return c.redirect('/login', 303)
-}
-
 /** "Seguridad": the sessions and the activity, which requireAuthentication read with the session. `twoStepError` goes to the two-step form that failed. */
 export function securityPage(c: Context<AppEnv>, props: { aviso?: string; onward?: string; error?: string; twoStepError?: TwoStepError }) {
-  const { sessions, events, passkeys, lastChange, codesLeft } = pageDataOf(c, securityReads)
+  const { sessions, events, passkeys, lastChange, codesLeft, emailChanges } = pageDataOf(c, securityReads)
   // The review's numbers come from the reset that started this very session, never from the URL:
   // the key only says where it is wanted, and another session (or account) gets no review.
   const closed = props.aviso === 'contrasena-restablecida' ? reviewOf(c.var.session, lastChange[0]) : null
@@ -240,7 +236,7 @@ export function securityPage(c: Context<AppEnv>, props: { aviso?: string; onward
   const revokeOthers = { askCurrentPassword: asksCurrentPassword(c), asksFreshSignIn: !hasPassword(c.var.user) && !isFreshSession(c.var.session), error: props.error }
   const twoStep = { on: hasTwoStep(c.var.user), codesLeft, askCurrentPassword: asksCurrentPassword(c), error: props.twoStepError }
   return (
-    <SecurityPage user={c.var.user} sessions={sessions} events={events} currentSessionId={c.var.session.id} notice={notice} review={review} revokeOthers={revokeOthers} twoStep={twoStep} timeZone={clientOf(c).timeZone} />
+    <SecurityPage user={c.var.user} sessions={sessions} events={events} currentSessionId={c.var.session.id} notice={notice} review={review} revokeOthers={revokeOthers} twoStep={twoStep} pendingEmailChanges={emailChanges} timeZone={clientOf(c).timeZone} />
   )
 }
 

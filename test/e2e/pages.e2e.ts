@@ -218,6 +218,55 @@ const states: State[] = [
       await page.waitForSelector('.sessions li >> nth=1') // this device and the iPhone
     },
   },
+  // "Cambiar correo electrónico" (issue 22): the form, its error, the answer, Seguridad's pending list and both mailed links' pages.
+  {
+    name: 'email-change',
+    open: async (page) => {
+      await signedUp(page, 'cambio')
+      await goto(page, '/profile/email')
+    },
+  },
+  {
+    name: 'email-change-errors',
+    open: async (page) => {
+      const email = await signedUp(page, 'cambio-err')
+      await goto(page, '/profile/email')
+      await page.fill('#email', email)
+      await clickThrough(page, 'button.button')
+      await page.waitForSelector('#email-error')
+    },
+  },
+  {
+    name: 'email-change-pending',
+    open: async (page) => {
+      await signedUp(page, 'cambio-pend')
+      await goto(page, '/profile/email')
+      await page.fill('#email', uniqueEmail('cambio-nueva'))
+      await clickThrough(page, 'button.button')
+      await page.waitForSelector('h1:has-text("Revise su nuevo correo")')
+      await goto(page, '/security')
+      await page.waitForSelector('h2:has-text("Cambios de correo pendientes")')
+    },
+  },
+  {
+    name: 'email-change-links',
+    open: async (page) => {
+      const email = await signedUp(page, 'cambio-enlaces')
+      const newEmail = uniqueEmail('cambio-destino')
+      await goto(page, '/profile/email')
+      await page.fill('#email', newEmail)
+      // Both mails come from one submit: the notice is awaited inside the wait for the confirmation.
+      let notice: Awaited<ReturnType<typeof mailAfter>> | undefined
+      const confirm = await mailAfter(newEmail, 'email-change-confirm', async () => {
+        notice = await mailAfter(email, 'email-change-requested', () => clickThrough(page, 'button.button'))
+      })
+      await page.goto(linkIn(confirm, '/email/change/'))
+      await page.waitForSelector('h1:has-text("Confirmar su nuevo correo")')
+      expect(await seriousViolations(page)).toEqual([])
+      await page.goto(linkIn(notice!, '/email/undo/'))
+      await page.waitForSelector('h1:has-text("No fui yo")')
+    },
+  },
   { name: 'email-login', screenshot: true, open: (page) => goto(page, '/login/email') },
   {
     name: 'email-login-sent',

@@ -3,6 +3,7 @@
 export { askForLink, wrongCodeFor } from './access-links'
 export { app, Browser, PASSWORD, signedInUser, uniqueEmail, uniqueIPv4, type Page } from './browser'
 export { advance, setClock } from './clock'
+export { askToChange } from './email-change'
 export { accountOf, d1Session, db, observedD1, sessionsOf, userRow, type D1Observer } from './database'
 export { codeIn, lastMailTo, linkIn, mailsTo, postmark, type SentMail } from './mail'
 export { directRequest, ORIGIN } from './origin'
