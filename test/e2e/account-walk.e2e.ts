@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { baseUrl, clickThrough, launchChromium, linkIn, mailAfter, newVisitor, seriousViolations, signUp, uniqueEmail, saveScreenshot, type Browser, type Page } from './support'
+
+// Issue 22, "Done when", first point: a person changes the address, undoes it
+// from the old mailbox, downloads the data and deletes the account — walked
+// on a 390 px phone in Chromium with JavaScript on, as a new user would. Each
+// state checks what the page says, runs axe, and is saved as
+// docs/screenshots/account-<n>-<state>.png (the table in docs/operations.md).
+
+const PASSWORD = 'cuenta-propia-22'
+const NEW_PASSWORD = 'otra-cuenta-23'
+
+let browser: Browser
+beforeAll(async () => {
+  browser = await launchChromium()
+})
+afterAll(async () => {
+  await browser?.close()
+})
+
+async function state(page: Page, name: string) {
+  await page.waitForLoadState('load')
+  expect(await seriousViolations(page)).toEqual([])
+  await saveScreenshot(page, `account-${name}.png`)
+}
+
+async function mainText(page: Page) {
+  return ((await page.textContent('main')) ?? '').replace(/\s+/g, ' ')
+}
+
+describe('issue 22: an account from start to end, on a phone', () => {
+  it('changes the address, the old mailbox says "No fui yo", and the owner is back in with the old address and a new password', async () => {
+    const email = uniqueEmail('cuenta')
+    const taken = uniqueEmail('cuenta-nueva')
+    const phone = await newVisitor(browser)
+    const page = await phone.newPage()
+    await signUp(page, { name: 'Inés Salazar', email, password: PASSWORD })
+
+    await clickThrough(page, 'text=Cambiar correo electrónico')
+    expect(await page.textContent('h1')).toBe('Cambiar correo electrónico')
+    await state(page, '1-change-form')
+    await page.fill('#email', taken)
+    let notice: Awaited<ReturnType<typeof mailAfter>> | undefined
+    const confirmation = await mailAfter(taken, 'email-change-confirm', async () => {
+      notice = await mailAfter(email, 'email-change-requested', () => clickThrough(page, 'button.button'))
+    })
+    expect(await page.textContent('h1')).toBe('Revise su nuevo correo')
+    expect(await mainText(page)).toContain(`Le enviamos un enlace a ${taken}`)
+    await state(page, '2-sent')
+    expect(notice!.TextBody).toContain('No fui yo')
+
+    // The new mailbox confirms (on this phone).
+    await page.goto(linkIn(confirmation, '/email/change/'))
+    expect(await page.textContent('h1')).toBe('Confirmar su nuevo correo')
+    await state(page, '3-confirm')
+    const changed = await mailAfter(email, 'email-change-changed', () => clickThrough(page, 'button.button'))
+    expect(await mainText(page)).toContain(`Desde ahora su cuenta usa ${taken}`)
+    await state(page, '4-confirmed')
+
+    // The old mailbox's owner did not ask for it: "No fui yo", from another browser.
+    const owner = await newVisitor(browser)
+    const ownerPage = await owner.newPage()
+    await ownerPage.goto(linkIn(changed, '/email/undo/'))
+    expect(await ownerPage.textContent('h1')).toBe('No fui yo')
+    await state(ownerPage, '5-not-me')
+    const reset = await mailAfter(email, 'password-reset', () => clickThrough(ownerPage, 'button.button'))
+    expect(await ownerPage.textContent('h1')).toBe('Recuperamos su cuenta')
+    await state(ownerPage, '6-recovered')
+
+    // Whoever changed it is signed out everywhere.
+    await page.goto(`${baseUrl}/profile`)
+    expect(new URL(page.url()).pathname).toBe('/login')
+
+    await ownerPage.goto(linkIn(reset, '/password/reset/'))
+    expect(await ownerPage.textContent('h1')).toBe('Elija una nueva contraseña')
+    await ownerPage.fill('#password', NEW_PASSWORD)
+    await ownerPage.fill('#password_confirmation', NEW_PASSWORD)
+    await clickThrough(ownerPage, 'text=GUARDAR CONTRASEÑA')
+    expect(await mainText(ownerPage)).toContain('Su contraseña fue restablecida')
+    await ownerPage.goto(`${baseUrl}/profile`)
+    expect(await mainText(ownerPage)).toContain(email)
+    await state(ownerPage, '7-back-in')
+    await phone.close()
+    await owner.close()
+  })
+})
