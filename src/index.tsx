@@ -10,6 +10,7 @@ import { openDatabase } from './db/client'
 import { runScheduled } from './maintenance'
 import { readConfig } from './config'
 import { outboxFor } from './mail/outbox'
+import { createEventSender } from './auth/account-events'
 import { routeOf } from './http/log'
 import { describeError } from './log'
 import { t } from './i18n'
@@ -108,7 +109,8 @@ function TooLarge() {
 
 /**
  * The Worker: pages, and the Cron Triggers — every minute the outbox sends
- * what is due, every hour the sweep drops expired rows. `options.fetch` as
+ * what is due and account events are re-sent, every hour the sweep drops
+ * expired rows. `options.fetch` as
  * for createApp.
  */
 export function createWorker(options: { fetch?: typeof fetch } = {}) {
@@ -117,7 +119,7 @@ export function createWorker(options: { fetch?: typeof fetch } = {}) {
     fetch: app.fetch,
     async scheduled(controller: ScheduledController, env: Bindings) {
       const db = openDatabase(env.DB)
-      await runScheduled(controller.cron, db, outboxFor(readConfig(env), db, options.fetch))
+      await runScheduled(controller.cron, db, outboxFor(readConfig(env), db, options.fetch), createEventSender(db, env.ACCOUNT_EVENTS))
     },
   } satisfies ExportedHandler<Bindings>
 }

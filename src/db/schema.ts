@@ -149,6 +149,22 @@ export const webauthnChallenges = sqliteTable('webauthn_challenges', {
   expiresAt: integer('expires_at').notNull(),
 })
 
+// migrations/0013_account_events.sql
+export const accountEvents = sqliteTable('account_events', {
+  id: text('id').primaryKey(),
+  type: text('type').$type<AccountEventType>().notNull(),
+  accountId: text('account_id').notNull(),
+  at: integer('at').notNull(),
+  status: text('status').$type<'pending' | 'sending' | 'sent'>().notNull().default('pending'),
+  attempts: integer('attempts').notNull().default(0),
+  nextAttemptAt: integer('next_attempt_at').notNull(),
+  claimedUntil: integer('claimed_until'),
+  sentAt: integer('sent_at'),
+})
+
+/** What the apps are told on the ACCOUNT_EVENTS queue (see src/auth/account-events.ts, docs/apps.md). */
+export type AccountEventType = 'account.email_changed' | 'account.deleted' | 'account.password_changed' | 'session.revoked'
+
 export type Ceremony = 'register' | 'sign_in'
 export type Passkey = typeof passkeys.$inferSelect
 

@@ -64,3 +64,8 @@ export function afterResponse(c: Context<AppEnv>, work: () => Promise<unknown>) 
 export function sendAfterResponse(c: Context<AppEnv>, ids: string[]) {
   afterResponse(c, () => c.var.outbox.send(...ids))
 }
+
+/** Sends these account events to the apps' queue after the response (never throws; the cron retries what fails). */
+export function sendEventsAfterResponse(c: Context<AppEnv>, ids: string[]) {
+  if (ids.length > 0) afterResponse(c, () => c.var.events.send(...ids))
+}
