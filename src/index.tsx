@@ -35,6 +35,7 @@ import { webhookRoutes } from './routes/webhooks'
 import { apiRoutes } from './routes/api'
 import { wellKnownRoutes } from './routes/well-known'
 import { secondStepRoutes, twoStepRoutes } from './routes/two-step'
+import { accountDeletedRoutes, accountRoutes } from './routes/account'
 import { MessagePage } from '../views/message'
 import { MAX_BODY_BYTES, MAX_WEBHOOK_BYTES } from './http/body-limits'
 import { holdWorkUntilResponseSent } from './http/after-response'
@@ -74,12 +75,14 @@ export function createApp(options: { fetch?: typeof fetch } = {}) {
   app.route('/', passwordRoutes)
   app.route('/', secondStepRoutes)
   app.route('/', devMailboxRoutes)
+  app.route('/', accountDeletedRoutes) // signed out by then
 
   // Deny by default: every route registered below this line needs a session.
-  app.use(requireAuthentication({ reads: { 'GET /profile': profileReads, 'POST /profile': profileReads, 'GET /security': securityReads, 'POST /profile/sessions/revoke-others': securityReads, ...TWO_STEP_READS } }))
+  app.use(requireAuthentication({ reads: { 'GET /profile': profileReads, 'POST /profile': profileReads, 'GET /security': securityReads, 'POST /profile/sessions/revoke-others': securityReads, ...TWO_STEP_READS, ...ACCOUNT_READS } }))
   app.route('/', profileRoutes)
   app.route('/', passkeyRoutes)
   app.route('/', twoStepRoutes)
+  app.route('/', accountRoutes)
 
   app.notFound(async (c) => {
     const signedIn = c.var.db ? await currentSession(c) : null
@@ -100,6 +103,9 @@ export function createApp(options: { fetch?: typeof fetch } = {}) {
 
 /** The two-step forms that may show Seguridad again with an error read what it reads. */
 const TWO_STEP_READS = { 'POST /security/two-step/setup': securityReads, 'POST /security/two-step/off': securityReads, 'POST /security/two-step/codes': securityReads }
+
+/** "Sus datos" and "Eliminar la cuenta" show Seguridad again when a form comes back with an error. */
+const ACCOUNT_READS = { 'POST /security/data': securityReads, 'POST /security/delete': securityReads }
 
 const home = [{ href: '/', label: t.errors.goHome }]
 

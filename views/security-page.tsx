@@ -3,6 +3,7 @@ import { Layout } from './layout'
 import { Notice } from './partials/notices'
 import { TwoStepSection, type TwoStepSectionProps } from './partials/two-step-section'
 import { ResetReview, type ResetReviewProps } from './partials/reset-review'
+import { AccountSection, type AccountSectionProps } from './partials/account-section'
 import { ActivityList, SessionsList, type EventRow, type RevokeOthersProps, type SessionRow } from './partials/sessions-and-activity'
 
 export type SecurityPageProps = {
@@ -15,12 +16,14 @@ export type SecurityPageProps = {
   /** Right after a reset: what remains and what it closed. */
   review?: ResetReviewProps
   twoStep: TwoStepSectionProps
+  /** "Sus datos" and "Eliminar la cuenta". */
+  account: AccountSectionProps
   /** Where the request came from (Cloudflare's guess), for the times shown; none: UTC. */
   timeZone?: string | null
 }
 
 /** "Seguridad": the sessions and the activity, on their own page so the profile stays short. */
-export function SecurityPage({ user, sessions, currentSessionId, events, notice, review, revokeOthers, twoStep, timeZone }: SecurityPageProps) {
+export function SecurityPage({ user, sessions, currentSessionId, events, notice, review, revokeOthers, twoStep, account, timeZone }: SecurityPageProps) {
   return (
     <Layout title={t.security.title} user={user} current="/security" wide>
       <h1>{t.security.title}</h1>
@@ -30,6 +33,7 @@ export function SecurityPage({ user, sessions, currentSessionId, events, notice,
       <TwoStepSection {...twoStep} />
       <SessionsList sessions={sessions} currentId={currentSessionId} revokeOthers={revokeOthers} timeZone={timeZone} />
       <ActivityList events={events} timeZone={timeZone} />
+      <AccountSection {...account} />
       <div class="links">
         <a href="/profile">{t.security.back}</a>
       </div>

@@ -189,6 +189,7 @@ export type SecurityEventType =
   | 'two_step_disabled_by_support'
   | 'recovery_code_used'
   | 'recovery_codes_renewed'
+  | 'data_exported'
 export type SecurityEvent = typeof securityEvents.$inferSelect
 export type TokenPurpose = 'password_reset' | 'email_verification' | 'login'
 export type User = typeof users.$inferSelect

@@ -189,6 +189,30 @@ export const es = {
       onward: 'Continuar',
     },
   },
+  account: {
+    dataTitle: 'Sus datos',
+    dataIntro:
+      'Descargue en un archivo todo lo que guardamos sobre usted: su cuenta, sus sesiones, sus navegadores conocidos, sus llaves de acceso, su actividad de seguridad y los correos que le enviamos. Nunca incluye contraseñas, códigos ni llaves.',
+    dataReauth: 'Por su seguridad, ingrese su contraseña actual para descargar sus datos.',
+    dataSubmit: 'Descargar mis datos',
+    deleteTitle: 'Eliminar la cuenta',
+    deleteIntro:
+      'Se borrarán para siempre su cuenta, sus sesiones, sus llaves de acceso y su actividad. Se cerrará la sesión en todos sus dispositivos y las apps de Ecuabots dejarán de reconocerle. No se puede deshacer.',
+    deleteOpen: 'Quiero eliminar mi cuenta',
+    deleteEmailLabel: 'Escriba su correo electrónico para confirmar',
+    deleteEmailHint: (email: string) => `Escriba ${email}.`,
+    deleteReauth: 'Por su seguridad, ingrese su contraseña actual para eliminar la cuenta.',
+    deleteSubmit: 'Eliminar mi cuenta para siempre',
+    deleteEmailEmpty: 'Escriba su correo electrónico para confirmar que quiere eliminar la cuenta.',
+    deleteEmailMismatch: (email: string) => `El correo no coincide con el de su cuenta. Escriba exactamente ${email}.`,
+    needsFreshSignIn:
+      'Su cuenta no tiene contraseña y su sesión empezó hace más de 10 minutos. Reciba un enlace de acceso y vuelva a intentarlo.',
+    reauthLink: 'Reciba un enlace de acceso',
+    deletedTitle: 'Su cuenta fue eliminada',
+    deletedBody:
+      'Borramos su cuenta y todo lo que nos identificaba con usted. Le enviamos un último correo para confirmarlo. Si quiere volver, puede crear una cuenta nueva cuando lo desee.',
+    signUpAgain: 'Crear una cuenta',
+  },
   inline: {
     ok: 'Las contraseñas coinciden.',
   },
@@ -272,6 +296,12 @@ export const es = {
       'Si no fue usted, restablezca su contraseña ahora con este enlace: cerraremos todas las sesiones abiertas, eliminaremos las llaves de acceso que no decida conservar y quien tenga su contraseña anterior ya no podrá entrar.',
     notYouSupport: (support: string) => `Luego escríbanos a ${support} (o responda a este correo) para que revisemos su cuenta con usted.`,
     unknownPlace: 'un lugar desconocido',
+    deletedSubject: 'Su cuenta fue eliminada',
+    deletedIntro: (when: string) => `Su cuenta de Ecuabots fue eliminada el ${when}, a pedido suyo.`,
+    deletedWhat:
+      'Borramos su nombre, su correo, su contraseña, sus sesiones, sus llaves de acceso, su actividad de seguridad y los correos que le enviamos. Las apps de Ecuabots ya fueron avisadas para que borren lo que guardaban de usted.',
+    deletedAgain: 'Si quiere volver, puede crear una cuenta nueva con este mismo correo cuando lo desee.',
+    deletedNotYou: (support: string) => `Si no fue usted, escríbanos de inmediato a ${support} (o responda a este correo).`,
   },
   activity: {
     title: 'Actividad de seguridad',
@@ -293,6 +323,7 @@ export const es = {
       two_step_disabled_by_support: 'Verificación en dos pasos desactivada por soporte',
       recovery_code_used: 'Inicio de sesión con un código de recuperación',
       recovery_codes_renewed: 'Nuevos códigos de recuperación',
+      data_exported: 'Descargó sus datos',
     } as Record<string, string>,
     methods: {
       password: 'con contraseña',

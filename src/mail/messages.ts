@@ -167,6 +167,21 @@ export function twoStepMail(config: Config, to: Recipient, change: TwoStepChange
   return render(config, to, `two-step-${change.kind}`, { subject, paragraphs: [intro], after: notYou(config), ignorable: false })
 }
 
+/**
+ * The farewell, queued by the batch that deletes the account: when, what
+ * was erased, how to come back. It greets without the name and carries no
+ * link to the account (there is none): its outbox row is the one thing
+ * left that names the address, until the outbox's 30-day sweep.
+ */
+export function accountDeletedMail(config: Config, to: Recipient, client: Client, at: number) {
+  return render(config, { email: to.email, name: '', emailVerifiedAt: to.emailVerifiedAt ?? 0 }, 'account-deleted', {
+    subject: t.mail.deletedSubject,
+    paragraphs: [t.mail.deletedIntro(describeTimeInMail(at, client.timeZone)), t.mail.deletedWhat, t.mail.deletedAgain],
+    after: [{ text: t.mail.deletedNotYou(config.supportEmail) }],
+    ignorable: false,
+  })
+}
+
 function render(config: Config, to: Recipient, tag: string, content: Omit<MailContent, 'greeting'>): OutgoingMail {
   const confirmed = to.emailVerifiedAt !== null
   const greeting = confirmed && to.name ? t.mail.greeting(to.name) : t.mail.greetingPlain

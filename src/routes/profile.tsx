@@ -23,6 +23,7 @@ import { passwordChangedMail, queueMail } from '../mail/messages'
 import { ProfilePage, type ProfilePageProps } from '../../views/profile-page'
 import { SecurityPage } from '../../views/security-page'
 import type { TwoStepError } from '../../views/partials/two-step-section'
+import type { AccountSectionProps } from '../../views/partials/account-section'
 import { ReauthSentPage } from '../../views/access-link-pages'
 import { sendAccessLink } from '../http/access-link-request'
 import { forgetRememberedInput, onwardAfterReview, rememberInput, rememberedInputOf } from '../http/remembered-input'
@@ -228,7 +229,10 @@ function signedOutMeanwhile(c: Context<AppEnv>) {
 }
 
 /** "Seguridad": the sessions and the activity, which requireAuthentication read with the session. `twoStepError` goes to the two-step form that failed. */
-export function securityPage(c: Context<AppEnv>, props: { aviso?: string; onward?: string; error?: string; twoStepError?: TwoStepError }) {
+export function securityPage(
+  c: Context<AppEnv>,
+  props: { aviso?: string; onward?: string; error?: string; twoStepError?: TwoStepError; account?: Pick<AccountSectionProps, 'data' | 'deletion'> },
+) {
   const { sessions, events, passkeys, lastChange, codesLeft } = pageDataOf(c, securityReads)
   // The review's numbers come from the reset that started this very session, never from the URL:
   // the key only says where it is wanted, and another session (or account) gets no review.
@@ -238,9 +242,10 @@ export function securityPage(c: Context<AppEnv>, props: { aviso?: string; onward
     : undefined
   const notice = review || props.aviso === 'contrasena-restablecida' ? undefined : noticeFor(c, SECURITY_NOTICES)
   const revokeOthers = { askCurrentPassword: asksCurrentPassword(c), asksFreshSignIn: !hasPassword(c.var.user) && !isFreshSession(c.var.session), error: props.error }
+  const account = { email: c.var.user.email, askCurrentPassword: asksCurrentPassword(c), asksFreshSignIn: revokeOthers.asksFreshSignIn, ...props.account }
   const twoStep = { on: hasTwoStep(c.var.user), codesLeft, askCurrentPassword: asksCurrentPassword(c), error: props.twoStepError }
   return (
-    <SecurityPage user={c.var.user} sessions={sessions} events={events} currentSessionId={c.var.session.id} notice={notice} review={review} revokeOthers={revokeOthers} twoStep={twoStep} timeZone={clientOf(c).timeZone} />
+    <SecurityPage user={c.var.user} sessions={sessions} events={events} currentSessionId={c.var.session.id} notice={notice} review={review} revokeOthers={revokeOthers} twoStep={twoStep} account={account} timeZone={clientOf(c).timeZone} />
   )
 }
 
