@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono'
-import { sendAfterResponse } from '../http/after-response'
+import { sendAfterResponse, sendEventsAfterResponse } from '../http/after-response'
 import { closeOtherSessions, hasPassword, updateProfile } from '../auth/accounts'
 import { checkName, normalizeName } from '../auth/names'
 import { findLastPasswordChange, listRecentEvents } from '../auth/activity'
@@ -108,6 +108,7 @@ profileRoutes.post('/profile', async (c) => {
   if (saved.sessionToken) setSessionCookie(c, saved.sessionToken)
   securityLog(c, 'password_change', 'ok')
   sendAfterResponse(c, saved.queued)
+  sendEventsAfterResponse(c, saved.events)
   return c.redirect(withNotice(c, '/profile', passwordSavedNotice(c.var.user)), 303)
 })
 
@@ -194,6 +195,7 @@ profileRoutes.post('/profile/sessions/:id/revoke', async (c) => {
   // Recorded and forgotten while the row still exists: made-up ids write nothing.
   const revoked = await closeUserSession(c.var.db, c.var.user.id, id, clientOf(c), forgetsBrowser, { sessionId: c.var.session.id })
   securityLog(c, 'session_revoke', revoked ? 'ok' : 'not_found')
+  if (revoked) sendEventsAfterResponse(c, revoked.events)
   if (here) {
     clearSessionCookie(c)
     forgetFlowsInProgress(c)
@@ -209,14 +211,15 @@ profileRoutes.post('/profile/sessions/revoke-others', async (c) => {
   const form = await readForm(c)
   const check = await confirmRecentSignIn(c, form.current_password ?? '', t.errors.closeOthersNeedsFreshSignIn)
   if (!check.ok) return c.html(securityPage(c, { error: check.error }), check.status)
-  const token = await closeOtherSessions(c.var.db, c.var.user.id, c.var.session.id, {
+  const closed = await closeOtherSessions(c.var.db, c.var.user.id, c.var.session.id, {
     deviceHash: await knownDeviceOf(c),
     client: clientOf(c),
     attemptKey: check.attemptKey,
   })
   // This session was closed while the request ran (a reset elsewhere): nothing was done.
-  if (!token) return signedOutMeanwhile(c)
-  setSessionCookie(c, token)
+  if (!closed) return signedOutMeanwhile(c)
+  setSessionCookie(c, closed.token)
+  sendEventsAfterResponse(c, closed.events)
   securityLog(c, 'session_revoke', 'others')
   return c.redirect(`${withNotice(c, '/security', 'otras-sesiones-cerradas')}#sesiones`, 303)
 })
