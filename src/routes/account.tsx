@@ -3,7 +3,7 @@ import { normalizeEmail } from '../addresses/email'
 import { exportAccountData } from '../auth/account-data'
 import { deleteAccount } from '../auth/account-deletion'
 import type { AppEnv } from '../env'
-import { sendAfterResponse, sendEventsAfterResponse } from '../http/after-response'
+import { sendAfterResponse } from '../http/after-response'
 import { forgetFlowsInProgress } from '../http/flows'
 import { readForm } from '../http/forms'
 import { securityLog } from '../http/log'
@@ -47,24 +47,20 @@ accountRoutes.post('/security/data', async (c) => {
 
 accountRoutes.post('/security/delete', async (c) => {
   const form = await readForm(c)
-  const typed = normalizeEmail(form.email)
-  const user = c.var.user
   // The address first: a mismatch is said under its field before any password is checked (and counted).
-  const emailError = !typed ? t.account.deleteEmailEmpty : typed !== user.email ? t.account.deleteEmailMismatch(user.email) : undefined
+  const emailError = typedAddressError(form.email, c.var.user.email)
   if (emailError) return c.html(securityPage(c, { account: { deletion: { email: form.email, emailError } } }), 422)
   const check = await confirmRecentSignIn(c, form.current_password ?? '', t.account.needsFreshSignIn)
   if (!check.ok) {
     const deletion = check.field === 'current_password' ? { email: form.email, passwordError: check.error } : { email: form.email, error: check.error }
     return c.html(securityPage(c, { account: { deletion } }), check.status)
   }
-  const deleted = await deleteAccount(c.var.db, c.var.config, user, { sessionId: c.var.session.id, client: clientOf(c) })
+  const deleted = await deleteAccount(c.var.db, c.var.config, c.var.user, { sessionId: c.var.session.id, client: clientOf(c) })
   // This session was closed, or the address changed, while the request ran: nothing was erased.
   if (!deleted) return signedOutMeanwhile(c)
-  clearSessionCookie(c)
-  forgetFlowsInProgress(c)
+  signOutHere(c)
   securityLog(c, 'account_delete', 'ok')
-  sendAfterResponse(c, deleted.queued)
-  sendEventsAfterResponse(c, deleted.events)
+  sendAfterResponse(c, deleted.queued, deleted.events)
   return c.redirect(DELETED_PATH, 303)
 })
 
@@ -72,8 +68,20 @@ accountDeletedRoutes.get(DELETED_PATH, (c) =>
   c.html(<MessagePage title={t.account.deletedTitle} body={t.account.deletedBody} links={[{ href: '/signup', label: t.account.signUpAgain }]} />),
 )
 
-function signedOutMeanwhile(c: Context<AppEnv>) {
+/** The typed confirmation, normalised as sign-up stores an address, against the account's: the message to show, or undefined. */
+function typedAddressError(typed: string | undefined, email: string) {
+  const address = normalizeEmail(typed)
+  if (!address) return t.account.deleteEmailEmpty
+  return address === email ? undefined : t.account.deleteEmailMismatch(email)
+}
+
+/** The session cookie and every flow this browser had in progress go: nothing here is signed in any more. */
+function signOutHere(c: Context<AppEnv>) {
   clearSessionCookie(c)
   forgetFlowsInProgress(c)
+}
+
+function signedOutMeanwhile(c: Context<AppEnv>) {
+  signOutHere(c)
   return c.redirect('/login', 303)
 }

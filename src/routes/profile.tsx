@@ -107,8 +107,7 @@ profileRoutes.post('/profile', async (c) => {
   if (!changingPassword) return c.redirect(withNotice(c, '/profile', form.current_password ? 'nombre-guardado' : 'guardado'), 303)
   if (saved.sessionToken) setSessionCookie(c, saved.sessionToken)
   securityLog(c, 'password_change', 'ok')
-  sendAfterResponse(c, saved.queued)
-  sendEventsAfterResponse(c, saved.events)
+  sendAfterResponse(c, saved.queued, saved.events)
   return c.redirect(withNotice(c, '/profile', passwordSavedNotice(c.var.user)), 303)
 })
 
