@@ -59,7 +59,7 @@ try {
   try {
     const result = await twoStepOff(proxy.env, { email: options.email, operator: options.operator, dryRun: options['dry-run'], evict: options.evict })
     console.log(describe(result))
-    process.exitCode = result.outcome === 'turned-off' || result.outcome === 'would-turn-off' ? 0 : 1
+    process.exitCode = result.outcome === 'turned-off' || result.outcome === 'would-turn-off' ? 0 : result.outcome === 'invalid' ? 2 : 1
   } finally {
     await proxy.dispose()
   }
@@ -84,6 +84,9 @@ async function target(work) {
   return { configPath, remoteBindings: true }
 }
 
+const EVICTED = 'Cerradas todas las sesiones, quitadas las llaves de acceso, desactivada la verificación en dos pasos y anulada la contraseña'
+const EVICTED_WOULD = 'cerrarían todas las sesiones, se quitarían las llaves de acceso, se desactivaría la verificación en dos pasos y se anularía la contraseña'
+
 function describe(result) {
   switch (result.outcome) {
     case 'invalid':
@@ -95,8 +98,8 @@ function describe(result) {
     case 'changed-meanwhile':
       return `La verificación en dos pasos de ${result.email} cambió mientras tanto. Nada cambió: vuelva a ejecutar el comando.`
     case 'would-turn-off':
-      return `Se desactivaría la verificación en dos pasos de ${result.email} (sin --dry-run): actividad con su nombre y ${result.mails} correo a la cuenta.`
+      return `Se ${options.evict ? EVICTED_WOULD : 'desactivaría la verificación en dos pasos'} de ${result.email} (sin --dry-run): actividad con su nombre y ${result.mails} correo a la cuenta.`
     case 'turned-off':
-      return `Desactivada la verificación en dos pasos de ${result.email}${options.evict ? ', cerradas todas sus sesiones, quitadas sus llaves de acceso y anulada su contraseña' : ''}. Quedó en su actividad, con su nombre, y le avisamos por correo (${result.mails} en la bandeja de salida).`
+      return `${options.evict ? EVICTED : 'Desactivada la verificación en dos pasos'} de ${result.email}. Quedó en su actividad, con su nombre, y le avisamos por correo (${result.mails} en la bandeja de salida).`
   }
 }

@@ -10,6 +10,7 @@ import { openDatabase } from './db/client'
 import { runScheduled } from './maintenance'
 import { readConfig } from './config'
 import { outboxFor } from './mail/outbox'
+import { createEventSender } from './auth/account-events'
 import { routeOf } from './http/log'
 import { describeError } from './log'
 import { t } from './i18n'
@@ -35,6 +36,7 @@ import { webhookRoutes } from './routes/webhooks'
 import { apiRoutes } from './routes/api'
 import { wellKnownRoutes } from './routes/well-known'
 import { secondStepRoutes, twoStepRoutes } from './routes/two-step'
+import { accountDeletedRoutes, accountRoutes } from './routes/account'
 import { MessagePage } from '../views/message'
 import { MAX_BODY_BYTES, MAX_WEBHOOK_BYTES } from './http/body-limits'
 import { holdWorkUntilResponseSent } from './http/after-response'
@@ -75,13 +77,15 @@ export function createApp(options: { fetch?: typeof fetch } = {}) {
   app.route('/', secondStepRoutes)
   app.route('/', emailChangeLinkRoutes) // the mailed links: opened signed out, often on another device
   app.route('/', devMailboxRoutes)
+  app.route('/', accountDeletedRoutes) // signed out by then
 
   // Deny by default: every route registered below this line needs a session.
-  app.use(requireAuthentication({ reads: { 'GET /profile': profileReads, 'POST /profile': profileReads, 'GET /security': securityReads, 'POST /profile/sessions/revoke-others': securityReads, ...TWO_STEP_READS } }))
+  app.use(requireAuthentication({ reads: { 'GET /profile': profileReads, 'POST /profile': profileReads, 'GET /security': securityReads, 'POST /profile/sessions/revoke-others': securityReads, ...TWO_STEP_READS, ...ACCOUNT_READS } }))
   app.route('/', profileRoutes)
   app.route('/', passkeyRoutes)
   app.route('/', twoStepRoutes)
   app.route('/', emailChangeRoutes)
+  app.route('/', accountRoutes)
 
   app.notFound(async (c) => {
     const signedIn = c.var.db ? await currentSession(c) : null
@@ -103,6 +107,9 @@ export function createApp(options: { fetch?: typeof fetch } = {}) {
 /** The two-step forms that may show Seguridad again with an error read what it reads. */
 const TWO_STEP_READS = { 'POST /security/two-step/setup': securityReads, 'POST /security/two-step/off': securityReads, 'POST /security/two-step/codes': securityReads }
 
+/** "Sus datos" and "Eliminar la cuenta" show Seguridad again when a form comes back with an error. */
+const ACCOUNT_READS = { 'POST /security/data': securityReads, 'POST /security/delete': securityReads }
+
 const home = [{ href: '/', label: t.errors.goHome }]
 
 function TooLarge() {
@@ -111,7 +118,8 @@ function TooLarge() {
 
 /**
  * The Worker: pages, and the Cron Triggers — every minute the outbox sends
- * what is due, every hour the sweep drops expired rows. `options.fetch` as
+ * what is due and account events are re-sent, every hour the sweep drops
+ * expired rows. `options.fetch` as
  * for createApp.
  */
 export function createWorker(options: { fetch?: typeof fetch } = {}) {
@@ -120,7 +128,7 @@ export function createWorker(options: { fetch?: typeof fetch } = {}) {
     fetch: app.fetch,
     async scheduled(controller: ScheduledController, env: Bindings) {
       const db = openDatabase(env.DB)
-      await runScheduled(controller.cron, db, outboxFor(readConfig(env), db, options.fetch))
+      await runScheduled(controller.cron, db, outboxFor(readConfig(env), db, options.fetch), createEventSender(db, env.ACCOUNT_EVENTS))
     },
   } satisfies ExportedHandler<Bindings>
 }

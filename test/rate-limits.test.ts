@@ -35,6 +35,8 @@ const FORMS = [
   '/security/two-step/confirm',
   '/security/two-step/off',
   '/security/two-step/codes',
+  '/security/data',
+  '/security/delete',
   '/api/token',
   '/profile/email',
   '/email/change/:token',

@@ -131,15 +131,37 @@ describe('support turns two-step off for one account', () => {
 
     await everyMinute()
     const mail = lastMailTo(owner.email, 'two-step-off-by-support-evicted')
-    expect(mail.text).toContain('desactivó la verificación en dos pasos que otra persona activó en su cuenta, cerró todas las sesiones')
+    expect(mail.text).toContain('sacó de su cuenta a la persona que había entrado en ella: cerró todas las sesiones, quitó las llaves de acceso, desactivó la verificación en dos pasos')
     expect(mail.text).toContain('https://cuentas.ecuabots.test/password/forgot')
-    const back = new Browser()
-    await back.post('/password/forgot', { email: owner.email })
-    const link = lastMailTo(owner.email, 'password-reset').text.match(/https:\/\/cuentas\.ecuabots\.test(\/password\/reset\/\S+)/)![1]!
-    await back.get(link)
-    const reset = await back.post('/password/reset', { password: 'mi-clave-nueva-8', password_confirmation: 'mi-clave-nueva-8' })
-    expect(reset.status).toBe(303)
-    expect(await signedIn(back)).toBe(true)
+    expect(await signedIn(await signedInAgain(owner.email))).toBe(true)
+  })
+
+  it('evicting works whatever two-step is now: an intruder who turned it off again, or never on, is out all the same', async () => {
+    const owner = await signedInUser()
+    const intruder = new Browser()
+    expect((await intruder.post('/login', { email: owner.email, password: PASSWORD })).location).toBe('/profile')
+    const intrudersKey = await SoftAuthenticator.create()
+    expect((await addPasskey(intruder, intrudersKey)).status).toBe(200)
+    expect(await twoStepOff(env, { email: owner.email, operator: OPERATOR, dryRun: false })).toEqual({ outcome: 'already-off', email: owner.email })
+    expect(await twoStepOff(env, { email: owner.email, operator: OPERATOR, dryRun: false, evict: true })).toMatchObject({ outcome: 'turned-off' })
+    expect(await signedIn(intruder)).toBe(false)
+    expect((await new Browser().post('/login', { email: owner.email, password: PASSWORD })).status).toBe(401)
+    const withPasskey = new Browser()
+    await signInWithPasskey(withPasskey, intrudersKey)
+    expect(await signedIn(withPasskey)).toBe(false)
+    const activity = visibleText((await (await signedInAgain(owner.email)).get('/security')).text)
+    expect(activity).toContain('Soporte cerró todas las sesiones, quitó las llaves de acceso y anuló la contraseña')
+    expect(activity).toContain(`a pedido suyo, por ${OPERATOR} del equipo de soporte`)
   })
 })
+
+/** The owner back in after an eviction: "Olvidé mi contraseña", the mailed link, a new password. */
+async function signedInAgain(email: string) {
+  const back = new Browser()
+  await back.post('/password/forgot', { email })
+  const link = lastMailTo(email, 'password-reset').text.match(/https:\/\/cuentas\.ecuabots\.test(\/password\/reset\/\S+)/)![1]!
+  await back.get(link)
+  expect((await back.post('/password/reset', { password: 'mi-clave-nueva-8', password_confirmation: 'mi-clave-nueva-8' })).status).toBe(303)
+  return back
+}
 

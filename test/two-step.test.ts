@@ -290,6 +290,27 @@ describe('someone past the first step who does not have the code', () => {
     expect(mailsTo(email, 'two-step-wrong-code')).toHaveLength(2)
   })
 
+  it('a wrong recovery code as the first answer does not hide the app-code guesses after it: the owner is told all the same', async () => {
+    const { browser: owner, email, secret } = await withTwoStep()
+    const stranger = await pastPassword(email)
+    expect((await stranger.post('/login/two-step', { code: 'aaaa-bbbb-cccc-dddd' })).status).toBe(422)
+    expect((await stranger.post('/login/two-step', { code: wrongCode(await codeFor(secret)) })).status).toBe(422)
+    expect(mailsTo(email, 'two-step-wrong-code')).toHaveLength(1)
+    expect(visibleText((await owner.get('/security')).text)).toContain('Código incorrecto tras el primer paso con contraseña')
+  })
+
+  it('the owner sending her right code twice at once is not told someone failed: only one of the two is a wrong answer, and it is hers', async () => {
+    const { email, secret, codes } = await withTwoStep()
+    const here = await pastPassword(email)
+    const answers = await Promise.all([here.post('/login/two-step', { code: await codeFor(secret) }), here.post('/login/two-step', { code: await codeFor(secret) })])
+    expect(answers.map((answer) => answer.status).sort()).toEqual([303, 422])
+    setClock(clock.now() + 30_000)
+    const again = await pastPassword(email)
+    const recovery = await Promise.all([again.post('/login/two-step', { code: codes[0]! }), again.post('/login/two-step', { code: codes[0]! })])
+    expect(recovery.map((answer) => answer.status).sort()).toEqual([303, 422])
+    expect(mailsTo(email, 'two-step-wrong-code')).toHaveLength(0)
+  })
+
   it(`10 wrong codes every 15 minutes cannot go on all day: past ${SECOND_STEP_DAILY_FAILURES.limit} in a day the second step answers 429 in every new window`, async () => {
     const { email, secret } = await withTwoStep()
     const wrong = wrongCode(await codeFor(secret))

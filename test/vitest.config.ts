@@ -53,6 +53,8 @@ export default defineConfig({
         },
         // This Worker's own AccountsRpc entrypoint, bound as an app would bind it, so tests call it over real Workers RPC.
         serviceBindings: { ACCOUNTS: { name: 'ecuabots-cuentas', entrypoint: 'AccountsRpc' } },
+        // examples/crm's cached copy of names and addresses, for test/crm-events.test.ts (its queue consumer run here, in workerd).
+        kvNamespaces: ['CRM_CACHE'],
       },
     })),
   ],

@@ -4,6 +4,7 @@ import { Notice } from './partials/notices'
 import { PendingEmailChanges, type PendingEmailChange } from './partials/pending-email-changes'
 import { TwoStepSection, type TwoStepSectionProps } from './partials/two-step-section'
 import { ResetReview, type ResetReviewProps } from './partials/reset-review'
+import { AccountSection, type AccountSectionProps } from './partials/account-section'
 import { ActivityList, SessionsList, type EventRow, type RevokeOthersProps, type SessionRow } from './partials/sessions-and-activity'
 
 export type SecurityPageProps = {
@@ -18,12 +19,14 @@ export type SecurityPageProps = {
   twoStep: TwoStepSectionProps
   /** Address changes waiting for their link, cancellable here. */
   pendingEmailChanges: PendingEmailChange[]
+  /** "Sus datos" and "Eliminar la cuenta". */
+  account: AccountSectionProps
   /** Where the request came from (Cloudflare's guess), for the times shown; none: UTC. */
   timeZone?: string | null
 }
 
 /** "Seguridad": the sessions and the activity, on their own page so the profile stays short. */
-export function SecurityPage({ user, sessions, currentSessionId, events, notice, review, revokeOthers, twoStep, pendingEmailChanges, timeZone }: SecurityPageProps) {
+export function SecurityPage({ user, sessions, currentSessionId, events, notice, review, revokeOthers, twoStep, pendingEmailChanges, account, timeZone }: SecurityPageProps) {
   return (
     <Layout title={t.security.title} user={user} current="/security" wide>
       <h1>{t.security.title}</h1>
@@ -34,6 +37,7 @@ export function SecurityPage({ user, sessions, currentSessionId, events, notice,
       <TwoStepSection {...twoStep} />
       <SessionsList sessions={sessions} currentId={currentSessionId} revokeOthers={revokeOthers} timeZone={timeZone} />
       <ActivityList events={events} timeZone={timeZone} />
+      <AccountSection {...account} />
       <div class="links">
         <a href="/profile">{t.security.back}</a>
       </div>

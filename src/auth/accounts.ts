@@ -13,6 +13,8 @@ import { dropFirstSteps } from './first-step'
 import { endSecondStepSkips, forgetDevices } from './known-devices'
 import { startedSession, startSession, type SignInContext, type StartingSession } from './start-session'
 import { refund } from './throttle'
+import { queueAccountEvent, queuedEventIds } from './account-events'
+import { sessions } from '../db/schema'
 import { openToken, spendToken, spendTokensButResetLinks, type TokenSelector } from './one-time-tokens'
 
 export function findUserByEmail(db: Database, email: string) {
@@ -106,13 +108,16 @@ export async function updateProfile(
   const open = sessionIsOpen(user.id, keepSessionId)
   if (!changes.passwordHash) {
     const saved = await db.update(users).set({ name: changes.name, updatedAt: clock.now() }).where(and(eq(users.id, user.id), open)).returning({ id: users.id })
-    return saved.length ? { queued: [], sessionToken: null } : null
+    return saved.length ? { queued: [], events: [], sessionToken: null } : null
   }
   const account = sql`(SELECT id FROM ${whileHashIs(user)} WHERE ${open})`
   const guard = accountFound(account)
   // Rotated last, once the new password is in (the guards above read the old hash and this session's id).
   const thisSession = await rotateSession(db, keepSessionId, whileHashIs({ id: user.id, passwordHash: changes.passwordHash }))
   const batch = createBatch(db)
+  // The apps are told, in this batch: the password changed, and sessions were closed (only if there were others, read before they go).
+  const changed = batch.add(queueAccountEvent(db, account, 'account.password_changed').insert)
+  const revoked = batch.add(queueAccountEvent(db, account, 'session.revoked', otherSessionsExist(account, keepSessionId)).insert)
   batch.add(deleteUserSessions(db, account, keepSessionId))
   batch.add(dropFirstSteps(db, account))
   batch.add(endSecondStepSkips(db, account))
@@ -132,7 +137,7 @@ export async function updateProfile(
   batch.add(thisSession.update)
   const done = await batch.commit()
   if (done.of(password).length === 0) return null
-  return { queued: queuedIds(done.of(mail)), sessionToken: thisSession.token }
+  return { queued: queuedIds(done.of(mail)), events: queuedEventIds(done.of(changed), done.of(revoked)), sessionToken: thisSession.token }
 }
 
 /**
@@ -140,7 +145,8 @@ export async function updateProfile(
  * user ends, every other known browser is forgotten (they no longer get the
  * owner's own limits), this session is rotated (a copy of its cookie taken
  * before no longer works), the re-authentication attempt is given back, and
- * it is recorded. Returns this browser's new session token, or null when
+ * it is recorded, and the apps are told (session.revoked). Returns this
+ * browser's new session token and the event to send, or null when
  * this session was closed before the batch ran (a reset elsewhere): then
  * nothing was done, and "all but this one" never becomes "all".
  */
@@ -153,6 +159,7 @@ export async function closeOtherSessions(
   const account = accountOfSession(db, userId, keepSessionId)
   const thisSession = await rotateSession(db, keepSessionId, userId)
   const batch = createBatch(db)
+  const revoked = batch.add(queueAccountEvent(db, account, 'session.revoked', otherSessionsExist(account, keepSessionId)).insert)
   batch.add(deleteUserSessions(db, account, keepSessionId))
   batch.add(dropFirstSteps(db, account))
   batch.add(endSecondStepSkips(db, account))
@@ -162,5 +169,10 @@ export async function closeOtherSessions(
   // Last: it changes the id the guards above read.
   const rotated = batch.add(thisSession.update)
   const done = await batch.commit()
-  return done.of(rotated).length > 0 ? thisSession.token : null
+  return done.of(rotated).length > 0 ? { token: thisSession.token, events: queuedEventIds(done.of(revoked)) } : null
+}
+
+/** The account had sessions other than `keep` (read before the batch's delete): only then were sessions revoked. */
+export function otherSessionsExist(account: SQL, keep?: string): SQL {
+  return sql`EXISTS (SELECT 1 FROM ${sessions} WHERE ${sessions.userId} IN ${account} ${keep ? sql`AND ${sessions.id} <> ${keep}` : sql``})`
 }

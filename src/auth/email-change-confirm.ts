@@ -7,11 +7,12 @@ import { emailChangeLinks, emailChanges, users } from '../db/schema'
 import type { Client } from '../addresses/client-info'
 import { emailChangeNoticeMail, queueSealedMail } from '../mail/messages'
 import { queuedIds } from '../mail/outbox'
+import { queueAccountEvent, queuedEventIds } from './account-events'
 import { recordEvent } from './activity'
 import { findEmailChangeLink, newEmailChangeLink, openEmailChangeLink, UNDO_LINK_LIFETIME } from './email-change-links'
 
 export type EmailChangeConfirmation =
-  | { outcome: 'changed'; email: string; queued: string[] }
+  | { outcome: 'changed'; email: string; queued: string[]; events: string[] }
   /** Another account holds the new address: said only here, to whoever reads that mailbox (see docs/sign-in.md). */
   | { outcome: 'taken'; email: string }
   | { outcome: 'invalid' }
@@ -49,14 +50,15 @@ export async function confirmEmailChange(db: Database, config: Config, token: st
   )
   batch.add(db.update(emailChanges).set({ status: 'confirmed', endedAt: now }).where(and(eq(emailChanges.id, link.changeId), changed)))
   batch.add(recordEvent(db, sql`(SELECT ${users.id} AS id FROM ${users} WHERE ${users.id} = ${link.userId} AND ${changed})`, 'email_changed', client))
-  // account event: account.email_changed (issue 22, queued with the batch once ACCOUNT_EVENTS exists)
+  // The apps hold a copy of the address: told in the same batch (src/auth/account-events.ts).
+  const event = batch.add(queueAccountEvent(db, link.userId, 'account.email_changed', changed).insert)
   batch.add(undo.insert)
   const queued = batch.add(mail.insert)
   // Last: every guard above reads the link. Spent whatever the outcome: a link is used once.
   batch.add(db.delete(emailChangeLinks).where(and(eq(emailChangeLinks.changeId, link.changeId), eq(emailChangeLinks.kind, 'confirm'), live)))
   const done = await batch.commit()
   const ids = queuedIds(done.of(queued))
-  if (ids.length > 0) return { outcome: 'changed', email: link.newEmail, queued: ids }
+  if (ids.length > 0) return { outcome: 'changed', email: link.newEmail, queued: ids, events: queuedEventIds(done.of(event)) }
   // Not changed: a link spent by a simultaneous click, or an address another account holds.
   return refusal(done) === 'taken' ? { outcome: 'taken', email: link.newEmail } : { outcome: 'invalid' }
 }

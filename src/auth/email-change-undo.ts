@@ -3,12 +3,13 @@ import { clock } from '../clock'
 import type { Config } from '../config'
 import { createBatch } from '../db/batch'
 import type { Database } from '../db/client'
-import { emailChangeLinks, emailChanges, users } from '../db/schema'
+import { emailChangeLinks, emailChanges, sessions, users } from '../db/schema'
 import type { Client } from '../addresses/client-info'
 import { passwordResetMail, queueSealedMail } from '../mail/messages'
 import { queuedIds } from '../mail/outbox'
 import { accountFound } from './account-ref'
 import { NO_PASSWORD } from './accounts'
+import { queueAccountEvent, queuedEventIds } from './account-events'
 import { recordEvent } from './activity'
 import { findEmailChangeLink, openEmailChangeLink } from './email-change-links'
 import { dropFirstSteps } from './first-step'
@@ -17,7 +18,7 @@ import { newOneTimeToken, spendAllTokens } from './one-time-tokens'
 import { deleteUserSessions } from './sessions'
 
 export type EmailChangeUndo =
-  | { outcome: 'undone'; email: string; queued: string[] }
+  | { outcome: 'undone'; email: string; queued: string[]; events: string[] }
   /** Since the change, another account was made with the old address: nothing is done, support takes it from there. */
   | { outcome: 'taken'; email: string }
   | { outcome: 'invalid' }
@@ -58,7 +59,9 @@ export async function undoEmailChange(db: Database, config: Config, token: strin
       .where(and(ofAccount, gte(emailChanges.createdAt, link.createdAt), inArray(emailChanges.status, ['pending', 'confirmed']), acting)),
   )
   batch.add(db.update(users).set({ email: link.oldEmail, passwordHash: NO_PASSWORD, updatedAt: now }).where(inArray(users.id, account)))
-  // account event: account.email_changed (issue 22, queued with the batch once ACCOUNT_EVENTS exists)
+  // The apps are told the address changed back and every session ended, in the same batch (src/auth/account-events.ts).
+  const changedBack = batch.add(queueAccountEvent(db, account, 'account.email_changed').insert)
+  const sessionsEnded = batch.add(queueAccountEvent(db, account, 'session.revoked', sql`EXISTS (SELECT 1 FROM ${sessions} WHERE ${sessions.userId} = ${link.userId})`).insert)
   batch.add(deleteUserSessions(db, account))
   batch.add(dropFirstSteps(db, account))
   batch.add(forgetDevices(db, account))
@@ -74,6 +77,6 @@ export async function undoEmailChange(db: Database, config: Config, token: strin
   batch.add(db.delete(emailChangeLinks).where(eq(emailChangeLinks.tokenHash, link.hash)))
   const done = await batch.commit()
   const ids = queuedIds(done.of(queued))
-  if (ids.length > 0) return { outcome: 'undone', email: link.oldEmail, queued: ids }
+  if (ids.length > 0) return { outcome: 'undone', email: link.oldEmail, queued: ids, events: queuedEventIds(done.of(changedBack), done.of(sessionsEnded)) }
   return refusal(done) === 'taken' ? { outcome: 'taken', email: link.oldEmail } : { outcome: 'invalid' }
 }

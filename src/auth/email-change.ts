@@ -1,4 +1,5 @@
-import { and, desc, eq, exists, inArray, ne, sql } from 'drizzle-orm'
+import { and, desc, eq, exists, inArray, ne, sql, type SQL } from 'drizzle-orm'
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core'
 import { clock } from '../clock'
 import type { Config } from '../config'
 import { createBatch } from '../db/batch'
@@ -96,4 +97,34 @@ export async function cancelEmailChange(db: Database, asker: { userId: string; s
   batch.add(db.delete(emailChangeLinks).where(and(eq(emailChangeLinks.kind, 'confirm'), inArray(emailChangeLinks.changeId, db.select({ id: emailChanges.id }).from(emailChanges).where(mine)))))
   const cancelled = batch.add(db.update(emailChanges).set({ status: 'cancelled', endedAt: clock.now() }).where(mine).returning({ id: emailChanges.id }))
   return (await batch.commit()).of(cancelled).length > 0
+}
+
+/**
+ * True (in SQL) when `address` is the account's address now, or one its
+ * address changes moved from or asked for, and no other account holds it
+ * now: the addresses whose mails are this person's (the download lists
+ * them, deletion erases them). One a stranger holds since is theirs.
+ */
+export function isAddressOf(address: SQL | SQLiteColumn, userId: string): SQL {
+  const ofChanges = sql`SELECT ${emailChanges.oldEmail} FROM ${emailChanges} WHERE ${emailChanges.userId} = ${userId} UNION SELECT ${emailChanges.newEmail} FROM ${emailChanges} WHERE ${emailChanges.userId} = ${userId}`
+  return sql`(${address} IN (SELECT ${users.email} FROM ${users} WHERE ${users.id} = ${userId}) OR (${address} IN (${ofChanges}) AND ${address} NOT IN (SELECT ${users.email} FROM ${users} WHERE ${users.id} <> ${userId})))`
+}
+
+/** The account's address changes, pending or ended, for the download (docs/account-data.md). */
+export function listEmailChanges(db: Database, account: AccountRef) {
+  return db
+    .select({ oldEmail: emailChanges.oldEmail, newEmail: emailChanges.newEmail, status: emailChanges.status, createdAt: emailChanges.createdAt, endedAt: emailChanges.endedAt })
+    .from(emailChanges)
+    .where(inArray(emailChanges.userId, accountIdQuery(account)))
+    .orderBy(desc(emailChanges.createdAt))
+}
+
+/** The addresses its address changes moved from or asked for that are the account's (no other account holds them now; see isAddressOf). */
+export async function listOwnAddresses(db: Database, userId: string): Promise<string[]> {
+  const heldByAnother = (address: SQLiteColumn) => sql<number>`${address} IN (SELECT ${users.email} FROM ${users} WHERE ${users.id} <> ${userId})`
+  const rows = await db
+    .select({ oldEmail: emailChanges.oldEmail, newEmail: emailChanges.newEmail, oldTaken: heldByAnother(emailChanges.oldEmail), newTaken: heldByAnother(emailChanges.newEmail) })
+    .from(emailChanges)
+    .where(eq(emailChanges.userId, userId))
+  return [...new Set(rows.flatMap((row) => [...(row.oldTaken ? [] : [row.oldEmail]), ...(row.newTaken ? [] : [row.newEmail])]))]
 }

@@ -7,7 +7,8 @@ import type { Database } from '../db/client'
 import { knownDevices, passkeys, sessions, users } from '../db/schema'
 import { createBatch } from '../db/batch'
 import type { Client } from '../addresses/client-info'
-import { findUserByEmail, openLink, signedInByLink } from './accounts'
+import { findUserByEmail, openLink, otherSessionsExist, signedInByLink } from './accounts'
+import { queueAccountEvent, queuedEventIds } from './account-events'
 import { recordEvent } from './activity'
 import { accountExists } from './account-ref'
 import { hashPassword } from './passwords'
@@ -95,6 +96,9 @@ export async function resetPassword(
   // no older than the session it belongs to.
   const now = clock.now()
   batch.add(recordEvent(db, link.opens, 'password_changed', who.client, undefined, reviewCounts(link.opens, who, removable), now))
+  // The apps are told: the password changed, and sessions were closed (only if there were any, read before they go).
+  const changed = batch.add(queueAccountEvent(db, link.opens, 'account.password_changed', undefined, now).insert)
+  const revoked = batch.add(queueAccountEvent(db, link.opens, 'session.revoked', otherSessionsExist(link.opens), now).insert)
   // Whoever had the old password is out: no session (before this one starts) …
   batch.add(deleteUserSessions(db, link.opens))
   // … nor a first step waiting for its code (before this browser's own is held).
@@ -111,7 +115,7 @@ export async function resetPassword(
   const done = await batch.commit()
   const signedIn = signedInByLink(done, link, session)
   // The one mail of a reset: startSession queues no new-device notice for it (this one names the device).
-  return signedIn ? { ...signedIn, queued: [...signedIn.queued, ...queuedIds(done.of(noticeQueued))] } : null
+  return signedIn ? { ...signedIn, queued: [...signedIn.queued, ...queuedIds(done.of(noticeQueued))], events: queuedEventIds(done.of(changed), done.of(revoked)) } : null
 }
 
 /** The review's numbers as JSON, read before the batch's deletes: sessions, passkeys removed, browsers forgotten. */

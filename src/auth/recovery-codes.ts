@@ -63,6 +63,11 @@ export function recoveryCodeUnused(userId: string, hash: string) {
   return sql`EXISTS (SELECT 1 FROM ${recoveryCodes} WHERE ${recoveryCodes.userId} = ${userId} AND ${recoveryCodes.codeHash} = ${hash} AND ${recoveryCodes.usedAt} IS NULL)`
 }
 
+/** True (in SQL) when the hash is one of the account's codes, used or not: a used one retried is its owner's, not a guess. */
+export function recoveryCodeExists(userId: string, hash: string) {
+  return sql`EXISTS (SELECT 1 FROM ${recoveryCodes} WHERE ${recoveryCodes.userId} = ${userId} AND ${recoveryCodes.codeHash} = ${hash})`
+}
+
 /** Spends the code: last in its batch, since it changes what recoveryCodeUnused reads. */
 export function spendRecoveryCode(db: Database, userId: string, hash: string, when: SQL = sql`true`) {
   return db

@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm'
+import { and, eq, sql, type SQL } from 'drizzle-orm'
 import { clock } from '../clock'
 import type { Config } from '../config'
 import { createBatch } from '../db/batch'
@@ -10,7 +10,7 @@ import { recordEvent } from './activity'
 import { findFirstStep, SECOND_STEP_LIFETIME } from './first-step'
 import { SECOND_STEP_ATTEMPTS, SECOND_STEP_DAILY_FAILURES, SECOND_STEP_EVENT_WINDOW, SECOND_STEP_FAILURES, SECOND_STEP_NOTICE_WINDOW } from './limits'
 import { skipSecondStepHere } from './known-devices'
-import { countUnusedRecoveryCodes, looksLikeRecoveryCode } from './recovery-codes'
+import { countUnusedRecoveryCodes, looksLikeRecoveryCode, recoveryCodeExists } from './recovery-codes'
 import { hashSecret } from './secrets'
 import { startedSession, startSession, type SignInContext } from './start-session'
 import { hit, refund, userKey, within } from './throttle'
@@ -48,7 +48,7 @@ export async function passSecondStep(
   }
   if (counted.outcome === 'throttled') return counted
   const factor = await checkSecondFactor(config, user, answer.code)
-  if (!factor) return { outcome: 'wrong' as const, queued: counted.firstTry ? await reportWrongCode(db, config, user, who, step.method) : [] }
+  if (!factor) return { outcome: 'wrong' as const, queued: await reportWrongAnswer(db, config, { user, who, method: step.method, tokenHash }) }
   const guarded = sql`(SELECT ${users.id} AS id FROM ${users} WHERE ${users.id} = ${user.id}
     AND EXISTS (SELECT 1 FROM ${secondSteps} WHERE ${secondSteps.tokenHash} = ${tokenHash} AND ${secondSteps.expiresAt} > ${clock.now()})
     AND ${factorStillHolds(user.id, factor)})`
@@ -64,7 +64,12 @@ export async function passSecondStep(
   batch.add(spendSecondFactor(db, user.id, factor, started))
   batch.add(db.delete(secondSteps).where(and(eq(secondSteps.tokenHash, tokenHash), started)))
   const signedIn = startedSession(await batch.commit(), session)
-  if (!signedIn?.sessionToken) return { outcome: 'wrong' as const, queued: [] }
+  if (!signedIn?.sessionToken) {
+    // Lost to a simultaneous request with the same code (the owner's double tap: not reported), or a
+    // recovery-code-shaped answer that is none of this account's codes (a wrong answer like any other).
+    const wrongRecoveryCode = factor.kind === 'recovery' ? sql`NOT ${recoveryCodeExists(user.id, factor.hash)}` : null
+    return { outcome: 'wrong' as const, queued: wrongRecoveryCode ? await reportWrongAnswer(db, config, { user, who, method: step.method, tokenHash }, wrongRecoveryCode) : [] }
+  }
   const queued = factor.kind === 'recovery' ? await recoveryCodeNotice(db, config, user, who) : []
   return { outcome: 'ok' as const, signedIn: { ...signedIn, sessionToken: signedIn.sessionToken, user, queued: [...signedIn.queued, ...queued] } }
 }
@@ -97,8 +102,7 @@ export async function checkSecondFactorCounted(db: Database, config: Config, use
  * held first step (SECOND_STEP_ATTEMPTS, then it is spent). A recovery code
  * is counted only per first step: it cannot be guessed, and it is how an
  * owner whose app codes someone else used up still gets in. `refunds` give
- * a right answer's attempts back; `firstTry` says this is the first answer
- * to this first step.
+ * a right answer's attempts back.
  */
 async function countAttempt(db: Database, user: Pick<User, 'id' | 'email'>, typed: string | undefined, deviceHash: string | null, firstStepHash?: string) {
   const perAccount = !looksLikeRecoveryCode((typed ?? '').trim())
@@ -115,25 +119,31 @@ async function countAttempt(db: Database, user: Pick<User, 'id' | 'email'>, type
     const resetAt = Math.max(...over.map(({ row }) => row.resetAt))
     return { outcome: 'throttled' as const, retryAfterSeconds: Math.max(1, Math.ceil((resetAt - clock.now()) / 1000)) }
   }
-  return { outcome: 'counted' as const, refunds: counters.map(({ row }) => row.key), firstTry: tries?.count === 1 }
+  return { outcome: 'counted' as const, refunds: counters.map(({ row }) => row.key) }
 }
 
 /**
- * A wrong answer to a first step's second step, the first one it gets: in
- * the activity ("Código incorrecto tras el primer paso con contraseña") at
- * most once per SECOND_STEP_EVENT_WINDOW — one event per first step would
- * let whoever has the password push the real events off the 20 Seguridad
- * shows — and, at most once per SECOND_STEP_NOTICE_WINDOW, a mail: whoever
- * got past the first step has the password (or the mailbox), and the owner
- * who did not do it learns it now, not after the guesses add up. Each
- * counter is hit first, so it is 1 only for the first of its window.
+ * A wrong answer to a first step's second step — an app code or a recovery
+ * code, whichever came first: reported once per first step, so one junk
+ * answer cannot hide the guesses after it. In the activity ("Código
+ * incorrecto tras el primer paso con contraseña") at most once per
+ * SECOND_STEP_EVENT_WINDOW — one event per first step would let whoever has
+ * the password push the real events off the 20 Seguridad shows — and, at
+ * most once per SECOND_STEP_NOTICE_WINDOW, a mail: whoever got past the
+ * first step has the password (or the mailbox), and the owner who did not
+ * do it learns it now, not after the guesses add up. Each counter is hit
+ * first (and only `when` the answer is wrong), so it is 1 only for the first
+ * of its window.
  */
-async function reportWrongCode(db: Database, config: Config, user: User, who: SignInContext, method: SignInMethod) {
-  const [eventKey, noticeKey] = [`second-step-event:user:${user.id}`, `second-step-notice:user:${user.id}`]
+async function reportWrongAnswer(db: Database, config: Config, { user, who, method, tokenHash }: { user: User; who: SignInContext; method: SignInMethod; tokenHash: string }, when: SQL = sql`true`) {
+  const [stepKey, eventKey, noticeKey] = [`second-step-reported:${tokenHash}`, `second-step-event:user:${user.id}`, `second-step-notice:user:${user.id}`]
+  const firstOfStep = sql`(${when}) AND ${within(stepKey, 1)}`
   const batch = createBatch(db)
-  batch.add(hit(db, eventKey, SECOND_STEP_EVENT_WINDOW))
-  batch.add(hit(db, noticeKey, SECOND_STEP_NOTICE_WINDOW))
-  batch.add(recordEvent(db, sql`(SELECT ${users.id} AS id FROM ${users} WHERE ${users.id} = ${user.id} AND ${within(eventKey, 1)})`, 'second_step_failed', who.client, method))
-  const mail = batch.add(queueMail(db, config, twoStepMail(config, user, { kind: 'wrong-code', method }, who.client, clock.now()), { when: within(noticeKey, 1) }).insert)
-  return queuedIds((await batch.commit()).of(mail))
+  batch.add(hit(db, stepKey, SECOND_STEP_LIFETIME, when))
+  batch.add(hit(db, eventKey, SECOND_STEP_EVENT_WINDOW, firstOfStep))
+  batch.add(hit(db, noticeKey, SECOND_STEP_NOTICE_WINDOW, firstOfStep))
+  batch.add(recordEvent(db, sql`(SELECT ${users.id} AS id FROM ${users} WHERE ${users.id} = ${user.id} AND ${firstOfStep} AND ${within(eventKey, 1)})`, 'second_step_failed', who.client, method))
+  const mail = twoStepMail(config, user, { kind: 'wrong-code', method }, who.client, clock.now())
+  const queued = batch.add(queueMail(db, config, mail, { when: sql`${firstOfStep} AND ${within(noticeKey, 1)}` }).insert)
+  return queuedIds((await batch.commit()).of(queued))
 }

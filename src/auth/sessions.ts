@@ -9,6 +9,7 @@ import type { Config } from '../config'
 import { recordEvent } from './activity'
 import { accountIdQuery, type AccountRef } from './account-ref'
 import { generateSecret, hashSecret, isWellFormedSecret } from './secrets'
+import { queueAccountEvent, queuedEventIds } from './account-events'
 
 export const SESSION_LIFETIME = 30 * DAY
 /**
@@ -182,18 +183,21 @@ export function forgetSessionDevice(db: Database, userId: string, sessionId: str
 /**
  * Closes one session of this user in one batch. The event is recorded and
  * the browser forgotten (when asked) while the row still exists, so a
- * made-up id writes nothing. True when a session was closed.
+ * made-up id writes nothing; the apps are told (session.revoked). The
+ * event to send when a session was closed, else null.
  */
-export async function closeUserSession(db: Database, userId: string, sessionId: string, client: Client, forgetBrowser: boolean, asking: { sessionId: string }): Promise<boolean> {
+export async function closeUserSession(db: Database, userId: string, sessionId: string, client: Client, forgetBrowser: boolean, asking: { sessionId: string }) {
   // Only while the session asking is still open (sessionIsOpen): checked before the row it may itself be goes.
   const askerOpen = sessionIsOpen(userId, asking.sessionId)
   const target = sql`(SELECT id FROM ${accountOfSession(db, userId, sessionId)} WHERE ${askerOpen})`
   const batch = createBatch(db)
   // One session closed reads "Sesión cerrada"; "sessions_revoked" is for several at once.
   batch.add(recordEvent(db, target, 'session_revoked', client))
+  const told = batch.add(queueAccountEvent(db, target, 'session.revoked').insert)
   if (forgetBrowser) batch.add(forgetSessionDevice(db, userId, sessionId, askerOpen))
   const revoked = batch.add(deleteUserSession(db, userId, sessionId, askerOpen))
-  return (await batch.commit()).of(revoked).length > 0
+  const done = await batch.commit()
+  return done.of(revoked).length > 0 ? { events: queuedEventIds(done.of(told)) } : null
 }
 
 export function isFreshSession(session: { createdAt: number }): boolean {

@@ -8,6 +8,7 @@ import type { Client } from '../addresses/client-info'
 import { createKeyring, type Keyring } from '../crypto/keys'
 import { queueMail, twoStepMail, type TwoStepChange } from '../mail/messages'
 import { queuedIds } from '../mail/outbox'
+import { queueAccountEvent } from './account-events'
 import { recordEvent } from './activity'
 import { accountFound } from './account-ref'
 import { dropFirstSteps } from './first-step'
@@ -204,23 +205,27 @@ const SUPPORT: Client = { ip: null, userAgent: null, city: null, country: null, 
  * Support turns it off (`npm run two-step:off`, docs/operations.md), after
  * checking that the request came from the account's owner: for someone who
  * lost the phone and the recovery codes, or — `evict` — for an owner whose
- * account someone else entered and locked with an app of their own. The
- * same batch as turnOffTwoStep, guarded by the secret that was read (a setup
- * or change meanwhile wins), with who did it in the activity and a mail to
- * the owner. Evicting also ends every session, known browser, link and
+ * account someone else entered (and perhaps locked with an app of their
+ * own, or not). The same batch as turnOffTwoStep, guarded by the secret
+ * that was read (a setup or change meanwhile wins; not when evicting), with
+ * who did it in the activity and a mail to the owner. Evicting also ends every session, known browser, link and
  * passkey and clears the password (the intruder had it): the owner comes
  * back through "Olvidé mi contraseña", as the mail says, and adds her
  * passkeys again.
  */
 export async function turnOffTwoStepBySupport(db: Database, config: Config, user: User, operator: string, evict = false) {
-  const account = sql`(SELECT ${users.id} AS id FROM ${users} WHERE ${users.id} = ${user.id} AND ${users.twoStepSecret} = ${user.twoStepSecret})`
+  // Evicting acts whatever two-step is now: an intruder who turned it off again keeps nothing either.
+  const unchanged = evict ? sql`true` : sql`${users.twoStepSecret} = ${user.twoStepSecret}`
+  const account = sql`(SELECT ${users.id} AS id FROM ${users} WHERE ${users.id} = ${user.id} AND ${unchanged})`
   const who = { user, client: SUPPORT }
   const batch = createBatch(db)
-  batch.add(recordEvent(db, account, 'two_step_disabled_by_support', SUPPORT, undefined, sql`${JSON.stringify(evict ? { operator, evicted: true } : { operator })}`))
+  batch.add(recordEvent(db, account, evict ? 'evicted_by_support' : 'two_step_disabled_by_support', SUPPORT, undefined, sql`${JSON.stringify({ operator })}`))
   const mail = batch.add(notice(db, config, who, { kind: evict ? 'off-by-support-evicted' : 'off-by-support' }, accountFound(account)))
   batch.add(dropFirstSteps(db, account))
   batch.add(evict ? forgetDevices(db, account) : endSecondStepSkips(db, account))
   if (evict) {
+    // The apps drop what they hold for the sessions that end (sent by the minutely cron: this runs outside a request).
+    batch.add(queueAccountEvent(db, account, 'session.revoked', sql`EXISTS (SELECT 1 FROM ${sessions} WHERE ${sessions.userId} = ${user.id})`).insert)
     batch.add(deleteUserSessions(db, account))
     batch.add(spendAllTokens(db, account))
     batch.add(db.delete(passkeys).where(inArray(passkeys.userId, account)))

@@ -35,6 +35,8 @@ export type Bindings = {
   AFTER_RESPONSE_SETTLE_MS?: string
   /** See parsePasswordIterations in src/config: unset in every deployment (100,000); the tests set fewer. */
   PASSWORD_ITERATIONS?: string
+  /** Apps: the queue account events go to (wrangler.toml [[queues.producers]]; src/auth/account-events.ts). Unbound: events wait in D1. */
+  ACCOUNT_EVENTS?: Queue
   /** Per-IP request rates on the forms (wrangler.toml [[ratelimits]]). */
   AUTH_LIMITER?: RateLimit
 }

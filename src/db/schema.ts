@@ -170,6 +170,22 @@ export const emailChangeLinks = sqliteTable('email_change_links', {
 export type EmailChangeStatus = 'pending' | 'confirmed' | 'cancelled' | 'undone'
 export type EmailChangeLinkKind = 'confirm' | 'undo'
 
+// migrations/0013_account_events.sql
+export const accountEvents = sqliteTable('account_events', {
+  id: text('id').primaryKey(),
+  type: text('type').$type<AccountEventType>().notNull(),
+  accountId: text('account_id').notNull(),
+  at: integer('at').notNull(),
+  status: text('status').$type<'pending' | 'sending' | 'sent'>().notNull().default('pending'),
+  attempts: integer('attempts').notNull().default(0),
+  nextAttemptAt: integer('next_attempt_at').notNull(),
+  claimedUntil: integer('claimed_until'),
+  sentAt: integer('sent_at'),
+})
+
+/** What the apps are told on the ACCOUNT_EVENTS queue (see src/auth/account-events.ts, docs/apps.md). */
+export type AccountEventType = 'account.email_changed' | 'account.deleted' | 'account.password_changed' | 'session.revoked'
+
 export type Ceremony = 'register' | 'sign_in'
 export type Passkey = typeof passkeys.$inferSelect
 
@@ -192,12 +208,14 @@ export type SecurityEventType =
   | 'two_step_enabled'
   | 'two_step_disabled'
   | 'two_step_disabled_by_support'
+  | 'evicted_by_support'
   | 'second_step_failed'
   | 'recovery_code_used'
   | 'recovery_codes_renewed'
   | 'email_change_requested'
   | 'email_changed'
   | 'email_change_undone'
+  | 'data_exported'
 export type SecurityEvent = typeof securityEvents.$inferSelect
 export type TokenPurpose = 'password_reset' | 'email_verification' | 'login'
 export type User = typeof users.$inferSelect

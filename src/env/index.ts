@@ -2,6 +2,7 @@ import type { Bindings } from '../config/bindings'
 import type { Config } from '../config'
 import type { Database } from '../db/client'
 import type { Outbox } from '../mail/outbox'
+import type { EventSender } from '../auth/account-events'
 import type { Session, User } from '../db/schema'
 
 /**
@@ -17,6 +18,8 @@ export type Variables = {
   config: Config
   db: Database
   outbox: Outbox
+  /** Sends account events to the apps' queue (src/auth/account-events.ts). */
+  events: EventSender
   /** Set by requireAuthentication, so present on every route behind it. */
   user: User
   session: Session

@@ -60,7 +60,13 @@ export function afterResponse(c: Context<AppEnv>, work: () => Promise<unknown>) 
   c.executionCtx.waitUntil(c.var.responseSent.then(() => new Promise((settled) => setTimeout(settled, c.var.config.afterResponseSettleMs))).then(work))
 }
 
-/** Sends these outbox rows after the response (the outbox's send never throws). */
-export function sendAfterResponse(c: Context<AppEnv>, ids: string[]) {
+/** Sends these outbox rows, and these account events to the apps' queue, after the response (neither send throws; the cron retries). */
+export function sendAfterResponse(c: Context<AppEnv>, ids: string[], events: string[] = []) {
   afterResponse(c, () => c.var.outbox.send(...ids))
+  sendEventsAfterResponse(c, events)
+}
+
+/** Sends these account events to the apps' queue after the response (never throws; the cron retries what fails). */
+export function sendEventsAfterResponse(c: Context<AppEnv>, ids: string[]) {
+  if (ids.length > 0) afterResponse(c, () => c.var.events.send(...ids))
 }

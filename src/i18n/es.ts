@@ -253,6 +253,30 @@ export const es = {
       onward: 'Continuar',
     },
   },
+  account: {
+    dataTitle: 'Sus datos',
+    dataIntro:
+      'Descargue en un archivo todo lo que guardamos sobre usted: su cuenta, sus sesiones, sus navegadores conocidos, sus llaves de acceso, su actividad de seguridad y los correos que le enviamos. Nunca incluye contraseñas, códigos ni llaves.',
+    dataReauth: 'Por su seguridad, ingrese su contraseña actual para descargar sus datos.',
+    dataSubmit: 'Descargar mis datos',
+    deleteTitle: 'Eliminar la cuenta',
+    deleteIntro:
+      'Se borrarán para siempre su cuenta, sus sesiones, sus llaves de acceso y su actividad. Se cerrará la sesión en todos sus dispositivos y las apps de Ecuabots dejarán de reconocerle. No se puede deshacer.',
+    deleteOpen: 'Quiero eliminar mi cuenta',
+    deleteEmailLabel: 'Escriba su correo electrónico para confirmar',
+    deleteEmailHint: (email: string) => `Escriba ${email}.`,
+    deleteReauth: 'Por su seguridad, ingrese su contraseña actual para eliminar la cuenta.',
+    deleteSubmit: 'Eliminar mi cuenta para siempre',
+    deleteEmailEmpty: 'Escriba su correo electrónico para confirmar que quiere eliminar la cuenta.',
+    deleteEmailMismatch: (email: string) => `El correo no coincide con el de su cuenta. Escriba exactamente ${email}.`,
+    needsFreshSignIn:
+      'Su cuenta no tiene contraseña y su sesión empezó hace más de 10 minutos. Reciba un enlace de acceso y vuelva a intentarlo.',
+    reauthLink: 'Reciba un enlace de acceso',
+    deletedTitle: 'Su cuenta fue eliminada',
+    deletedBody:
+      'Borramos su cuenta y todo lo que nos identificaba con usted. Le enviamos un último correo para confirmarlo. Si quiere volver, puede crear una cuenta nueva cuando lo desee.',
+    signUpAgain: 'Crear una cuenta',
+  },
   inline: {
     ok: 'Las contraseñas coinciden.',
   },
@@ -336,6 +360,12 @@ export const es = {
       'Si no fue usted, restablezca su contraseña ahora con este enlace: cerraremos todas las sesiones abiertas, eliminaremos las llaves de acceso que no decida conservar y quien tenga su contraseña anterior ya no podrá entrar.',
     notYouSupport: (support: string) => `Luego escríbanos a ${support} (o responda a este correo) para que revisemos su cuenta con usted.`,
     unknownPlace: 'un lugar desconocido',
+    deletedSubject: 'Su cuenta fue eliminada',
+    deletedIntro: (when: string) => `Su cuenta de Ecuabots fue eliminada el ${when}, a pedido suyo.`,
+    deletedWhat:
+      'Borramos su nombre, su correo, su contraseña, sus sesiones, sus llaves de acceso, su actividad de seguridad y los correos que le enviamos. Las apps de Ecuabots ya fueron avisadas para que borren lo que guardaban de usted.',
+    deletedAgain: 'Si quiere volver, puede crear una cuenta nueva con este mismo correo cuando lo desee.',
+    deletedNotYou: (support: string) => `Si no fue usted, escríbanos de inmediato a ${support} (o responda a este correo).`,
   },
   activity: {
     title: 'Actividad de seguridad',
@@ -355,12 +385,14 @@ export const es = {
       two_step_enabled: 'Verificación en dos pasos activada',
       two_step_disabled: 'Verificación en dos pasos desactivada',
       two_step_disabled_by_support: 'Verificación en dos pasos desactivada por soporte',
+      evicted_by_support: 'Soporte cerró todas las sesiones, quitó las llaves de acceso y anuló la contraseña',
       second_step_failed: 'Código incorrecto tras el primer paso',
       recovery_code_used: 'Inicio de sesión con un código de recuperación',
       recovery_codes_renewed: 'Nuevos códigos de recuperación',
       email_change_requested: 'Pidió cambiar el correo electrónico',
       email_changed: 'Correo electrónico cambiado',
       email_change_undone: 'Cambio de correo deshecho con «No fui yo»',
+      data_exported: 'Descargó sus datos',
     } as Record<string, string>,
     methods: {
       password: 'con contraseña',
@@ -509,8 +541,9 @@ export const es = {
       // Turned on by an intruder with the password, a reset would not undo it (the reset asks for the code): support does.
       onNotYou: (support: string) =>
         `Si no fue usted, alguien entró en su cuenta y la protegió con un teléfono suyo: restablecer la contraseña no basta. Escríbanos ahora a ${support} desde esta dirección (o responda a este correo): desactivaremos esa verificación, cerraremos todas las sesiones y usted elegirá una contraseña nueva.`,
+      evictedSubject: 'Soporte sacó de su cuenta a quien había entrado',
       evictedIntro: (when: string) =>
-        `A pedido suyo, el ${when} nuestro equipo de soporte desactivó la verificación en dos pasos que otra persona activó en su cuenta, cerró todas las sesiones, quitó las llaves de acceso y anuló su contraseña, porque esa persona la conocía. Nadie puede entrar con ella.`,
+        `A pedido suyo, el ${when} nuestro equipo de soporte sacó de su cuenta a la persona que había entrado en ella: cerró todas las sesiones, quitó las llaves de acceso, desactivó la verificación en dos pasos y anuló su contraseña, porque esa persona la conocía. Nadie puede entrar con ella.`,
       evictedNext: 'Para volver a entrar, elija una contraseña nueva con «Olvidé mi contraseña»; después puede volver a activar la verificación y agregar sus llaves de acceso en Seguridad.',
       bySupportSubject: 'Soporte desactivó la verificación en dos pasos',
       bySupportIntro: (when: string) =>

@@ -171,7 +171,7 @@ export function twoStepMail(config: Config, to: Recipient, change: TwoStepChange
         : change.kind === 'off-by-support'
           ? [copy.bySupportSubject, copy.bySupportIntro(when)]
           : change.kind === 'off-by-support-evicted'
-            ? [copy.bySupportSubject, copy.evictedIntro(when)]
+            ? [copy.evictedSubject, copy.evictedIntro(when)]
           : change.kind === 'renewed'
             ? [copy.renewedSubject, copy.renewedIntro(when)]
             : change.kind === 'wrong-code'
@@ -207,6 +207,21 @@ export function emailChangeNoticeMail(config: Config, to: Recipient, event: 'req
     paragraphs: [intro, copy.notYou],
     action: { label: copy.notYouButton, url: appLink(config, `/email/undo/${undoToken}`) },
     after: [{ text: copy.notYouValidFor }, { text: t.mail.notYouSupport(config.supportEmail) }],
+    ignorable: false,
+  })
+}
+
+/**
+ * The farewell, queued by the batch that deletes the account: when, what
+ * was erased, how to come back. It greets without the name and carries no
+ * link to the account (there is none): its outbox row is the one thing
+ * left that names the address, until the outbox's 30-day sweep.
+ */
+export function accountDeletedMail(config: Config, to: Recipient, client: Client, at: number) {
+  return render(config, { email: to.email, name: '', emailVerifiedAt: to.emailVerifiedAt ?? 0 }, 'account-deleted', {
+    subject: t.mail.deletedSubject,
+    paragraphs: [t.mail.deletedIntro(describeTimeInMail(at, client.timeZone)), t.mail.deletedWhat, t.mail.deletedAgain],
+    after: [{ text: t.mail.deletedNotYou(config.supportEmail) }],
     ignorable: false,
   })
 }

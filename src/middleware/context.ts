@@ -4,8 +4,9 @@ import { openDatabase } from '../db/client'
 import type { Bindings } from '../config/bindings'
 import type { AppEnv, Variables } from '../env'
 import { outboxFor } from '../mail/outbox'
+import { createEventSender } from '../auth/account-events'
 
-type Services = Pick<Variables, 'config' | 'outbox'>
+type Services = Pick<Variables, 'config' | 'outbox' | 'events'>
 
 /**
  * Puts config and outbox on c.var. They depend only on the env, which is
@@ -21,11 +22,13 @@ export function provideContext(options: { fetch?: typeof fetch } = {}) {
     let services = built.get(c.env)
     if (!services) {
       const config = readConfig(c.env)
-      services = { config, outbox: outboxFor(config, openDatabase(c.env.DB), options.fetch) }
+      const primary = openDatabase(c.env.DB)
+      services = { config, outbox: outboxFor(config, primary, options.fetch), events: createEventSender(primary, c.env.ACCOUNT_EVENTS) }
       built.set(c.env, services)
     }
     c.set('config', services.config)
     c.set('outbox', services.outbox)
+    c.set('events', services.events)
     await next()
   })
 }

@@ -32,6 +32,8 @@ export const RATE_LIMITED_FORMS = [
   '/login/passkey/options', '/login/passkey', '/profile/passkeys/options', '/profile/passkeys', '/profile/passkeys/:id/rename', '/profile/passkeys/:id/delete',
   // Two-step: each second step or code checks an HMAC and counts; setup re-authenticates.
   '/login/two-step', '/security/two-step/setup', '/security/two-step/confirm', '/security/two-step/off', '/security/two-step/codes',
+  // Seguridad's data download and account deletion check the current password.
+  '/security/data', '/security/delete',
   // Each token costs a signature; a person needs one every few minutes at most.
   '/api/token',
   // The address change: the request mails two links, the links check a secret.

@@ -67,7 +67,7 @@ emailChangeLinkRoutes.post('/email/change/:token', async (c) => {
   securityLog(c, 'email_change_confirm', confirmed.outcome)
   if (confirmed.outcome === 'invalid') return invalidConfirmation(c)
   if (confirmed.outcome === 'taken') return c.html(<MessagePage title={t.emailChange.takenTitle} body={t.emailChange.taken(confirmed.email)} links={[{ href: '/login', label: t.login.title }]} />, 409)
-  sendAfterResponse(c, confirmed.queued)
+  sendAfterResponse(c, confirmed.queued, confirmed.events)
   return c.html(<MessagePage title={t.emailChange.confirmedTitle} body={t.emailChange.confirmed(confirmed.email)} links={[{ href: '/profile', label: t.menu.profile }]} />)
 })
 
@@ -87,7 +87,7 @@ emailChangeLinkRoutes.post('/email/undo/:token', async (c) => {
   // Every session of the account ended, this browser's too if it had one: its cookie goes with it.
   clearSessionCookie(c)
   forgetFlowsInProgress(c)
-  sendAfterResponse(c, undone.queued)
+  sendAfterResponse(c, undone.queued, undone.events)
   return c.html(<MessagePage title={t.emailChange.undoneTitle} body={t.emailChange.undone(undone.email)} links={[{ href: '/login', label: t.login.title }]} quiet />)
 })
 

@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono'
-import { afterResponse } from '../http/after-response'
+import { afterResponse, sendEventsAfterResponse } from '../http/after-response'
 import { checkEmail, normalizeEmail } from '../addresses/email'
 import { findResetAccount, requestPasswordReset, resetPassword } from '../auth/password-reset'
 import { mailBudget } from '../auth/throttle'
@@ -104,6 +104,7 @@ passwordRoutes.post('/password/reset', async (c) => {
   const reset = await resetPassword(c.var.db, c.var.config, { token: resetCookie.read(c), account: resetAccount, password, keepPasskeys: keep }, await signInContext(c, 'reset'))
   if (!reset) return invalidResetLink(c)
   resetCookie.clear(c)
+  sendEventsAfterResponse(c, reset.events)
   // beginSession also sends the queued mails.
   return c.redirect(beginSession(c, reset, reviewAfterReset(c, reset.next, reset.user)), 303)
 })

@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono'
-import { sendAfterResponse } from '../http/after-response'
+import { sendAfterResponse, sendEventsAfterResponse } from '../http/after-response'
 import { closeOtherSessions, hasPassword, updateProfile } from '../auth/accounts'
 import { checkName, normalizeName } from '../auth/names'
 import { findLastPasswordChange, listRecentEvents } from '../auth/activity'
@@ -24,6 +24,7 @@ import { passwordChangedMail, queueMail } from '../mail/messages'
 import { ProfilePage, type ProfilePageProps } from '../../views/profile-page'
 import { SecurityPage } from '../../views/security-page'
 import type { TwoStepError } from '../../views/partials/two-step-section'
+import type { AccountSectionProps } from '../../views/partials/account-section'
 import { ReauthSentPage } from '../../views/access-link-pages'
 import { sendAccessLink } from '../http/access-link-request'
 import { forgetRememberedInput, onwardAfterReview, rememberInput, rememberedInputOf } from '../http/remembered-input'
@@ -109,7 +110,7 @@ profileRoutes.post('/profile', async (c) => {
   if (!changingPassword) return c.redirect(withNotice(c, '/profile', form.current_password ? 'nombre-guardado' : 'guardado'), 303)
   if (saved.sessionToken) setSessionCookie(c, saved.sessionToken)
   securityLog(c, 'password_change', 'ok')
-  sendAfterResponse(c, saved.queued)
+  sendAfterResponse(c, saved.queued, saved.events)
   return c.redirect(withNotice(c, '/profile', passwordSavedNotice(c.var.user)), 303)
 })
 
@@ -196,6 +197,7 @@ profileRoutes.post('/profile/sessions/:id/revoke', async (c) => {
   // Recorded and forgotten while the row still exists: made-up ids write nothing.
   const revoked = await closeUserSession(c.var.db, c.var.user.id, id, clientOf(c), forgetsBrowser, { sessionId: c.var.session.id })
   securityLog(c, 'session_revoke', revoked ? 'ok' : 'not_found')
+  if (revoked) sendEventsAfterResponse(c, revoked.events)
   if (here) {
     clearSessionCookie(c)
     forgetFlowsInProgress(c)
@@ -211,20 +213,24 @@ profileRoutes.post('/profile/sessions/revoke-others', async (c) => {
   const form = await readForm(c)
   const check = await confirmRecentSignIn(c, form.current_password ?? '', t.errors.closeOthersNeedsFreshSignIn)
   if (!check.ok) return c.html(securityPage(c, { error: check.error }), check.status)
-  const token = await closeOtherSessions(c.var.db, c.var.user.id, c.var.session.id, {
+  const closed = await closeOtherSessions(c.var.db, c.var.user.id, c.var.session.id, {
     deviceHash: await knownDeviceOf(c),
     client: clientOf(c),
     attemptKey: check.attemptKey,
   })
   // This session was closed while the request ran (a reset elsewhere): nothing was done.
-  if (!token) return signedOutMeanwhile(c)
-  setSessionCookie(c, token)
+  if (!closed) return signedOutMeanwhile(c)
+  setSessionCookie(c, closed.token)
+  sendEventsAfterResponse(c, closed.events)
   securityLog(c, 'session_revoke', 'others')
   return c.redirect(`${withNotice(c, '/security', 'otras-sesiones-cerradas')}#sesiones`, 303)
 })
 
 /** "Seguridad": the sessions and the activity, which requireAuthentication read with the session. `twoStepError` goes to the two-step form that failed. */
-export function securityPage(c: Context<AppEnv>, props: { aviso?: string; onward?: string; error?: string; twoStepError?: TwoStepError }) {
+export function securityPage(
+  c: Context<AppEnv>,
+  props: { aviso?: string; onward?: string; error?: string; twoStepError?: TwoStepError; account?: Pick<AccountSectionProps, 'data' | 'deletion'> },
+) {
   const { sessions, events, passkeys, lastChange, codesLeft, emailChanges } = pageDataOf(c, securityReads)
   // The review's numbers come from the reset that started this very session, never from the URL:
   // the key only says where it is wanted, and another session (or account) gets no review.
@@ -234,9 +240,10 @@ export function securityPage(c: Context<AppEnv>, props: { aviso?: string; onward
     : undefined
   const notice = review || props.aviso === 'contrasena-restablecida' ? undefined : noticeFor(c, SECURITY_NOTICES)
   const revokeOthers = { askCurrentPassword: asksCurrentPassword(c), asksFreshSignIn: !hasPassword(c.var.user) && !isFreshSession(c.var.session), error: props.error }
+  const account = { email: c.var.user.email, askCurrentPassword: asksCurrentPassword(c), asksFreshSignIn: revokeOthers.asksFreshSignIn, ...props.account }
   const twoStep = { on: hasTwoStep(c.var.user), codesLeft, askCurrentPassword: asksCurrentPassword(c), error: props.twoStepError }
   return (
-    <SecurityPage user={c.var.user} sessions={sessions} events={events} currentSessionId={c.var.session.id} notice={notice} review={review} revokeOthers={revokeOthers} twoStep={twoStep} pendingEmailChanges={emailChanges} timeZone={clientOf(c).timeZone} />
+    <SecurityPage user={c.var.user} sessions={sessions} events={events} currentSessionId={c.var.session.id} notice={notice} review={review} revokeOthers={revokeOthers} twoStep={twoStep} pendingEmailChanges={emailChanges} account={account} timeZone={clientOf(c).timeZone} />
   )
 }
 

@@ -34,7 +34,7 @@ export async function twoStepOff(env: Bindings, request: TwoStepOffRequest): Pro
   const db = openDatabase(env.DB)
   const user = await findUserByEmail(db, email)
   if (!user) return { outcome: 'no-account', email }
-  if (!hasTwoStep(user)) return { outcome: 'already-off', email }
+  if (!hasTwoStep(user) && !request.evict) return { outcome: 'already-off', email }
   if (request.dryRun) return { outcome: 'would-turn-off', email, mails: 1 }
   const done = await turnOffTwoStepBySupport(db, config, user, operator, request.evict ?? false)
   return done ? { outcome: 'turned-off', email, mails: done.queued.length } : { outcome: 'changed-meanwhile', email }

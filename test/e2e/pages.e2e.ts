@@ -267,6 +267,30 @@ const states: State[] = [
       await page.waitForSelector('h1:has-text("No fui yo")')
     },
   },
+  {
+    // "Eliminar la cuenta" opened and sent with an address that is not the account's: the message under the field, focused.
+    name: 'security-delete-errors',
+    open: async (page) => {
+      const email = await signedUp(page, 'eliminar-err')
+      await goto(page, '/security#eliminar')
+      await page.click('#eliminar summary')
+      await page.fill('#eliminar-correo', `otra-${email}`)
+      await clickThrough(page, 'button:has-text("Eliminar mi cuenta para siempre")')
+      await page.waitForSelector('#eliminar-correo-error')
+    },
+  },
+  {
+    // After deleting the account: signed out, on the page that says so.
+    name: 'account-deleted',
+    open: async (page) => {
+      const email = await signedUp(page, 'eliminada')
+      await goto(page, '/security#eliminar')
+      await page.click('#eliminar summary')
+      await page.fill('#eliminar-correo', email)
+      await clickThrough(page, 'button:has-text("Eliminar mi cuenta para siempre")')
+      await page.waitForSelector('h1:has-text("Su cuenta fue eliminada")')
+    },
+  },
   { name: 'email-login', screenshot: true, open: (page) => goto(page, '/login/email') },
   {
     name: 'email-login-sent',

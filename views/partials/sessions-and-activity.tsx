@@ -122,7 +122,7 @@ export type EventRow = {
 
 /** The operator named by an event support made (src/auth/two-step.ts, turnOffTwoStepBySupport). */
 function operatorOf(event: EventRow): string | null {
-  if (event.type !== 'two_step_disabled_by_support' || !event.detail) return null
+  if ((event.type !== 'two_step_disabled_by_support' && event.type !== 'evicted_by_support') || !event.detail) return null
   try {
     const { operator } = JSON.parse(event.detail) as { operator?: unknown }
     return typeof operator === 'string' ? operator : null

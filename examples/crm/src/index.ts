@@ -11,7 +11,18 @@ type Accounts = {
   signOut(cookieHeader: string | null): Promise<boolean>
 }
 
-type Env = { ACCOUNTS: Accounts; ACCOUNTS_URL: string }
+/** What the accounts Worker puts on the ACCOUNT_EVENTS queue (see src/auth/account-events.ts there, and docs/apps.md). */
+export type AccountEvent = { id: string; type: 'account.email_changed' | 'account.deleted' | 'account.password_changed' | 'session.revoked'; accountId: string; at: number }
+
+/**
+ * CRM_CACHE: the CRM's own copy of each person's name and address, keyed by
+ * account id, as a real app keeps one to show in lists without asking the
+ * accounts Worker for every row.
+ */
+type Env = { ACCOUNTS: Accounts; ACCOUNTS_URL: string; CRM_CACHE: KVNamespace }
+
+/** The cached copy of an account's name and address. */
+export const cacheKey = (accountId: string) => `cuenta:${accountId}`
 type Person = NonNullable<Awaited<ReturnType<Accounts['session']>>>
 
 const app = new Hono<{ Bindings: Env; Variables: { person: Person } }>()
@@ -28,6 +39,8 @@ app.use(async (c, next) => {
     return c.redirect(login.toString(), 303)
   }
   c.set('person', person)
+  // The copy the CRM shows elsewhere (contact lists, conversation headers): refreshed on each visit, dropped by the queue consumer below.
+  c.executionCtx.waitUntil(c.env.CRM_CACHE.put(cacheKey(person.user.id), JSON.stringify({ name: person.user.name, email: person.user.email })))
   await next()
 })
 
@@ -50,4 +63,21 @@ app.post('/salir', async (c) => {
   return c.redirect(new URL('/login', c.env.ACCOUNTS_URL).toString(), 303)
 })
 
-export default app
+/**
+ * The ACCOUNT_EVENTS consumer (wrangler.toml [[queues.consumers]]): an
+ * address that changed or an account that is gone drops the cached copy,
+ * so the CRM never shows an old address or keeps a deleted person's name.
+ * The next visit caches the new one. Dropping twice is harmless, so a
+ * message delivered twice needs no bookkeeping. A password change or a
+ * closed session changes nothing cached here: the session is asked on
+ * every request anyway.
+ */
+export async function queue(batch: MessageBatch<AccountEvent>, env: Pick<Env, 'CRM_CACHE'>) {
+  for (const message of batch.messages) {
+    const event = message.body
+    if (event.type === 'account.email_changed' || event.type === 'account.deleted') await env.CRM_CACHE.delete(cacheKey(event.accountId))
+    message.ack()
+  }
+}
+
+export default { fetch: app.fetch, queue } satisfies ExportedHandler<Env, AccountEvent>
