@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { baseUrl, clickThrough, launchChromium, linkIn, mailAfter, newVisitor, seriousViolations, signUp, uniqueEmail, saveScreenshot, type Browser, type Page } from './support'
 
@@ -29,7 +30,7 @@ async function mainText(page: Page) {
 }
 
 describe('issue 22: an account from start to end, on a phone', () => {
-  it('changes the address, the old mailbox says "No fui yo", and the owner is back in with the old address and a new password', async () => {
+  it('changes the address, the old mailbox says "No fui yo", back in with a new password, downloads the data, deletes the account, and the address signs up again', async () => {
     const email = uniqueEmail('cuenta')
     const taken = uniqueEmail('cuenta-nueva')
     const phone = await newVisitor(browser)
@@ -81,6 +82,31 @@ describe('issue 22: an account from start to end, on a phone', () => {
     expect(await mainText(ownerPage)).toContain(email)
     await state(ownerPage, '7-back-in')
     await phone.close()
+
+    // Seguridad: "Sus datos" — one JSON file, downloaded as the phone's browser downloads it.
+    await ownerPage.goto(`${baseUrl}/security`)
+    await ownerPage.locator('text=Sus datos').scrollIntoViewIfNeeded()
+    await state(ownerPage, '8-security-data-and-delete')
+    const [download] = await Promise.all([ownerPage.waitForEvent('download'), ownerPage.click('button:has-text("Descargar mis datos")')])
+    expect(download.suggestedFilename()).toMatch(/^ecuabots-mis-datos-\d{4}-\d{2}-\d{2}\.json$/)
+    const data = JSON.parse(readFileSync((await download.path())!, 'utf8'))
+    expect(data.account).toMatchObject({ name: 'Inés Salazar', email, hasPassword: true })
+    expect(data.addressChanges).toEqual([expect.objectContaining({ from: email, to: taken, status: 'undone' })])
+    expect(data.securityActivity.map((event: { type: string }) => event.type)).toEqual(expect.arrayContaining(['email_change_requested', 'email_changed', 'email_change_undone', 'data_exported']))
+
+    // "Eliminar la cuenta": the address typed to confirm, a farewell mail, signed out.
+    await ownerPage.click('text=Quiero eliminar mi cuenta')
+    await ownerPage.fill('#eliminar-correo', email)
+    await state(ownerPage, '9-delete-confirm')
+    await mailAfter(email, 'account-deleted', () => clickThrough(ownerPage, 'button:has-text("Eliminar mi cuenta para siempre")'))
+    expect(await ownerPage.textContent('h1')).toBe('Su cuenta fue eliminada')
+    await state(ownerPage, '10-deleted')
+    await ownerPage.goto(`${baseUrl}/profile`)
+    expect(new URL(ownerPage.url()).pathname).toBe('/login')
+
+    // The address is free again: signing up with it works as for anyone new.
+    await signUp(ownerPage, { name: 'Inés Salazar', email, password: PASSWORD })
+    expect(await mainText(ownerPage)).toContain(email)
     await owner.close()
   })
 })
