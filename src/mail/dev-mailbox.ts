@@ -1,4 +1,4 @@
-import { desc, eq } from 'drizzle-orm'
+import { desc, eq, sql } from 'drizzle-orm'
 import type { Config } from '../config'
 import type { Keyring } from '../crypto/keys'
 import type { Database } from '../db/client'
@@ -8,9 +8,13 @@ import { openBodies, outboxKeyring } from './sealed-bodies'
 // The outbox as a developer reads it in the dev mailbox (config.devMailbox
 // only): D1 keeps the bodies sealed, as in production; these open them.
 
-/** The 50 newest mails, newest first. */
+/**
+ * The 50 mails written last, last first: in the order they were queued
+ * (SQLite's rowid), not by their own timestamp, which a test that moves the
+ * clock ahead can date a day into the future.
+ */
 export async function newestMails(db: Database, config: Config): Promise<OutboxRow[]> {
-  const rows = await db.select().from(outbox).orderBy(desc(outbox.createdAt)).limit(50)
+  const rows = await db.select().from(outbox).orderBy(desc(sql`rowid`)).limit(50)
   const keyring = outboxKeyring(config)
   return Promise.all(rows.map((row) => opened(keyring, row)))
 }
