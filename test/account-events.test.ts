@@ -50,6 +50,15 @@ const rowsOf = (accountId: string) => db.select().from(accountEvents).where(eq(a
 const NEW_PASSWORD = 'otra-clave-segura-2'
 
 describe('telling the apps', () => {
+  it('«No fui yo» on a change never confirmed tells the apps no address changed: session.revoked only', async () => {
+    const queue = fakeQueue()
+    const { email, browser, bindings, user } = await personWith(queue)
+    expect((await browser.post('/profile/email', { email: uniqueEmail('pendiente') })).status).toBe(200)
+    const inOldMailbox = new Browser(ORIGIN, bindings)
+    expect((await inOldMailbox.post(linkIn(lastMailTo(email, 'email-change-requested'), '/email/undo/'))).status).toBe(200)
+    expect(typesOf(queue, user.id)).toEqual(['session.revoked'])
+  })
+
   it('confirming an address change sends account.email_changed; «No fui yo» sends it again and session.revoked for the sessions it ended', async () => {
     const queue = fakeQueue()
     const { email, browser, bindings, user } = await personWith(queue)

@@ -192,15 +192,18 @@ export const es = {
     ],
     undoTitle: 'No fui yo',
     undoIntro: (email: string) =>
-      `Si usted no pidió cambiar el correo de su cuenta, presione el botón. Su cuenta volverá a usar ${email}, cerraremos todas las sesiones abiertas, olvidaremos todos los navegadores y le enviaremos a ${email} un enlace para elegir una contraseña nueva. Sus llaves de acceso se conservan.`,
+      `Si usted no pidió cambiar el correo de su cuenta, presione el botón. Su cuenta volverá a usar ${email}, cerraremos todas las sesiones abiertas, olvidaremos todos los navegadores, quitaremos las llaves de acceso (y la verificación en dos pasos, si alguien la activó en estos días) y le enviaremos a ${email} un enlace para elegir una contraseña nueva.`,
     undoSubmit: 'RECUPERAR MI CUENTA',
     undoneTitle: 'Recuperamos su cuenta',
     undone: (email: string) => [
-      `Su cuenta vuelve a usar ${email}. Cerramos todas las sesiones abiertas y anulamos los enlaces enviados antes.`,
+      `Su cuenta vuelve a usar ${email}. Cerramos todas las sesiones abiertas, anulamos los enlaces enviados antes y quitamos las llaves de acceso: quien cambió su correo pudo agregar una. Puede volver a agregar las suyas en su perfil.`,
       `Le enviamos a ${email} un enlace para elegir una contraseña nueva; vence en 1 hora. La contraseña anterior ya no sirve: quien cambió su correo podría conocerla.`,
     ],
     undoInvalid: (support: string) =>
       `El enlace «No fui yo» venció o ya se usó. Si alguien más sigue controlando su cuenta, escríbanos a ${support} para que lo revisemos con usted.`,
+    alreadyRecoveredTitle: 'Ya recuperó su cuenta',
+    alreadyRecovered: (email: string) =>
+      `Ya usó «No fui yo» en un correo más reciente: su cuenta usa ${email} y cerramos todas las sesiones. No cambiamos nada más. Para entrar, abra el enlace para elegir una contraseña nueva que le enviamos a ${email}; si venció, pídalo de nuevo con «Olvidé mi contraseña».`,
     undoTakenTitle: 'No pudimos devolverle su dirección',
     undoTaken: (email: string, support: string) =>
       `Desde el cambio, otra cuenta se creó con ${email}, así que no podemos devolvérsela a la suya. No cambiamos nada. Escríbanos a ${support} para que lo resolvamos con usted.`,
@@ -342,6 +345,8 @@ export const es = {
     existsForgot: 'Si olvidó su contraseña, puede restablecerla aquí:',
     resetSubject: 'Instrucciones para restablecer su contraseña',
     resetIntro: 'Recibimos una solicitud para restablecer la contraseña de su cuenta. Para elegir una nueva, abra este enlace:',
+    resetAfterUndoIntro:
+      'Usó «No fui yo»: su cuenta volvió a esta dirección, cerramos todas las sesiones y anulamos la contraseña anterior, porque quien cambió su correo podría conocerla. Para volver a entrar, elija una contraseña nueva con este enlace:',
     resetButton: 'Restablecer mi contraseña',
     accessLinkSubject: 'Su enlace de acceso',
     accessLinkIntro: 'Para entrar a su cuenta, abra este enlace de acceso y presione el botón:',

@@ -58,12 +58,18 @@ export function accountExistsMail(config: Config, to: Recipient) {
   })
 }
 
-export function passwordResetMail(config: Config, to: Recipient, token: string) {
+/**
+ * The reset link. `afterUndo`: the one «No fui yo» sends, with the password
+ * already cleared — "ignore this mail, your account is safe" would leave the
+ * owner without a way in, so it says what happened instead.
+ */
+export function passwordResetMail(config: Config, to: Recipient, token: string, { afterUndo = false } = {}) {
   return render(config, to, 'password-reset', {
     subject: t.mail.resetSubject,
-    paragraphs: [t.mail.resetIntro],
+    paragraphs: [afterUndo ? t.mail.resetAfterUndoIntro : t.mail.resetIntro],
     action: { label: t.mail.resetButton, url: appLink(config, `/password/reset/${token}`) },
     after: [{ text: t.mail.validFor(t.mail.oneHour) }],
+    ...(afterUndo ? { ignorable: false } : {}),
   })
 }
 

@@ -84,6 +84,9 @@ emailChangeLinkRoutes.post('/email/undo/:token', async (c) => {
   if (undone.outcome === 'invalid') return invalidUndo(c)
   const support = c.var.config.supportEmail
   if (undone.outcome === 'taken') return c.html(<MessagePage title={t.emailChange.undoTakenTitle} body={t.emailChange.undoTaken(undone.email, support)} />, 409)
+  if (undone.outcome === 'already-recovered') {
+    return c.html(<MessagePage title={t.emailChange.alreadyRecoveredTitle} body={t.emailChange.alreadyRecovered(undone.email)} links={[{ href: '/password/forgot', label: t.forgot.title }]} />, 409)
+  }
   // Every session of the account ended, this browser's too if it had one: its cookie goes with it.
   clearSessionCookie(c)
   forgetFlowsInProgress(c)
