@@ -9,7 +9,7 @@ import { recordEvent } from './activity'
 import { hasPassword } from './accounts'
 import { sessionIsOpen } from './sessions'
 import { refund } from './throttle'
-import { isAddressOf, listEmailChanges, listPendingEmailChanges } from './email-change'
+import { listEmailChanges, listPendingEmailChanges } from './email-change'
 import { accountFound } from './account-ref'
 
 /**
@@ -66,8 +66,8 @@ export async function exportAccountData(db: Database, user: User, asking: { sess
     db
       .select({ kind: outbox.kind, recipient: outbox.recipient, createdAt: outbox.createdAt, status: outbox.status, sentAt: outbox.sentAt })
       .from(outbox)
-      // Its mails to this address and to those its address changes moved from or asked for (isAddressOf).
-      .where(and(isAddressOf(outbox.recipient, user.id), sql`EXISTS (SELECT 1 FROM ${account} AS account)`))
+      // The mails about this account, wherever they went (migrations/0014): never another person's, whose address it once asked for.
+      .where(and(eq(outbox.accountId, user.id), sql`EXISTS (SELECT 1 FROM ${account} AS account)`))
       .orderBy(desc(outbox.createdAt)),
   )
   const codesLeft = batch.add(

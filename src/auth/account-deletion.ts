@@ -27,7 +27,7 @@ import { accountDeletedMail, queueMail } from '../mail/messages'
 import { queuedIds } from '../mail/outbox'
 import { accountFound } from './account-ref'
 import { queueAccountEvent, queuedEventIds } from './account-events'
-import { isAddressOf, listOwnAddresses } from './email-change'
+import { listFormerAddresses } from './email-change'
 import { hashSecret } from './secrets'
 import { sessionIsOpen } from './sessions'
 
@@ -51,10 +51,9 @@ const ERASES = {
   second_steps: (db: Database, { account }: Erasing) => db.delete(secondSteps).where(inArray(secondSteps.userId, account)),
   recovery_codes: (db: Database, { account }: Erasing) => db.delete(recoveryCodes).where(inArray(recoveryCodes.userId, account)),
   security_events: (db: Database, { account }: Erasing) => db.delete(securityEvents).where(inArray(securityEvents.userId, account)),
-  // Every mail to the address — and to those its address changes moved from or asked for, unless another
-  // account holds one now (isAddressOf) — sent or not (a sent row keeps its subject, and bodies locally),
-  // but the farewell this batch queues. Before email_changes, which that reads.
-  outbox: (db: Database, { account, userId, farewellId }: Erasing) => db.delete(outbox).where(and(isAddressOf(outbox.recipient, userId), ne(outbox.id, farewellId), accountFound(account))),
+  // Every mail about the account (migrations/0014), wherever it went, sent or not (a sent row keeps its
+  // subject, and bodies locally), but the farewell this batch queues; never another person's.
+  outbox: (db: Database, { account, userId, farewellId }: Erasing) => db.delete(outbox).where(and(eq(outbox.accountId, userId), ne(outbox.id, farewellId), accountFound(account))),
   // Address changes hold both addresses; their links go with them (the links first, while the changes say whose they are).
   email_change_links: (db: Database, { account }: Erasing) =>
     db.delete(emailChangeLinks).where(inArray(emailChangeLinks.changeId, db.select({ id: emailChanges.id }).from(emailChanges).where(inArray(emailChanges.userId, account)))),
@@ -92,8 +91,8 @@ export const ERASED_TABLES = Object.keys(ERASES)
 export async function deleteAccount(db: Database, config: Config, user: User, asking: { sessionId: string; client: Client }) {
   const account = sql`(SELECT ${users.id} AS id FROM ${users} WHERE ${users.id} = ${user.id} AND ${users.email} = ${user.email} AND ${sessionIsOpen(user.id, asking.sessionId)})`
   const farewell = queueMail(db, config, accountDeletedMail(config, user, asking.client, clock.now()), { when: accountFound(account) })
-  // Counters are keyed on hashes of an address (accountKey, addressKey): those of every address that is the person's.
-  const addresses = [user.email, ...(await listOwnAddresses(db, user.id))]
+  // Counters are keyed on hashes of an address (accountKey, addressKey): those of every address that was the person's.
+  const addresses = [user.email, ...(await listFormerAddresses(db, user.id))]
   const addressHashes = await Promise.all([...new Set(addresses.flatMap((address) => [address, mailboxOf(address)]))].map((text) => hashSecret(text)))
   const deletedEvent = queueAccountEvent(db, account, 'account.deleted')
   const erasing: Erasing = { account, userId: user.id, farewellId: farewell.id, deletedEventId: deletedEvent.id, addressHashes }

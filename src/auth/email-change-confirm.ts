@@ -41,7 +41,7 @@ export async function confirmEmailChange(db: Database, config: Config, token: st
   const undoExpiresAt = link.createdAt + UNDO_LINK_LIFETIME
   const undo = await newEmailChangeLink(db, link.changeId, 'undo', undoExpiresAt, changed)
   const notice = emailChangeNoticeMail(config, { ...link.account, email: link.oldEmail }, 'changed', { newEmail: link.newEmail, at: now }, client, undo.token)
-  const mail = await queueSealedMail(db, config, notice, { expiresAt: undoExpiresAt, when: changed })
+  const mail = await queueSealedMail(db, config, notice, { expiresAt: undoExpiresAt, when: changed, account: link.userId })
   batch.add(
     db
       .update(users)

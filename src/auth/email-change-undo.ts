@@ -59,7 +59,7 @@ export async function undoEmailChange(db: Database, config: Config, token: strin
   const acting = accountFound(account)
   const reset = await newOneTimeToken(db, { userId: link.userId }, 'password_reset', { when: acting })
   const resetMail = passwordResetMail(config, { ...link.account, email: link.oldEmail }, reset.token, { afterUndo: true })
-  const mail = await queueSealedMail(db, config, resetMail, { expiresAt: reset.expiresAt, when: acting })
+  const mail = await queueSealedMail(db, config, resetMail, { expiresAt: reset.expiresAt, when: acting, account: link.userId })
   const ofAccount = eq(emailChanges.userId, link.userId)
   const fromThisOn = db.select({ id: emailChanges.id }).from(emailChanges).where(and(ofAccount, gte(emailChanges.createdAt, link.createdAt)))
   batch.add(recordEvent(db, account, 'email_change_undone', client))

@@ -1,5 +1,4 @@
-import { and, desc, eq, exists, inArray, ne, sql, type SQL } from 'drizzle-orm'
-import type { SQLiteColumn } from 'drizzle-orm/sqlite-core'
+import { and, desc, eq, exists, inArray, ne, sql } from 'drizzle-orm'
 import { clock } from '../clock'
 import type { Config } from '../config'
 import { createBatch } from '../db/batch'
@@ -44,9 +43,9 @@ export async function requestEmailChange(
   const created = sql`EXISTS (SELECT 1 FROM ${emailChanges} WHERE ${emailChanges.id} = ${id})`
   const confirm = await newEmailChangeLink(db, id, 'confirm', now + CONFIRM_LINK_LIFETIME, created)
   const undo = await newEmailChangeLink(db, id, 'undo', now + UNDO_LINK_LIFETIME, created)
-  const toNew = await queueSealedMail(db, config, emailChangeConfirmMail(config, newEmail, confirm.token), { expiresAt: now + CONFIRM_LINK_LIFETIME, when: created })
+  const toNew = await queueSealedMail(db, config, emailChangeConfirmMail(config, newEmail, confirm.token), { expiresAt: now + CONFIRM_LINK_LIFETIME, when: created, account: user.id })
   const notice = emailChangeNoticeMail(config, user, 'requested', { newEmail, at: now }, client, undo.token)
-  const toOld = await queueSealedMail(db, config, notice, { expiresAt: now + UNDO_LINK_LIFETIME, when: created })
+  const toOld = await queueSealedMail(db, config, notice, { expiresAt: now + UNDO_LINK_LIFETIME, when: created, account: user.id })
   const batch = createBatch(db)
   for (const statement of budget.statements) batch.add(statement)
   // The old address is the account's as this statement reads it, never as the request read it earlier.
@@ -99,17 +98,6 @@ export async function cancelEmailChange(db: Database, asker: { userId: string; s
   return (await batch.commit()).of(cancelled).length > 0
 }
 
-/**
- * True (in SQL) when `address` is the account's address now, or one its
- * address changes moved from or asked for, and no other account holds it
- * now: the addresses whose mails are this person's (the download lists
- * them, deletion erases them). One a stranger holds since is theirs.
- */
-export function isAddressOf(address: SQL | SQLiteColumn, userId: string): SQL {
-  const ofChanges = sql`SELECT ${emailChanges.oldEmail} FROM ${emailChanges} WHERE ${emailChanges.userId} = ${userId} UNION SELECT ${emailChanges.newEmail} FROM ${emailChanges} WHERE ${emailChanges.userId} = ${userId}`
-  return sql`(${address} IN (SELECT ${users.email} FROM ${users} WHERE ${users.id} = ${userId}) OR (${address} IN (${ofChanges}) AND ${address} NOT IN (SELECT ${users.email} FROM ${users} WHERE ${users.id} <> ${userId})))`
-}
-
 /** The account's address changes, pending or ended, for the download (docs/account-data.md). */
 export function listEmailChanges(db: Database, account: AccountRef) {
   return db
@@ -119,12 +107,15 @@ export function listEmailChanges(db: Database, account: AccountRef) {
     .orderBy(desc(emailChanges.createdAt))
 }
 
-/** The addresses its address changes moved from or asked for that are the account's (no other account holds them now; see isAddressOf). */
-export async function listOwnAddresses(db: Database, userId: string): Promise<string[]> {
-  const heldByAnother = (address: SQLiteColumn) => sql<number>`${address} IN (SELECT ${users.email} FROM ${users} WHERE ${users.id} <> ${userId})`
+/**
+ * The addresses the account moved away from (each change's old address)
+ * that no other account holds now: deletion erases their counters. Never
+ * an address it only asked for, which may be anyone's.
+ */
+export async function listFormerAddresses(db: Database, userId: string): Promise<string[]> {
   const rows = await db
-    .select({ oldEmail: emailChanges.oldEmail, newEmail: emailChanges.newEmail, oldTaken: heldByAnother(emailChanges.oldEmail), newTaken: heldByAnother(emailChanges.newEmail) })
+    .select({ address: emailChanges.oldEmail })
     .from(emailChanges)
-    .where(eq(emailChanges.userId, userId))
-  return [...new Set(rows.flatMap((row) => [...(row.oldTaken ? [] : [row.oldEmail]), ...(row.newTaken ? [] : [row.newEmail])]))]
+    .where(and(eq(emailChanges.userId, userId), sql`${emailChanges.oldEmail} NOT IN (SELECT ${users.email} FROM ${users} WHERE ${users.id} <> ${userId})`))
+  return [...new Set(rows.map((row) => row.address))]
 }

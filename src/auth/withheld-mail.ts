@@ -1,7 +1,8 @@
 import { newId } from '../db/ids'
 import { clock } from '../clock'
 import type { Database } from '../db/client'
-import { outbox } from '../db/schema'
+import { sql } from 'drizzle-orm'
+import { outbox, users } from '../db/schema'
 import { t } from '../i18n'
 import { MAILS_PER_ADDRESS, MAILS_PER_IP } from './limits'
 import { mailBudgetState, type MailKind } from './throttle'
@@ -58,5 +59,7 @@ export async function recordWithheldMail(db: Database, email: string, from: { ip
     nextAttemptAt: now,
     lastError: reason,
     createdAt: now,
+    // The account it is about, as for every outbox row (migrations/0014): deletion erases it with the rest.
+    accountId: sql`(SELECT ${users.id} FROM ${users} WHERE ${users.email} = ${email})`,
   })
 }

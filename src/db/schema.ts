@@ -119,6 +119,8 @@ export const outbox = sqliteTable('outbox', {
   expiresAt: integer('expires_at'),
   createdAt: integer('created_at').notNull(),
   sentAt: integer('sent_at'),
+  // migrations/0014_outbox_account.sql: the account the mail is about.
+  accountId: text('account_id'),
 })
 
 // migrations/0007_passkeys.sql

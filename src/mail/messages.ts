@@ -243,7 +243,7 @@ function render(config: Config, to: Recipient, tag: string, content: Omit<MailCo
  * caller's batch (see src/mail/outbox.ts); `when` guards it exactly like the
  * change it reports.
  */
-export function queueMail(db: Database, config: Config, mail: OutgoingMail, options: { when?: SQL } = {}) {
+export function queueMail(db: Database, config: Config, mail: OutgoingMail, options: { when?: SQL; account?: SQL | string } = {}) {
   return enqueueMail(db, mail, { stream: config.postmark?.messageStream ?? 'outbound', ...options })
 }
 
@@ -252,6 +252,6 @@ export function queueMail(db: Database, config: Config, mail: OutgoingMail, opti
  * the caller's batch: `expiresAt` is its link's (never sent late), `when`
  * guards it exactly like the token it goes with.
  */
-export function queueSealedMail(db: Database, config: Config, mail: OutgoingMail, options: { expiresAt: number; when?: SQL }) {
+export function queueSealedMail(db: Database, config: Config, mail: OutgoingMail, options: { expiresAt: number; when?: SQL; account?: SQL | string }) {
   return enqueueSealedMail(db, outboxKeyring(config), mail, { stream: config.postmark?.messageStream ?? 'outbound', ...options })
 }

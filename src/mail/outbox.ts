@@ -21,7 +21,13 @@ export const RETRY = { first: 30_000, max: HOUR, giveUpAfter: 24 * HOUR, lastCha
 const CLAIM_LEASE = 2 * MINUTE
 const REDACTED = '[redactado: contenía un enlace o código de un solo uso]'
 
-type QueueOptions = { stream: string; expiresAt?: number; when?: SQL }
+/**
+ * `account`: the id of the account the mail is about (a subquery yielding
+ * `id`, or the id itself) when it goes to an address that account does not
+ * hold (an address change's mails); by default, whichever account holds the
+ * recipient's address when the mail is queued. See migrations/0014.
+ */
+type QueueOptions = { stream: string; expiresAt?: number; when?: SQL; account?: SQL | string }
 
 /**
  * Writes a mail as an outbox row — a statement for the caller's batch, so the
@@ -48,10 +54,16 @@ export async function enqueueSealedMail(db: Database, keyring: Keyring, mail: Ou
 
 function insertRow(db: Database, id: string, mail: OutgoingMail, options: QueueOptions & { holdsSecret: boolean }) {
   const now = clock.now()
+  const account =
+    options.account === undefined
+      ? sql`(SELECT ${users.id} FROM ${users} WHERE ${users.email} = ${mail.to})`
+      : typeof options.account === 'string'
+        ? sql`${options.account}`
+        : sql`(SELECT account.id FROM ${options.account} AS account)`
   // Columns in table order (see src/db/schema.ts).
   const insert = db.insert(outbox).select(
     sql`SELECT ${id}, ${mail.tag}, ${mail.to}, ${mail.subject}, ${mail.text}, ${mail.html}, ${options.stream}, ${options.holdsSecret ? 1 : 0},
-               'pending', 0, ${now}, NULL, NULL, NULL, ${options.expiresAt ?? null}, ${now}, NULL
+               'pending', 0, ${now}, NULL, NULL, NULL, ${options.expiresAt ?? null}, ${now}, NULL, ${account}
         WHERE ${options.when ?? sql`true`}`,
   ).returning({ id: outbox.id })
   return { id, insert }
@@ -201,7 +213,7 @@ export function enqueueMailToAccount(
     .insert(outbox)
     .select(
       sql`SELECT ${id}, ${mail.tag}, ${users.email}, ${mail.subject}, ${mail.text}, ${mail.html}, ${options.stream}, 0,
-                 'pending', 0, ${now}, NULL, NULL, NULL, NULL, ${now}, NULL
+                 'pending', 0, ${now}, NULL, NULL, NULL, NULL, ${now}, NULL, ${users.id}
           FROM ${users} WHERE ${users.id} IN ${account} AND ${options.when ?? sql`true`}`,
     )
     .returning({ id: outbox.id })
