@@ -488,3 +488,17 @@ describe('turning two-step off and renewing the recovery codes', () => {
     expect((await old.post('/login/two-step', { code: fresh[0]! })).status).toBe(303)
   })
 })
+
+describe('setting it up, and coming back to the page', () => {
+  it('reloading the set-up page (or coming back from the app) shows the same key again; with none being set up it goes to Seguridad', async () => {
+    const { browser } = await signedInUser()
+    expect((await browser.get('/security/two-step/setup')).location).toBe('/security#dos-pasos')
+    const setup = await browser.post('/security/two-step/setup')
+    const again = await browser.get('/security/two-step/setup')
+    expect(again.status).toBe(200)
+    expect(secretOnPage(again.text)).toBe(secretOnPage(setup.text))
+    setClock(Date.now())
+    expect((await browser.post('/security/two-step/confirm', { code: await codeFor(secretOnPage(again.text)) })).status).toBe(200)
+    expect((await browser.get('/security/two-step/setup')).location).toBe('/security#dos-pasos')
+  })
+})

@@ -21,6 +21,7 @@ input[aria-invalid=true]{border-color:var(--error)}
 /* One casing rule: primary buttons in the help page's capitals ("GUARDAR PERFIL"); secondary ones in sentence case. */
 .button{display:block;width:100%;min-height:44px;margin-top:1.5rem;padding:.7rem 1rem;font:inherit;font-weight:700;letter-spacing:.02em;text-transform:uppercase;color:#fff;background:var(--button);border:0;border-radius:8px;cursor:pointer;text-align:center;text-decoration:none}
 .button:hover{background:var(--button-hover)}
+.button.danger{background:#b3261e}.button.danger:hover{background:#8c1d18}
 .links{display:flex;justify-content:space-between;gap:0 1rem;flex-wrap:wrap;margin-top:.5rem}
 .links a{display:inline-flex;align-items:center;min-height:44px}
 .password{position:relative}.password input{padding-right:6.5rem}

@@ -165,6 +165,8 @@ export const es = {
     reauth: 'Por su seguridad, ingrese su contraseña actual para cambiar su correo.',
     submit: 'ENVIAR ENLACE DE CONFIRMACIÓN',
     back: 'Volver al perfil',
+    // A new request replaces the one with the typo (its link stops working).
+    mistyped: '¿Escribió mal la dirección? Pida el cambio de nuevo',
     same: 'Esa ya es la dirección de su cuenta. Escriba la nueva dirección.',
     needsFreshSignIn:
       'Su cuenta aún no tiene contraseña. Para cambiar su correo, elija primero una contraseña en su perfil, o cierre sesión y vuelva a entrar con un enlace de acceso: durante los 10 minutos siguientes podrá cambiarlo sin contraseña.',

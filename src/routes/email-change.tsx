@@ -45,7 +45,7 @@ emailChangeRoutes.post('/profile/email', async (c) => {
   if (!queued) return signedOutMeanwhile(c)
   securityLog(c, 'email_change_request', 'answered')
   sendAfterResponse(c, queued)
-  return c.html(<MessagePage title={t.emailChange.sentTitle} body={t.emailChange.sent(email, c.var.user.email)} links={[{ href: '/profile', label: t.emailChange.back }]} quiet user={c.var.user} />)
+  return c.html(<MessagePage title={t.emailChange.sentTitle} body={t.emailChange.sent(email, c.var.user.email)} links={[{ href: '/profile/email', label: t.emailChange.mistyped }, { href: '/profile', label: t.emailChange.back }]} quiet user={c.var.user} />)
 })
 
 emailChangeRoutes.post('/security/email-changes/:id/cancel', async (c) => {

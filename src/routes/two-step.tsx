@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono'
 import { hasFirstStep } from '../auth/first-step'
 import { checkSecondFactorCounted, passSecondStep } from '../auth/second-step'
-import { renewRecoveryCodes, startTwoStepSetup, turnOffTwoStep, turnOnTwoStep } from '../auth/two-step'
+import { hasTwoStep, pendingTwoStepSecret, renewRecoveryCodes, startTwoStepSetup, turnOffTwoStep, turnOnTwoStep } from '../auth/two-step'
 import { secretForTyping, totpKeyUri } from '../auth/totp'
 import type { AppEnv } from '../env'
 import { sendAfterResponse } from '../http/after-response'
@@ -68,6 +68,13 @@ twoStepRoutes.post('/security/two-step/setup', async (c) => {
   const secret = await startTwoStepSetup(c.var.db, c.var.config, c.var.user.id)
   if (!secret) return c.html(securityPage(c, { twoStepError: { form: 'setup', message: t.twoStep.noKey } }), 409)
   return c.html(setupPage(c, secret))
+})
+
+// A reload of the set-up page, or coming back to it from the authenticator app: the same secret again
+// (a new one would not match what the app just saved), or Seguridad when none is being set up.
+twoStepRoutes.get('/security/two-step/setup', async (c) => {
+  const secret = await pendingTwoStepSecret(c.var.config, c.var.user)
+  return secret && !hasTwoStep(c.var.user) ? c.html(setupPage(c, secret)) : c.redirect('/security#dos-pasos', 303)
 })
 
 twoStepRoutes.post('/security/two-step/confirm', async (c) => {

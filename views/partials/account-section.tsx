@@ -70,7 +70,7 @@ export function AccountSection({ email, askCurrentPassword, asksFreshSignIn, dat
               </p>
             )}
             <ReauthButton show={askCurrentPassword || asksFreshSignIn} askCurrentPassword={askCurrentPassword} />
-            <button type="submit" class="button" {...(deletion?.error ? { 'aria-describedby': DELETE_ERROR_ID, autofocus: true } : {})}>
+            <button type="submit" class="button danger" {...(deletion?.error ? { 'aria-describedby': DELETE_ERROR_ID, autofocus: true } : {})}>
               {t.account.deleteSubmit}
             </button>
           </form>
