@@ -18,7 +18,8 @@ import { newOneTimeToken, spendAllTokens } from './one-time-tokens'
 import { deleteUserSessions } from './sessions'
 
 export type EmailChangeUndo =
-  | { outcome: 'undone'; email: string; queued: string[]; events: string[] }
+  /** `twoStepKept`: a two-step set up before TWO_STEP_UNDO_WINDOW stayed; the page says what to do if it is not hers. */
+  | { outcome: 'undone'; email: string; queued: string[]; events: string[]; twoStepKept: boolean }
   /** Since the change, another account was made with the old address: nothing is done, support takes it from there. */
   | { outcome: 'taken'; email: string }
   /** A later «No fui yo» already gave this address back: nothing is done again (its reset link stays good). */
@@ -81,6 +82,7 @@ export async function undoEmailChange(db: Database, config: Config, token: strin
       .where(inArray(users.id, account)),
   )
   batch.add(db.delete(passkeys).where(inArray(passkeys.userId, account)))
+  const twoStepAfter = batch.add(db.select({ on: sql<number>`${users.twoStepSecret} IS NOT NULL` }).from(users).where(inArray(users.id, account)))
   const sessionsEnded = batch.add(queueAccountEvent(db, account, 'session.revoked', sql`EXISTS (SELECT 1 FROM ${sessions} WHERE ${sessions.userId} = ${link.userId})`).insert)
   batch.add(deleteUserSessions(db, account))
   batch.add(dropFirstSteps(db, account))
@@ -104,7 +106,10 @@ export async function undoEmailChange(db: Database, config: Config, token: strin
   batch.add(db.delete(emailChangeLinks).where(eq(emailChangeLinks.tokenHash, link.hash)))
   const done = await batch.commit()
   const ids = queuedIds(done.of(queued))
-  if (ids.length > 0) return { outcome: 'undone', email: link.oldEmail, queued: ids, events: queuedEventIds(done.of(changedBack), done.of(sessionsEnded)) }
+  if (ids.length > 0) {
+    const twoStepKept = Boolean(done.of(twoStepAfter)[0]?.on)
+    return { outcome: 'undone', email: link.oldEmail, queued: ids, events: queuedEventIds(done.of(changedBack), done.of(sessionsEnded)), twoStepKept }
+  }
   if (done.of(recovered)[0]?.yes) return { outcome: 'already-recovered', email: link.oldEmail }
   return refusal(done) === 'taken' ? { outcome: 'taken', email: link.oldEmail } : { outcome: 'invalid' }
 }

@@ -203,6 +203,8 @@ export const es = {
     ],
     undoInvalid: (support: string) =>
       `El enlace «No fui yo» venció o ya se usó. Si alguien más sigue controlando su cuenta, escríbanos a ${support} para que lo revisemos con usted.`,
+    twoStepKept: (support: string) =>
+      `Su verificación en dos pasos sigue activa: al entrar le pediremos el código de su app. Si no la activó usted, escríbanos a ${support} desde esta dirección y la desactivaremos.`,
     alreadyRecoveredTitle: 'Ya recuperó su cuenta',
     alreadyRecovered: (email: string) =>
       `Ya usó «No fui yo» en un correo más reciente: su cuenta usa ${email} y cerramos todas las sesiones. No cambiamos nada más. Para entrar, abra el enlace para elegir una contraseña nueva que le enviamos a ${email}; si venció, pídalo de nuevo con «Olvidé mi contraseña».`,
@@ -348,7 +350,7 @@ export const es = {
     resetSubject: 'Instrucciones para restablecer su contraseña',
     resetIntro: 'Recibimos una solicitud para restablecer la contraseña de su cuenta. Para elegir una nueva, abra este enlace:',
     resetAfterUndoIntro:
-      'Usó «No fui yo»: su cuenta volvió a esta dirección, cerramos todas las sesiones y anulamos la contraseña anterior, porque quien cambió su correo podría conocerla. Para volver a entrar, elija una contraseña nueva con este enlace:',
+      'Usó «No fui yo»: su cuenta volvió a esta dirección, cerramos todas las sesiones y anulamos la contraseña anterior, porque quien cambió su correo podría conocerla. Para volver a entrar, elija una contraseña nueva con este enlace (si luego le pedimos el código de una app que usted no configuró, responda a este correo):',
     resetButton: 'Restablecer mi contraseña',
     accessLinkSubject: 'Su enlace de acceso',
     accessLinkIntro: 'Para entrar a su cuenta, abra este enlace de acceso y presione el botón:',

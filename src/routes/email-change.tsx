@@ -91,7 +91,8 @@ emailChangeLinkRoutes.post('/email/undo/:token', async (c) => {
   clearSessionCookie(c)
   forgetFlowsInProgress(c)
   sendAfterResponse(c, undone.queued, undone.events)
-  return c.html(<MessagePage title={t.emailChange.undoneTitle} body={t.emailChange.undone(undone.email)} links={[{ href: '/login', label: t.login.title }]} quiet />)
+  const body = [...t.emailChange.undone(undone.email), ...(undone.twoStepKept ? [t.emailChange.twoStepKept(support)] : [])]
+  return c.html(<MessagePage title={t.emailChange.undoneTitle} body={body} links={[{ href: '/login', label: t.login.title }]} quiet />)
 })
 
 function invalidConfirmation(c: Context<AppEnv>) {
