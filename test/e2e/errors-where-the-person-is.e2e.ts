@@ -21,7 +21,11 @@ const PASSWORD = 'faro-del-sur-12'
 
 /** What a screen reader hears with the focused field: its id, whether it is marked, and the text of what describes it. */
 async function focusedField(page: Page) {
-  await page.waitForFunction(() => document.activeElement instanceof HTMLInputElement)
+  // The browser applies autofocus when it renders the page, and Playwright polls on animation frames by
+  // default: one CI run in three at load 20 waited the whole 30 s here. The page is brought to the front
+  // (a page in the background may get no frame) and polled on a timer.
+  await page.bringToFront()
+  await page.waitForFunction(() => document.activeElement instanceof HTMLInputElement, undefined, { polling: 100 })
   return fieldState(page, await page.evaluate(() => document.activeElement!.id))
 }
 
