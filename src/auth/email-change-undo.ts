@@ -3,7 +3,7 @@ import { clock, DAY } from '../clock'
 import type { Config } from '../config'
 import { createBatch } from '../db/batch'
 import type { Database } from '../db/client'
-import { emailChangeLinks, emailChanges, passkeys, recoveryCodes, securityEvents, sessions, users } from '../db/schema'
+import { emailChangeLinks, emailChanges, recoveryCodes, securityEvents, users } from '../db/schema'
 import type { Client } from '../addresses/client-info'
 import { passwordResetMail, queueSealedMail } from '../mail/messages'
 import { queuedIds } from '../mail/outbox'
@@ -11,11 +11,9 @@ import { accountFound } from './account-ref'
 import { NO_PASSWORD } from './accounts'
 import { queueAccountEvent, queuedEventIds } from './account-events'
 import { recordEvent } from './activity'
+import { endEveryWayIn } from './eviction'
 import { findEmailChangeLink, openEmailChangeLink } from './email-change-links'
-import { dropFirstSteps } from './first-step'
-import { forgetDevices } from './known-devices'
-import { newOneTimeToken, spendAllTokens } from './one-time-tokens'
-import { deleteUserSessions } from './sessions'
+import { newOneTimeToken } from './one-time-tokens'
 
 export type EmailChangeUndo =
   /** `twoStepKept`: a two-step set up before TWO_STEP_UNDO_WINDOW stayed; the page says what to do if it is not hers. */
@@ -81,13 +79,8 @@ export async function undoEmailChange(db: Database, config: Config, token: strin
       })
       .where(inArray(users.id, account)),
   )
-  batch.add(db.delete(passkeys).where(inArray(passkeys.userId, account)))
+  const sessionsEnded = endEveryWayIn(batch, account, link.userId) // before the reset link below, which is the one way back in
   const twoStepAfter = batch.add(db.select({ on: sql<number>`${users.twoStepSecret} IS NOT NULL` }).from(users).where(inArray(users.id, account)))
-  const sessionsEnded = batch.add(queueAccountEvent(db, account, 'session.revoked', sql`EXISTS (SELECT 1 FROM ${sessions} WHERE ${sessions.userId} = ${link.userId})`).insert)
-  batch.add(deleteUserSessions(db, account))
-  batch.add(dropFirstSteps(db, account))
-  batch.add(forgetDevices(db, account))
-  batch.add(spendAllTokens(db, account)) // before the reset link below, which is the one way back in
   batch.add(reset.insert)
   const queued = batch.add(mail.insert)
   // Late: once this change reads 'undone', alreadyRecovered holds and `account` yields nothing.

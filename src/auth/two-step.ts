@@ -3,19 +3,17 @@ import { clock } from '../clock'
 import type { Config } from '../config'
 import { createBatch } from '../db/batch'
 import type { Database } from '../db/client'
-import { passkeys, recoveryCodes, sessions, users, type User } from '../db/schema'
+import { recoveryCodes, sessions, users, type User } from '../db/schema'
 import type { Client } from '../addresses/client-info'
 import { createKeyring, type Keyring } from '../crypto/keys'
 import { queueMail, twoStepMail, type TwoStepChange } from '../mail/messages'
 import { queuedIds } from '../mail/outbox'
-import { queueAccountEvent } from './account-events'
 import { recordEvent } from './activity'
+import { endEveryWayIn } from './eviction'
 import { accountFound } from './account-ref'
 import { dropFirstSteps } from './first-step'
-import { endSecondStepSkips, forgetDevices } from './known-devices'
+import { endSecondStepSkips } from './known-devices'
 import { NO_PASSWORD } from './accounts'
-import { spendAllTokens } from './one-time-tokens'
-import { deleteUserSessions } from './sessions'
 import { generateRecoveryCodes, hashRecoveryCode, looksLikeRecoveryCode, recoveryCodeUnused, spendRecoveryCode, storeRecoveryCodes } from './recovery-codes'
 import { decodeTotpSecret, encodeTotpSecret, generateTotpSecret, matchingStep, normalizeCode } from './totp'
 
@@ -221,15 +219,13 @@ export async function turnOffTwoStepBySupport(db: Database, config: Config, user
   const batch = createBatch(db)
   batch.add(recordEvent(db, account, evict ? 'evicted_by_support' : 'two_step_disabled_by_support', SUPPORT, undefined, sql`${JSON.stringify({ operator })}`))
   const mail = batch.add(notice(db, config, who, { kind: evict ? 'off-by-support-evicted' : 'off-by-support' }, accountFound(account)))
-  batch.add(dropFirstSteps(db, account))
-  batch.add(evict ? forgetDevices(db, account) : endSecondStepSkips(db, account))
   if (evict) {
-    // The apps drop what they hold for the sessions that end (sent by the minutely cron: this runs outside a request).
-    batch.add(queueAccountEvent(db, account, 'session.revoked', sql`EXISTS (SELECT 1 FROM ${sessions} WHERE ${sessions.userId} = ${user.id})`).insert)
-    batch.add(deleteUserSessions(db, account))
-    batch.add(spendAllTokens(db, account))
-    batch.add(db.delete(passkeys).where(inArray(passkeys.userId, account)))
+    // Its session.revoked event is sent by the minutely cron: this runs outside a request.
+    endEveryWayIn(batch, account, user.id)
     batch.add(db.update(users).set({ passwordHash: NO_PASSWORD, updatedAt: clock.now() }).where(inArray(users.id, account)))
+  } else {
+    batch.add(dropFirstSteps(db, account))
+    batch.add(endSecondStepSkips(db, account))
   }
   const turnedOff = batch.add(db.update(users).set({ twoStepSecret: null }).where(inArray(users.id, account)).returning({ id: users.id }))
   batch.add(db.delete(recoveryCodes).where(and(eq(recoveryCodes.userId, user.id), sql`NOT ${twoStepOn(user.id)}`)))
