@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { baseUrl, clickThrough, launchChromium, linkIn, mailAfter, newVisitor, seriousViolations, signUp, uniqueEmail, saveScreenshot, type Browser, type Page } from './support'
+import { baseUrl, clickThrough, launchChromium, linkIn, mailAfter, mainText, newVisitor, signUp, uniqueEmail, walkState, type Browser, type Page } from './support'
 
 // Issue 22, "Done when", first point: a person changes the address, undoes it
 // from the old mailbox, downloads the data and deletes the account — walked
@@ -19,15 +19,7 @@ afterAll(async () => {
   await browser?.close()
 })
 
-async function state(page: Page, name: string) {
-  await page.waitForLoadState('load')
-  expect(await seriousViolations(page)).toEqual([])
-  await saveScreenshot(page, `account-${name}.png`)
-}
-
-async function mainText(page: Page) {
-  return ((await page.textContent('main')) ?? '').replace(/\s+/g, ' ')
-}
+const state = (page: Page, name: string) => walkState(page, `account-${name}.png`)
 
 describe('issue 22: an account from start to end, on a phone', () => {
   it('changes the address, the old mailbox says "No fui yo", back in with a new password, downloads the data, deletes the account, and the address signs up again', async () => {

@@ -34,15 +34,21 @@ async function confirmAs(page: Page, text: string, said: string) {
   await expect.poll(() => underConfirmation(page)).toBe(said)
 }
 
+/** A phone's browser on the sign-up form, name, address and password typed, the confirmation still empty. */
+async function signUpFormWithPassword(viewport: (typeof PHONES)[number], options: { javaScript: boolean }) {
+  const visitor = await newVisitor(browser, { ...options, viewport })
+  const page = await visitor.newPage()
+  await page.goto(`${baseUrl}/signup`)
+  await page.fill('#name', 'Ana Torres')
+  await page.fill('#email', 'ana@example.com')
+  await page.fill('#password', PASSWORD)
+  return { visitor, page }
+}
+
 for (const viewport of PHONES) {
   describe(`${viewport.width} px`, () => {
     it('JavaScript on: quiet while the confirmation is the start of the password, "no coinciden" as soon as it is not, and on leaving the field', async () => {
-      const visitor = await newVisitor(browser, { javaScript: true, viewport })
-      const page = await visitor.newPage()
-      await page.goto(`${baseUrl}/signup`)
-      await page.fill('#name', 'Ana Torres')
-      await page.fill('#email', 'ana@example.com')
-      await page.fill('#password', PASSWORD)
+      const { visitor, page } = await signUpFormWithPassword(viewport, { javaScript: true })
 
       await confirmAs(page, 'clave-b', '')
       expect(await page.getAttribute('#password_confirmation', 'aria-invalid')).toBeNull()
@@ -65,12 +71,7 @@ for (const viewport of PHONES) {
     })
 
     it('the answer under the confirmation does not move the button below it: a tap just as it arrives still lands on the button', async () => {
-      const visitor = await newVisitor(browser, { javaScript: true, viewport })
-      const page = await visitor.newPage()
-      await page.goto(`${baseUrl}/signup`)
-      await page.fill('#name', 'Ana Torres')
-      await page.fill('#email', 'ana@example.com')
-      await page.fill('#password', PASSWORD)
+      const { visitor, page } = await signUpFormWithPassword(viewport, { javaScript: true })
       const button = async () => (await page.locator('button.button').boundingBox())!.y
       const before = await button()
       await confirmAs(page, PASSWORD, 'Las contraseñas coinciden.')
@@ -81,12 +82,7 @@ for (const viewport of PHONES) {
     })
 
     it('JavaScript off: the same words under the confirmation after submit', async () => {
-      const visitor = await newVisitor(browser, { javaScript: false, viewport })
-      const page = await visitor.newPage()
-      await page.goto(`${baseUrl}/signup`)
-      await page.fill('#name', 'Ana Torres')
-      await page.fill('#email', 'ana@example.com')
-      await page.fill('#password', PASSWORD)
+      const { visitor, page } = await signUpFormWithPassword(viewport, { javaScript: false })
       await page.fill('#password_confirmation', 'clave-m')
       await clickThrough(page, 'button.button')
       expect(await underConfirmation(page)).toBe(MISMATCH)

@@ -12,13 +12,13 @@ import {
   launchChromium,
   linkIn,
   mailAfter,
+  mainText,
   newVisitor,
   PHONE,
-  seriousViolations,
   signUp,
   uniqueEmail,
+  walkState,
   type Browser,
-  saveScreenshot,
   type Page,
 } from './support'
 
@@ -39,17 +39,8 @@ afterAll(async () => {
   await browser?.close()
 })
 
-/** One state of a walk: no serious accessibility violation, and its full-page phone screenshot. */
-async function state(page: Page, name: string) {
-  await page.waitForLoadState('load')
-  expect(await seriousViolations(page)).toEqual([])
-  await saveScreenshot(page, `walk-${name}.png`)
-}
+const state = (page: Page, name: string) => walkState(page, `walk-${name}.png`)
 
-/** The text a person reads in the page's main area, spaces collapsed. */
-async function mainText(page: Page) {
-  return ((await page.textContent('main')) ?? '').replace(/\s+/g, ' ')
-}
 
 /** A browser on a given client address (CF-Connecting-IP, which wrangler dev passes through): an office's wifi, a phone's mobile data. */
 function visitorAt(ip: string) {

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs'
 import { randomUUID } from 'node:crypto'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
-import { inject } from 'vitest'
+import { expect, inject } from 'vitest'
 
 export const baseUrl = inject('baseUrl')
 const sinkUrl = inject('sinkUrl')
@@ -190,4 +190,16 @@ const SCREENSHOTS = new URL('../../docs/screenshots/', import.meta.url)
 export async function saveScreenshot(page: Page, file: string) {
   mkdirSync(SCREENSHOTS, { recursive: true })
   await page.screenshot({ path: new URL(file, SCREENSHOTS).pathname, fullPage: true })
+}
+
+/** One state of a walk (docs/operations.md's walks): loaded, no serious accessibility violation, and its full-page screenshot as `file`. */
+export async function walkState(page: Page, file: string) {
+  await page.waitForLoadState('load')
+  expect(await seriousViolations(page)).toEqual([])
+  await saveScreenshot(page, file)
+}
+
+/** The text a person reads in the page's main area, spaces collapsed. */
+export async function mainText(page: Page) {
+  return ((await page.textContent('main')) ?? '').replace(/\s+/g, ' ')
 }
