@@ -49,7 +49,10 @@ async function noViolations(page: Page, javaScript: boolean) {
 
 for (const viewport of PHONES) {
   for (const javaScript of [true, false]) {
-    describe(`${viewport.width} px, JavaScript ${javaScript ? 'on' : 'off'}`, () => {
+    // One retry, and only here: in 2 of the last 10 CI runs under load, a page loaded with JavaScript off
+    // never took its autofocus (the focused element stayed the body for 30 s); a rerun took it. Not
+    // understood yet (issue 17 stays open for it); a second failure in a row still fails the run.
+    describe(`${viewport.width} px, JavaScript ${javaScript ? 'on' : 'off'}`, { retry: javaScript ? 0 : 1 }, () => {
       it('a wrong password: no alert waiting at load; the password field is focused, marked and read with "no son correctos"', async () => {
         const visitor = await newVisitor(browser, { javaScript, viewport })
         const page = await visitor.newPage()
