@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { baseUrl, clickThrough, launchChromium, linkIn, mailAfter, newVisitor, seriousViolations, signUp, uniqueEmail, type Browser, type Page, PHONES } from './support'
+import { baseUrl, clickThrough, launchChromium, linkIn, mailAfter, newVisitor, seriousViolations, signUp, uniqueEmail, type Browser, type BrowserContext, type Page, PHONES } from './support'
 
 // Issue 19, points 5 and 6, on a 390 px and a 320 px phone, JavaScript on
 // and off. A form that comes back wrong says so where the person is: no
@@ -25,8 +25,42 @@ async function focusedField(page: Page) {
   // default: one CI run in three at load 20 waited the whole 30 s here. The page is brought to the front
   // (a page in the background may get no frame) and polled on a timer.
   await page.bringToFront()
-  await page.waitForFunction(() => document.activeElement instanceof HTMLInputElement, undefined, { polling: 100 })
+  try {
+    await page.waitForFunction(() => document.activeElement instanceof HTMLInputElement, undefined, { polling: 100 })
+  } catch (error) {
+    throw new Error(`no field took the focus: ${JSON.stringify(await focusState(page))}`, { cause: error })
+  }
   return fieldState(page, await page.evaluate(() => document.activeElement!.id))
+}
+
+/** What Chromium itself said to each page's console (such as "Autofocus processing was blocked because…"), kept for focusState. */
+const browserMessages = new WeakMap<Page, string[]>()
+
+async function openPage(visitor: BrowserContext) {
+  const page = await visitor.newPage()
+  const messages: string[] = []
+  browserMessages.set(page, messages)
+  const session = await visitor.newCDPSession(page)
+  session.on('Log.entryAdded', ({ entry }) => messages.push(`${entry.level} ${entry.source}: ${entry.text}`))
+  await session.send('Log.enable')
+  return page
+}
+
+/**
+ * When no field took the focus, what the page was doing: enough to tell a skipped autofocus from a page
+ * that never rendered (no paint entries). Synchronous: with JavaScript off no callback of ours would run.
+ */
+async function focusState(page: Page) {
+  const state = await page.evaluate(() => ({
+    url: location.href,
+    readyState: document.readyState,
+    visibility: document.visibilityState,
+    hasFocus: document.hasFocus(),
+    active: document.activeElement?.tagName,
+    autofocus: [...document.querySelectorAll('[autofocus]')].map((element) => element.id),
+    paints: performance.getEntriesByType('paint').map((entry) => `${entry.name} ${Math.round(entry.startTime)} ms`),
+  }))
+  return { ...state, browserSaid: browserMessages.get(page) ?? [] }
 }
 
 /** A field's marks and what it is read with, focused or not. */
@@ -55,7 +89,7 @@ for (const viewport of PHONES) {
     describe(`${viewport.width} px, JavaScript ${javaScript ? 'on' : 'off'}`, { retry: javaScript ? 0 : 1 }, () => {
       it('a wrong password: no alert waiting at load; the password field is focused, marked and read with "no son correctos"', async () => {
         const visitor = await newVisitor(browser, { javaScript, viewport })
-        const page = await visitor.newPage()
+        const page = await openPage(visitor)
         await page.goto(`${baseUrl}/login`)
         expect(await alertsInPage(page)).toBe(0)
         await page.fill('#email', uniqueEmail('clave-mala'))
@@ -71,7 +105,7 @@ for (const viewport of PHONES) {
 
       it('sign-up: the first marked field is focused and read with its message; "al menos 6 caracteres" is said once', async () => {
         const visitor = await newVisitor(browser, { javaScript, viewport })
-        const page = await visitor.newPage()
+        const page = await openPage(visitor)
         await page.goto(`${baseUrl}/signup`)
         expect(await alertsInPage(page)).toBe(0)
         await page.fill('#name', 'Ana Torres')
@@ -95,7 +129,7 @@ for (const viewport of PHONES) {
 
       it('forgot and "enlace de acceso": an empty address is focused, marked and read with "Ingrese su correo electrónico."', async () => {
         const visitor = await newVisitor(browser, { javaScript, viewport })
-        const page = await visitor.newPage()
+        const page = await openPage(visitor)
         for (const path of ['/password/forgot', '/login/email']) {
           await page.goto(`${baseUrl}${path}`)
           await clickThrough(page, 'button.button')
@@ -108,7 +142,7 @@ for (const viewport of PHONES) {
 
       it('a wrong code: the code field is focused, marked and read with "El código es incorrecto"', async () => {
         const visitor = await newVisitor(browser, { javaScript, viewport })
-        const page = await visitor.newPage()
+        const page = await openPage(visitor)
         await page.goto(`${baseUrl}/login/email`)
         await page.fill('#email', uniqueEmail('codigo-malo'))
         await clickThrough(page, 'button.button')
@@ -128,7 +162,7 @@ for (const viewport of PHONES) {
       it('profile and reset: a confirmation that does not match is marked and read with "Las contraseñas no coinciden."; the field to type first is focused', async () => {
         const email = uniqueEmail('perfil-errores')
         const owner = await newVisitor(browser, { javaScript, viewport })
-        const page = await owner.newPage()
+        const page = await openPage(owner)
         await signUp(page, { name: 'Rosa Vera', email, password: PASSWORD })
         await page.fill('#password', 'nueva-ruta-34')
         await page.fill('#password_confirmation', 'nueva-ruta-43')
@@ -140,7 +174,7 @@ for (const viewport of PHONES) {
         await noViolations(page, javaScript)
 
         const other = await newVisitor(browser, { javaScript, viewport })
-        const phone = await other.newPage()
+        const phone = await openPage(other)
         await phone.goto(`${baseUrl}/password/forgot`)
         await phone.fill('#email', email)
         const mail = await mailAfter(email, 'password-reset', () => clickThrough(phone, 'button.button'))
@@ -160,7 +194,7 @@ for (const viewport of PHONES) {
   describe(`${viewport.width} px: sign-up messages go as soon as their field changes`, () => {
     it('with JavaScript: typing in a marked field removes its message and its mark at once; the others stay', async () => {
       const visitor = await newVisitor(browser, { javaScript: true, viewport })
-      const page = await visitor.newPage()
+      const page = await openPage(visitor)
       await page.goto(`${baseUrl}/signup`)
       await page.fill('#email', 'ana-sin-arroba')
       await page.fill('#password', 'corta')
@@ -190,7 +224,7 @@ for (const viewport of PHONES) {
 
     it('without JavaScript: the messages are judged again on submit, a fixed field loses its own', async () => {
       const visitor = await newVisitor(browser, { javaScript: false, viewport })
-      const page = await visitor.newPage()
+      const page = await openPage(visitor)
       await page.goto(`${baseUrl}/signup`)
       await page.fill('#name', 'Ana Torres')
       await page.fill('#email', 'ana-sin-arroba')
